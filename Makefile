@@ -1,0 +1,57 @@
+# Everyday tasks. `make run` and `make test` are the two commands in the README.
+VENV   ?= .venv
+PYTHON := $(VENV)/bin/python
+BIN    := $(VENV)/bin
+SUDO   := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
+APT_PACKAGES := graphviz
+
+.PHONY: setup system-packages run test lint typecheck pytest bench schema format clean
+
+setup: system-packages $(VENV)/.installed
+
+# Debian packages the project needs: graphviz draws `callflow graph --format svg`.
+system-packages:
+	@missing=""; for p in $(APT_PACKAGES); do dpkg -s $$p >/dev/null 2>&1 || missing="$$missing $$p"; done; \
+	if [ -n "$$missing" ]; then \
+	  echo "installing Debian packages:$$missing"; \
+	  $(SUDO) apt-get update -qq && DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -qq $$missing >/dev/null; \
+	fi
+
+$(VENV)/.installed: pyproject.toml
+	python3 -m venv $(VENV)
+	$(PYTHON) -m pip install -q --upgrade pip 'setuptools>=69'
+	$(PYTHON) -m pip install -q -e '.[dev]'
+	touch $@
+
+# Run Callflow on its embedded defaults: check the bundled examples and draw the reference flow.
+run: setup
+	$(BIN)/callflow check --strict examples/*.flow
+	$(BIN)/callflow graph examples/hotline_12345.flow --format mermaid
+
+test: setup lint typecheck pytest
+
+lint:
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+
+# mypy sees the repository as the `callflow` package through a symlink, as it is installed.
+typecheck:
+	@mkdir -p build/typecheck && ln -sfn ../.. build/typecheck/callflow
+	MYPYPATH=build/typecheck $(BIN)/mypy -p callflow.flowlang -p callflow.nodes
+
+pytest:
+	$(BIN)/pytest
+
+bench: setup
+	$(PYTHON) bench/check_speed.py
+
+# Regenerate schemas/flow.schema.json from the installed node types.
+schema: setup
+	$(BIN)/callflow schema -o schemas/flow.schema.json
+
+format: setup
+	$(BIN)/ruff format .
+	$(BIN)/ruff check --fix .
+
+clean:
+	rm -rf $(VENV) build .mypy_cache .pytest_cache .ruff_cache .hypothesis

@@ -1,0 +1,330 @@
+"""Builds the flow model from a parsed `.flow` document, giving each node's lines their node type's meaning."""
+
+from __future__ import annotations
+
+import difflib
+import json
+from collections.abc import Iterable
+from dataclasses import dataclass, field, replace
+
+from callflow.flowlang import diagnostics as codes
+from callflow.flowlang.diagnostics import Diagnostic
+from callflow.flowlang.errors import Location
+from callflow.flowlang.header import build_header
+from callflow.flowlang.kinds import DecodeError, Integer, Seconds, split_commas
+from callflow.flowlang.model import JSON, Comment, Edge, Flow, Node, Position, Prompt, Variable
+from callflow.flowlang.nodetype import NodeType
+from callflow.flowlang.parser import Document
+from callflow.flowlang.registry import Registry
+from callflow.flowlang.syntax import Args, Item, Line, Token
+
+
+@dataclass
+class Builder:
+    """Collects the model and every problem found while building it."""
+
+    document: Document
+    registry: Registry
+    problems: list[Diagnostic] = field(default_factory=list)
+
+    def report(self, code: codes.Code, message: str, location: Location | None) -> None:
+        where = location or Location(self.document.file, 1, 1)
+        self.problems.append(Diagnostic(code, message, where, self.document.source_line(where)))
+
+    def decode_problem(self, error: DecodeError, fallback: Location, code: codes.Code) -> None:
+        where = error.token.location.shifted(error.column_offset) if error.token else fallback
+        self.report(code, error.message, where)
+
+
+def build_flow(document: Document, registry: Registry) -> tuple[Flow, list[Diagnostic]]:
+    """The flow a document describes, and the problems that stop it from being well-formed."""
+    builder = Builder(document, registry)
+    flows = [item for item in document.items if item.kind == "flow"]
+    for extra in flows[1:]:
+        builder.report(codes.INVALID_FLOW, "a file holds one flow; this is a second `flow`", extra.location)
+    if not flows:
+        builder.report(codes.INVALID_FLOW, "a flow file starts with `flow NAME`", None)
+    header = build_header(flows[0], builder) if flows else {}
+    variables = tuple(_variable(item, builder) for item in document.items if item.kind == "var")
+    prompts = tuple(_prompt(item, builder) for item in document.items if item.kind == "prompt")
+    nodes, edges = [], []
+    for item in document.items:
+        if item.kind == "node":
+            node, node_edges = _node(item, builder)
+            nodes.append(node)
+            edges.extend(node_edges)
+    layout: dict[str, Position] = {}
+    layout_comments: dict[str, Comment] = {}
+    for item in document.items:
+        if item.kind == "layout":
+            _layout(item, builder, layout, layout_comments)
+    flow = Flow(
+        **header,
+        variables=variables,
+        prompts=prompts,
+        nodes=tuple(nodes),
+        edges=tuple(edges),
+        layout=layout,
+        trailing_comments=document.trailing_comments,
+        location=flows[0].location if flows else Location(document.file, 1, 1),
+    )
+    if layout_comments:
+        flow = _with_comments(flow, layout_comments)
+    return flow, builder.problems
+
+
+def _with_comments(flow: Flow, extra: dict[str, Comment]) -> Flow:
+    return replace(flow, comments={**flow.comments, **extra})
+
+
+def _comments(pairs: Iterable[tuple[str, Comment]]) -> dict[str, Comment]:
+    return {key: comment for key, comment in pairs if comment.above or comment.end is not None}
+
+
+def _literal(token: Token) -> JSON:
+    if token.type == "STRING":
+        return json.loads(token.text)
+    if token.type == "NUMBER" and token.text.replace(".", "", 1).isdigit():
+        return json.loads(token.text)
+    if token.text in ("true", "false", "null"):
+        return json.loads(token.text)
+    raise DecodeError(f"expected a quoted text, a number, true, false or null, found `{token.text}`", token)
+
+
+def _variable(item: Item, builder: Builder) -> Variable:
+    assert item.name is not None
+    tokens = list(item.args.tokens)
+    secret = bool(tokens) and tokens[-1].type == "NAME" and tokens[-1].text == "secret"
+    if secret:
+        tokens.pop()
+    value: JSON = None
+    try:
+        if tokens:
+            if tokens[0].text != "=" or len(tokens) != 2:
+                raise DecodeError("write `var name = value`, optionally followed by `secret`", tokens[0])
+            value = _literal(tokens[1])
+    except DecodeError as error:
+        builder.decode_problem(error, item.location, codes.INVALID_VALUE)
+    comments = _comments([("", item.comment)])
+    return Variable(item.name.text, value, secret, comments, item.location)
+
+
+def _prompt(item: Item, builder: Builder) -> Prompt:
+    assert item.name is not None
+    text: dict[str, str] = {}
+    files: dict[str, str] = {}
+    comments = [("", item.comment)]
+    for line in item.lines:
+        tokens = line.args.tokens
+        try:
+            if line.target is not None:
+                raise DecodeError('prompt lines are `language "text"` or `language file "path"`', line.word)
+            if line.word.text == "file":
+                key, target, language = "file", files, "*"
+                value = _string(tokens, line.word)
+            elif tokens and tokens[0].text == "file":
+                key, target, language = f"file {line.word.text}", files, line.word.text
+                value = _string(tokens[1:], tokens[0])
+            else:
+                key, target, language = line.word.text, text, line.word.text
+                value = _string(tokens, line.word)
+            if language in target:
+                raise DecodeError(f"prompt `{item.name.text}` gives `{key}` twice", line.word)
+            target[language] = value
+            comments.append((key, line.comment))
+        except DecodeError as error:
+            builder.decode_problem(error, line.location, codes.INVALID_VALUE)
+    return Prompt(item.name.text, text, files, _comments(comments), item.location)
+
+
+def _string(tokens: tuple[Token, ...] | list[Token], after: Token) -> str:
+    if len(tokens) != 1 or tokens[0].type != "STRING":
+        where = tokens[0] if tokens else after
+        raise DecodeError('expected one quoted text, such as "Welcome."', where)
+    value = json.loads(tokens[0].text)
+    assert isinstance(value, str)
+    return value
+
+
+def _layout(item: Item, builder: Builder, layout: dict[str, Position], comments: dict[str, Comment]) -> None:
+    comments.update(_comments([("layout", item.comment)]))
+    for line in item.lines:
+        groups = split_commas(line.args.tokens)
+        try:
+            if len(groups) != 2 or line.target is not None:
+                raise DecodeError("layout lines are `node_id x, y`", line.word)
+            x, y = (_number(group, line.word) for group in groups)
+        except DecodeError as error:
+            builder.decode_problem(error, line.location, codes.INVALID_VALUE)
+            continue
+        layout[line.word.text] = Position(x, y)
+        comments.update(_comments([(f"layout {line.word.text}", line.comment)]))
+
+
+def _number(tokens: list[Token], after: Token) -> float:
+    text = "".join(t.text for t in tokens)
+    try:
+        value = float(text)
+    except ValueError:
+        raise DecodeError(f"expected a number, found `{text}`", tokens[0] if tokens else after) from None
+    return int(value) if value.is_integer() else value
+
+
+def _node(item: Item, builder: Builder) -> tuple[Node, list[Edge]]:
+    assert item.name is not None and item.type is not None
+    node_id, keyword = item.name.text, item.type.text
+    node_type = builder.registry.get(keyword)
+    params: dict[str, JSON] = {}
+    locations: dict[str, Location] = {}
+    comments = [("", item.comment)]
+    edges: list[Edge] = []
+    if node_type is None:
+        hint = _suggest(keyword, builder.registry)
+        builder.report(codes.UNKNOWN_NODE_TYPE, f"unknown node type `{keyword}`{hint}", item.type.location)
+    if item.args and node_type is not None:
+        _header_args(node_type, item, builder, params, locations)
+    if item.target is not None:
+        primary = node_type.primary_exit if node_type else "next"
+        if primary is None:
+            message = f"`{keyword}` has no single next step; write its exits on their own lines"
+            builder.report(codes.UNKNOWN_EXIT, message, item.target.location)
+        else:
+            edges.append(Edge(node_id, primary, item.target.text, item.target.location))
+    for line in item.lines:
+        if line.target is not None:
+            labels = _exit_labels(node_type, line, builder)
+            edges.extend(Edge(node_id, label, line.target.text, line.location) for label in labels)
+            if labels:
+                comments.append((f"exit:{labels[0]}", line.comment))
+        elif node_type is not None:
+            key = _param_line(node_type, line, builder, params, locations)
+            if key is not None:
+                comments.append((key, line.comment))
+    if node_type is not None:
+        ordered = {s.name: params[s.name] for s in node_type.specs if s.name in params}
+        params = ordered
+        for spec in node_type.specs:
+            if spec.required and spec.name not in params:
+                message = f"`{keyword}` needs `{spec.word}`"
+                builder.report(codes.MISSING_PARAMETER, message, item.type.location)
+    node = Node(node_id, keyword, params, _comments(comments), item.location, locations)
+    return node, edges
+
+
+def _suggest(word: str, options: Iterable[str]) -> str:
+    close = difflib.get_close_matches(word, list(options), n=1)
+    return f"; did you mean `{close[0]}`?" if close else ""
+
+
+def _header_args(
+    node_type: NodeType, item: Item, builder: Builder, params: dict[str, JSON], locations: dict[str, Location]
+) -> None:
+    spec = next((s for s in node_type.specs if s.positional), None)
+    first = item.args.tokens[0]
+    if spec is None:
+        message = f"`{node_type.keyword}` takes no value after its keyword"
+        extra = first.type == "NAME" and node_type.primary_exit and len(item.args.tokens) == 1
+        hint = f"; did you mean `-> {first.text}`?" if extra else ""
+        builder.report(codes.INVALID_VALUE, message + hint, first.location)
+        return
+    _store(node_type, spec.name, item.args, builder, params, locations, first.location)
+
+
+def _store(
+    node_type: NodeType,
+    name: str,
+    args: Args,
+    builder: Builder,
+    params: dict[str, JSON],
+    locations: dict[str, Location],
+    where: Location,
+) -> None:
+    spec = node_type.spec(name)
+    assert spec is not None
+    try:
+        value = spec.kind.decode(args)
+    except DecodeError as error:
+        builder.decode_problem(error, where, codes.INVALID_VALUE)
+        return
+    problem = spec.kind.validate(value)
+    if problem is not None:
+        code = codes.OUT_OF_RANGE if isinstance(spec.kind, Integer | Seconds) else codes.INVALID_VALUE
+        builder.report(code, f"`{spec.word}` {problem}", args.location or where)
+        return
+    params[name] = value
+    locations[name] = where
+
+
+def _param_line(
+    node_type: NodeType, line: Line, builder: Builder, params: dict[str, JSON], locations: dict[str, Location]
+) -> str | None:
+    word = line.word.text
+    spec = node_type.spec_for_word(word)
+    if spec is None:
+        if node_type.has_exit(word):
+            message = f"`{word}` is an exit: write `{word} -> node_id`"
+            builder.report(codes.SYNTAX, message, line.word.location)
+            return None
+        hint = _suggest(word, [s.word for s in node_type.specs])
+        message = f"`{node_type.keyword}` has no parameter `{word}`{hint}"
+        builder.report(codes.UNKNOWN_PARAMETER, message, line.word.location)
+        return None
+    if spec.positional and not spec.keyed:
+        message = f"`{word}` is written on the node's first line: `id: {node_type.keyword} ...`"
+        builder.report(codes.INVALID_VALUE, message, line.word.location)
+        return None
+    if spec.keyed is None:
+        if spec.name in params:
+            builder.report(codes.INVALID_VALUE, f"`{word}` is given twice", line.word.location)
+            return None
+        _store(node_type, spec.name, line.args, builder, params, locations, line.word.location)
+        return spec.name
+    return _keyed_line(node_type, spec.name, line, builder, params, locations)
+
+
+def _keyed_line(
+    node_type: NodeType,
+    name: str,
+    line: Line,
+    builder: Builder,
+    params: dict[str, JSON],
+    locations: dict[str, Location],
+) -> str | None:
+    spec = node_type.spec(name)
+    assert spec is not None and spec.keyed is not None
+    tokens = line.args.tokens
+    try:
+        key = spec.keyed.decode(line.args.sub(tokens[:1]))
+        value = spec.kind.decode(line.args.sub(tokens[1:]))
+    except DecodeError as error:
+        builder.decode_problem(error, line.word.location, codes.INVALID_VALUE)
+        return None
+    table = params.setdefault(name, {})
+    if key in table:
+        builder.report(codes.INVALID_VALUE, f"`{spec.word} {key}` is given twice", line.word.location)
+        return None
+    table[key] = value
+    locations.setdefault(name, line.word.location)
+    return f"{name} {key}"
+
+
+def _exit_labels(node_type: NodeType | None, line: Line, builder: Builder) -> list[str]:
+    word = line.word.text
+    if node_type is None:
+        return [f"{word} {line.args.text}".strip()]
+    if not line.args and node_type.has_exit(word) and node_type.family(word) is None:
+        return [word]
+    family = next((f for f in node_type.families if f.word == word), None)
+    if family is None or not line.args:
+        names = [e.name for e in node_type.exits] + [f"{f.word} ..." for f in node_type.families]
+        message = f"`{node_type.keyword}` has no exit `{(word + ' ' + line.args.text).strip()}`"
+        builder.report(codes.UNKNOWN_EXIT, f"{message}; its exits are {', '.join(names)}", line.word.location)
+        return []
+    groups = split_commas(line.args.tokens) if family.groupable else [list(line.args.tokens)]
+    labels = []
+    for group in groups:
+        try:
+            labels.append(family.label(family.kind.decode(line.args.sub(group))))
+        except DecodeError as error:
+            builder.decode_problem(error, line.word.location, codes.INVALID_VALUE)
+    return labels

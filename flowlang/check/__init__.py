@@ -1,0 +1,66 @@
+"""Static checks of a flow: structure, graph, prompts, variables, resources, subflows and each node type's own."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from callflow.flowlang import diagnostics as codes
+from callflow.flowlang.check.context import FlowContext, NodeContext, SourceLine
+from callflow.flowlang.check.graph import check_graph
+from callflow.flowlang.check.prompts import check_prompts
+from callflow.flowlang.check.resources import check_resources
+from callflow.flowlang.check.structure import check_structure
+from callflow.flowlang.check.subflows import check_subflows
+from callflow.flowlang.check.variables import check_variables
+from callflow.flowlang.diagnostics import Diagnostic
+from callflow.flowlang.model import Edge, Flow
+from callflow.flowlang.registry import Registry, default_registry
+
+if TYPE_CHECKING:
+    from callflow.flowlang.environment import Environment
+
+__all__ = ["FlowContext", "NodeContext", "check_flow"]
+
+
+def _no_source(_: object) -> None:
+    return None
+
+
+def check_flow(
+    flow: Flow,
+    *,
+    environment: Environment | None = None,
+    registry: Registry | None = None,
+    source_line: SourceLine = _no_source,
+    directory: Path | None = None,
+) -> list[Diagnostic]:
+    """Every problem a well-formed flow still has, sorted by place."""
+    ctx = FlowContext(flow, registry or default_registry(), environment, source_line, directory)
+    found = [
+        *check_structure(ctx),
+        *check_graph(ctx),
+        *check_prompts(ctx),
+        *check_variables(ctx),
+        *check_resources(ctx),
+        *check_subflows(ctx),
+        *_node_checks(ctx),
+    ]
+    unique = list(dict.fromkeys(found))
+    return sorted(unique, key=codes.sort_key)
+
+
+def _node_checks(ctx: FlowContext) -> Iterator[Diagnostic]:
+    edges: dict[str, list[Edge]] = {}
+    for edge in ctx.flow.edges:
+        edges.setdefault(edge.source, []).append(edge)
+    for node in ctx.flow.nodes:
+        node_type = ctx.node_type(node)
+        if node_type is None or node_type.check is None:
+            continue
+        try:
+            params = node_type.build(node.params)
+        except TypeError:
+            continue
+        yield from node_type.check(NodeContext(ctx, node, node_type, params, tuple(edges.get(node.id, ()))))

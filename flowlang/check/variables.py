@@ -1,0 +1,98 @@
+"""Variable checks: every variable an expression, a prompt or a parameter uses is declared or built in."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from dataclasses import dataclass
+
+from callflow.flowlang import diagnostics as codes
+from callflow.flowlang.check.context import FlowContext, references
+from callflow.flowlang.diagnostics import Diagnostic
+from callflow.flowlang.errors import FlowError, Location
+from callflow.flowlang.expression import parse_expression, variables
+from callflow.flowlang.kinds import Assignments, Expression
+from callflow.flowlang.template import parse_template
+
+CALL_VARIABLES = ("caller", "called", "language", "call.id", "call.start", "call.flow")
+"""Variables every call has."""
+
+RESOURCE_PREFIXES = ("switch.",)
+"""Names checked against the environment rather than the flow's variables."""
+
+
+@dataclass(frozen=True)
+class Use:
+    """A variable read somewhere in the flow."""
+
+    name: str
+    where: str
+    location: Location
+
+
+def known_variables(ctx: FlowContext) -> set[str]:
+    """Declared variables, subflow inputs, call variables and those node types provide."""
+    names = {v.name for v in ctx.flow.variables} | set(ctx.flow.inputs) | set(CALL_VARIABLES)
+    for node_type in ctx.registry.values():
+        names.update(node_type.provides)
+    return names
+
+
+def variable_uses(ctx: FlowContext) -> Iterator[Use]:
+    """Every variable read by an expression, an exit condition or a prompt text."""
+    for node in ctx.flow.nodes:
+        node_type = ctx.node_type(node)
+        if node_type is None:
+            continue
+        for spec in node_type.specs:
+            value = node.params.get(spec.name)
+            if value is None:
+                continue
+            where = node.param_locations.get(spec.name, node.location)
+            texts = list(value.values()) if isinstance(spec.kind, Assignments) else [value]
+            if isinstance(spec.kind, Expression | Assignments):
+                for text in texts:
+                    yield from _expression_uses(text, f"`{node.id}`", where)
+    for edge in ctx.flow.edges:
+        source = ctx.flow.node(edge.source)
+        node_type = ctx.node_type(source) if source else None
+        family = node_type.family(edge.exit) if node_type else None
+        if family is not None and isinstance(family.kind, Expression):
+            yield from _expression_uses(str(family.value(edge.exit)), f"`{edge.source}`", edge.location)
+    for prompt in ctx.flow.prompts:
+        for language, text in prompt.text.items():
+            try:
+                template = parse_template(text)
+            except FlowError:
+                continue
+            for name in template.variables:
+                yield Use(name, f"prompt `{prompt.id}` ({language})", prompt.location)
+
+
+def _expression_uses(text: str, where: str, location: Location) -> Iterator[Use]:
+    try:
+        expression = parse_expression(text)
+    except FlowError:
+        return
+    for name in sorted(variables(expression)):
+        yield Use(name, where, location)
+
+
+def check_variables(ctx: FlowContext) -> Iterator[Diagnostic]:
+    """Undeclared variables, and prompt texts whose `{...}` does not parse."""
+    known = known_variables(ctx)
+    for use in variable_uses(ctx):
+        if use.name.startswith(RESOURCE_PREFIXES) or use.name in known:
+            continue
+        message = f"{use.where} reads `{use.name}`, which is not declared; add `var {use.name}`"
+        yield ctx.problem(codes.UNKNOWN_VARIABLE, message, use.location)
+    for ref in references(ctx):
+        if ref.kind == "variable" and ref.name not in known:
+            message = f"`{ref.node.id}` stores into `{ref.name}`, which is not declared; add `var {ref.name}`"
+            yield ctx.problem(codes.UNKNOWN_VARIABLE, message, ref.location)
+    for prompt in ctx.flow.prompts:
+        for language, text in prompt.text.items():
+            try:
+                parse_template(text)
+            except FlowError as error:
+                message = f"prompt `{prompt.id}` ({language}): {getattr(error, 'message', error)}"
+                yield ctx.problem(codes.INVALID_VALUE, message, prompt.location)

@@ -1,0 +1,174 @@
+"""The `callflow` command line: check, format, convert and draw flows."""
+
+from __future__ import annotations
+
+import json
+import sys
+from collections.abc import Iterator
+from pathlib import Path
+
+import click
+
+from callflow.flowlang.check.files import Report, check_file
+from callflow.flowlang.diagnostics import Severity
+from callflow.flowlang.environment import Environment, load_environment
+from callflow.flowlang.errors import FlowError
+from callflow.flowlang.loader import Loaded, dump, form_of, load_file
+from callflow.flowlang.picture import FORMATS, draw
+from callflow.flowlang.registry import default_registry
+from callflow.flowlang.schema import flow_schema
+
+FLOW_SUFFIXES = (".flow", ".flow.json")
+
+
+def flow_files(paths: tuple[Path, ...]) -> Iterator[Path]:
+    """The flow files named, with folders searched for `*.flow` and `*.flow.json`."""
+    for path in paths:
+        if path.is_dir():
+            yield from sorted(p for p in path.rglob("*") if p.name.endswith(FLOW_SUFFIXES) and ".venv" not in p.parts)
+        else:
+            yield path
+
+
+def _problems_text(loaded: Loaded) -> str:
+    return "\n".join(p.render() for p in loaded.problems)
+
+
+def _load_or_fail(path: Path) -> Loaded:
+    loaded = load_file(path)
+    if not loaded.ok:
+        raise click.ClickException(f"{path} has errors; fix them first:\n{_problems_text(loaded)}")
+    return loaded
+
+
+PATHS = click.argument("files", nargs=-1, required=True, type=click.Path(exists=True, path_type=Path))
+
+
+@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+@click.version_option(package_name="callflow", prog_name="callflow")
+def cli() -> None:
+    """Callflow: describe what happens when someone phones, check it, and run it."""
+
+
+@cli.command()
+@PATHS
+@click.option("--strict", is_flag=True, help="Fail on warnings too.")
+@click.option("--format", "output", type=click.Choice(["text", "json"]), default="text", help="Output format.")
+@click.option(
+    "--env",
+    "env_path",
+    type=click.Path(exists=True, dir_okay=False, path_type=Path),
+    help="The environment file (default: callflow.toml next to each flow or above it).",
+)
+def check(files: tuple[Path, ...], strict: bool, output: str, env_path: Path | None) -> None:
+    """Check flows for errors and warnings. Exits 1 when there are errors (or warnings, with --strict)."""
+    environment: Environment | None = load_environment(env_path) if env_path else None
+    reports = [check_file(path, environment) for path in flow_files(files)]
+    errors = sum(r.count(Severity.ERROR) for r in reports)
+    warnings = sum(r.count(Severity.WARNING) for r in reports)
+    if output == "json":
+        click.echo(json.dumps(_json_report(reports, errors, warnings), ensure_ascii=False, indent=2))
+    else:
+        for report in reports:
+            for problem in report.problems:
+                click.echo(problem.render(), err=False)
+        summary = f"{len(reports)} file{'s' * (len(reports) != 1)} checked: {errors} error{'s' * (errors != 1)}, "
+        click.echo(summary + f"{warnings} warning{'s' * (warnings != 1)}")
+    if errors or (strict and warnings):
+        sys.exit(1)
+
+
+def _json_report(reports: list[Report], errors: int, warnings: int) -> dict[str, object]:
+    files = [{"file": r.file, "diagnostics": [p.to_json() for p in r.problems]} for r in reports]
+    return {"files": files, "errors": errors, "warnings": warnings}
+
+
+@cli.command()
+@PATHS
+@click.option("--check", "check_only", is_flag=True, help="Change nothing; exit 1 if a file would change.")
+def fmt(files: tuple[Path, ...], check_only: bool) -> None:
+    """Rewrite flow files in their canonical form."""
+    changed = []
+    for path in flow_files(files):
+        loaded = _load_or_fail(path)
+        assert loaded.flow is not None
+        text = dump(loaded.flow, loaded.form)
+        if text != path.read_text(encoding="utf-8"):
+            changed.append(path)
+            if check_only:
+                click.echo(f"would reformat {path}")
+            else:
+                path.write_text(text, encoding="utf-8")
+                click.echo(f"reformatted {path}")
+    if check_only and changed:
+        sys.exit(1)
+
+
+@cli.command()
+@click.argument("source", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@click.option(
+    "-o",
+    "--output",
+    "target",
+    required=True,
+    type=click.Path(dir_okay=False, path_type=Path),
+    help="The file to write: `*.flow` or `*.flow.json`.",
+)
+def convert(source: Path, target: Path) -> None:
+    """Convert a flow between the DSL (`.flow`) and the JSON graph (`.flow.json`)."""
+    form = form_of(target)
+    loaded = _load_or_fail(source)
+    assert loaded.flow is not None
+    target.write_text(dump(loaded.flow, form), encoding="utf-8")
+    click.echo(f"wrote {target}")
+
+
+@cli.command()
+@click.argument("source", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@click.option("--format", "picture_format", type=click.Choice(FORMATS), default="mermaid", help="Picture format.")
+@click.option(
+    "-o",
+    "--output",
+    "target",
+    type=click.Path(dir_okay=False, path_type=Path),
+    help="Write to this file instead of standard output.",
+)
+def graph(source: Path, picture_format: str, target: Path | None) -> None:
+    """Draw a flow as a Mermaid chart, a Graphviz DOT graph or an SVG picture."""
+    loaded = _load_or_fail(source)
+    assert loaded.flow is not None
+    picture = draw(loaded.flow, default_registry(), picture_format)
+    if target is None:
+        click.echo(picture, nl=False)
+    else:
+        target.write_text(picture, encoding="utf-8")
+        click.echo(f"wrote {target}")
+
+
+@cli.command()
+@click.option(
+    "-o",
+    "--output",
+    "target",
+    type=click.Path(dir_okay=False, path_type=Path),
+    help="Write to this file instead of standard output.",
+)
+def schema(target: Path | None) -> None:
+    """Print the JSON Schema of `*.flow.json` for the installed node types."""
+    text = json.dumps(flow_schema(default_registry()), ensure_ascii=False, indent=2) + "\n"
+    if target is None:
+        click.echo(text, nl=False)
+    else:
+        target.write_text(text, encoding="utf-8")
+
+
+def main() -> None:
+    """Entry point of the `callflow` script: clear messages and exit codes, never a traceback."""
+    try:
+        cli.main(standalone_mode=True)
+    except FlowError as error:
+        click.echo(f"callflow: error: {error}", err=True)
+        sys.exit(2)
+    except OSError as error:
+        click.echo(f"callflow: error: {error.strerror or error}: {error.filename or ''}".rstrip(": "), err=True)
+        sys.exit(2)

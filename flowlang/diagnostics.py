@@ -1,0 +1,108 @@
+"""Problems found in a flow: each with a stable code, a severity, a message and a location."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from enum import StrEnum
+from typing import Any
+
+from callflow.flowlang.errors import Location, render_error
+
+
+class Severity(StrEnum):
+    """How bad a problem is: errors stop a flow from running; warnings do with `--strict`."""
+
+    ERROR = "error"
+    WARNING = "warning"
+
+
+@dataclass(frozen=True)
+class Code:
+    """A stable diagnostic code and its short name."""
+
+    id: str
+    name: str
+    severity: Severity
+    summary: str
+
+
+CODES: dict[str, Code] = {}
+
+
+def _code(id: str, name: str, summary: str) -> Code:
+    severity = Severity.WARNING if id.startswith("W") else Severity.ERROR
+    CODES[id] = code = Code(id, name, severity, summary)
+    return code
+
+
+SYNTAX = _code("E100", "syntax", "The text is not a well-formed flow.")
+UNKNOWN_NODE_TYPE = _code("E101", "unknown-node-type", "No installed node type has this keyword.")
+UNKNOWN_PARAMETER = _code("E102", "unknown-parameter", "The node type has no such parameter.")
+INVALID_VALUE = _code("E103", "invalid-value", "A parameter's value has the wrong type or form.")
+MISSING_PARAMETER = _code("E104", "missing-parameter", "A required parameter is not given.")
+OUT_OF_RANGE = _code("E105", "out-of-range", "A number or timeout is outside its allowed range.")
+DUPLICATE_ID = _code("E106", "duplicate-id", "Two nodes, prompts or variables share a name.")
+UNKNOWN_EXIT = _code("E107", "unknown-exit", "The node type has no such exit.")
+MISSING_TARGET = _code("E108", "missing-target", "An exit leads to a node that does not exist.")
+UNWIRED_EXIT = _code("E109", "unwired-exit", "A required exit leads nowhere.")
+DUPLICATE_EXIT = _code("E110", "duplicate-exit", "The same exit is wired twice.")
+INVALID_FLOW = _code("E111", "invalid-flow", "The flow header is missing or wrong.")
+UNREACHABLE = _code("W201", "unreachable", "No path from the start reaches this node.")
+DEAD_END = _code("E202", "dead-end", "A call would end here without hanging up.")
+ENDLESS_LOOP = _code("E203", "endless-loop", "A loop can repeat forever without caller input or a wait.")
+DUPLICATE_KEY = _code("E204", "duplicate-key", "A menu offers the same key twice.")
+KEY_PREFIX = _code("W205", "key-prefix", "A menu key is the start of another, so it cannot match early.")
+UNKNOWN_PROMPT = _code("E301", "unknown-prompt", "A node uses a prompt that is not declared.")
+MISSING_LANGUAGE = _code("E302", "missing-language", "A prompt has no text or file for a declared language.")
+UNKNOWN_VARIABLE = _code("E303", "unknown-variable", "An expression or prompt reads an undeclared variable.")
+UNUSED_PROMPT = _code("W304", "unused-prompt", "A prompt is declared but never used.")
+UNKNOWN_LANGUAGE = _code("E305", "unknown-language", "A language that the flow does not declare.")
+UNKNOWN_RESOURCE = _code("E401", "unknown-resource", "The environment does not define this name.")
+NO_ENVIRONMENT = _code("W402", "no-environment", "No callflow.toml was found; resource names are unchecked.")
+SUBFLOW_NOT_FOUND = _code("E501", "subflow-not-found", "The called flow cannot be found or does not load.")
+SUBFLOW_INPUT = _code("E502", "subflow-input", "Inputs passed to a subflow do not match its declared inputs.")
+SUBFLOW_OUTPUT = _code("E503", "subflow-output", "Outputs taken from a subflow do not match its declared outputs.")
+SUBFLOW_EXIT = _code("E504", "subflow-exit", "An exit the called flow never returns.")
+RECURSIVE_SUBFLOW = _code("E505", "recursive-subflow", "A flow calls itself, directly or through others.")
+
+
+@dataclass(frozen=True)
+class Diagnostic:
+    """One problem in a flow."""
+
+    code: Code
+    message: str
+    location: Location
+    source_line: str | None = None
+
+    @property
+    def severity(self) -> Severity:
+        """Error or warning, from the code."""
+        return self.code.severity
+
+    def render(self) -> str:
+        """Compiler-style text: location, code, message, the source line and a caret."""
+        label = f"{self.severity.value}[{self.code.id}]"
+        return render_error(self.message, self.location, self.source_line, label)
+
+    def to_json(self) -> dict[str, Any]:
+        """A JSON object for `--format json`."""
+        loc = self.location
+        where: dict[str, Any] = {"file": loc.file}
+        if loc.line is not None:
+            where |= {"line": loc.line, "column": loc.column}
+        if loc.pointer is not None:
+            where["pointer"] = loc.pointer
+        return {
+            "code": self.code.id,
+            "name": self.code.name,
+            "severity": self.severity.value,
+            "message": self.message,
+            **where,
+        }
+
+
+def sort_key(diagnostic: Diagnostic) -> tuple[str, int, int, str, str]:
+    """Order diagnostics by file, position and code."""
+    loc = diagnostic.location
+    return (loc.file, loc.line or 0, loc.column or 0, loc.pointer or "", diagnostic.code.id)

@@ -1,0 +1,320 @@
+"""The environment file `callflow.toml`: flows name resources, the environment binds them."""
+
+from __future__ import annotations
+
+import difflib
+import json
+import re
+import tomllib
+from collections.abc import Callable, Iterable, Mapping, Sequence
+from dataclasses import dataclass, field
+from datetime import date, time
+from functools import cache
+from importlib import resources
+from pathlib import Path
+from types import MappingProxyType
+from typing import Any, Literal
+from urllib.parse import urlsplit
+
+from jsonschema import Draft202012Validator, ValidationError
+
+from callflow.flowlang.errors import FlowError, Location
+from callflow.flowlang.hours import HoursError, check_timezone, parse_schedule
+from callflow.flowlang.hours import Schedule as Schedule  # re-exported: part of the environment's API
+
+FILENAME = "callflow.toml"
+DEFAULT_TIMEZONE = "UTC"
+DEFAULT_HTTP_TIMEOUT_S = 5.0
+KeyPath = tuple[str | int, ...]
+
+
+class EnvironmentFileError(FlowError):
+    """A `callflow.toml` that cannot be read, is not TOML, or does not describe a valid environment."""
+
+    def __init__(
+        self, message: str, location: Location, key: str | None = None, source_line: str | None = None
+    ) -> None:
+        super().__init__(message)
+        self.message = message
+        self.location = location
+        self.key = key
+        self.source_line = source_line
+
+    def __str__(self) -> str:
+        if self.location.line is not None:
+            return f"{self.location}: {self.message}"
+        where = f" at {self.key}" if self.key else ""
+        return f"{self.location.file}: {self.message}{where}"
+
+
+@dataclass(frozen=True)
+class Destination:
+    """A transfer target on the allow-list: a phone `number` or a channel `endpoint`, never both."""
+
+    name: str
+    number: str | None = None
+    endpoint: str | None = None
+    description: str | None = None
+
+
+@dataclass(frozen=True)
+class Queue:
+    """A call queue; settings left as None are decided by the queue node."""
+
+    name: str
+    description: str | None = None
+    announce_every_s: float | None = None
+    max_wait_s: float | None = None
+    music: str | None = None
+
+
+@dataclass(frozen=True)
+class Mailbox:
+    """A voicemail box."""
+
+    name: str
+    description: str | None = None
+    max_seconds: float | None = None
+    email: str | None = None
+
+
+@dataclass(frozen=True)
+class DataSource:
+    """A place to look data up: an SQLite file (seeded from CSV tables) or an HTTP service."""
+
+    name: str
+    kind: Literal["sqlite", "http"]
+    description: str | None = None
+    path: Path | None = None
+    csv: Mapping[str, Path] = field(default_factory=lambda: MappingProxyType({}))
+    url: str | None = None
+    timeout_s: float | None = None
+    allow_hosts: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class Environment:
+    """Everything a flow may refer to by name, as bound by one `callflow.toml`."""
+
+    path: Path | None
+    timezone: str
+    fallback: str | None
+    switches: Mapping[str, bool]
+    destinations: Mapping[str, Destination]
+    queues: Mapping[str, Queue]
+    mailboxes: Mapping[str, Mailbox]
+    sources: Mapping[str, DataSource]
+    schedules: Mapping[str, Schedule]
+    voices: Mapping[str, str]
+    speech_models: Mapping[str, Path]
+    numbers: Mapping[str, str]
+
+    @classmethod
+    def empty(cls) -> Environment:
+        """An environment with no resources, for flows checked without a `callflow.toml`."""
+        return _build({}, None)
+
+    def names(self, kind: str) -> frozenset[str]:
+        """The defined names of one kind: queue, mailbox, destination, source, schedule or switch."""
+        tables: dict[str, Mapping[str, object]] = {
+            "queue": self.queues,
+            "mailbox": self.mailboxes,
+            "destination": self.destinations,
+            "source": self.sources,
+            "schedule": self.schedules,
+            "switch": self.switches,
+        }
+        if kind not in tables:
+            raise ValueError(f"unknown resource kind {kind!r}; expected one of {', '.join(tables)}")
+        return frozenset(tables[kind])
+
+
+def find_environment(flow_path: Path) -> Path | None:
+    """The `callflow.toml` next to the flow file or in its nearest parent folder, if there is one."""
+    folder = flow_path.absolute().parent
+    for candidate in (folder, *folder.parents):
+        if (candidate / FILENAME).is_file():
+            return candidate / FILENAME
+    return None
+
+
+def load_environment(path: Path) -> Environment:
+    """Read, validate and bind a `callflow.toml`; raise `EnvironmentFileError` saying where it is wrong."""
+    file = str(path)
+    try:
+        text = path.read_bytes().decode("utf-8")
+    except OSError as error:
+        raise EnvironmentFileError(f"cannot read file ({error.strerror})", Location(file)) from None
+    except UnicodeDecodeError:
+        raise EnvironmentFileError("file is not UTF-8 text", Location(file)) from None
+    try:
+        data = tomllib.loads(text)
+    except tomllib.TOMLDecodeError as error:
+        raise _syntax_error(str(error), text, file) from None
+    errors = sorted(_schema_errors(data), key=lambda found: _document_order(data, found[0]))
+    if errors:
+        raise _error(errors[0][1], file, errors[0][0])
+    return _build(data, path)
+
+
+# ---------------------------------------------------------------- building
+
+
+def _build(data: Mapping[str, Any], path: Path | None) -> Environment:
+    """The environment described by schema-valid `data`, checking what the schema cannot express."""
+    file = str(path) if path else "<environment>"
+    base = path.absolute().parent if path else Path()
+    timezone = data.get("timezone")
+    if timezone is not None:
+        try:
+            check_timezone(timezone)
+        except HoursError as error:
+            raise _error(error.message, file, ("timezone",)) from None
+    fallback = data.get("fallback")
+    destinations = _table(data, "destinations", lambda name, d: Destination(name, **d))
+    if fallback is not None and fallback not in destinations:
+        raise _error(f"no destination named {fallback!r}", file, ("fallback",))
+    return Environment(
+        path=path,
+        timezone=timezone or DEFAULT_TIMEZONE,
+        fallback=fallback,
+        switches=_table(data, "switches", lambda _, value: bool(value)),
+        destinations=destinations,
+        queues=_table(data, "queues", lambda name, q: Queue(name, **q)),
+        mailboxes=_table(data, "mailboxes", lambda name, m: Mailbox(name, **m)),
+        sources=_table(data, "sources", lambda name, s: _source(name, s, base, file)),
+        schedules=_table(data, "schedules", lambda name, s: _schedule(name, s, timezone, file)),
+        voices=_table(data, "voices", lambda _, voice: str(voice)),
+        speech_models=_table(data.get("speech", {}), "models", lambda _, model: base / model),
+        numbers=_table(data, "numbers", lambda _, flow: str(flow)),
+    )
+
+
+def _table(data: Mapping[str, Any], key: str, make: Callable[[str, Any], Any]) -> Mapping[str, Any]:
+    return MappingProxyType({name: make(name, value) for name, value in data.get(key, {}).items()})
+
+
+def _source(name: str, spec: Mapping[str, Any], base: Path, file: str) -> DataSource:
+    if spec["type"] == "sqlite":
+        csv = {table: base / csv_path for table, csv_path in spec.get("csv", {}).items()}
+        return DataSource(name, "sqlite", spec.get("description"), base / spec["path"], csv=MappingProxyType(csv))
+    host = (urlsplit(spec["url"]).hostname or "").lower()
+    allow_hosts = tuple(h.lower() for h in spec.get("allow_hosts", [host]))
+    if host not in allow_hosts:
+        raise _error(f"host {host!r} is not in allow_hosts", file, ("sources", name, "url"))
+    timeout_s = float(spec.get("timeout_s", DEFAULT_HTTP_TIMEOUT_S))
+    return DataSource(
+        name, "http", spec.get("description"), url=spec["url"], timeout_s=timeout_s, allow_hosts=allow_hosts
+    )
+
+
+def _schedule(name: str, spec: Mapping[str, Any], default_timezone: str | None, file: str) -> Schedule:
+    try:
+        return parse_schedule(name, spec, default_timezone)
+    except HoursError as error:
+        raise _error(error.message, file, ("schedules", name, *error.at)) from None
+
+
+# ---------------------------------------------------------------- errors
+
+
+def _error(message: str, file: str, at: KeyPath) -> EnvironmentFileError:
+    pointer = "".join("/" + str(part).replace("~", "~0").replace("/", "~1") for part in at)
+    return EnvironmentFileError(message, Location(file, pointer=pointer), _dotted(at))
+
+
+def _dotted(at: KeyPath) -> str:
+    text = ""
+    for part in at:
+        if isinstance(part, int):
+            text += f"[{part}]"
+        else:
+            key = part if re.fullmatch(r"[A-Za-z0-9_-]+", part) else json.dumps(part, ensure_ascii=False)
+            text += f".{key}" if text else key
+    return text
+
+
+def _syntax_error(message: str, text: str, file: str) -> EnvironmentFileError:
+    """Turn tomllib's `Message (at line X, column Y)` into a located error."""
+    match = re.fullmatch(r"(.*) \(at line (\d+), column (\d+)\)", message, re.DOTALL)
+    lines = text.splitlines() or [""]
+    if match:
+        reason, line, column = match[1], int(match[2]), int(match[3])
+    else:
+        reason, line, column = message.removesuffix(" (at end of document)"), len(lines), len(lines[-1]) + 1
+    source_line = lines[line - 1] if line <= len(lines) else None
+    return EnvironmentFileError(reason[:1].lower() + reason[1:], Location(file, line, column), None, source_line)
+
+
+@cache
+def _validator() -> Draft202012Validator:
+    schema = json.loads(resources.files("callflow.schemas").joinpath("environment.schema.json").read_text())
+    return Draft202012Validator(schema)
+
+
+def _schema_errors(data: Mapping[str, Any]) -> Iterable[tuple[KeyPath, str]]:
+    """Each schema violation as (where, message), in words a person editing the file understands."""
+    for error in _validator().iter_errors(data):
+        at: KeyPath = tuple(error.absolute_path)
+        if "propertyNames" in error.schema_path:
+            expected = error.schema.get("description", "a different key")
+            yield (*at, error.instance), f"invalid key, expected {expected}"
+        elif error.validator == "additionalProperties":
+            known = list(error.schema.get("properties", {}))
+            for key in error.instance:
+                if key not in known:
+                    close = difflib.get_close_matches(key, known, n=1)
+                    yield (*at, key), "unknown key" + (f" (did you mean {close[0]!r}?)" if close else "")
+        elif error.validator == "required":
+            missing = next(key for key in error.validator_value if key not in error.instance)
+            yield at, f"missing key {missing!r}"
+        else:
+            yield at, _describe(error)
+
+
+def _describe(error: ValidationError) -> str:
+    value, instance = error.validator_value, error.instance
+    if error.validator == "type":
+        hint = " (put it in quotes)" if value == "string" and isinstance(instance, date | time) else ""
+        return f"expected {_TYPE_WORDS.get(value, _a(value))}, got {_a(_kind(instance))}{hint}"
+    if error.validator in ("enum", "const"):
+        return f"expected {_alternatives(value if error.validator == 'enum' else [value])}, got {instance!r}"
+    if error.validator in ("pattern", "minLength"):
+        return f"expected {error.schema.get('description', 'a non-empty string')}, got {instance!r}"
+    if error.validator == "exclusiveMinimum":
+        return f"expected a number greater than {value}, got {instance!r}"
+    if error.validator == "oneOf" and all(set(branch) == {"required"} for branch in value):
+        return f"expected exactly one of {_alternatives([b['required'][0] for b in value])}"
+    if error.validator == "uniqueItems":
+        return "expected no repeated items"
+    return str(error.message)
+
+
+# JSON Schema's words for types, and Python's, in the words of TOML.
+_TYPE_WORDS = {"boolean": "true or false", "object": "a table"}
+_KIND_WORDS = {"bool": "boolean", "int": "integer", "str": "string", "dict": "table", "list": "array"}
+
+
+def _kind(value: object) -> str:
+    return _KIND_WORDS.get(type(value).__name__, type(value).__name__)
+
+
+def _a(word: str) -> str:
+    return f"an {word}" if word[0] in "aeiou" else f"a {word}"
+
+
+def _alternatives(values: Sequence[object]) -> str:
+    words = [repr(v) for v in values]
+    return words[0] if len(words) == 1 else f"{', '.join(words[:-1])} or {words[-1]}"
+
+
+def _document_order(data: Any, at: KeyPath) -> tuple[int, ...]:
+    """Where `at` comes in the file, so that the first problem reported is the first one written."""
+    order = []
+    for part in at:
+        keys: Sequence[object] = list(data) if isinstance(data, dict) else range(len(data))
+        if part not in keys:
+            break
+        order.append(keys.index(part))
+        data = data[part]
+    return tuple(order)

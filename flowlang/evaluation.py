@@ -1,0 +1,229 @@
+"""Evaluating expressions against a call's variables, with Python-like rules that cannot run arbitrary code.
+
+DTMF digits arrive as strings, so beside a number a numeric string counts as a number: `menu.digits == 1`
+holds when the caller pressed 1. Everything else that mixes types is unequal, and ordering or arithmetic on
+it is an `EvaluationError`.
+"""
+
+from __future__ import annotations
+
+import math
+import operator
+import re
+from collections.abc import Callable, Mapping
+from decimal import Decimal
+from typing import Any, TypeAlias, TypeGuard
+
+from callflow.flowlang.errors import FlowError
+from callflow.flowlang.expression import Binary, Expression, ListExpr, Literal, Span, Unary, Variable
+
+Lookup: TypeAlias = Callable[[str], object] | Mapping[str, object]
+"""Where variables come from: a mapping by dotted name, or a function raising `KeyError` for unknown names."""
+
+
+class EvaluationError(FlowError):
+    """An expression that cannot be evaluated, such as `1 / 0`; `span` is where it was written, if known."""
+
+    def __init__(self, message: str, span: Span | None = None) -> None:
+        super().__init__(message)
+        self.message = message
+        self.span = span
+
+
+def evaluate(expr: Expression, lookup: Lookup) -> object:
+    """The value of `expr`, reading its variables through `lookup`."""
+    match expr:
+        case Literal(value=value):
+            return value
+        case Variable():
+            return _read(expr, lookup)
+        case ListExpr(items=items):
+            return [evaluate(item, lookup) for item in items]
+        case Unary(op="not", operand=operand):
+            return not is_truthy(evaluate(operand, lookup))
+        case Unary(op="-", operand=operand):
+            return _apply(expr, _negative, evaluate(operand, lookup))
+        case Binary(op="and", left=left, right=right):
+            return is_truthy(evaluate(left, lookup)) and is_truthy(evaluate(right, lookup))
+        case Binary(op="or", left=left, right=right):
+            return is_truthy(evaluate(left, lookup)) or is_truthy(evaluate(right, lookup))
+        case Binary(op=op, left=left, right=right) if op in _BINARY:
+            return _apply(expr, _BINARY[op], evaluate(left, lookup), evaluate(right, lookup))
+    raise EvaluationError(f"unknown operator `{getattr(expr, 'op', '?')}`", expr.span)
+
+
+def is_truthy(value: object) -> bool:
+    """Whether a value counts as true in a condition: all but null, false, 0, "" and [] do."""
+    return bool(value)
+
+
+def render_value(value: object) -> str:
+    """How a value reads in a prompt: null is empty, numbers lose a needless `.0`, lists join with commas."""
+    if value is None:
+        return ""
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if _is_number(value):
+        return _number_text(value)
+    if _is_list(value):
+        return ", ".join(map(render_value, value))
+    return str(value)
+
+
+def _read(variable: Variable, lookup: Lookup) -> object:
+    try:
+        return lookup[variable.name] if isinstance(lookup, Mapping) else lookup(variable.name)
+    except KeyError:
+        raise EvaluationError(f"unknown variable `{variable.name}`", variable.span) from None
+
+
+def _apply(node: Unary | Binary, operation: Callable[..., object], *values: object) -> object:
+    """Run an operation on evaluated operands, blaming `node` if it refuses them."""
+    try:
+        return operation(*values)
+    except EvaluationError as error:
+        raise EvaluationError(error.message, node.span) from None
+
+
+# ============================================================================
+# Values
+# ============================================================================
+
+_NUMERIC = re.compile(r"-?[0-9]+(?:\.[0-9]+)?")
+
+
+def _is_number(value: object) -> TypeGuard[int | float]:
+    return isinstance(value, int | float) and not isinstance(value, bool)
+
+
+def _is_list(value: object) -> TypeGuard[list[object] | tuple[object, ...]]:
+    return isinstance(value, list | tuple)
+
+
+def _kind(value: object) -> str:
+    """The expression language's name for a value's type, for messages."""
+    if value is None:
+        return "null"
+    if isinstance(value, bool):
+        return "boolean"
+    if _is_number(value):
+        return "number"
+    if isinstance(value, str):
+        return "string"
+    return "list" if _is_list(value) else type(value).__name__
+
+
+def _number_text(number: int | float) -> str:
+    if isinstance(number, int) or not math.isfinite(number):
+        return str(number)
+    if number.is_integer():
+        return str(int(number))
+    return format(Decimal(repr(number)), "f")
+
+
+def _as_number(value: object) -> int | float | None:
+    """A number, or a string of digits (as DTMF input is) read as one; else None."""
+    if _is_number(value):
+        return value
+    if isinstance(value, str) and _NUMERIC.fullmatch(value):
+        return float(value) if "." in value else int(value)
+    return None
+
+
+def _text(value: object, op: str) -> str:
+    """A string, or a number written out, for the string operators."""
+    if isinstance(value, str):
+        return value
+    if _is_number(value):
+        return _number_text(value)
+    raise EvaluationError(f"`{op}` works on strings and numbers, not {_kind(value)}")
+
+
+# ============================================================================
+# Operators
+# ============================================================================
+
+
+def _comparable(left: object, right: object) -> tuple[Any, Any] | None:
+    """Two strings, or two numbers (a numeric string beside a number is one); None if neither."""
+    if isinstance(left, str) and isinstance(right, str):
+        return left, right
+    left_number, right_number = _as_number(left), _as_number(right)
+    if left_number is None or right_number is None or not (_is_number(left) or _is_number(right)):
+        return None
+    return left_number, right_number
+
+
+def _equal(left: object, right: object) -> bool:
+    if (pair := _comparable(left, right)) is not None:
+        return bool(pair[0] == pair[1])
+    if _is_list(left) and _is_list(right):
+        return len(left) == len(right) and all(map(_equal, left, right))
+    return type(left) is type(right) and left == right
+
+
+def _ordering(op: str, compare: Callable[[Any, Any], bool]) -> Callable[[object, object], bool]:
+    def ordered(left: object, right: object) -> bool:
+        if (pair := _comparable(left, right)) is None:
+            raise EvaluationError(f"cannot compare {_kind(left)} with {_kind(right)} using `{op}`")
+        return compare(*pair)
+
+    return ordered
+
+
+def _member(item: object, container: object, op: str) -> bool:
+    if _is_list(container):
+        return any(_equal(item, element) for element in container)
+    if isinstance(container, str):
+        return _text(item, op) in container
+    raise EvaluationError(f"`{op}` needs a list or a string, not {_kind(container)}")
+
+
+def _add(left: object, right: object) -> object:
+    if isinstance(left, str) or isinstance(right, str):
+        return _text(left, "+") + _text(right, "+")
+    if _is_number(left) and _is_number(right):
+        return left + right
+    if _is_list(left) and _is_list(right):
+        return [*left, *right]
+    raise EvaluationError(f"`+` needs numbers, strings or lists, not {_kind(left)} and {_kind(right)}")
+
+
+def _arithmetic(op: str, compute: Callable[[Any, Any], object]) -> Callable[[object, object], object]:
+    def calculate(left: object, right: object) -> object:
+        if not (_is_number(left) and _is_number(right)):
+            raise EvaluationError(f"`{op}` needs numbers, not {_kind(left)} and {_kind(right)}")
+        try:
+            return compute(left, right)
+        except ZeroDivisionError:
+            raise EvaluationError("division by zero") from None
+        except OverflowError:
+            raise EvaluationError(f"the result of `{op}` is too large") from None
+
+    return calculate
+
+
+def _negative(value: object) -> object:
+    if not _is_number(value):
+        raise EvaluationError(f"`-` needs a number, not {_kind(value)}")
+    return -value
+
+
+_BINARY: dict[str, Callable[[object, object], object]] = {
+    "==": _equal,
+    "!=": lambda left, right: not _equal(left, right),
+    "<": _ordering("<", operator.lt),
+    "<=": _ordering("<=", operator.le),
+    ">": _ordering(">", operator.gt),
+    ">=": _ordering(">=", operator.ge),
+    "in": lambda left, right: _member(left, right, "in"),
+    "not in": lambda left, right: not _member(left, right, "not in"),
+    "contains": lambda left, right: _member(right, left, "contains"),
+    "startswith": lambda left, right: _text(left, "startswith").startswith(_text(right, "startswith")),
+    "endswith": lambda left, right: _text(left, "endswith").endswith(_text(right, "endswith")),
+    "+": _add,
+    "-": _arithmetic("-", operator.sub),
+    "*": _arithmetic("*", operator.mul),
+    "/": _arithmetic("/", operator.truediv),
+    "%": _arithmetic("%", operator.mod),
+}

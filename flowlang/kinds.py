@@ -1,0 +1,409 @@
+"""Kinds of parameter values: how each is written in the DSL, stored in JSON and described by JSON Schema.
+
+A node type's parameters are built from these, so a new node type gets parsing, printing, JSON Schema and
+designer forms for free.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from collections.abc import Iterator, Mapping, Sequence
+from dataclasses import dataclass
+from typing import Any
+
+from callflow.flowlang.errors import FlowError
+from callflow.flowlang.expression import ExpressionError, parse_expression
+from callflow.flowlang.model import JSON
+from callflow.flowlang.syntax import Args, Token
+
+NAME_PATTERN = r"^[A-Za-z_](?:[A-Za-z0-9_.\-]*[A-Za-z0-9_])?$"
+KEY_PATTERN = r"^[0-9*#]+$"
+_DURATION = re.compile(r"^(\d+(?:\.\d+)?)(ms|s|m)$")
+
+
+class DecodeError(FlowError):
+    """A parameter written in a way its kind does not accept."""
+
+    def __init__(self, message: str, token: Token | None = None, column_offset: int = 0) -> None:
+        super().__init__(message)
+        self.message = message
+        self.token = token
+        self.column_offset = column_offset
+
+
+def split_commas(tokens: Sequence[Token]) -> list[list[Token]]:
+    """Split tokens at the commas that are not inside brackets."""
+    groups: list[list[Token]] = [[]]
+    depth = 0
+    for token in tokens:
+        if token.type == "OP" and token.text in "([":
+            depth += 1
+        elif token.type == "OP" and token.text in ")]":
+            depth -= 1
+        if depth == 0 and token.type == "OP" and token.text == ",":
+            groups.append([])
+        else:
+            groups[-1].append(token)
+    return groups
+
+
+def source_text(tokens: Sequence[Token], line_text: str) -> str:
+    """The text a run of tokens covers on its line."""
+    start = (tokens[0].location.column or 1) - 1
+    return line_text[start : tokens[-1].end_column - 1]
+
+
+def quote(text: str) -> str:
+    """A DSL string literal (the same escapes as JSON)."""
+    return json.dumps(text, ensure_ascii=False)
+
+
+class Kind:
+    """How one kind of value is written in the DSL and in JSON."""
+
+    refers_to: str | None = None
+    """The kind of name this value refers to (prompt, queue, variable, ...), if it is a name."""
+
+    def schema(self) -> dict[str, Any]:
+        """The JSON Schema of the value."""
+        raise NotImplementedError
+
+    def decode(self, args: Args) -> JSON:
+        """The JSON value of DSL arguments."""
+        raise NotImplementedError
+
+    def encode(self, value: JSON) -> str:
+        """The DSL text of a JSON value."""
+        raise NotImplementedError
+
+    def validate(self, value: JSON) -> str | None:
+        """A problem JSON Schema cannot see, such as an expression that does not parse."""
+        return None
+
+    def label_text(self, value: JSON) -> str:
+        """The value as it appears in an exit name (`key 1`, `when x > 1`)."""
+        return str(value)
+
+    def from_label(self, text: str) -> JSON:
+        """The value in an exit name."""
+        return text
+
+    def names(self, value: JSON) -> Iterator[str]:
+        """The names this value refers to (when `refers_to` is set)."""
+        if self.refers_to is None or value is None:
+            return
+        yield from ([value] if isinstance(value, str) else value)
+
+
+def _one(args: Args, what: str) -> Token:
+    if not args.tokens:
+        raise DecodeError(f"expected {what}")
+    if len(args.tokens) > 1:
+        extra = args.tokens[1]
+        hint = f"; did you mean `-> {extra.text}`?" if extra.type == "NAME" else ""
+        raise DecodeError(f"expected only {what}, found `{extra.text}`{hint}", extra)
+    return args.tokens[0]
+
+
+@dataclass(frozen=True)
+class Text(Kind):
+    """A quoted string."""
+
+    def schema(self) -> dict[str, Any]:
+        return {"type": "string"}
+
+    def decode(self, args: Args) -> JSON:
+        token = _one(args, "a quoted text")
+        if token.type != "STRING":
+            raise DecodeError(f'expected a quoted text, found `{token.text}`; write "{token.text}"', token)
+        return json.loads(token.text)
+
+    def encode(self, value: JSON) -> str:
+        return quote(value)
+
+
+@dataclass(frozen=True)
+class TextList(Kind):
+    """Quoted strings separated by commas."""
+
+    def schema(self) -> dict[str, Any]:
+        return {"type": "array", "items": {"type": "string"}, "minItems": 1}
+
+    def decode(self, args: Args) -> JSON:
+        return [Text().decode(args.sub(group)) for group in split_commas(args.tokens)]
+
+    def encode(self, value: JSON) -> str:
+        return ", ".join(quote(v) for v in value)
+
+
+@dataclass(frozen=True)
+class Integer(Kind):
+    """A whole number, within bounds."""
+
+    minimum: int = 0
+    maximum: int = 1_000_000
+
+    def schema(self) -> dict[str, Any]:
+        return {"type": "integer", "minimum": self.minimum, "maximum": self.maximum}
+
+    def decode(self, args: Args) -> JSON:
+        token = _one(args, "a whole number")
+        if token.type != "NUMBER" or not token.text.isdigit():
+            raise DecodeError(f"expected a whole number, found `{token.text}`", token)
+        return int(token.text)
+
+    def encode(self, value: JSON) -> str:
+        return str(value)
+
+    def validate(self, value: JSON) -> str | None:
+        if isinstance(value, int) and not self.minimum <= value <= self.maximum:
+            return f"must be between {self.minimum} and {self.maximum}, not {value}"
+        return None
+
+
+def format_seconds(seconds: float) -> str:
+    """A duration as the DSL writes it: `5s`, `500ms`, `1.5s`."""
+    if float(seconds).is_integer():
+        return f"{int(seconds)}s"
+    millis = seconds * 1000
+    if abs(millis - round(millis)) < 1e-9:
+        return f"{round(millis)}ms"
+    return f"{seconds}s"
+
+
+@dataclass(frozen=True)
+class Seconds(Kind):
+    """A duration such as `5s`, `500ms` or `2m`, stored in JSON as seconds."""
+
+    minimum: float = 0.0
+    maximum: float = 86_400.0
+
+    def schema(self) -> dict[str, Any]:
+        return {"type": "number", "minimum": self.minimum, "maximum": self.maximum}
+
+    def decode(self, args: Args) -> JSON:
+        token = _one(args, "a duration such as `5s`")
+        match = _DURATION.match(token.text) if token.type == "NUMBER" else None
+        if match is None:
+            hint = f"; write `{token.text}s` for seconds" if token.text.isdigit() else ""
+            raise DecodeError(f"expected a duration such as `5s` or `500ms`, found `{token.text}`{hint}", token)
+        number, unit = float(match[1]), match[2]
+        seconds = {"ms": number / 1000, "s": number, "m": number * 60}[unit]
+        return int(seconds) if seconds.is_integer() else seconds
+
+    def encode(self, value: JSON) -> str:
+        return format_seconds(value)
+
+    def validate(self, value: JSON) -> str | None:
+        if isinstance(value, int | float) and not self.minimum <= value <= self.maximum:
+            low, high = format_seconds(self.minimum), format_seconds(self.maximum)
+            return f"must be between {low} and {high}, not {format_seconds(value)}"
+        return None
+
+
+_FLAGS = {"yes": True, "no": False, "on": True, "off": False, "true": True, "false": False}
+
+
+@dataclass(frozen=True)
+class Flag(Kind):
+    """yes or no."""
+
+    def schema(self) -> dict[str, Any]:
+        return {"type": "boolean"}
+
+    def decode(self, args: Args) -> JSON:
+        token = _one(args, "`yes` or `no`")
+        if token.text not in _FLAGS:
+            raise DecodeError(f"expected `yes` or `no`, found `{token.text}`", token)
+        return _FLAGS[token.text]
+
+    def encode(self, value: JSON) -> str:
+        return "yes" if value else "no"
+
+
+@dataclass(frozen=True)
+class Ref(Kind):
+    """The name of something: a prompt, a variable, a queue, a flow..."""
+
+    refers_to: str | None = None
+
+    def schema(self) -> dict[str, Any]:
+        return {"type": "string", "pattern": NAME_PATTERN}
+
+    def decode(self, args: Args) -> JSON:
+        token = _one(args, f"a {self.refers_to} name")
+        if token.type != "NAME":
+            raise DecodeError(f"expected a {self.refers_to} name, found `{token.text}`", token)
+        return token.text
+
+    def encode(self, value: JSON) -> str:
+        return str(value)
+
+
+@dataclass(frozen=True)
+class RefList(Kind):
+    """Names separated by commas."""
+
+    refers_to: str | None = None
+
+    def schema(self) -> dict[str, Any]:
+        return {"type": "array", "items": {"type": "string", "pattern": NAME_PATTERN}, "minItems": 1}
+
+    def decode(self, args: Args) -> JSON:
+        return [Ref(self.refers_to).decode(args.sub(group)) for group in split_commas(args.tokens)]
+
+    def encode(self, value: JSON) -> str:
+        return ", ".join(value)
+
+
+@dataclass(frozen=True)
+class Choice(Kind):
+    """One word out of a fixed set."""
+
+    values: tuple[str, ...] = ()
+
+    def schema(self) -> dict[str, Any]:
+        return {"enum": list(self.values)}
+
+    def decode(self, args: Args) -> JSON:
+        token = _one(args, "one of " + ", ".join(self.values))
+        if token.text not in self.values:
+            raise DecodeError(f"expected one of {', '.join(self.values)}; found `{token.text}`", token)
+        return token.text
+
+    def encode(self, value: JSON) -> str:
+        return str(value)
+
+
+def _key(tokens: Sequence[Token]) -> str:
+    if len(tokens) != 1:
+        raise DecodeError('expected a key such as 1, * or "#"', tokens[0] if tokens else None)
+    token = tokens[0]
+    text = json.loads(token.text) if token.type == "STRING" else token.text
+    if not re.match(KEY_PATTERN, text) or token.type == "NAME":
+        hint = ' (write the hash key as "#")' if token.type == "NAME" else ""
+        raise DecodeError(f"expected keys 0-9, * or #, found `{token.text}`{hint}", token)
+    return str(text)
+
+
+def encode_key(key: str) -> str:
+    """A key as the DSL writes it: bare digits and `*`, quoted when it holds `#`."""
+    return key if "#" not in key else quote(key)
+
+
+@dataclass(frozen=True)
+class Key(Kind):
+    """A telephone key sequence: `1`, `*`, `"#"`, `12`."""
+
+    def schema(self) -> dict[str, Any]:
+        return {"type": "string", "pattern": KEY_PATTERN}
+
+    def decode(self, args: Args) -> JSON:
+        return _key(args.tokens)
+
+    def encode(self, value: JSON) -> str:
+        return encode_key(value)
+
+
+@dataclass(frozen=True)
+class Expression(Kind):
+    """A condition or value in the expression language, kept as written."""
+
+    def schema(self) -> dict[str, Any]:
+        return {"type": "string", "minLength": 1}
+
+    def decode(self, args: Args) -> JSON:
+        if not args.tokens:
+            raise DecodeError("expected an expression")
+        problem = self.validate(args.text)
+        if problem is not None:
+            raise DecodeError(problem, args.tokens[0], _error_offset(args.text))
+        return args.text
+
+    def encode(self, value: JSON) -> str:
+        return str(value)
+
+    def validate(self, value: JSON) -> str | None:
+        try:
+            parse_expression(value)
+        except ExpressionError as error:
+            return error.message
+        return None
+
+
+def _error_offset(text: str) -> int:
+    try:
+        parse_expression(text)
+    except ExpressionError as error:
+        return error.offset
+    return 0
+
+
+@dataclass(frozen=True)
+class Assignments(Kind):
+    """`name = expression` pairs separated by commas, kept in order.
+
+    With `targets` set (to "variable"), the names are variables of the flow that receive the values.
+    """
+
+    targets: str | None = None
+
+    def schema(self) -> dict[str, Any]:
+        return {
+            "type": "object",
+            "propertyNames": {"pattern": NAME_PATTERN},
+            "additionalProperties": {"type": "string", "minLength": 1},
+            "minProperties": 1,
+        }
+
+    def decode(self, args: Args) -> JSON:
+        pairs: dict[str, str] = {}
+        for group in split_commas(args.tokens):
+            if len(group) < 3 or group[0].type != "NAME" or group[1].text != "=":
+                raise DecodeError("expected `name = expression`", group[0] if group else None)
+            if group[0].text in pairs:
+                raise DecodeError(f"`{group[0].text}` is assigned twice", group[0])
+            pairs[group[0].text] = Expression().decode(args.sub(group[2:]))
+        return pairs
+
+    def encode(self, value: JSON) -> str:
+        return ", ".join(f"{name} = {expr}" for name, expr in value.items())
+
+    def validate(self, value: JSON) -> str | None:
+        problems = (Expression().validate(expr) for expr in value.values())
+        return next((p for p in problems if p), None)
+
+
+@dataclass(frozen=True)
+class Literal(Kind):
+    """A string or number constant, as in a `case` of a switch."""
+
+    def schema(self) -> dict[str, Any]:
+        return {"type": ["string", "number"]}
+
+    def decode(self, args: Args) -> JSON:
+        token = _one(args, "a quoted text or a number")
+        if token.type == "STRING":
+            return json.loads(token.text)
+        if token.type == "NUMBER" and re.fullmatch(r"\d+(\.\d+)?", token.text):
+            return json.loads(token.text)
+        raise DecodeError(f"expected a quoted text or a number, found `{token.text}`", token)
+
+    def encode(self, value: JSON) -> str:
+        return json.dumps(value, ensure_ascii=False)
+
+    def label_text(self, value: JSON) -> str:
+        return self.encode(value)
+
+    def from_label(self, text: str) -> JSON:
+        return json.loads(text)
+
+
+def to_plain(value: JSON) -> Any:
+    """A JSON value with lists turned into tuples, for frozen parameter dataclasses."""
+    if isinstance(value, list):
+        return tuple(to_plain(v) for v in value)
+    if isinstance(value, Mapping):
+        return {k: to_plain(v) for k, v in value.items()}
+    return value

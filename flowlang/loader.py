@@ -1,0 +1,81 @@
+"""Reading and writing flows in either form, chosen by file name: `.flow` (the DSL) or `.json` (the graph)."""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from callflow.flowlang import diagnostics as codes
+from callflow.flowlang.builder import build_flow
+from callflow.flowlang.diagnostics import Diagnostic
+from callflow.flowlang.errors import FlowError, FlowSyntaxError, Location
+from callflow.flowlang.jsonform import dump_json, flow_from_json
+from callflow.flowlang.model import Flow
+from callflow.flowlang.parser import parse_document
+from callflow.flowlang.printer import format_flow
+from callflow.flowlang.registry import Registry, default_registry
+
+
+class UnknownFormatError(FlowError):
+    """A file name that says neither `.flow` nor `.json`."""
+
+
+def form_of(path: Path | str) -> str:
+    """`dsl` for `.flow` files, `json` for `.json` files."""
+    name = str(path)
+    if name.endswith(".flow"):
+        return "dsl"
+    if name.endswith(".json"):
+        return "json"
+    raise UnknownFormatError(f"{name}: cannot tell the format; name the file `*.flow` or `*.flow.json`")
+
+
+@dataclass(frozen=True)
+class Loaded:
+    """A flow read from text: the model (None when it could not be built) and the problems found."""
+
+    file: str
+    form: str
+    flow: Flow | None
+    problems: list[Diagnostic] = field(default_factory=list)
+
+    @property
+    def ok(self) -> bool:
+        """Whether the flow is well-formed enough to convert, format or check further."""
+        return self.flow is not None and not any(p.severity == codes.Severity.ERROR for p in self.problems)
+
+
+def load_text(text: str, file: str, form: str, registry: Registry | None = None) -> Loaded:
+    """Read a flow from text in the given form."""
+    registry = registry or default_registry()
+    if form == "dsl":
+        try:
+            document = parse_document(text, file)
+        except FlowSyntaxError as error:
+            return Loaded(
+                file, form, None, [Diagnostic(codes.SYNTAX, error.message, error.location, error.source_line)]
+            )
+        flow, problems = build_flow(document, registry)
+        return Loaded(file, form, flow, problems)
+    try:
+        data = json.loads(text)
+    except json.JSONDecodeError as error:
+        lines = text.splitlines()
+        source = lines[error.lineno - 1] if 0 < error.lineno <= len(lines) else None
+        where = Location(file, error.lineno, error.colno)
+        return Loaded(file, form, None, [Diagnostic(codes.SYNTAX, f"not valid JSON: {error.msg}", where, source)])
+    json_flow, problems = flow_from_json(data, registry, file)
+    return Loaded(file, form, json_flow, problems)
+
+
+def load_file(path: Path, registry: Registry | None = None) -> Loaded:
+    """Read a flow file; the form comes from its name."""
+    return load_text(path.read_text(encoding="utf-8"), str(path), form_of(path), registry)
+
+
+def dump(flow: Flow, form: str, registry: Registry | None = None) -> str:
+    """A flow's canonical text in the given form."""
+    if form == "dsl":
+        return format_flow(flow, registry or default_registry())
+    return dump_json(flow)

@@ -1,0 +1,310 @@
+"""Reads `.flow` text into its generic shape (declarations and lines), keeping every comment where it was."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from functools import cache
+from pathlib import Path
+from typing import Any, ClassVar
+
+from lark import Lark, Transformer, Tree, UnexpectedInput, v_args
+from lark import Token as LarkToken
+from lark.exceptions import UnexpectedCharacters, UnexpectedEOF, UnexpectedToken
+from lark.indenter import DedentError, Indenter
+
+from callflow.flowlang.errors import FlowSyntaxError, Location
+from callflow.flowlang.model import Comment
+from callflow.flowlang.syntax import Args, Item, Line, Token
+
+GRAMMAR = Path(__file__).with_name("flow.lark")
+
+
+class FlowIndenter(Indenter):
+    """Turns indentation into block structure."""
+
+    NL_type = "_NL"
+    OPEN_PAREN_types: ClassVar[list[str]] = []
+    CLOSE_PAREN_types: ClassVar[list[str]] = []
+    INDENT_type = "_INDENT"
+    DEDENT_type = "_DEDENT"
+    tab_len = 8
+
+
+@cache
+def _parser() -> Lark:
+    return Lark(
+        GRAMMAR.read_text(encoding="utf-8"),
+        parser="lalr",
+        postlex=FlowIndenter(),
+        propagate_positions=True,
+        maybe_placeholders=False,
+    )
+
+
+# Common mistakes, recognised by the parser state they fail in (lark's match_examples).
+_MISTAKES: dict[str, list[str]] = {
+    "a node starts with its id and a colon: `id: type`": [
+        "greet say hello\n",
+        "greet say\n",
+        "flow f\na: say x\nb say y\n",
+    ],
+    "`->` must be followed by the id of the node to go to": [
+        "a: say x ->\n",
+        "a: menu p\n  key 1 ->\n",
+        'a: menu p\n  key 1 -> "b"\n',
+    ],
+    "this line is indented, but nothing above it opens a block": [
+        "  a: say x\n",
+        "a: say x\n  b: say y\n    c 1\n",
+        'flow f\n  title "t"\n    languages en\n',
+    ],
+    "a declaration name is missing": ["prompt\n", "flow\n", "var\n", 'flow "x"\n', 'prompt "x"\n'],
+    "a line inside a block starts with a word, such as `key 1 -> next` or `timeout 5s`": [
+        "a: menu p\n  -> b\n",
+        'a: menu p\n  "x"\n',
+        "a: menu p\n  1 -> b\n",
+    ],
+    "one node per declaration: start a new line for the next node": ["a: say x -> b c: say y\n"],
+}
+
+
+def _example_label(error: UnexpectedInput, text: str) -> str | None:
+    label = error.match_examples(_parser().parse, _MISTAKES, use_accepts=True)
+    return label if isinstance(label, str) else None
+
+
+def _syntax_error(error: Exception, text: str, file: str) -> FlowSyntaxError:
+    lines = text.splitlines()
+    line = getattr(error, "line", None) or len(lines)
+    column = getattr(error, "column", None) or 1
+    source_line = lines[line - 1] if 0 < line <= len(lines) else None
+    if isinstance(error, UnexpectedCharacters):
+        position = error.pos_in_stream or 0
+        char = text[position] if position < len(text) else ""
+        message = _character_message(char, text[position : position + 2])
+    elif isinstance(error, DedentError):
+        message = "this line's indentation does not match any line above it"
+    elif isinstance(error, UnexpectedToken | UnexpectedEOF):
+        label = _example_label(error, text)
+        token = getattr(error, "token", None)
+        if isinstance(error, UnexpectedToken) and error.token.type in ("_INDENT", "_DEDENT"):
+            line, column = _indent_position(lines, error.token, line)
+            source_line = lines[line - 1] if 0 < line <= len(lines) else None
+        if isinstance(error, UnexpectedToken) and error.token.type == "_INDENT":
+            label = "this line is indented, but nothing above it opens a block"
+        message = label or f"unexpected {_describe(token)}"
+    else:
+        message = str(error)
+    return FlowSyntaxError(message, Location(file, line, column), source_line)
+
+
+def _indent_position(lines: list[str], token: Any, line: int) -> tuple[int, int]:
+    line = min(max(getattr(token, "end_line", None) or line, 1), max(len(lines), 1))
+    text = lines[line - 1] if lines else ""
+    return line, len(text) - len(text.lstrip()) + 1
+
+
+def _describe(token: Any) -> str:
+    if token is None or token.type == "$END":
+        return "end of file"
+    if token.type == "_NL":
+        return "end of line"
+    if token.type in ("_INDENT", "_DEDENT"):
+        return "indentation"
+    return f"`{token.value}`"
+
+
+def _character_message(char: str, two: str) -> str:
+    if char == '"':
+        return 'unterminated string: the closing `"` is missing'
+    if two in ("&&", "||"):
+        return f"`{two}` is not an operator here; write `{'and' if two == '&&' else 'or'}`"
+    if char == "'":
+        return 'strings use double quotes: write "..."'
+    if char == ":":
+        return "`:` only follows a node id at the start of a line (`id: type`)"
+    return f"unexpected character `{char}`"
+
+
+@dataclass
+class _Comments:
+    """Comments found by the lexer, to be handed to the lines they belong to."""
+
+    above: dict[int, list[str]] = field(default_factory=dict)
+    end: dict[int, str] = field(default_factory=dict)
+    trailing: list[str] = field(default_factory=list)
+
+    def comment(self, line: int) -> Comment:
+        return Comment(tuple(self.above.get(line, ())), self.end.get(line))
+
+
+def _comment_text(raw: str) -> str:
+    body = raw[1:].rstrip()
+    return body[1:] if body.startswith(" ") else body
+
+
+def _find_comments(text: str, item_lines: list[int]) -> _Comments:
+    found = _Comments()
+    pending: list[str] = []
+    starts = iter(sorted(set(item_lines)))
+    next_start = next(starts, None)
+    for number, line_text in enumerate(text.splitlines(), start=1):
+        while next_start is not None and next_start < number:
+            next_start = next(starts, None)
+        column = _comment_column(line_text)
+        if next_start == number and pending:
+            found.above[number] = pending
+            pending = []
+        if column is None:
+            continue
+        comment = _comment_text(line_text[column:])
+        if line_text[:column].strip():
+            found.end[number] = comment
+        else:
+            pending.append(comment)
+    found.trailing = pending
+    return found
+
+
+def _comment_column(line_text: str) -> int | None:
+    in_string = False
+    escaped = False
+    for index, char in enumerate(line_text):
+        if in_string:
+            escaped = char == "\\" and not escaped
+            if char == '"' and not escaped:
+                in_string = False
+            continue
+        if char == '"':
+            in_string = True
+        elif char == "#":
+            return index
+    return None
+
+
+class _ToSyntax(Transformer[LarkToken, Any]):
+    """Builds the generic syntax: one-line methods, each making a frozen dataclass."""
+
+    def __init__(self, file: str, lines: list[str], comments: _Comments) -> None:
+        super().__init__()
+        self.file, self.lines, self.comments = file, lines, comments
+
+    def _token(self, token: LarkToken) -> Token:
+        where = Location(self.file, token.line, token.column)
+        return Token(token.type, str(token), where, token.end_column or 0)
+
+    def _where(self, meta: Any) -> Location:
+        return Location(self.file, meta.line, meta.column)
+
+    def _parts(self, children: list[Any]) -> dict[str, Any]:
+        parts: dict[str, Any] = {"names": [], "args": Args(), "target": None, "lines": ()}
+        for child in children:
+            if isinstance(child, Args):
+                parts["args"] = child
+            elif isinstance(child, tuple):
+                parts["lines"] = child
+            elif isinstance(child, _Arrow):
+                parts["target"] = child.target
+            else:
+                parts["names"].append(self._token(child))
+        return parts
+
+    @v_args(meta=True)
+    def args(self, meta: Any, tokens: list[LarkToken]) -> Args:
+        line = self.lines[meta.line - 1]
+        return Args(tuple(self._token(t) for t in tokens), line[meta.column - 1 : meta.end_column - 1])
+
+    def arrow(self, children: list[LarkToken]) -> _Arrow:
+        return _Arrow(self._token(children[-1]))
+
+    def block(self, lines: list[Line]) -> tuple[Line, ...]:
+        return tuple(lines)
+
+    @v_args(meta=True)
+    def line(self, meta: Any, children: list[Any]) -> Line:
+        p = self._parts(children)
+        where = self._where(meta)
+        return Line(p["names"][0], p["args"], p["target"], where, self.comments.comment(meta.line))
+
+    def _item(self, kind: str, meta: Any, children: list[Any]) -> Item:
+        p = self._parts(children)
+        names = p["names"]
+        name = names[0] if names else None
+        node_type = names[1] if len(names) > 1 else None
+        where = self._where(meta)
+        comment = self.comments.comment(meta.line)
+        return Item(kind, name, node_type, p["args"], p["target"], p["lines"], where, comment)
+
+    @v_args(meta=True)
+    def flow(self, meta: Any, children: list[Any]) -> Item:
+        return self._item("flow", meta, children)
+
+    @v_args(meta=True)
+    def prompt(self, meta: Any, children: list[Any]) -> Item:
+        return self._item("prompt", meta, children)
+
+    @v_args(meta=True)
+    def var(self, meta: Any, children: list[Any]) -> Item:
+        return self._item("var", meta, children)
+
+    @v_args(meta=True)
+    def layout(self, meta: Any, children: list[Any]) -> Item:
+        return self._item("layout", meta, children)
+
+    @v_args(meta=True)
+    def node(self, meta: Any, children: list[Any]) -> Item:
+        return self._item("node", meta, children)
+
+    def start(self, items: list[Item]) -> tuple[Item, ...]:
+        return tuple(items)
+
+
+@dataclass(frozen=True)
+class _Arrow:
+    target: Token
+
+
+@dataclass(frozen=True)
+class Document:
+    """A parsed `.flow` file: its declarations, its trailing comments and its lines (for error messages)."""
+
+    file: str
+    items: tuple[Item, ...]
+    trailing_comments: tuple[str, ...]
+    lines: tuple[str, ...]
+
+    def source_line(self, location: Location) -> str | None:
+        """The text of the line a location points at."""
+        if location.line is None or not 0 < location.line <= len(self.lines):
+            return None
+        return self.lines[location.line - 1]
+
+
+def _reject_leading_indent(lines: list[str], file: str) -> None:
+    first = next((line for line in lines if line.strip() and not line.lstrip().startswith("#")), None)
+    if first is not None and first[0] in " \t":
+        number = lines.index(first) + 1
+        column = len(first) - len(first.lstrip()) + 1
+        message = "this line is indented, but nothing above it opens a block"
+        raise FlowSyntaxError(message, Location(file, number, column), first)
+
+
+def parse_document(text: str, file: str = "<flow>") -> Document:
+    """Parse `.flow` text into declarations and lines. Raises `FlowSyntaxError` with file:line:col."""
+    if text.startswith("\ufeff"):
+        text = text[1:]
+    source = text if text.endswith("\n") else text + "\n"
+    try:
+        tree = _parser().parse(source)
+    except (UnexpectedInput, DedentError) as error:
+        raise _syntax_error(error, source, file) from None
+    lines = source.splitlines()
+    _reject_leading_indent(lines, file)
+    starts = [
+        t.meta.line
+        for t in tree.iter_subtrees()
+        if isinstance(t, Tree) and t.data != "start" and t.data in ("flow", "prompt", "var", "layout", "node", "line")
+    ]
+    comments = _find_comments(source, starts)
+    items = _ToSyntax(file, lines, comments).transform(tree)
+    return Document(file, items, tuple(comments.trailing), tuple(lines))

@@ -1,0 +1,49 @@
+"""branch: choose the next step by conditions (`when ... -> x`, `else -> y`) or by value (`case "en" -> x`)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from callflow.flowlang import diagnostics as codes
+from callflow.flowlang.check.context import NodeContext
+from callflow.flowlang.diagnostics import Diagnostic
+from callflow.flowlang.kinds import Expression, Literal
+from callflow.flowlang.nodetype import Designer, Exit, ExitFamily, NodeType, param
+
+
+@dataclass(frozen=True)
+class Branch:
+    """Parameters of a branch node: with a `value`, it is a switch on that value's cases."""
+
+    value: str | None = param(Expression(), default=None, positional=True, help="Switch on this value.")
+
+
+def check(ctx: NodeContext) -> list[Diagnostic]:
+    """A switch uses `case` exits only; an if/else chain uses `when` exits only."""
+    params: Branch = ctx.params
+    wrong = "when" if params.value is not None else "case"
+    right = "case" if params.value is not None else "when"
+    return [
+        ctx.problem(
+            codes.UNKNOWN_EXIT,
+            f"`{edge.exit.split(' ', 1)[0]}` exits belong to a branch "
+            + ("without a value" if wrong == "when" else "with a value (`branch VALUE`)")
+            + f"; use `{right}`",
+            edge.location,
+        )
+        for edge in ctx.edges
+        if edge.exit.startswith(wrong + " ")
+    ]
+
+
+NODE = NodeType(
+    keyword="branch",
+    params=Branch,
+    exits=(Exit("else", help="When no condition or case matches."), Exit("error", required=False)),
+    families=(
+        ExitFamily("when", Expression(), groupable=False, help="Taken when the condition holds; first match wins."),
+        ExitFamily("case", Literal(), help="Taken when the value equals this constant."),
+    ),
+    check=check,
+    designer=Designer(label="Branch", category="Logic", icon="git-branch", description=__doc__ or ""),
+)
