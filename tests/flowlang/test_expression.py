@@ -84,9 +84,7 @@ def test_integers_stay_ints_and_decimals_are_floats() -> None:
     assert repr(parse_expression("3.0")) == "Literal(value=3.0)"
 
 
-@pytest.mark.parametrize(
-    "name", ["caller", "call.id", "switch.emergency", "menu.digits", "_x9", "true_x", "index"]
-)
+@pytest.mark.parametrize("name", ["caller", "call.id", "switch.emergency", "menu.digits", "_x9", "true_x", "index"])
 def test_dotted_names_are_variables(name: str) -> None:
     """A variable is one or more names joined by dots; a keyword inside a longer name is fine."""
     expr = parse_expression(name)
@@ -325,6 +323,15 @@ def test_a_dangling_operator_expects_a_value_at_any_depth(op: str) -> None:
         assert (caught.value.message, caught.value.offset) == (f"expected a value after `{op}`", len(text))
 
 
+@pytest.mark.parametrize("atom", ["a", "1", "2.5", '"s"', "true", "false", "null", "(a)", "[a]", "-a"])
+def test_two_values_in_a_row_expect_an_operator_at_any_depth(atom: str) -> None:
+    """A value directly after another, of any kind, is reported as a missing operator, however deeply nested."""
+    for text in (f"{atom} b", f"x or [y, ({atom} b"):
+        with pytest.raises(ExpressionError) as caught:
+            parse_expression(text)
+        assert (caught.value.message, caught.value.offset) == ("expected an operator before `b`", len(text) - 1)
+
+
 @pytest.mark.parametrize("first", COMPARISONS)
 @pytest.mark.parametrize("second", ["<", "in", "startswith"])
 def test_comparisons_do_not_chain(first: str, second: str) -> None:
@@ -345,3 +352,10 @@ def test_expression_errors_are_flow_errors() -> None:
     """`ExpressionError` is caught by handlers of the package's root exception."""
     with pytest.raises(FlowError):
         parse_expression("a ==")
+
+
+def test_a_keyword_prefix_does_not_split_a_name() -> None:
+    """`a index` is two values in a row, not `a in dex`: names are read whole before keywords."""
+    with pytest.raises(ExpressionError, match="expected an operator before `index`"):
+        parse_expression("a index")
+    assert parse_expression("a in index") == binary("in", a, var("index"))
