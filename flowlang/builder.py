@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import difflib
 import json
+import re
 from collections.abc import Iterable
 from dataclasses import dataclass, field, replace
 
@@ -11,7 +12,7 @@ from callflow.flowlang import diagnostics as codes
 from callflow.flowlang.diagnostics import Diagnostic
 from callflow.flowlang.errors import Location
 from callflow.flowlang.header import build_header
-from callflow.flowlang.kinds import DecodeError, Integer, Seconds, split_commas
+from callflow.flowlang.kinds import VARIABLE_PATTERN, DecodeError, Integer, Seconds, split_commas
 from callflow.flowlang.model import JSON, Comment, Edge, Flow, Node, Position, Prompt, Variable
 from callflow.flowlang.nodetype import NodeType
 from callflow.flowlang.parser import Document
@@ -44,7 +45,7 @@ def build_flow(document: Document, registry: Registry) -> tuple[Flow, list[Diagn
         builder.report(codes.INVALID_FLOW, "a file holds one flow; this is a second `flow`", extra.location)
     if not flows:
         builder.report(codes.INVALID_FLOW, "a flow file starts with `flow NAME`", None)
-    header = build_header(flows[0], builder) if flows else {}
+    header = build_header(flows[0], builder) if flows else {"name": ""}
     variables = tuple(_variable(item, builder) for item in document.items if item.kind == "var")
     prompts = tuple(_prompt(item, builder) for item in document.items if item.kind == "prompt")
     nodes, edges = [], []
@@ -81,12 +82,14 @@ def _comments(pairs: Iterable[tuple[str, Comment]]) -> dict[str, Comment]:
     return {key: comment for key, comment in pairs if comment.above or comment.end is not None}
 
 
-def _literal(token: Token) -> JSON:
-    if token.type == "STRING":
+def _literal(tokens: list[Token]) -> JSON:
+    token = tokens[-1]
+    sign = "-" if len(tokens) == 2 and tokens[0].text == "-" else ""
+    if len(tokens) == 1 and token.type == "STRING":
         return json.loads(token.text)
-    if token.type == "NUMBER" and token.text.replace(".", "", 1).isdigit():
-        return json.loads(token.text)
-    if token.text in ("true", "false", "null"):
+    if token.type == "NUMBER" and re.fullmatch(r"\d+(\.\d+)?", token.text):
+        return json.loads(sign + token.text)
+    if len(tokens) == 1 and token.text in ("true", "false", "null"):
         return json.loads(token.text)
     raise DecodeError(f"expected a quoted text, a number, true, false or null, found `{token.text}`", token)
 
@@ -99,10 +102,12 @@ def _variable(item: Item, builder: Builder) -> Variable:
         tokens.pop()
     value: JSON = None
     try:
+        if not re.match(VARIABLE_PATTERN, item.name.text):
+            raise DecodeError(f"`{item.name.text}` cannot be a variable name: use letters, digits and _", item.name)
         if tokens:
-            if tokens[0].text != "=" or len(tokens) != 2:
+            if tokens[0].text != "=" or len(tokens) not in (2, 3):
                 raise DecodeError("write `var name = value`, optionally followed by `secret`", tokens[0])
-            value = _literal(tokens[1])
+            value = _literal(tokens[1:])
     except DecodeError as error:
         builder.decode_problem(error, item.location, codes.INVALID_VALUE)
     comments = _comments([("", item.comment)])
@@ -204,7 +209,7 @@ def _node(item: Item, builder: Builder) -> tuple[Node, list[Edge]]:
         ordered = {s.name: params[s.name] for s in node_type.specs if s.name in params}
         params = ordered
         for spec in node_type.specs:
-            if spec.required and spec.name not in params:
+            if spec.required and spec.name not in locations:
                 message = f"`{keyword}` needs `{spec.word}`"
                 builder.report(codes.MISSING_PARAMETER, message, item.type.location)
     node = Node(node_id, keyword, params, _comments(comments), item.location, locations)
@@ -241,6 +246,7 @@ def _store(
 ) -> None:
     spec = node_type.spec(name)
     assert spec is not None
+    locations[name] = where  # written, even if wrongly: not also "missing"
     try:
         value = spec.kind.decode(args)
     except DecodeError as error:
@@ -252,7 +258,6 @@ def _store(
         builder.report(code, f"`{spec.word}` {problem}", args.location or where)
         return
     params[name] = value
-    locations[name] = where
 
 
 def _param_line(
@@ -316,9 +321,8 @@ def _exit_labels(node_type: NodeType | None, line: Line, builder: Builder) -> li
         return [word]
     family = next((f for f in node_type.families if f.word == word), None)
     if family is None or not line.args:
-        names = [e.name for e in node_type.exits] + [f"{f.word} ..." for f in node_type.families]
-        message = f"`{node_type.keyword}` has no exit `{(word + ' ' + line.args.text).strip()}`"
-        builder.report(codes.UNKNOWN_EXIT, f"{message}; its exits are {', '.join(names)}", line.word.location)
+        message = node_type.no_such_exit((word + " " + line.args.text).strip())
+        builder.report(codes.UNKNOWN_EXIT, message, line.word.location)
         return []
     groups = split_commas(line.args.tokens) if family.groupable else [list(line.args.tokens)]
     labels = []

@@ -6,6 +6,7 @@ import json
 import sys
 from collections.abc import Iterator
 from pathlib import Path
+from typing import IO, Any
 
 import click
 
@@ -44,7 +45,28 @@ def _load_or_fail(path: Path) -> Loaded:
 PATHS = click.argument("files", nargs=-1, required=True, type=click.Path(exists=True, path_type=Path))
 
 
-@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+class UserError(click.ClickException):
+    """A problem with the user's files or arguments: a clear message and exit status 2, never a traceback."""
+
+    exit_code = 2
+
+    def show(self, file: IO[Any] | None = None) -> None:
+        click.echo(f"callflow: error: {self.format_message()}", err=True, file=file)
+
+
+class FlowGroup(click.Group):
+    """A command group that turns flow-language and file errors into clear messages."""
+
+    def invoke(self, ctx: click.Context) -> object:
+        try:
+            return super().invoke(ctx)
+        except FlowError as error:
+            raise UserError(str(error)) from None
+        except OSError as error:
+            raise UserError(f"{error.strerror or error}: {error.filename or ''}".rstrip(": ")) from None
+
+
+@click.group(cls=FlowGroup, context_settings={"help_option_names": ["-h", "--help"]})
 @click.version_option(package_name="callflow", prog_name="callflow")
 def cli() -> None:
     """Callflow: describe what happens when someone phones, check it, and run it."""
@@ -160,15 +182,9 @@ def schema(target: Path | None) -> None:
         click.echo(text, nl=False)
     else:
         target.write_text(text, encoding="utf-8")
+        click.echo(f"wrote {target}")
 
 
 def main() -> None:
-    """Entry point of the `callflow` script: clear messages and exit codes, never a traceback."""
-    try:
-        cli.main(standalone_mode=True)
-    except FlowError as error:
-        click.echo(f"callflow: error: {error}", err=True)
-        sys.exit(2)
-    except OSError as error:
-        click.echo(f"callflow: error: {error.strerror or error}: {error.filename or ''}".rstrip(": "), err=True)
-        sys.exit(2)
+    """Entry point of the `callflow` script."""
+    cli(prog_name="callflow")

@@ -49,7 +49,8 @@ def evaluate(expr: Expression, lookup: Lookup) -> object:
             return is_truthy(evaluate(left, lookup)) or is_truthy(evaluate(right, lookup))
         case Binary(op=op, left=left, right=right) if op in _BINARY:
             return _apply(expr, _BINARY[op], evaluate(left, lookup), evaluate(right, lookup))
-    raise EvaluationError(f"unknown operator `{getattr(expr, 'op', '?')}`", expr.span)
+        case _:
+            raise EvaluationError(f"unknown operator `{expr.op}`", expr.span)
 
 
 def is_truthy(value: object) -> bool:

@@ -11,16 +11,8 @@ from decimal import Decimal
 from functools import cache
 from typing import TypeAlias, cast
 
-from lark import (
-    Lark,
-    Token,
-    Transformer,
-    Tree,
-    UnexpectedCharacters,
-    UnexpectedInput,
-    UnexpectedToken,
-    v_args,
-)
+from lark import Lark, Token, Transformer, Tree, v_args
+from lark.exceptions import UnexpectedCharacters, UnexpectedInput, UnexpectedToken
 from lark.tree import Meta
 
 from callflow.flowlang.errors import FlowError
@@ -98,20 +90,8 @@ Expression: TypeAlias = Literal | Variable | Unary | Binary | ListExpr
 
 # How tightly each operator binds; an atom binds tightest of all.
 _COMPARISON = 4
-_COMPARISON_OPERATORS = (
-    "==",
-    "!=",
-    "<",
-    "<=",
-    ">",
-    ">=",
-    "in",
-    "not in",
-    "startswith",
-    "endswith",
-    "contains",
-)
-_PRECEDENCE = {"or": 1, "and": 2} | dict.fromkeys(_COMPARISON_OPERATORS, _COMPARISON)
+_COMPARISONS = ("==", "!=", "<", "<=", ">", ">=", "in", "not in", "startswith", "endswith", "contains")
+_PRECEDENCE = {"or": 1, "and": 2} | dict.fromkeys(_COMPARISONS, _COMPARISON)
 _PRECEDENCE |= {"+": 5, "-": 5, "*": 6, "/": 6, "%": 6}
 _UNARY_PRECEDENCE = {"not": 3, "-": 7}
 _ATOM = 8
@@ -193,6 +173,8 @@ class _ToTree(Transformer[Token, Expression]):
 
 @cache
 def _parser() -> Lark:
+    # The basic lexer, not lark's default contextual one: where only an operator may follow, the contextual
+    # lexer would read `a index` as `a in dex`.
     return Lark.open(
         "expression.lark",
         rel_to=__file__,

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import difflib
 import json
 from collections.abc import Mapping
 from functools import cache
@@ -66,11 +67,16 @@ def flow_to_json(flow: Flow) -> dict[str, Any]:
     edges = sorted(flow.edges, key=lambda e: order.get(e.source, len(order)))
     data["edges"] = [{"from": e.source, "exit": e.exit, "to": e.target} for e in edges]
     if flow.layout:
-        data["layout"] = {k: {"x": p.x, "y": p.y} for k, p in flow.layout.items()}
+        data["layout"] = {k: {"x": _coordinate(p.x), "y": _coordinate(p.y)} for k, p in flow.layout.items()}
     _with_comments(data, flow.comments)
     if flow.trailing_comments:
         data["trailing_comments"] = list(flow.trailing_comments)
     return data
+
+
+def _coordinate(value: float) -> float:
+    """Whole-number positions are written without `.0`, as the DSL writes them."""
+    return int(value) if float(value).is_integer() else value
 
 
 def _global_key(key: GlobalKey) -> dict[str, Any]:
@@ -117,18 +123,51 @@ def _pointer(path: Any) -> str:
     return "".join("/" + str(p).replace("~", "~0").replace("/", "~1") for p in path)
 
 
-def _schema_problem(error: ValidationError, file: str) -> Diagnostic:
+_TYPE_WORDS = {
+    "string": "a text",
+    "integer": "a whole number",
+    "number": "a number",
+    "boolean": "true or false",
+    "object": "an object",
+    "array": "a list",
+    "null": "null",
+}
+
+
+def _schema_problems(error: ValidationError, file: str) -> list[Diagnostic]:
+    """A schema violation in words a person editing the file understands."""
     path = list(error.absolute_path)
     in_params = len(path) >= 3 and path[0] == "nodes" and path[2] == "params"
-    code = codes.INVALID_FLOW
-    if in_params:
-        code = {
-            "required": codes.MISSING_PARAMETER,
-            "additionalProperties": codes.UNKNOWN_PARAMETER,
-            "minimum": codes.OUT_OF_RANGE,
-            "maximum": codes.OUT_OF_RANGE,
-        }.get(str(error.validator), codes.INVALID_VALUE)
-    return Diagnostic(code, error.message, Location(file, pointer=_pointer(path)))
+    if in_params and error.validator in ("minimum", "maximum"):
+        return []  # the parameter's kind says it better (with units), see _semantic_problems
+    where = Location(file, pointer=_pointer(path))
+    validator = str(error.validator)
+    if validator == "required":
+        missing = [key for key in error.validator_value if key not in error.instance]
+        code = codes.MISSING_PARAMETER if in_params else codes.INVALID_FLOW
+        return [Diagnostic(code, f"`{name}` is missing", where) for name in missing]
+    if validator == "additionalProperties":
+        known = list(error.schema.get("properties", {}))
+        code = codes.UNKNOWN_PARAMETER if in_params else codes.INVALID_FLOW
+        found = []
+        for key in error.instance:
+            if key not in known:
+                close = difflib.get_close_matches(key, known, n=1)
+                hint = f"; did you mean `{close[0]}`?" if close else ""
+                what = "parameter" if in_params else "key"
+                found.append(
+                    Diagnostic(code, f"unknown {what} `{key}`{hint}", Location(file, pointer=_pointer([*path, key])))
+                )
+        return found
+    if validator == "type":
+        expected = error.validator_value if isinstance(error.validator_value, list) else [error.validator_value]
+        words = " or ".join(_TYPE_WORDS.get(str(t), str(t)) for t in expected)
+        message = f"expected {words}, found {json.dumps(error.instance, ensure_ascii=False)[:40]}"
+    elif validator == "pattern":
+        message = f"{json.dumps(error.instance, ensure_ascii=False)} is not a valid name here"
+    else:
+        message = str(error.message)
+    return [Diagnostic(codes.INVALID_VALUE if in_params else codes.INVALID_FLOW, message, where)]
 
 
 def _comments(data: Mapping[str, Any]) -> dict[str, Comment]:
@@ -138,7 +177,7 @@ def _comments(data: Mapping[str, Any]) -> dict[str, Comment]:
 
 def flow_from_json(data: JSON, registry: Registry, file: str = "<flow>") -> tuple[Flow | None, list[Diagnostic]]:
     """The flow a JSON graph describes, and the problems found; no flow when its structure is wrong."""
-    problems = [_schema_problem(e, file) for e in _validator(registry).iter_errors(data)]
+    problems = [p for e in _validator(registry).iter_errors(data) for p in _schema_problems(e, file)]
     if any(not p.location.pointer or "/params" not in (p.location.pointer or "") for p in problems):
         return None, sorted(problems, key=codes.sort_key)
     nodes = []
@@ -148,6 +187,7 @@ def flow_from_json(data: JSON, registry: Registry, file: str = "<flow>") -> tupl
         locations = {name: Location(file, pointer=f"/nodes/{index}/params/{name}") for name in params}
         nodes.append(Node(raw["id"], raw["type"], params, _comments(raw), where, locations))
         problems.extend(_semantic_problems(nodes[-1], registry))
+    problems.extend(_edge_problems(data, nodes, registry, file))
     flow = Flow(
         name=data["flow"],
         title=data.get("title"),
@@ -192,10 +232,45 @@ def flow_from_json(data: JSON, registry: Registry, file: str = "<flow>") -> tupl
     return flow, sorted(problems, key=codes.sort_key)
 
 
+def _edge_problems(data: Mapping[str, Any], nodes: list[Node], registry: Registry, file: str) -> list[Diagnostic]:
+    """Edges from nodes that do not exist, exits the node type does not have, exit names not written canonically."""
+    by_id: dict[str, Node] = {}
+    for node in nodes:
+        by_id.setdefault(node.id, node)
+    problems = []
+    for index, edge in enumerate(data["edges"]):
+        where = Location(file, pointer=f"/edges/{index}")
+        source = by_id.get(edge["from"])
+        if source is None:
+            problems.append(
+                Diagnostic(codes.MISSING_TARGET, f"an edge leaves `{edge['from']}`, which does not exist", where)
+            )
+            continue
+        node_type = registry.get(source.type)
+        label = edge["exit"]
+        if node_type is None:
+            continue
+        if not node_type.has_exit(label) or (node_type.open_exits and " " in label and not node_type.family(label)):
+            problems.append(Diagnostic(codes.UNKNOWN_EXIT, node_type.no_such_exit(label), where))
+            continue
+        family = node_type.family(label)
+        if family is not None:
+            try:
+                problem = family.kind.validate(family.value(label))
+            except ValueError:
+                problem = f"`{label.split(' ', 1)[1]}` is not a valid value"
+            if problem is None and family.label(family.value(label)) != label:
+                problem = f"write this exit as `{family.label(family.value(label))}`"
+            if problem is not None:
+                problems.append(Diagnostic(codes.INVALID_VALUE, f"exit `{label}`: {problem}", where))
+    return problems
+
+
 def _semantic_problems(node: Node, registry: Registry) -> list[Diagnostic]:
     node_type = registry.get(node.type)
     if node_type is None:
-        message = f"unknown node type `{node.type}`"
+        close = difflib.get_close_matches(node.type, list(registry), n=1)
+        message = f"unknown node type `{node.type}`" + (f"; did you mean `{close[0]}`?" if close else "")
         return [
             Diagnostic(
                 codes.UNKNOWN_NODE_TYPE,

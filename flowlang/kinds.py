@@ -18,6 +18,13 @@ from callflow.flowlang.model import JSON
 from callflow.flowlang.syntax import Args, Token
 
 NAME_PATTERN = r"^[A-Za-z_](?:[A-Za-z0-9_.\-]*[A-Za-z0-9_])?$"
+RESERVED_WORDS = ("flow", "prompt", "var", "layout")
+"""Words that start a declaration, so no node can be called by them."""
+NODE_ID_PATTERN = r"^(?!(?:flow|prompt|var|layout)$)[A-Za-z_](?:[A-Za-z0-9_.\-]*[A-Za-z0-9_])?$"
+EXPRESSION_WORDS = ("and", "or", "not", "in", "startswith", "endswith", "contains", "true", "false", "null")
+_EXPRESSION_WORD = "(?:and|or|not|in|startswith|endswith|contains|true|false|null)"
+VARIABLE_PATTERN = rf"^(?!{_EXPRESSION_WORD}$)[A-Za-z_][A-Za-z0-9_]*(?:\.[A-Za-z_][A-Za-z0-9_]*)*$"
+"""Variables are read by expressions, so their names are expression names: no `-`, no expression keywords."""
 KEY_PATTERN = r"^[0-9*#]+$"
 _DURATION = re.compile(r"^(\d+(?:\.\d+)?)(ms|s|m)$")
 
@@ -163,9 +170,10 @@ class Integer(Kind):
 
 
 def format_seconds(seconds: float) -> str:
-    """A duration as the DSL writes it: `5s`, `500ms`, `1.5s`."""
+    """A duration as the DSL writes it: `5s`, `3m`, `500ms`, `2500ms`."""
     if float(seconds).is_integer():
-        return f"{int(seconds)}s"
+        whole = int(seconds)
+        return f"{whole // 60}m" if whole >= 60 and whole % 60 == 0 else f"{whole}s"
     millis = seconds * 1000
     if abs(millis - round(millis)) < 1e-9:
         return f"{round(millis)}ms"
@@ -229,12 +237,14 @@ class Ref(Kind):
     refers_to: str | None = None
 
     def schema(self) -> dict[str, Any]:
-        return {"type": "string", "pattern": NAME_PATTERN}
+        return {"type": "string", "pattern": VARIABLE_PATTERN if self.refers_to == "variable" else NAME_PATTERN}
 
     def decode(self, args: Args) -> JSON:
-        token = _one(args, f"a {self.refers_to} name")
+        token = _one(args, f"a {self.refers_to or 'plain'} name")
         if token.type != "NAME":
-            raise DecodeError(f"expected a {self.refers_to} name, found `{token.text}`", token)
+            raise DecodeError(f"expected a {self.refers_to or 'plain'} name, found `{token.text}`", token)
+        if self.refers_to == "variable" and not re.match(VARIABLE_PATTERN, token.text):
+            raise DecodeError(f"`{token.text}` cannot be a variable name: use letters, digits and _", token)
         return token.text
 
     def encode(self, value: JSON) -> str:
@@ -248,7 +258,7 @@ class RefList(Kind):
     refers_to: str | None = None
 
     def schema(self) -> dict[str, Any]:
-        return {"type": "array", "items": {"type": "string", "pattern": NAME_PATTERN}, "minItems": 1}
+        return {"type": "array", "items": Ref(self.refers_to).schema(), "minItems": 1}
 
     def decode(self, args: Args) -> JSON:
         return [Ref(self.refers_to).decode(args.sub(group)) for group in split_commas(args.tokens)]
@@ -288,8 +298,8 @@ def _key(tokens: Sequence[Token]) -> str:
 
 
 def encode_key(key: str) -> str:
-    """A key as the DSL writes it: bare digits and `*`, quoted when it holds `#`."""
-    return key if "#" not in key else quote(key)
+    """A key as the DSL writes it: bare digits or a lone `*`, otherwise quoted (`"#"`, `"*0"`)."""
+    return key if key.isdigit() or key == "*" else quote(key)
 
 
 @dataclass(frozen=True)
@@ -301,6 +311,11 @@ class Key(Kind):
 
     def decode(self, args: Args) -> JSON:
         return _key(args.tokens)
+
+    def validate(self, value: JSON) -> str | None:
+        if not isinstance(value, str) or not re.match(KEY_PATTERN, value):
+            return "keys are 0-9, * and #"
+        return None
 
     def encode(self, value: JSON) -> str:
         return encode_key(value)
@@ -325,6 +340,8 @@ class Expression(Kind):
         return str(value)
 
     def validate(self, value: JSON) -> str | None:
+        if not isinstance(value, str) or value != value.strip() or "\n" in value or "\r" in value:
+            return "an expression is written on one line, with no spaces around it"
         try:
             parse_expression(value)
         except ExpressionError as error:
@@ -352,7 +369,7 @@ class Assignments(Kind):
     def schema(self) -> dict[str, Any]:
         return {
             "type": "object",
-            "propertyNames": {"pattern": NAME_PATTERN},
+            "propertyNames": {"pattern": VARIABLE_PATTERN if self.targets == "variable" else NAME_PATTERN},
             "additionalProperties": {"type": "string", "minLength": 1},
             "minProperties": 1,
         }
@@ -380,15 +397,17 @@ class Literal(Kind):
     """A string or number constant, as in a `case` of a switch."""
 
     def schema(self) -> dict[str, Any]:
-        return {"type": ["string", "number"]}
+        return {"type": ["string", "integer"]}
 
     def decode(self, args: Args) -> JSON:
-        token = _one(args, "a quoted text or a number")
-        if token.type == "STRING":
+        tokens = args.tokens
+        negative = len(tokens) == 2 and tokens[0].text == "-"
+        token = tokens[1] if negative else _one(args, "a quoted text or a whole number")
+        if token.type == "STRING" and not negative:
             return json.loads(token.text)
-        if token.type == "NUMBER" and re.fullmatch(r"\d+(\.\d+)?", token.text):
-            return json.loads(token.text)
-        raise DecodeError(f"expected a quoted text or a number, found `{token.text}`", token)
+        if token.type == "NUMBER" and token.text.isdigit():
+            return -int(token.text) if negative else int(token.text)
+        raise DecodeError(f"expected a quoted text or a whole number, found `{token.text}`", token)
 
     def encode(self, value: JSON) -> str:
         return json.dumps(value, ensure_ascii=False)

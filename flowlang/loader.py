@@ -61,7 +61,7 @@ def load_text(text: str, file: str, form: str, registry: Registry | None = None)
     try:
         data = json.loads(text)
     except json.JSONDecodeError as error:
-        lines = text.splitlines()
+        lines = text.split("\n")
         source = lines[error.lineno - 1] if 0 < error.lineno <= len(lines) else None
         where = Location(file, error.lineno, error.colno)
         return Loaded(file, form, None, [Diagnostic(codes.SYNTAX, f"not valid JSON: {error.msg}", where, source)])
@@ -71,7 +71,18 @@ def load_text(text: str, file: str, form: str, registry: Registry | None = None)
 
 def load_file(path: Path, registry: Registry | None = None) -> Loaded:
     """Read a flow file; the form comes from its name."""
-    return load_text(path.read_text(encoding="utf-8"), str(path), form_of(path), registry)
+    form = form_of(path)
+    try:
+        text = path.read_text(encoding="utf-8")
+    except UnicodeDecodeError as error:
+        where = Location(str(path), text_line(path.read_bytes(), error.start), 1)
+        return Loaded(str(path), form, None, [Diagnostic(codes.SYNTAX, "the file is not UTF-8 text", where)])
+    return load_text(text, str(path), form, registry)
+
+
+def text_line(data: bytes, offset: int) -> int:
+    """The line number of a byte offset."""
+    return data.count(b"\n", 0, offset) + 1
 
 
 def dump(flow: Flow, form: str, registry: Registry | None = None) -> str:

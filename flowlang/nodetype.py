@@ -170,6 +170,12 @@ class NodeType:
         """Whether a node of this type can have an exit with this name."""
         return self.open_exits or self.exit(label) is not None or self.family(label) is not None
 
+    def no_such_exit(self, label: str) -> str:
+        """The message for an exit this node type does not have, listing the ones it has."""
+        names = [e.name for e in self.exits] + [f"{f.word} ..." for f in self.families]
+        known = f"its exits are {', '.join(names)}" if names else "it has no exits"
+        return f"`{self.keyword}` has no exit `{label}`; {known}"
+
     def build(self, params: Mapping[str, JSON]) -> Any:
         """The typed, frozen parameters of a node (its JSON params must be valid)."""
         return self.params(**{k: to_plain(v) for k, v in params.items()})

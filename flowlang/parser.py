@@ -68,13 +68,18 @@ _MISTAKES: dict[str, list[str]] = {
 }
 
 
+def _with_header(examples: dict[str, list[str]]) -> dict[str, list[str]]:
+    """Each example also after a flow header: lark matches parser states with their stack depth."""
+    return {label: [*cases, *("flow f\n" + case for case in cases)] for label, cases in examples.items()}
+
+
 def _example_label(error: UnexpectedInput, text: str) -> str | None:
-    label = error.match_examples(_parser().parse, _MISTAKES, use_accepts=True)
+    label = error.match_examples(_parser().parse, _with_header(_MISTAKES), use_accepts=True)
     return label if isinstance(label, str) else None
 
 
 def _syntax_error(error: Exception, text: str, file: str) -> FlowSyntaxError:
-    lines = text.splitlines()
+    lines = text.split("\n")
     line = getattr(error, "line", None) or len(lines)
     column = getattr(error, "column", None) or 1
     source_line = lines[line - 1] if 0 < line <= len(lines) else None
@@ -84,6 +89,9 @@ def _syntax_error(error: Exception, text: str, file: str) -> FlowSyntaxError:
         message = _character_message(char, text[position : position + 2])
     elif isinstance(error, DedentError):
         message = "this line's indentation does not match any line above it"
+        line = _bad_dedent(lines) or line
+        source_line = lines[line - 1] if 0 < line <= len(lines) else None
+        column = len(source_line or "") - len((source_line or "").lstrip()) + 1
     elif isinstance(error, UnexpectedToken | UnexpectedEOF):
         label = _example_label(error, text)
         token = getattr(error, "token", None)
@@ -92,10 +100,29 @@ def _syntax_error(error: Exception, text: str, file: str) -> FlowSyntaxError:
             source_line = lines[line - 1] if 0 < line <= len(lines) else None
         if isinstance(error, UnexpectedToken) and error.token.type == "_INDENT":
             label = "this line is indented, but nothing above it opens a block"
+        if label is None and token is not None and token.type == "COLON":
+            label = "`:` only follows a node id at the start of a line; is this node indented by mistake?"
         message = label or f"unexpected {_describe(token)}"
     else:
         message = str(error)
     return FlowSyntaxError(message, Location(file, line, column), source_line)
+
+
+def _bad_dedent(lines: list[str]) -> int | None:
+    """The first line that dedents to a level no line above it opened."""
+    levels = [0]
+    for number, text in enumerate(lines, start=1):
+        stripped = text.lstrip(" \t")
+        if not stripped or stripped.startswith("#"):
+            continue
+        indent = len(text.expandtabs(8)) - len(stripped.expandtabs(8))
+        if indent > levels[-1]:
+            levels.append(indent)
+        while indent < levels[-1]:
+            levels.pop()
+        if indent != levels[-1]:
+            return number
+    return None
 
 
 def _indent_position(lines: list[str], token: Any, line: int) -> tuple[int, int]:
@@ -148,7 +175,7 @@ def _find_comments(text: str, item_lines: list[int]) -> _Comments:
     pending: list[str] = []
     starts = iter(sorted(set(item_lines)))
     next_start = next(starts, None)
-    for number, line_text in enumerate(text.splitlines(), start=1):
+    for number, line_text in enumerate(text.split("\n"), start=1):
         while next_start is not None and next_start < number:
             next_start = next(starts, None)
         column = _comment_column(line_text)
@@ -171,8 +198,11 @@ def _comment_column(line_text: str) -> int | None:
     escaped = False
     for index, char in enumerate(line_text):
         if in_string:
-            escaped = char == "\\" and not escaped
-            if char == '"' and not escaped:
+            if escaped:
+                escaped = False
+            elif char == "\\":
+                escaped = True
+            elif char == '"':
                 in_string = False
             continue
         if char == '"':
@@ -298,7 +328,7 @@ def parse_document(text: str, file: str = "<flow>") -> Document:
         tree = _parser().parse(source)
     except (UnexpectedInput, DedentError) as error:
         raise _syntax_error(error, source, file) from None
-    lines = source.splitlines()
+    lines = source.split("\n")
     _reject_leading_indent(lines, file)
     starts = [
         t.meta.line

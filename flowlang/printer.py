@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import unicodedata
 from collections.abc import Iterable
+from decimal import Decimal
 
 from callflow.flowlang.header import header_lines
 from callflow.flowlang.kinds import quote
@@ -23,7 +24,7 @@ def display_width(text: str) -> int:
 
 def comment_line(text: str) -> str:
     """A kept comment as written back: `# text`."""
-    return "#" + text if not text or text.startswith(("#", " ")) else "# " + text
+    return "# " + text if text and not text.startswith("#") else "#" + text
 
 
 def _block(lines: list[tuple[str, str, str]], comments: dict[str, Comment] | None) -> list[str]:
@@ -48,7 +49,18 @@ def _with_comment(text: str, comment: Comment | None, indent: str = "") -> list[
 
 
 def _number(value: float) -> str:
-    return str(int(value)) if float(value).is_integer() else repr(float(value))
+    """A position as the DSL writes it: no exponent, no trailing `.0`."""
+    if isinstance(value, int) or float(value).is_integer():
+        return str(int(value))
+    return _float(value)
+
+
+def _float(value: float) -> str:
+    """A float without an exponent, so that it reads back as the same float."""
+    text = repr(float(value))
+    if "e" in text or "E" in text:
+        text = format(Decimal(text), "f")
+    return text if "." in text else text + ".0"
 
 
 def format_flow(flow: Flow, registry: Registry) -> str:
@@ -86,6 +98,8 @@ def _literal(value: JSON) -> str:
         return "true" if value else "false"
     if isinstance(value, str):
         return quote(value)
+    if isinstance(value, float):
+        return _float(value)
     return str(value)
 
 

@@ -4,15 +4,20 @@ from __future__ import annotations
 
 from typing import Any
 
-from callflow.flowlang.kinds import KEY_PATTERN, NAME_PATTERN
+from callflow.flowlang.kinds import KEY_PATTERN, NAME_PATTERN, NODE_ID_PATTERN, VARIABLE_PATTERN
 from callflow.flowlang.registry import Registry
 
 SCHEMA_ID = "https://callflow.dev/schemas/flow.schema.json"
 FORMAT_VERSION = 1
 
+_COMMENT_TEXT = {
+    "description": "One line of comment text, without the `#`.",
+    "type": "string",
+    "pattern": r"^(?:[^\r\n]*[^\s])?$",
+}
 _COMMENT = {
     "type": "object",
-    "properties": {"above": {"type": "array", "items": {"type": "string"}}, "end": {"type": "string"}},
+    "properties": {"above": {"type": "array", "items": _COMMENT_TEXT}, "end": _COMMENT_TEXT},
     "additionalProperties": False,
 }
 _COMMENTS = {
@@ -21,7 +26,7 @@ _COMMENTS = {
     "additionalProperties": {"$ref": "#/$defs/comment"},
 }
 _NAME = {"type": "string", "pattern": NAME_PATTERN}
-_NAMES = {"type": "array", "items": {"$ref": "#/$defs/name"}}
+_VARIABLES = {"type": "array", "items": {"$ref": "#/$defs/variable_name"}, "uniqueItems": True}
 
 
 def flow_schema(registry: Registry) -> dict[str, Any]:
@@ -46,8 +51,8 @@ def flow_schema(registry: Registry) -> dict[str, Any]:
             "title": {"type": "string"},
             "languages": {"type": "array", "items": {"$ref": "#/$defs/name"}, "uniqueItems": True},
             "default_language": {"$ref": "#/$defs/name"},
-            "inputs": {**_NAMES, "description": "Variables a caller of this subflow passes in."},
-            "outputs": {**_NAMES, "description": "Variables this subflow hands back."},
+            "inputs": {**_VARIABLES, "description": "Variables a caller of this subflow passes in."},
+            "outputs": {**_VARIABLES, "description": "Variables this subflow hands back."},
             "global_keys": {"type": "array", "items": {"$ref": "#/$defs/global_key"}},
             "variables": {"type": "array", "items": {"$ref": "#/$defs/variable"}},
             "prompts": {"type": "array", "items": {"$ref": "#/$defs/prompt"}},
@@ -59,11 +64,13 @@ def flow_schema(registry: Registry) -> dict[str, Any]:
                 "additionalProperties": {"$ref": "#/$defs/position"},
             },
             "comments": {"$ref": "#/$defs/comments"},
-            "trailing_comments": {"type": "array", "items": {"type": "string"}},
+            "trailing_comments": {"type": "array", "items": _COMMENT_TEXT},
         },
         "additionalProperties": False,
         "$defs": {
             "name": _NAME,
+            "node_id": {"type": "string", "pattern": NODE_ID_PATTERN},
+            "variable_name": {"type": "string", "pattern": VARIABLE_PATTERN},
             "comment": _COMMENT,
             "comments": _COMMENTS,
             "global_key": {
@@ -83,7 +90,7 @@ def flow_schema(registry: Registry) -> dict[str, Any]:
                 "type": "object",
                 "required": ["name"],
                 "properties": {
-                    "name": {"$ref": "#/$defs/name"},
+                    "name": {"$ref": "#/$defs/variable_name"},
                     "value": {"type": ["string", "number", "boolean", "null"]},
                     "secret": {"type": "boolean"},
                     "comments": {"$ref": "#/$defs/comments"},
@@ -95,8 +102,18 @@ def flow_schema(registry: Registry) -> dict[str, Any]:
                 "required": ["id"],
                 "properties": {
                     "id": {"$ref": "#/$defs/name"},
-                    "text": {"type": "object", "additionalProperties": {"type": "string"}},
-                    "file": {"type": "object", "additionalProperties": {"type": "string"}},
+                    "text": {
+                        "description": "Text per language; `{name}` inserts a variable.",
+                        "type": "object",
+                        "propertyNames": {"$ref": "#/$defs/name", "not": {"const": "file"}},
+                        "additionalProperties": {"type": "string"},
+                    },
+                    "file": {
+                        "description": "Audio file per language, or `*` for every language.",
+                        "type": "object",
+                        "propertyNames": {"anyOf": [{"$ref": "#/$defs/name"}, {"const": "*"}]},
+                        "additionalProperties": {"type": "string"},
+                    },
                     "comments": {"$ref": "#/$defs/comments"},
                 },
                 "additionalProperties": False,
@@ -105,7 +122,7 @@ def flow_schema(registry: Registry) -> dict[str, Any]:
                 "type": "object",
                 "required": ["id", "type"],
                 "properties": {
-                    "id": {"$ref": "#/$defs/name"},
+                    "id": {"$ref": "#/$defs/node_id"},
                     "type": {"type": "string"},
                     "params": {"type": "object"},
                     "comments": {"$ref": "#/$defs/comments"},

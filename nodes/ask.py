@@ -17,22 +17,14 @@ class Ask:
     expect: tuple[str, ...] | None = param(
         TextList(), default=None, help="The phrases the recogniser listens for; any speech when not given."
     )
-    timeout_s: float = param(
-        Seconds(1, 60), default=5, help="How long to wait for the caller to start speaking."
-    )
+    timeout_s: float = param(Seconds(1, 60), default=5, help="How long to wait for the caller to start speaking.")
     max_speech_s: float = param(Seconds(1, 60), default=10, help="The longest answer listened to.")
     no_input: str | None = param(Ref("prompt"), default=None, help="Played when the caller says nothing.")
     max_no_input: int = param(Integer(1, 10), default=3, help="Silences allowed before `failed`.")
-    no_match: str | None = param(
-        Ref("prompt"), default=None, help="Played when the answer is not understood."
-    )
-    max_no_match: int = param(
-        Integer(1, 10), default=3, help="Answers not understood allowed before `failed`."
-    )
+    no_match: str | None = param(Ref("prompt"), default=None, help="Played when the answer is not understood.")
+    max_no_match: int = param(Integer(1, 10), default=3, help="Answers not understood allowed before `failed`.")
     min_confidence: int = param(
-        Integer(0, 100),
-        default=50,
-        help="Percent: answers recognised with less confidence count as not understood.",
+        Integer(0, 100), default=50, help="Percent: answers recognised with less confidence count as not understood."
     )
 
 

@@ -22,14 +22,10 @@ class Collect:
     terminator: str | None = param(Key(), default=None, help='A key that ends the input early, such as "#".')
     timeout_s: float = param(Seconds(1, 60), default=5, help="How long to wait for the first digit.")
     inter_digit_timeout_s: float = param(Seconds(0.5, 30), default=3, help="How long to wait between digits.")
-    retry_prompt: str | None = param(
-        Ref("prompt"), default=None, word="retry", help="Played on later attempts."
-    )
+    retry_prompt: str | None = param(Ref("prompt"), default=None, word="retry", help="Played on later attempts.")
     no_input: str | None = param(Ref("prompt"), default=None, help="Played when the caller types nothing.")
     max_no_input: int = param(Integer(1, 10), default=3, help="Silences allowed before `failed`.")
-    no_match: str | None = param(
-        Ref("prompt"), default=None, help="Played when fewer than `min_digits` come."
-    )
+    no_match: str | None = param(Ref("prompt"), default=None, help="Played when fewer than `min_digits` come.")
     max_no_match: int = param(Integer(1, 10), default=3, help="Short inputs allowed before `failed`.")
     barge_in: bool = param(Flag(), default=True, help="Whether a key press interrupts the prompt.")
     secret: bool = param(Flag(), default=False, help="Whether the digits are masked in traces and logs.")

@@ -24,9 +24,7 @@ def check(ctx: NodeContext) -> list[Diagnostic]:
     declared = ctx.flow.languages
     if params.language in declared:
         return []
-    message = (
-        f"`{ctx.node.id}` switches to `{params.language}`, which the flow does not declare in `languages`"
-    )
+    message = f"`{ctx.node.id}` switches to `{params.language}`, which the flow does not declare in `languages`"
     if declared:
         message += f"; it declares {', '.join(declared)}"
     return [ctx.problem(codes.UNKNOWN_LANGUAGE, message, ctx.param_location("language"))]

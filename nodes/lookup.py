@@ -28,9 +28,7 @@ class Lookup:
         Assignments(), default=None, help="Named values for the query or request: `name = expression`."
     )
     save: tuple[str, ...] | None = param(
-        RefList("variable"),
-        default=None,
-        help="Result columns or JSON fields stored in variables of that name.",
+        RefList("variable"), default=None, help="Result columns or JSON fields stored in variables of that name."
     )
     timeout_s: float = param(Seconds(0.1, 30), default=3, help="How long to wait before taking `timeout`.")
 
@@ -65,9 +63,7 @@ def _path_problems(ctx: NodeContext, path: str) -> list[Diagnostic]:
     known = known_variables(ctx.flow_context)
     return [
         ctx.problem(
-            codes.UNKNOWN_VARIABLE,
-            f"`{ctx.node.id}` reads `{name}`, which is not declared; add `var {name}`",
-            where,
+            codes.UNKNOWN_VARIABLE, f"`{ctx.node.id}` reads `{name}`, which is not declared; add `var {name}`", where
         )
         for name in sorted(template.variables)
         if name not in known and not name.startswith(RESOURCE_PREFIXES)

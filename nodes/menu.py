@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass
 
 from callflow.flowlang import diagnostics as codes
@@ -27,7 +28,7 @@ class Menu:
     terminator: str | None = param(Key(), default=None, help="A key that ends a longer choice early.")
     barge_in: bool = param(Flag(), default=True, help="Whether a key press interrupts the prompt.")
     speech: bool = param(Flag(), default=False, help="Whether callers may also say their choice.")
-    words: dict[str, tuple[str, ...]] = param(
+    words: Mapping[str, tuple[str, ...]] = param(
         TextList(), default={}, keyed=Key(), help="Phrases a caller may say for each key, in any language."
     )
 

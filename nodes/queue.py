@@ -17,24 +17,14 @@ class Queue:
 
     queue: str = param(Ref("queue"), positional=True, help="The environment's queue to wait in.")
     position: str | None = param(
-        Ref("prompt"),
-        default=None,
-        help="Announced on entry and every `announce_every`; may use {queue.position}.",
+        Ref("prompt"), default=None, help="Announced on entry and every `announce_every`; may use {queue.position}."
     )
     announce_every_s: float = param(Seconds(10, 600), default=30, help="Time between position announcements.")
-    music: str | None = param(
-        Text(), default=None, help="The music-on-hold class; the queue's own when not given."
-    )
-    offer: str | None = param(
-        Ref("prompt"), default=None, help="Offered after `offer_after`, such as a voicemail."
-    )
-    offer_after_s: float | None = param(
-        Seconds(0, 3600), default=None, help="Time in the queue before the offer."
-    )
+    music: str | None = param(Text(), default=None, help="The music-on-hold class; the queue's own when not given.")
+    offer: str | None = param(Ref("prompt"), default=None, help="Offered after `offer_after`, such as a voicemail.")
+    offer_after_s: float | None = param(Seconds(0, 3600), default=None, help="Time in the queue before the offer.")
     offer_key: str = param(Key(), default="1", help="The key that accepts the offer.")
-    max_wait_s: float | None = param(
-        Seconds(1, 86400), default=None, help="Time in the queue before `timeout`."
-    )
+    max_wait_s: float | None = param(Seconds(1, 86400), default=None, help="Time in the queue before `timeout`.")
 
 
 def check(ctx: NodeContext) -> list[Diagnostic]:
@@ -49,9 +39,7 @@ def check(ctx: NodeContext) -> list[Diagnostic]:
         problems.append(ctx.problem(codes.MISSING_PARAMETER, message, ctx.param_location("offer_after_s")))
     wired = any(edge.exit == "offer" for edge in ctx.edges)
     if wired and params.offer is None:
-        message = (
-            "exit `offer` is wired, but no `offer` prompt tells the caller about it; add `offer prompt_id`"
-        )
+        message = "exit `offer` is wired, but no `offer` prompt tells the caller about it; add `offer prompt_id`"
         problems.append(ctx.problem(codes.INVALID_VALUE, message, ctx.exit_location("offer")))
     if params.offer is not None and not wired:
         message = f"`{ctx.node.id}` makes an offer, but exit `offer` leads nowhere; add `offer -> node_id`"

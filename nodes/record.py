@@ -22,7 +22,7 @@ class Record:
     max_length_s: float = param(Seconds(1, 3600), default=120, help="The longest recording; it stops there.")
     min_length_s: float = param(Seconds(0, 60), default=1, help="Shorter recordings are not kept.")
     silence_s: float = param(Seconds(1, 60), default=5, help="This much silence ends the recording.")
-    terminator: str | None = param(Key(), default="#", help="A key that ends the recording.")
+    terminator: str = param(Key(), default="#", help="A key that ends the recording.")
     beep: bool = param(Flag(), default=True, help="Whether a beep marks the start of recording.")
 
 

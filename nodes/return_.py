@@ -12,9 +12,7 @@ from callflow.flowlang.nodetype import Designer, NodeType, param
 class Return:
     """Parameters of a return node."""
 
-    outcome: str = param(
-        Ref(), positional=True, help="The outcome, such as `ok`: the caller's exit of that name."
-    )
+    outcome: str = param(Ref(), positional=True, help="The outcome, such as `ok`: the caller's exit of that name.")
 
 
 NODE = NodeType(

@@ -14,9 +14,7 @@ class Subflow:
     """Parameters of a subflow node."""
 
     flow: str = param(
-        Ref("flow"),
-        positional=True,
-        help="The called flow: `NAME.flow` or `NAME.flow.json` next to this file.",
+        Ref("flow"), positional=True, help="The called flow: `NAME.flow` or `NAME.flow.json` next to this file."
     )
     inputs: Mapping[str, str] | None = param(
         Assignments(), default=None, word="in", help="The called flow's inputs: `input = expression`."

@@ -13,9 +13,7 @@ class Transfer:
     """Parameters of a transfer node."""
 
     destination: str = param(Ref("destination"), positional=True, help="The environment's destination.")
-    ring_s: float = param(
-        Seconds(5, 300), default=30, help="How long the destination may ring before `no_answer`."
-    )
+    ring_s: float = param(Seconds(5, 300), default=30, help="How long the destination may ring before `no_answer`.")
     prompt: str | None = param(Ref("prompt"), default=None, help="Played before transferring.")
 
 
@@ -25,12 +23,7 @@ NODE = NodeType(
     exits=(
         Exit("failed", required=False, help="The transfer could not be made."),
         Exit("busy", required=False, otherwise="failed", help="The destination was busy."),
-        Exit(
-            "no_answer",
-            required=False,
-            otherwise="failed",
-            help="The destination did not answer within `ring`.",
-        ),
+        Exit("no_answer", required=False, otherwise="failed", help="The destination did not answer within `ring`."),
         Exit("error", required=False),
     ),
     terminal=True,

@@ -15,16 +15,12 @@ from callflow.flowlang.nodetype import Designer, Exit, NodeType, param
 class Voicemail:
     """Parameters of a voicemail node."""
 
-    mailbox: str = param(
-        Ref("mailbox"), positional=True, help="The environment's mailbox that keeps the message."
-    )
+    mailbox: str = param(Ref("mailbox"), positional=True, help="The environment's mailbox that keeps the message.")
     prompt: str | None = param(Ref("prompt"), default=None, help="Instructions played before the beep.")
-    max_length_s: float = param(
-        Seconds(1, 3600), default=120, help="The longest message; recording stops there."
-    )
+    max_length_s: float = param(Seconds(1, 3600), default=120, help="The longest message; recording stops there.")
     min_length_s: float = param(Seconds(0, 60), default=1, help="Shorter messages are not kept.")
     silence_s: float = param(Seconds(1, 60), default=5, help="This much silence ends the message.")
-    terminator: str | None = param(Key(), default="#", help="A key that ends the message.")
+    terminator: str = param(Key(), default="#", help="A key that ends the message.")
     beep: bool = param(Flag(), default=True, help="Whether a beep marks the start of recording.")
 
 
@@ -44,9 +40,7 @@ NODE = NodeType(
     params=Voicemail,
     exits=(
         Exit("saved", help="The message is kept in the mailbox."),
-        Exit(
-            "empty", required=False, otherwise="saved", help="Nothing as long as `min_length` was recorded."
-        ),
+        Exit("empty", required=False, otherwise="saved", help="Nothing as long as `min_length` was recorded."),
         Exit("error", required=False),
     ),
     listens=True,

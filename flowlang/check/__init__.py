@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping
+from functools import cache
 from pathlib import Path
 from typing import TYPE_CHECKING
+
+from jsonschema import Draft202012Validator
 
 from callflow.flowlang import diagnostics as codes
 from callflow.flowlang.check.context import FlowContext, NodeContext, SourceLine
@@ -15,7 +18,8 @@ from callflow.flowlang.check.structure import check_structure
 from callflow.flowlang.check.subflows import check_subflows
 from callflow.flowlang.check.variables import check_variables
 from callflow.flowlang.diagnostics import Diagnostic
-from callflow.flowlang.model import Edge, Flow
+from callflow.flowlang.model import JSON, Edge, Flow
+from callflow.flowlang.nodetype import NodeType
 from callflow.flowlang.registry import Registry, default_registry
 
 if TYPE_CHECKING:
@@ -51,6 +55,16 @@ def check_flow(
     return sorted(unique, key=codes.sort_key)
 
 
+@cache
+def _params_validator(node_type: NodeType) -> Draft202012Validator:
+    return Draft202012Validator(node_type.schema())
+
+
+def params_valid(node_type: NodeType, params: Mapping[str, JSON]) -> bool:
+    """Whether a node's parameters fit its node type's schema."""
+    return bool(_params_validator(node_type).is_valid(params))
+
+
 def _node_checks(ctx: FlowContext) -> Iterator[Diagnostic]:
     edges: dict[str, list[Edge]] = {}
     for edge in ctx.flow.edges:
@@ -59,8 +73,7 @@ def _node_checks(ctx: FlowContext) -> Iterator[Diagnostic]:
         node_type = ctx.node_type(node)
         if node_type is None or node_type.check is None:
             continue
-        try:
-            params = node_type.build(node.params)
-        except TypeError:
-            continue
+        if not params_valid(node_type, node.params):
+            continue  # its parameter problems are reported when the flow is read; its own checks assume valid ones
+        params = node_type.build(node.params)
         yield from node_type.check(NodeContext(ctx, node, node_type, params, tuple(edges.get(node.id, ()))))

@@ -29,7 +29,7 @@ class Report:
 def source_lines(path: Path) -> list[str]:
     """The lines of a file, for quoting in messages."""
     try:
-        return path.read_text(encoding="utf-8").splitlines()
+        return path.read_text(encoding="utf-8").split("\n")
     except (OSError, UnicodeDecodeError):
         return []
 

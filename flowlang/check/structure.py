@@ -26,23 +26,7 @@ def check_structure(ctx: FlowContext) -> Iterator[Diagnostic]:
         yield ctx.problem(codes.INVALID_FLOW, "the flow has no nodes", flow.location)
     node_ids = [n.id for n in flow.nodes]
     known = set(node_ids)
-    by_id = {n.id: n for n in flow.nodes}
     for edge in flow.edges:
-        node = by_id.get(edge.source)
-        if node is None:
-            yield ctx.problem(
-                codes.MISSING_TARGET, f"an edge leaves `{edge.source}`, which does not exist", edge.location
-            )
-            continue
-        node_type = ctx.node_type(node)
-        if node_type is not None and not node_type.has_exit(edge.exit):
-            names = ", ".join([e.name for e in node_type.exits] + [f"{f.word} ..." for f in node_type.families])
-            message = f"`{node.type}` has no exit `{edge.exit}`; its exits are {names}"
-            yield ctx.problem(codes.UNKNOWN_EXIT, message, edge.location)
-        elif node_type is not None and (family := node_type.family(edge.exit)) is not None:
-            problem = family.kind.validate(family.value(edge.exit))
-            if problem is not None:
-                yield ctx.problem(codes.INVALID_VALUE, f"`{edge.exit}`: {problem}", edge.location)
         if edge.target not in known:
             yield ctx.problem(codes.MISSING_TARGET, _no_such_node(edge.target, node_ids), edge.location)
     for key in flow.global_keys:

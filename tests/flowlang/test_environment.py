@@ -9,6 +9,8 @@ from pathlib import Path
 from zoneinfo import ZoneInfo
 
 import pytest
+from jsonschema import Draft202012Validator
+
 from callflow.flowlang.environment import (
     Environment,
     EnvironmentFileError,
@@ -16,7 +18,6 @@ from callflow.flowlang.environment import (
     load_environment,
 )
 from callflow.flowlang.errors import FlowError, Location
-from jsonschema import Draft202012Validator
 
 EXAMPLES = Path(__file__).parents[2] / "examples"
 SHANGHAI = ZoneInfo("Asia/Shanghai")
@@ -96,9 +97,7 @@ def test_names_lists_the_defined_names_of_each_kind(tmp_path: Path) -> None:
             '[schedules.s.hours]\nsat = "10:00-14:00"\n',
         )
     )
-    names = {
-        kind: env.names(kind) for kind in ("queue", "mailbox", "destination", "source", "schedule", "switch")
-    }
+    names = {kind: env.names(kind) for kind in ("queue", "mailbox", "destination", "source", "schedule", "switch")}
     assert names == {
         "queue": {"q"},
         "mailbox": {"m"},
@@ -121,16 +120,12 @@ def test_empty_environment_defines_nothing() -> None:
     assert env.path is None
     assert env.timezone == "UTC"
     assert env.fallback is None
-    assert all(
-        not env.names(kind) for kind in ("queue", "mailbox", "destination", "source", "schedule", "switch")
-    )
+    assert all(not env.names(kind) for kind in ("queue", "mailbox", "destination", "source", "schedule", "switch"))
 
 
 def test_http_source_allows_its_own_host_and_has_a_default_timeout(tmp_path: Path) -> None:
     """Without `allow_hosts` an HTTP source may reach only the host of its URL."""
-    env = load_environment(
-        write(tmp_path, '[sources.api]\ntype = "http"\nurl = "https://API.example.org/v1"\n')
-    )
+    env = load_environment(write(tmp_path, '[sources.api]\ntype = "http"\nurl = "https://API.example.org/v1"\n'))
     api = env.sources["api"]
     assert (api.kind, api.url, api.allow_hosts, api.timeout_s) == (
         "http",
@@ -271,8 +266,7 @@ def test_file_that_is_not_utf8_is_reported(tmp_path: Path) -> None:
         ),
         pytest.param(
             'timezone = "UTC"\n[schedules.working_hours.hours]\nmon-fri = "09:00-25:00"\n',
-            "expected a time HH:MM between 00:00 and 24:00, got '25:00'"
-            " at schedules.working_hours.hours.mon-fri",
+            "expected a time HH:MM between 00:00 and 24:00, got '25:00' at schedules.working_hours.hours.mon-fri",
             "/schedules/working_hours/hours/mon-fri",
             id="times-are-on-the-clock",
         ),
@@ -289,8 +283,7 @@ def test_file_that_is_not_utf8_is_reported(tmp_path: Path) -> None:
             id="hours-do-not-overlap",
         ),
         pytest.param(
-            'timezone = "UTC"\n[schedules.working_hours.hours]\n'
-            'mon-fri = "09:00-17:30"\nwed = "10:00-12:00"\n',
+            'timezone = "UTC"\n[schedules.working_hours.hours]\nmon-fri = "09:00-17:30"\nwed = "10:00-12:00"\n',
             "day 'wed' is already given by 'mon-fri' at schedules.working_hours.hours.wed",
             "/schedules/working_hours/hours/wed",
             id="each-day-is-given-once",
@@ -305,8 +298,7 @@ def test_file_that_is_not_utf8_is_reported(tmp_path: Path) -> None:
         pytest.param(
             'timezone = "UTC"\n[schedules.working_hours]\nhours = {}\n'
             'holidays = ["2027-01-01", "2026-10-07..2026-10-01"]\n',
-            "holiday range '2026-10-07..2026-10-01' ends before it starts"
-            " at schedules.working_hours.holidays[1]",
+            "holiday range '2026-10-07..2026-10-01' ends before it starts at schedules.working_hours.holidays[1]",
             "/schedules/working_hours/holidays/1",
             id="holiday-ranges-are-ordered",
         ),
@@ -324,9 +316,7 @@ def test_file_that_is_not_utf8_is_reported(tmp_path: Path) -> None:
         ),
     ],
 )
-def test_invalid_environment_names_the_key_at_fault(
-    tmp_path: Path, text: str, message: str, pointer: str
-) -> None:
+def test_invalid_environment_names_the_key_at_fault(tmp_path: Path, text: str, message: str, pointer: str) -> None:
     """A schema or meaning error reads `file: message at dotted.key` and carries a JSON Pointer."""
     error = load_error(tmp_path, text)
     path = str(tmp_path / "callflow.toml")
@@ -386,15 +376,11 @@ def test_find_environment_gives_none_when_no_folder_has_one(tmp_path: Path) -> N
         pytest.param(datetime(2026, 10, 3, 10, 0, tzinfo=SHANGHAI), "holiday", id="2026-10-03-holiday"),
         pytest.param(datetime(2026, 10, 1, 10, 0, tzinfo=SHANGHAI), "holiday", id="2026-10-01-thu-holiday"),
         pytest.param(datetime(2027, 1, 1, 10, 0, tzinfo=SHANGHAI), "holiday", id="2027-01-01-fri-holiday"),
-        pytest.param(
-            datetime(2027, 2, 22, 23, 59, tzinfo=SHANGHAI), "holiday", id="last-holiday-day-included"
-        ),
+        pytest.param(datetime(2027, 2, 22, 23, 59, tzinfo=SHANGHAI), "holiday", id="last-holiday-day-included"),
         pytest.param(datetime(2027, 2, 23, 10, 0, tzinfo=SHANGHAI), "open", id="day-after-holidays-open"),
     ],
 )
-def test_working_hours_state_at_reference_boundaries(
-    hotline: Environment, moment: datetime, state: str
-) -> None:
+def test_working_hours_state_at_reference_boundaries(hotline: Environment, moment: datetime, state: str) -> None:
     """Working hours are Mon-Fri 09:00 to 17:30 exclusive, and a holiday wins over the weekly hours."""
     assert hotline.schedules["working_hours"].state_at(moment) == state
 
@@ -416,9 +402,7 @@ def test_naive_moment_is_wall_clock_time_in_the_schedule_zone(hotline: Environme
 
 def test_split_day_and_24_00_end(tmp_path: Path) -> None:
     """Several ranges may share a day, and `24:00` closes at midnight."""
-    env = load_environment(
-        write(tmp_path, 'timezone = "UTC"\n[schedules.s.hours]\nmon = "09:00-12:00, 13:00-24:00"\n')
-    )
+    env = load_environment(write(tmp_path, 'timezone = "UTC"\n[schedules.s.hours]\nmon = "09:00-12:00, 13:00-24:00"\n'))
     schedule = env.schedules["s"]
     # 2026-10-05 is a Monday.
     assert schedule.state_at(datetime(2026, 10, 5, 12, 30, tzinfo=UTC)) == "closed"
@@ -431,8 +415,7 @@ def test_schedule_zone_overrides_the_top_level_zone(tmp_path: Path) -> None:
     env = load_environment(
         write(
             tmp_path,
-            'timezone = "Asia/Shanghai"\n'
-            '[schedules.s]\ntimezone = "Europe/London"\nhours = { mon = "09:00-10:00" }\n',
+            'timezone = "Asia/Shanghai"\n[schedules.s]\ntimezone = "Europe/London"\nhours = { mon = "09:00-10:00" }\n',
         )
     )
     assert env.schedules["s"].timezone == "Europe/London"

@@ -79,7 +79,7 @@ def comments_for(line_keys: list[str]) -> st.SearchStrategy[dict[str, Comment]]:
     chosen = st.lists(st.sampled_from(line_keys), unique=True, max_size=3) if line_keys else st.just([])
     chosen = chosen.map(lambda ks: sorted(ks, key=line_keys.index))
     return chosen.flatmap(lambda ks: st.fixed_dictionaries({k: comment for k in ks})).map(
-        lambda d: {k: c for k, c in d.items() if c.above or c.end is not None}
+        lambda d: {k: d[k] for k in sorted(d, key=line_keys.index) if d[k].above or d[k].end is not None}
     )
 
 

@@ -1,0 +1,125 @@
+"""The `menu` node type: choose by key (or by voice), with retries for silence and mistakes."""
+
+from __future__ import annotations
+
+from callflow.flowlang.check import check_flow
+from callflow.flowlang.loader import dump, load_text
+from callflow.flowlang.model import Flow
+from callflow.flowlang.registry import Registry
+from callflow.nodes import hangup, menu
+
+REGISTRY = Registry({m.NODE.keyword: m.NODE for m in (menu, hangup)})
+
+
+def load(text: str) -> Flow:
+    """The flow a text describes, which must load without problems."""
+    loaded = load_text(text, "t.flow", "dsl", REGISTRY)
+    assert loaded.flow is not None and loaded.problems == [], [p.message for p in loaded.problems]
+    return loaded.flow
+
+
+def problems(text: str) -> list[tuple[str, str, int | None]]:
+    """Every problem of a flow text as (code, message, line), leaving out the no-environment warning."""
+    loaded = load_text(text, "t.flow", "dsl", REGISTRY)
+    found = loaded.problems + (check_flow(loaded.flow, registry=REGISTRY) if loaded.flow else [])
+    return [(p.code.id, p.message, p.location.line) for p in found if p.code.id != "W402"]
+
+
+def assert_round_trips(text: str) -> None:
+    """The text is canonical, and its DSL and JSON forms read back into the same model."""
+    flow = load(text)
+    assert dump(flow, "dsl", REGISTRY) == text
+    for form in ("dsl", "json"):
+        again = load_text(dump(flow, form, REGISTRY), "t.flow", form, REGISTRY)
+        assert again.problems == [] and again.flow == flow
+
+
+VALID = """\
+flow t
+  languages en
+
+prompt main
+  en "Press 1 for help, 0 to hear this again."
+
+prompt sorry
+  en "Sorry."
+
+choose: menu main
+  no_match sorry
+  timeout  5s
+  speech   yes
+  words 1  "help", "agent"
+  key 1    -> bye
+  key 0, * -> choose
+  failed   -> bye
+
+bye: hangup
+"""
+
+
+def test_menu_parses_and_round_trips() -> None:
+    """A menu with keys, spoken words and a retry prompt loads without problems and is written back unchanged."""
+    assert problems(VALID) == []
+    assert_round_trips(VALID)
+
+
+def test_menu_keys_on_one_line_are_separate_exits() -> None:
+    """`key 0, * -> choose` wires two exits to the same node; spoken words are kept by key."""
+    flow = load(VALID)
+    assert [(e.exit, e.target) for e in flow.edges] == [
+        ("key 1", "bye"),
+        ("key 0", "choose"),
+        ("key *", "choose"),
+        ("failed", "bye"),
+    ]
+    assert flow.nodes[0].params["words"] == {"1": ["help", "agent"]}
+
+
+def test_menu_may_loop_back_to_itself() -> None:
+    """A loop through a menu waits for the caller, so it is not an endless loop."""
+    assert not any(code == "E203" for code, _, _ in problems(VALID))
+
+
+def test_menu_without_keys_is_reported() -> None:
+    """A menu must offer at least one key."""
+    text = VALID.replace('  words 1  "help", "agent"\n', "").replace("  key 1    -> bye\n", "")
+    text = text.replace("  key 0, * -> choose\n", "")
+    assert ("E109", "menu `choose` offers no keys; add `key 1 -> node_id`", 10) in problems(text)
+
+
+def test_menu_key_that_starts_another_is_a_warning() -> None:
+    """A key that is the start of a longer key makes the menu wait for more digits."""
+    text = VALID.replace("key 1    -> bye", "key 1    -> bye\n  key 12   -> bye")
+    assert problems(text) == [
+        ("W205", "key 1 is the start of key 12, so the menu waits for more keys after 1", 15),
+    ]
+
+
+def test_menu_offering_a_key_twice_is_reported() -> None:
+    """Each key of a menu leads to one place."""
+    text = VALID.replace("key 0, * -> choose", "key 0, 1 -> choose")
+    assert problems(text) == [("E204", "`choose` offers key 1 twice", 16)]
+
+
+def test_menu_words_for_a_key_not_offered_are_reported() -> None:
+    """Spoken words must belong to a key the menu offers."""
+    text = VALID.replace('words 1  "help"', 'words 2  "help"')
+    assert problems(text) == [("E103", "`words 2`: the menu offers no key 2", 14)]
+
+
+def test_menu_words_without_speech_are_reported() -> None:
+    """Spoken words need speech recognition switched on."""
+    text = VALID.replace("  speech   yes\n", "")
+    assert problems(text) == [("E103", "`words` are given but `speech` is off; add `speech yes`", 13)]
+
+
+def test_menu_timeout_out_of_range_is_reported() -> None:
+    """The wait for the first key is between 1s and 60s."""
+    text = VALID.replace("timeout  5s", "timeout  90s")
+    assert problems(text) == [("E105", "`timeout` must be between 1s and 1m, not 90s", 12)]
+
+
+def test_menu_without_failed_is_reported() -> None:
+    """A menu must say where callers go after too many mistakes."""
+    text = VALID.replace("  failed   -> bye\n", "")
+    assert problems(text) == [("E109", "exit `failed` of `choose` leads nowhere; add `failed -> node_id`", 10)]

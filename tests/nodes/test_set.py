@@ -1,0 +1,121 @@
+"""The `set` node type: give variables new values."""
+
+from __future__ import annotations
+
+from callflow.flowlang.check import check_flow
+from callflow.flowlang.loader import dump, load_text
+from callflow.flowlang.model import Flow
+from callflow.flowlang.registry import Registry
+from callflow.nodes import branch, collect, hangup, set
+
+REGISTRY = Registry({m.NODE.keyword: m.NODE for m in (set, collect, branch, hangup)})
+
+
+def load(text: str) -> Flow:
+    """The flow a text describes, which must load without problems."""
+    loaded = load_text(text, "t.flow", "dsl", REGISTRY)
+    assert loaded.flow is not None and loaded.problems == [], [p.message for p in loaded.problems]
+    return loaded.flow
+
+
+def problems(text: str) -> list[tuple[str, str, int | None]]:
+    """Every problem of a flow text as (code, message, line), leaving out the no-environment warning."""
+    loaded = load_text(text, "t.flow", "dsl", REGISTRY)
+    found = loaded.problems + (check_flow(loaded.flow, registry=REGISTRY) if loaded.flow else [])
+    return [(p.code.id, p.message, p.location.line) for p in found if p.code.id != "W402"]
+
+
+def assert_round_trips(text: str) -> None:
+    """The text is canonical, and its DSL and JSON forms read back into the same model."""
+    flow = load(text)
+    assert dump(flow, "dsl", REGISTRY) == text
+    for form in ("dsl", "json"):
+        again = load_text(dump(flow, form, REGISTRY), "t.flow", form, REGISTRY)
+        assert again.problems == [] and again.flow == flow
+
+
+VALID = """\
+flow t
+  languages en
+
+var misses = 0
+var rating
+
+prompt enter
+  en "Enter."
+
+get: collect enter
+  into   rating
+  done   -> count
+  failed -> bye
+
+count: set misses = misses + 1, rating = "none" -> check
+  save yes
+
+check: branch
+  when misses >= 3 -> bye
+  else             -> get
+
+bye: hangup
+"""
+
+
+def test_set_parses_and_round_trips() -> None:
+    """A set node with two assignments loads without problems and is written back unchanged."""
+    assert problems(VALID) == []
+    assert_round_trips(VALID)
+
+
+def test_set_keeps_assignments_in_order_as_written() -> None:
+    """Assignments are a JSON object of expressions, in the order written; `-> check` is the `next` exit."""
+    flow = load(VALID)
+    node = flow.node("count")
+    assert node is not None
+    assert list(node.params["values"].items()) == [("misses", "misses + 1"), ("rating", '"none"')]
+    assert node.params["save"] is True
+    assert [(e.exit, e.target) for e in flow.edges_from("count")] == [("next", "check")]
+
+
+def test_set_into_an_undeclared_variable_is_reported() -> None:
+    """A set node only assigns declared variables."""
+    text = VALID.replace('rating = "none"', 'ratng = "none"')
+    assert problems(text) == [
+        ("E303", "`count` stores into `ratng`, which is not declared; add `var ratng`", 15),
+    ]
+
+
+def test_set_expression_reading_an_undeclared_variable_is_reported() -> None:
+    """The values are expressions that may only read declared variables."""
+    text = VALID.replace("misses = misses + 1", "misses = mises + 1")
+    assert problems(text) == [("E303", "`count` reads `mises`, which is not declared; add `var mises`", 15)]
+
+
+def test_set_expression_that_does_not_parse_is_reported() -> None:
+    """Each value is checked as an expression when the flow loads."""
+    text = VALID.replace("misses = misses + 1", "misses = misses +")
+    assert ("E103", "expected a value after `+`", 15) in problems(text)
+
+
+def test_set_with_a_bad_value_reports_only_that_value() -> None:
+    """A value that does not parse is one problem, not also a missing parameter."""
+    text = VALID.replace("misses = misses + 1", "misses = misses +")
+    assert problems(text) == [("E103", "expected a value after `+`", 15)]
+
+
+def test_set_assigning_a_variable_twice_is_reported() -> None:
+    """One set node gives each variable one value."""
+    text = VALID.replace('rating = "none"', "misses = 2")
+    assert ("E103", "`misses` is assigned twice", 15) in problems(text)
+
+
+def test_set_needs_values() -> None:
+    """A set node without assignments does nothing, so it is an error."""
+    text = VALID.replace('set misses = misses + 1, rating = "none" -> check', "set -> check")
+    assert problems(text) == [("E104", "`set` needs `values`", 15)]
+
+
+def test_set_loop_without_the_caller_is_an_endless_loop() -> None:
+    """A set node does not wait for the caller, so a loop of set and branch could spin forever."""
+    text = VALID.replace("else             -> get", "else             -> count")
+    message = "the loop count -> check -> count never waits for the caller and could repeat forever"
+    assert ("E203", message, 15) in problems(text)
