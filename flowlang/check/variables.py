@@ -85,6 +85,10 @@ def check_variables(ctx: FlowContext) -> Iterator[Diagnostic]:
             continue
         message = f"{use.where} reads `{use.name}`, which is not declared; add `var {use.name}`"
         yield ctx.problem(codes.UNKNOWN_VARIABLE, message, use.location)
+    for output in ctx.flow.outputs:
+        if output not in known:
+            message = f"output `{output}` is not a declared variable or input; add `var {output}`"
+            yield ctx.problem(codes.UNKNOWN_VARIABLE, message, ctx.flow.location)
     for ref in references(ctx):
         if ref.kind == "variable" and ref.name not in known:
             message = f"`{ref.node.id}` stores into `{ref.name}`, which is not declared; add `var {ref.name}`"
