@@ -5,7 +5,7 @@ BIN    := $(VENV)/bin
 SUDO   := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 APT_PACKAGES := graphviz
 
-.PHONY: setup system-packages run test lint typecheck pytest bench schema format clean
+.PHONY: setup system-packages run test lint typecheck pytest bench docs format clean
 
 setup: system-packages $(VENV)/.installed
 
@@ -19,7 +19,7 @@ system-packages:
 
 $(VENV)/.installed: pyproject.toml
 	python3 -m venv $(VENV)
-	$(PYTHON) -m pip install -q --upgrade pip 'setuptools>=69'
+	$(PYTHON) -m pip install -q --upgrade pip 'setuptools>=77'
 	$(PYTHON) -m pip install -q -e '.[dev]'
 	touch $@
 
@@ -45,9 +45,11 @@ pytest:
 bench: setup
 	$(PYTHON) bench/check_speed.py
 
-# Regenerate schemas/flow.schema.json from the installed node types.
-schema: setup
+# Regenerate what is made from the code: the JSON Schema and the node and check references.
+docs: setup
 	$(BIN)/callflow schema -o schemas/flow.schema.json
+	$(BIN)/callflow reference nodes > docs/nodes.md
+	$(BIN)/callflow reference checks > docs/checks.md
 
 format: setup
 	$(BIN)/ruff format .

@@ -16,6 +16,7 @@ from callflow.flowlang.environment import Environment, load_environment
 from callflow.flowlang.errors import FlowError
 from callflow.flowlang.loader import Loaded, dump, form_of, load_file
 from callflow.flowlang.picture import FORMATS, draw
+from callflow.flowlang.reference import check_reference, node_reference
 from callflow.flowlang.registry import default_registry
 from callflow.flowlang.schema import flow_schema
 
@@ -183,6 +184,13 @@ def schema(target: Path | None) -> None:
     else:
         target.write_text(text, encoding="utf-8")
         click.echo(f"wrote {target}")
+
+
+@cli.command()
+@click.argument("topic", type=click.Choice(["nodes", "checks"]))
+def reference(topic: str) -> None:
+    """Print the Markdown reference of the installed node types, or of every check."""
+    click.echo(node_reference(default_registry()) if topic == "nodes" else check_reference(), nl=False)
 
 
 def main() -> None:
