@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import unicodedata
 from dataclasses import dataclass
 
 
@@ -45,11 +46,18 @@ class FlowSyntaxError(FlowError):
         return render_error(self.message, self.location, self.source_line)
 
 
+def _pad(char: str) -> str:
+    """Blank space as wide as a character on a terminal (Chinese characters take two columns)."""
+    if char == "\t":
+        return "\t"
+    return "  " if unicodedata.east_asian_width(char) in "WF" else " "
+
+
 def render_error(message: str, location: Location, source_line: str | None, label: str = "error") -> str:
     """A compiler-style message: `file:line:col: error: message`, the source line and a caret."""
     head = f"{location}: {label}: {message}"
     if source_line is None or location.column is None:
         return head
-    text = source_line.rstrip("\n")
-    caret_pad = "".join("\t" if ch == "\t" else " " for ch in text[: location.column - 1])
+    text = source_line.rstrip("\r\n")
+    caret_pad = "".join(_pad(ch) for ch in text[: location.column - 1])
     return f"{head}\n    {text}\n    {caret_pad}^"
