@@ -18,6 +18,7 @@ import tempfile
 import time
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from callflow.flowlang.check import check_flow
 from callflow.flowlang.diagnostics import Diagnostic
@@ -25,9 +26,13 @@ from callflow.flowlang.environment import Environment, load_environment
 from callflow.flowlang.loader import load_text
 from callflow.flowlang.registry import default_registry
 
-sys.path.insert(0, str(Path(__file__).resolve().parent))  # bench/ is a folder of scripts, not a package
-
-from generate import Generated, generate  # noqa: E402
+# bench/ is a folder of scripts, not a package; mypy, which sees it inside the repository's package, needs the
+# relative import to find the generator.
+if TYPE_CHECKING:
+    from .generate import Generated, generate
+else:
+    sys.path.insert(0, str(Path(__file__).resolve().parent))
+    from generate import generate
 
 SIZES = (100, 1_000, 10_000)
 RUNS = 5
@@ -40,9 +45,10 @@ DOCS = Path(__file__).resolve().parent.parent / "docs" / "performance.md"
 SECTION = "check_speed"
 INTRO = """# Performance
 
-Benchmarks are separate from the tests: a timed assertion in a test is flaky on a shared machine. Run them all
-with `make bench` (or one with `.venv/bin/python bench/check_speed.py`); each writes its results into its own
-marked section below, leaving the others as they are. The machine is that of the latest run.
+How fast Callflow reads and checks flows, measured by the scripts in `bench/`. Benchmarks are kept out of the
+tests, since a timed assertion is flaky on a shared machine. Run them with `make bench`; each benchmark rewrites
+only its own marked section of this page. To look at what is measured,
+`.venv/bin/python bench/generate.py 1000 --out /tmp/flow` writes a generated flow and its `callflow.toml`.
 
 <!-- bench:machine:start -->
 <!-- bench:machine:end -->
@@ -174,7 +180,12 @@ def machine() -> str:
     return f"{cpus} CPUs (`nproc`), {model}, Python {platform.python_version()} ({platform.system()})"
 
 
-def section(results: list[Result], runs: int) -> str:
+def load() -> str:
+    """The load average of the last minute (read it against the number of CPUs)."""
+    return f"{os.getloadavg()[0]:.2f}"
+
+
+def section(results: list[Result], runs: int, load_before: str) -> str:
     """This benchmark's part of docs/performance.md."""
     today = datetime.date.today().isoformat()
     return "\n".join(
@@ -184,7 +195,8 @@ def section(results: list[Result], runs: int) -> str:
             f"`bench/check_speed.py`, {today}: generated bilingual flows (`bench/generate.py`, seeded) read with "
             "`load_text` (parse + build) and checked with `check_flow` against their generated environment; "
             f"each flow is proven clean first, then timed {runs} times after a warm-up. "
-            "Times are best / median in milliseconds.",
+            f"Times are best / median in milliseconds; the 1-minute load average was {load_before} before the run "
+            f"and {load()} after it (other work on the machine slows the medians most).",
             "",
             table(results),
             "",
@@ -203,11 +215,11 @@ def replace_section(text: str, name: str, body: str) -> str:
     return f"{text.rstrip()}\n\n{start}\n{body}\n{end}\n"
 
 
-def write_docs(results: list[Result], runs: int, path: Path = DOCS) -> None:
+def write_docs(results: list[Result], runs: int, load_before: str, path: Path = DOCS) -> None:
     """Put the results into their section of the performance page, creating the page if needed."""
     text = path.read_text(encoding="utf-8") if path.exists() else INTRO
     text = replace_section(text, "machine", f"Latest run: {datetime.date.today().isoformat()}, {machine()}.")
-    text = replace_section(text, SECTION, section(results, runs))
+    text = replace_section(text, SECTION, section(results, runs, load_before))
     path.parent.mkdir(parents=True, exist_ok=True)
     path.write_text(text, encoding="utf-8")
 
@@ -219,7 +231,8 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--runs", type=int, default=RUNS, help="timed runs per size, after one warm-up")
     parser.add_argument("--no-docs", action="store_true", help="print only; leave docs/performance.md alone")
     args = parser.parse_args(argv)
-    print(machine())
+    load_before = load()
+    print(f"{machine()}; load average {load_before}")
     results = []
     for nodes in args.sizes:
         generated = generate(nodes)
@@ -233,7 +246,7 @@ def main(argv: list[str] | None = None) -> int:
     print(table(results))
     print("\n".join(["", *verdicts(results)]))
     if not args.no_docs:
-        write_docs(results, args.runs)
+        write_docs(results, args.runs, load_before)
         print(f"\nwritten to {DOCS}")
     return 0
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import sys
 from collections.abc import Iterator
+from importlib.metadata import entry_points
 from pathlib import Path
 from typing import IO, Any
 
@@ -193,6 +194,12 @@ def reference(topic: str) -> None:
     click.echo(node_reference(default_registry()) if topic == "nodes" else check_reference(), nl=False)
 
 
+COMMANDS_GROUP = "callflow.commands"
+"""Entry point group through which other parts of Callflow (and plugins) add commands."""
+
+
 def main() -> None:
     """Entry point of the `callflow` script."""
+    for entry in entry_points(group=COMMANDS_GROUP):
+        cli.add_command(entry.load(), entry.name)
     cli(prog_name="callflow")

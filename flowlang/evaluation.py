@@ -53,6 +53,11 @@ def evaluate(expr: Expression, lookup: Lookup) -> object:
             raise EvaluationError(f"unknown operator `{expr.op}`", expr.span)
 
 
+def values_equal(left: object, right: object) -> bool:
+    """Whether two values are equal as `==` sees them (a numeric string equals its number)."""
+    return _equal(left, right)
+
+
 def is_truthy(value: object) -> bool:
     """Whether a value counts as true in a condition: all but null, false, 0, "" and [] do."""
     return bool(value)

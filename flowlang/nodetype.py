@@ -7,7 +7,7 @@ Each module in `nodes/` defines one `NodeType` and exposes it as `NODE`; the reg
 from __future__ import annotations
 
 import dataclasses
-from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Awaitable, Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
@@ -144,6 +144,7 @@ class NodeType:
     listens: bool = False
     provides: tuple[str, ...] = ()
     check: NodeCheck | None = None
+    run: Callable[[Any, Any], Awaitable[str]] | None = None
     specs: tuple[ParamSpec, ...] = field(init=False, repr=False, compare=False)
 
     def __post_init__(self) -> None:

@@ -6,6 +6,7 @@ from dataclasses import dataclass
 
 from callflow.flowlang.kinds import Integer, Ref, Seconds, TextList
 from callflow.flowlang.nodetype import Designer, Exit, NodeType, param
+from callflow.runtime.context import CallContext
 
 
 @dataclass(frozen=True)
@@ -28,6 +29,34 @@ class Ask:
     )
 
 
+async def run(ctx: CallContext, params: Ask) -> str:
+    """Ask until an answer is understood well enough; separate counts for silence and answers not understood."""
+    no_input = no_match = 0
+    while True:
+        await ctx.say(params.prompt, barge_in=True)
+        heard = await ctx.channel.listen(params.expect or (), ctx.language, params.timeout_s, params.max_speech_s)
+        understood = (
+            heard is not None
+            and heard.confidence * 100 >= params.min_confidence
+            and (not params.expect or heard.text in params.expect)
+        )
+        if heard is not None and understood:
+            ctx.set(params.into, heard.text)
+            ctx.set("ask.text", heard.text, quiet=True)
+            ctx.set("ask.confidence", round(heard.confidence * 100), quiet=True)
+            return "done"
+        if heard is None:
+            no_input += 1
+            reached, sorry = no_input >= params.max_no_input, params.no_input
+        else:
+            no_match += 1
+            reached, sorry = no_match >= params.max_no_match, params.no_match
+        if reached:
+            return "failed"
+        if sorry is not None:
+            await ctx.say(sorry)
+
+
 NODE = NodeType(
     keyword="ask",
     params=Ask,
@@ -39,4 +68,5 @@ NODE = NodeType(
     listens=True,
     provides=("ask.text", "ask.confidence"),
     designer=Designer(label="Ask", category="Input", icon="mic", description=__doc__ or ""),
+    run=run,
 )

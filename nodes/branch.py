@@ -2,13 +2,16 @@
 
 from __future__ import annotations
 
+import json
 from dataclasses import dataclass
 
 from callflow.flowlang import diagnostics as codes
 from callflow.flowlang.check.context import NodeContext
 from callflow.flowlang.diagnostics import Diagnostic
+from callflow.flowlang.evaluation import is_truthy, values_equal
 from callflow.flowlang.kinds import Expression, Literal
 from callflow.flowlang.nodetype import Designer, Exit, ExitFamily, NodeType, param
+from callflow.runtime.context import CallContext
 
 
 @dataclass(frozen=True)
@@ -36,6 +39,20 @@ def check(ctx: NodeContext) -> list[Diagnostic]:
     ]
 
 
+async def run(ctx: CallContext, params: Branch) -> str:
+    """The first `when` that holds, or the `case` equal to the value; `else` otherwise."""
+    if params.value is None:
+        for edge in ctx.edges():
+            if edge.exit.startswith("when ") and is_truthy(ctx.evaluate(edge.exit.removeprefix("when "))):
+                return edge.exit
+        return "else"
+    value = ctx.evaluate(params.value)
+    for edge in ctx.edges():
+        if edge.exit.startswith("case ") and values_equal(value, json.loads(edge.exit.removeprefix("case "))):
+            return edge.exit
+    return "else"
+
+
 NODE = NodeType(
     keyword="branch",
     params=Branch,
@@ -46,4 +63,5 @@ NODE = NodeType(
     ),
     check=check,
     designer=Designer(label="Branch", category="Logic", icon="git-branch", description=__doc__ or ""),
+    run=run,
 )

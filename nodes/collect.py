@@ -9,6 +9,8 @@ from callflow.flowlang.check.context import NodeContext
 from callflow.flowlang.diagnostics import Diagnostic
 from callflow.flowlang.kinds import Flag, Integer, Key, Ref, Seconds
 from callflow.flowlang.nodetype import Designer, Exit, NodeType, param
+from callflow.runtime.context import CallContext
+from callflow.runtime.keypad import read_digits
 
 
 @dataclass(frozen=True)
@@ -41,6 +43,43 @@ def check(ctx: NodeContext) -> list[Diagnostic]:
     return [ctx.problem(codes.OUT_OF_RANGE, message, ctx.param_location(where))]
 
 
+async def run(ctx: CallContext, params: Collect) -> str:
+    """Ask for digits until enough arrive; separate counts for silence and too few digits."""
+    secret = params.secret or ctx.is_secret(params.into)
+    no_input = no_match = 0
+    prompt = params.prompt
+    while True:
+        await ctx.say(prompt, barge_in=params.barge_in)
+        ctx.tracer.mask_input = secret
+        try:
+            digits = await read_digits(
+                ctx,
+                max_digits=params.max_digits,
+                timeout_s=params.timeout_s,
+                inter_digit_timeout_s=params.inter_digit_timeout_s,
+                terminator=params.terminator,
+            )
+        finally:
+            ctx.tracer.mask_input = False
+        if digits is not None and len(digits) >= params.min_digits:
+            ctx.set(params.into, digits)
+            ctx.set("collect.status", "done", quiet=True)
+            return "done"
+        if digits is None:
+            no_input += 1
+            status, reached, sorry = "no_input", no_input >= params.max_no_input, params.no_input
+        else:
+            no_match += 1
+            status, reached, sorry = "no_match", no_match >= params.max_no_match, params.no_match
+        ctx.set("collect.status", status, quiet=True)
+        if reached:
+            return "failed"
+        ctx.channel.flush_keys()
+        if sorry is not None:
+            await ctx.say(sorry, barge_in=params.barge_in)
+        prompt = params.retry_prompt or params.prompt
+
+
 NODE = NodeType(
     keyword="collect",
     params=Collect,
@@ -53,4 +92,5 @@ NODE = NodeType(
     provides=("collect.status",),
     check=check,
     designer=Designer(label="Collect digits", category="Input", icon="hash", description=__doc__ or ""),
+    run=run,
 )

@@ -9,6 +9,7 @@ from callflow.flowlang.check.context import NodeContext
 from callflow.flowlang.diagnostics import Diagnostic
 from callflow.flowlang.kinds import Ref
 from callflow.flowlang.nodetype import Designer, Exit, NodeType, param
+from callflow.runtime.context import CallContext
 
 
 @dataclass(frozen=True)
@@ -30,6 +31,13 @@ def check(ctx: NodeContext) -> list[Diagnostic]:
     return [ctx.problem(codes.UNKNOWN_LANGUAGE, message, ctx.param_location("language"))]
 
 
+async def run(ctx: CallContext, params: Language) -> str:
+    """Every later prompt of the call is in this language."""
+    ctx.call.language = params.language
+    ctx.event("language", language=params.language)
+    return "next"
+
+
 NODE = NodeType(
     keyword="language",
     params=Language,
@@ -37,4 +45,5 @@ NODE = NodeType(
     primary_exit="next",
     check=check,
     designer=Designer(label="Language", category="Logic", icon="languages", description=__doc__ or ""),
+    run=run,
 )

@@ -9,9 +9,12 @@ from callflow.flowlang import diagnostics as codes
 from callflow.flowlang.check.context import NodeContext
 from callflow.flowlang.check.variables import RESOURCE_PREFIXES, known_variables
 from callflow.flowlang.diagnostics import Diagnostic
+from callflow.flowlang.expression import parse_expression, variables
 from callflow.flowlang.kinds import Assignments, Choice, Ref, RefList, Seconds, Text
 from callflow.flowlang.nodetype import Designer, Exit, NodeType, param
 from callflow.flowlang.template import TemplateError, parse_template
+from callflow.runtime.context import CallContext
+from callflow.runtime.trace import MASK
 
 
 @dataclass(frozen=True)
@@ -70,6 +73,33 @@ def _path_problems(ctx: NodeContext, path: str) -> list[Diagnostic]:
     ]
 
 
+async def run(ctx: CallContext, params: Lookup) -> str:
+    """Query the source with the values bound as parameters; store the found row's fields; the status is the exit."""
+    values = {name: ctx.evaluate(expression) for name, expression in (params.params or {}).items()}
+    if params.query is not None:
+        result = await ctx.data.query(params.source, params.query, values, params.timeout_s)
+    else:
+        path = parse_template(params.path or "").render(ctx.get)
+        result = await ctx.data.request(params.source, params.method, path, values, params.timeout_s)
+    shown = {k: MASK if k in (params.params or {}) and _secret_input(ctx, params, k) else v for k, v in values.items()}
+    ctx.event("lookup", source=params.source, result=result.status, params=shown, **_detail(result.detail))
+    ctx.set("lookup.status", result.status, quiet=True)
+    if result.status == "found" and result.row is not None:
+        for name in params.save or ():
+            ctx.set(name, result.row.get(name))
+    return result.status
+
+
+def _secret_input(ctx: CallContext, params: Lookup, name: str) -> bool:
+    """Whether a parameter's value comes from a secret variable (a PIN)."""
+    expression = (params.params or {}).get(name, "")
+    return any(ctx.is_secret(v) for v in variables(parse_expression(expression)))
+
+
+def _detail(detail: str) -> dict[str, str]:
+    return {"detail": detail} if detail else {}
+
+
 NODE = NodeType(
     keyword="lookup",
     params=Lookup,
@@ -82,4 +112,5 @@ NODE = NodeType(
     provides=("lookup.status",),
     check=check,
     designer=Designer(label="Look up", category="Data", icon="database", description=__doc__ or ""),
+    run=run,
 )

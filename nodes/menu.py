@@ -10,6 +10,9 @@ from callflow.flowlang.check.context import NodeContext
 from callflow.flowlang.diagnostics import Diagnostic
 from callflow.flowlang.kinds import Flag, Integer, Key, Ref, Seconds, TextList
 from callflow.flowlang.nodetype import Designer, Exit, ExitFamily, NodeType, param
+from callflow.runtime.context import CallContext
+from callflow.runtime.keypad import read_choice
+from callflow.runtime.signals import Goto
 
 
 @dataclass(frozen=True)
@@ -56,6 +59,80 @@ def check(ctx: NodeContext) -> list[Diagnostic]:
     return problems
 
 
+async def run(ctx: CallContext, params: Menu) -> str:
+    """Ask until the caller chooses an offered key (or says its words), with separate counts for silence and
+    wrong keys; global keys repeat, go back or go elsewhere."""
+    keys = ctx.family_values("key")
+    global_keys = {g.key: g for g in ctx.flow.global_keys if g.key not in keys}
+    ctx.call.menus.append(ctx.node.id)
+    no_input = no_match = attempts = 0
+    status = "no_input"
+    prompt = params.prompt
+    while True:
+        attempts += 1
+        ctx.set("menu.attempts", attempts, quiet=True)
+        choice = await _ask(ctx, params, prompt, keys, global_keys)
+        ctx.set("menu.digits", choice or "", quiet=True)
+        if choice in keys:
+            ctx.set("menu.status", "match", quiet=True)
+            return f"key {choice}"
+        if choice is not None and choice in global_keys:
+            target = _global(ctx, global_keys[choice].action, global_keys[choice].target)
+            if target is not None:
+                raise Goto(target)
+            continue  # repeat: the menu again, not counted as a mistake
+        if choice is None:
+            no_input += 1
+            status, limit, sorry = "no_input", params.max_no_input, params.no_input
+            reached = no_input >= limit
+        else:
+            no_match += 1
+            status, limit, sorry = "no_match", params.max_no_match, params.no_match
+            reached = no_match >= limit
+        ctx.set("menu.status", status, quiet=True)
+        if reached:
+            ctx.event("menu_failed", reason=status)
+            return "failed"
+        ctx.channel.flush_keys()
+        if sorry is not None:
+            await ctx.say(sorry, barge_in=params.barge_in)
+        last = no_input == params.max_no_input - 1 or no_match == params.max_no_match - 1
+        prompt = (params.final_prompt if last else None) or params.retry_prompt or params.prompt
+
+
+async def _ask(
+    ctx: CallContext, params: Menu, prompt: str, keys: list[str], global_keys: dict[str, object]
+) -> str | None:
+    await ctx.say(prompt, barge_in=params.barge_in)
+    choices = [*keys, *global_keys]
+    if params.speech and params.words:
+        phrases = tuple(p for key in keys for p in params.words.get(key, ()))
+        heard = await ctx.channel.listen(phrases, ctx.language, params.timeout_s, 10)
+        if heard is not None:
+            said = heard.text.strip().lower()
+            return next((k for k in keys if said in (p.lower() for p in params.words.get(k, ()))), "?")
+    return await read_choice(
+        ctx,
+        choices,
+        timeout_s=params.timeout_s,
+        inter_digit_timeout_s=params.inter_digit_timeout_s,
+        terminator=params.terminator,
+    )
+
+
+def _global(ctx: CallContext, action: str, target: str | None) -> str | None:
+    """Where a global key goes: None to repeat this menu."""
+    ctx.event("global_key", action=action, to=target)
+    if action == "goto":
+        return target
+    if action == "back":
+        menus = ctx.call.menus
+        while menus and menus[-1] == ctx.node.id:
+            menus.pop()
+        return menus.pop() if menus else None
+    return None
+
+
 NODE = NodeType(
     keyword="menu",
     params=Menu,
@@ -68,4 +145,5 @@ NODE = NodeType(
     provides=("menu.digits", "menu.attempts", "menu.status"),
     check=check,
     designer=Designer(label="Menu", category="Input", icon="grid-3x3", description=__doc__ or ""),
+    run=run,
 )

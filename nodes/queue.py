@@ -9,6 +9,8 @@ from callflow.flowlang.check.context import NodeContext
 from callflow.flowlang.diagnostics import Diagnostic
 from callflow.flowlang.kinds import Key, Ref, Seconds, Text
 from callflow.flowlang.nodetype import Designer, Exit, NodeType, param
+from callflow.runtime.context import CallContext
+from callflow.runtime.types import Audio, QueueRequest
 
 
 @dataclass(frozen=True)
@@ -47,6 +49,39 @@ def check(ctx: NodeContext) -> list[Diagnostic]:
     return problems
 
 
+async def run(ctx: CallContext, params: Queue) -> str:
+    """Wait for an agent, hearing the position now and then; `done` after the agent's conversation ends."""
+    ctx.event("queue", queue=params.queue, action="join")
+
+    def announce(position: int) -> Audio:
+        ctx.set("queue.position", position, quiet=True)
+        ctx.event("queue", queue=params.queue, position=position)
+        audio = ctx.audio(params.position) if params.position else Audio()
+        if params.position:
+            ctx.event("prompt", prompt=audio.prompt, text=audio.text, lang=audio.language)
+        return audio
+
+    def offer() -> Audio:
+        audio = ctx.audio(params.offer or "")
+        ctx.event("prompt", prompt=audio.prompt, text=audio.text, lang=audio.language)
+        return audio
+
+    request = QueueRequest(
+        queue=params.queue,
+        announce=announce if params.position else None,
+        announce_every_s=params.announce_every_s,
+        music=params.music,
+        offer=offer if params.offer else None,
+        offer_after_s=params.offer_after_s,
+        offer_key=params.offer_key,
+        max_wait_s=params.max_wait_s,
+    )
+    outcome = await ctx.channel.wait_in_queue(request)
+    ctx.set("queue.wait_s", round(outcome.waited_s, 3), quiet=True)
+    ctx.event("queue", queue=params.queue, action="leave", outcome=outcome.outcome, waited_s=round(outcome.waited_s, 3))
+    return outcome.outcome
+
+
 NODE = NodeType(
     keyword="queue",
     params=Queue,
@@ -60,4 +95,5 @@ NODE = NodeType(
     provides=("queue.position", "queue.wait_s"),
     check=check,
     designer=Designer(label="Queue", category="Agents", icon="users", description=__doc__ or ""),
+    run=run,
 )

@@ -9,6 +9,8 @@ from callflow.flowlang.check.context import NodeContext
 from callflow.flowlang.diagnostics import Diagnostic
 from callflow.flowlang.kinds import Flag, Key, Ref, Seconds
 from callflow.flowlang.nodetype import Designer, Exit, NodeType, param
+from callflow.runtime.context import CallContext
+from callflow.runtime.signals import Hangup
 
 
 @dataclass(frozen=True, kw_only=True)  # keyword-only: the optional prompt comes before the required `into`
@@ -37,6 +39,22 @@ def check(ctx: NodeContext) -> list[Diagnostic]:
     return [ctx.problem(codes.OUT_OF_RANGE, message, ctx.param_location(where))]
 
 
+async def run(ctx: CallContext, params: Record) -> str:
+    """Record the caller; the recording's file name goes into `into`."""
+    if params.prompt is not None:
+        await ctx.say(params.prompt)
+    recording = await ctx.channel.record(
+        max_s=params.max_length_s, silence_s=params.silence_s, terminator=params.terminator, beep=params.beep
+    )
+    kept = recording.seconds >= params.min_length_s
+    ctx.set("recording.seconds", recording.seconds, quiet=True)
+    ctx.set(params.into, (recording.file or f"{ctx.call.id}-{ctx.node.id}.wav") if kept else "")
+    ctx.event("record", seconds=recording.seconds, kept=kept, ended_by=recording.ended_by)
+    if recording.ended_by == "hangup":
+        raise Hangup("caller")
+    return "done" if kept else "empty"
+
+
 NODE = NodeType(
     keyword="record",
     params=Record,
@@ -49,4 +67,5 @@ NODE = NodeType(
     provides=("recording.seconds",),
     check=check,
     designer=Designer(label="Record", category="Messages", icon="circle-dot", description=__doc__ or ""),
+    run=run,
 )

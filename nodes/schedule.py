@@ -6,6 +6,8 @@ from dataclasses import dataclass
 
 from callflow.flowlang.kinds import Ref
 from callflow.flowlang.nodetype import Designer, Exit, NodeType, param
+from callflow.runtime.context import CallContext
+from callflow.runtime.signals import RuntimeFailure
 
 
 @dataclass(frozen=True)
@@ -13,6 +15,16 @@ class Schedule:
     """Parameters of a schedule node."""
 
     schedule: str = param(Ref("schedule"), positional=True, help="The environment's schedule to consult.")
+
+
+async def run(ctx: CallContext, params: Schedule) -> str:
+    """`open`, `closed` or `holiday`, at the call's moment in the schedule's time zone."""
+    schedule = ctx.environment.schedules.get(params.schedule)
+    if schedule is None:
+        raise RuntimeFailure(f"the environment has no schedule `{params.schedule}`")
+    state = schedule.state_at(ctx.clock.now())
+    ctx.event("schedule", schedule=params.schedule, state=state)
+    return state
 
 
 NODE = NodeType(
@@ -25,4 +37,5 @@ NODE = NodeType(
         Exit("error", required=False),
     ),
     designer=Designer(label="Schedule", category="Logic", icon="clock", description=__doc__ or ""),
+    run=run,
 )

@@ -7,6 +7,8 @@ from dataclasses import dataclass
 
 from callflow.flowlang.kinds import Assignments, Flag
 from callflow.flowlang.nodetype import Designer, Exit, NodeType, param
+from callflow.runtime.context import CallContext
+from callflow.runtime.trace import MASK
 
 
 @dataclass(frozen=True)
@@ -19,10 +21,22 @@ class Set:
     save: bool = param(Flag(), default=False, help="Whether the values are also stored with the call record.")
 
 
+async def run(ctx: CallContext, params: Set) -> str:
+    """Evaluate each expression in order and set its variable; with `save`, keep the values with the call."""
+    for name, expression in params.values.items():
+        ctx.set(name, ctx.evaluate(expression))
+    if params.save:
+        saved = {name: ctx.get(name) for name in params.values}
+        ctx.store.save_values(ctx.call.id, saved)
+        ctx.event("save", values={k: MASK if ctx.is_secret(k) else v for k, v in saved.items()})
+    return "next"
+
+
 NODE = NodeType(
     keyword="set",
     params=Set,
     exits=(Exit("next", help="After the values are set."), Exit("error", required=False)),
     primary_exit="next",
     designer=Designer(label="Set", category="Logic", icon="variable", description=__doc__ or ""),
+    run=run,
 )

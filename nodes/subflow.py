@@ -11,6 +11,7 @@ from callflow.flowlang.check.subflows import call_cycle, load_called_flow
 from callflow.flowlang.diagnostics import Diagnostic
 from callflow.flowlang.kinds import Assignments, Ref, RefList
 from callflow.flowlang.nodetype import Designer, Exit, NodeType, param
+from callflow.runtime.context import CallContext
 
 
 @dataclass(frozen=True)
@@ -64,6 +65,16 @@ def _names(names: Iterable[str]) -> str:
     return ", ".join(listed) if listed else "none"
 
 
+async def run(ctx: CallContext, params: Subflow) -> str:
+    """Run the called flow with its inputs; copy its outputs back; go on by the outcome it returns."""
+    inputs = {name: ctx.evaluate(expression) for name, expression in (params.inputs or {}).items()}
+    ctx.event("subflow", flow=params.flow)
+    outcome, frame = await ctx.engine.call_subflow(ctx, params.flow, inputs)
+    for name in params.outputs or ():
+        ctx.set(name, frame.variables.get(name))
+    return outcome
+
+
 NODE = NodeType(
     keyword="subflow",
     params=Subflow,
@@ -71,4 +82,5 @@ NODE = NodeType(
     open_exits=True,
     check=check,
     designer=Designer(label="Subflow", category="Flows", icon="workflow", description=__doc__ or ""),
+    run=run,
 )

@@ -6,6 +6,8 @@ from dataclasses import dataclass
 
 from callflow.flowlang.kinds import Ref, Seconds
 from callflow.flowlang.nodetype import Designer, Exit, NodeType, param
+from callflow.runtime.context import CallContext
+from callflow.runtime.signals import RuntimeFailure, Transferred
 
 
 @dataclass(frozen=True)
@@ -15,6 +17,22 @@ class Transfer:
     destination: str = param(Ref("destination"), positional=True, help="The environment's destination.")
     ring_s: float = param(Seconds(5, 300), default=30, help="How long the destination may ring before `no_answer`.")
     prompt: str | None = param(Ref("prompt"), default=None, help="Played before transferring.")
+
+
+async def run(ctx: CallContext, params: Transfer) -> str:
+    """Ring a destination of the environment's allow-list; once answered, the call is no longer ours."""
+    target = ctx.environment.destinations.get(params.destination)
+    if target is None:
+        raise RuntimeFailure(f"`{params.destination}` is not in the environment's transfer allow-list")
+    if params.prompt is not None:
+        await ctx.say(params.prompt)
+    ctx.event("transfer", destination=params.destination)
+    address = {k: v for k, v in (("number", target.number), ("endpoint", target.endpoint)) if v}
+    outcome = await ctx.channel.transfer(params.destination, address, params.ring_s)
+    if outcome.outcome == "answered":
+        raise Transferred(params.destination)
+    ctx.event("transfer_failed", destination=params.destination, outcome=outcome.outcome)
+    return outcome.outcome
 
 
 NODE = NodeType(
@@ -29,4 +47,5 @@ NODE = NodeType(
     terminal=True,
     listens=True,
     designer=Designer(label="Transfer", category="Agents", icon="phone-forwarded", description=__doc__ or ""),
+    run=run,
 )

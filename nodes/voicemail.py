@@ -9,6 +9,8 @@ from callflow.flowlang.check.context import NodeContext
 from callflow.flowlang.diagnostics import Diagnostic
 from callflow.flowlang.kinds import Flag, Key, Ref, Seconds
 from callflow.flowlang.nodetype import Designer, Exit, NodeType, param
+from callflow.runtime.context import CallContext
+from callflow.runtime.signals import Hangup, RuntimeFailure
 
 
 @dataclass(frozen=True)
@@ -35,6 +37,36 @@ def check(ctx: NodeContext) -> list[Diagnostic]:
     return [ctx.problem(codes.OUT_OF_RANGE, message, ctx.param_location(where))]
 
 
+async def run(ctx: CallContext, params: Voicemail) -> str:
+    """Record a message and keep it in the mailbox, even when the caller hangs up while speaking."""
+    if params.mailbox not in ctx.environment.mailboxes:
+        raise RuntimeFailure(f"the environment has no mailbox `{params.mailbox}`")
+    if params.prompt is not None:
+        await ctx.say(params.prompt)
+    recording = await ctx.channel.record(
+        max_s=params.max_length_s, silence_s=params.silence_s, terminator=params.terminator, beep=params.beep
+    )
+    kept = recording.seconds >= params.min_length_s
+    if kept:
+        ctx.store.save_voicemail(
+            {
+                "mailbox": params.mailbox,
+                "caller": ctx.call.caller,
+                "time": ctx.clock.now().isoformat(),
+                "seconds": recording.seconds,
+                "language": ctx.language,
+                "file": recording.file,
+                "unread": True,
+                "call_id": ctx.call.id,
+            }
+        )
+    ctx.set("voicemail.seconds", recording.seconds, quiet=True)
+    ctx.event("voicemail", mailbox=params.mailbox, seconds=recording.seconds, kept=kept, ended_by=recording.ended_by)
+    if recording.ended_by == "hangup":
+        raise Hangup("caller")
+    return "saved" if kept else "empty"
+
+
 NODE = NodeType(
     keyword="voicemail",
     params=Voicemail,
@@ -47,4 +79,5 @@ NODE = NodeType(
     provides=("voicemail.seconds",),
     check=check,
     designer=Designer(label="Voicemail", category="Messages", icon="voicemail", description=__doc__ or ""),
+    run=run,
 )

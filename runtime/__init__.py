@@ -1,0 +1,1 @@
+"""The runtime: one engine that runs flows, on live channels or in the headless simulator."""

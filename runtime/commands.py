@@ -1,0 +1,80 @@
+"""`callflow simulate`: one call on a virtual clock, with a scripted caller."""
+
+from __future__ import annotations
+
+import asyncio
+import sys
+from pathlib import Path
+from typing import Any
+
+import click
+
+from callflow.flowlang.check.files import environment_for
+from callflow.flowlang.environment import Environment, load_environment
+from callflow.flowlang.loader import load_file
+from callflow.runtime.simulator.run import Simulator, moment
+from callflow.runtime.simulator.script import parse_script
+from callflow.runtime.trace import describe, to_json_line
+
+
+@click.command()
+@click.argument("flow_path", metavar="FLOW", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@click.option("--env", "env_path", type=click.Path(exists=True, dir_okay=False, path_type=Path),
+              help="The environment file (default: callflow.toml next to the flow or above it).")
+@click.option("--at", "at", metavar="DATETIME",
+              help="When the call happens: ISO date-time, with an offset or in the environment's time zone.")
+@click.option("--from", "caller", default="10000000000", show_default=True, help="The caller's number.")
+@click.option("--to", "called", default="12345", show_default=True, help="The number dialled.")
+@click.option("--input", "-i", "steps", multiple=True, metavar="STEP",
+              help="A caller step, used when the flow next listens: dtmf:KEYS, say:TEXT, say:@FILE.wav, "
+              "wait:SECONDS, hangup, agent:SECONDS, agent-hangup:SECONDS. Repeat for more steps.")
+@click.option("--switch", "switches", multiple=True, metavar="NAME=on|off", help="Override a switch of the environment.")
+@click.option("--queue-position", default=1, show_default=True, help="Callers ahead when joining a queue.")
+@click.option("--limit", "limit_s", default=3600.0, show_default=True, help="Virtual time limit of the call, in seconds.")
+@click.option("--json", "as_json", is_flag=True, help="One JSON object per event instead of a transcript.")
+def simulate(
+    flow_path: Path,
+    env_path: Path | None,
+    at: str | None,
+    caller: str,
+    called: str,
+    steps: tuple[str, ...],
+    switches: tuple[str, ...],
+    queue_position: int,
+    limit_s: float,
+    as_json: bool,
+) -> None:
+    """Simulate one call through FLOW on a virtual clock, the caller following the --input steps."""
+    loaded = load_file(flow_path)
+    if not loaded.ok or loaded.flow is None:
+        problems = "\n".join(p.render() for p in loaded.problems)
+        raise click.ClickException(f"{flow_path} has errors; fix them first:\n{problems}")
+    environment = load_environment(env_path) if env_path else environment_for(flow_path) or Environment.empty()
+    try:
+        start = moment(at, environment)
+    except ValueError as error:
+        raise click.BadParameter(f"{at!r}: {error}; use an ISO date-time such as 2026-11-20T17:31", param_hint="--at")
+    script = parse_script(list(steps))
+    overrides = _switches(switches)
+    printer: Any = (lambda e: click.echo(to_json_line(e))) if as_json else (lambda e: click.echo(describe(e)))
+    simulator = Simulator(environment, flow_path.parent)
+    try:
+        asyncio.run(
+            simulator.call(
+                loaded.flow, script, at=start, caller=caller, called=called, switches=overrides,
+                limit_s=limit_s, queue_position=queue_position, sink=printer,
+            )
+        )
+    finally:
+        simulator.close()
+    sys.stdout.flush()
+
+
+def _switches(values: tuple[str, ...]) -> dict[str, bool]:
+    result = {}
+    for value in values:
+        name, _, state = value.partition("=")
+        if state not in ("on", "off"):
+            raise click.BadParameter(f"{value!r}: write NAME=on or NAME=off", param_hint="--switch")
+        result[name] = state == "on"
+    return result

@@ -1,0 +1,155 @@
+"""What a node sees while it runs: the call's variables and language, its prompts, channel, clock and trace."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from datetime import datetime
+from typing import TYPE_CHECKING, Any
+
+from callflow.flowlang.environment import Environment
+from callflow.flowlang.evaluation import evaluate
+from callflow.flowlang.expression import parse_expression
+from callflow.flowlang.model import Edge, Flow, Node
+from callflow.flowlang.template import parse_template
+from callflow.runtime.signals import RuntimeFailure
+from callflow.runtime.trace import MASK, Tracer
+from callflow.runtime.types import Audio, Channel, Clock, Store
+
+if TYPE_CHECKING:
+    from callflow.runtime.data import DataSources
+    from callflow.runtime.engine import Engine
+
+
+@dataclass
+class Call:
+    """One call: who called whom, when, and its variables (shared by every flow it passes through)."""
+
+    id: str
+    caller: str
+    called: str
+    start: datetime
+    language: str
+    switches: dict[str, bool] = field(default_factory=dict)
+    menus: list[str] = field(default_factory=list)
+    steps: int = 0
+    depth: int = 0
+    node: Node | None = None
+    flows: dict[str, Flow] = field(default_factory=dict)
+    """The version of each flow this call started using: a call keeps it to its end."""
+
+
+@dataclass
+class Frame:
+    """One flow being run: the top-level flow, or a subflow and the variables it sees."""
+
+    flow: Flow
+    variables: dict[str, Any]
+    secrets: set[str]
+
+
+@dataclass
+class CallContext:
+    """The running call, as one node sees it."""
+
+    engine: Engine
+    call: Call
+    frame: Frame
+    node: Node
+    channel: Channel
+    clock: Clock
+    tracer: Tracer
+    store: Store
+    data: DataSources
+    environment: Environment
+
+    @property
+    def flow(self) -> Flow:
+        """The flow the node belongs to."""
+        return self.frame.flow
+
+    @property
+    def language(self) -> str:
+        """The call's current language."""
+        return self.call.language
+
+    def edges(self) -> tuple[Edge, ...]:
+        """This node's wired exits."""
+        return self.engine.edges_from(self.flow, self.node.id)
+
+    def family_values(self, word: str) -> list[str]:
+        """The values of this node's wired exits of a family (`key`: the menu's keys)."""
+        prefix = word + " "
+        return [e.exit[len(prefix) :] for e in self.edges() if e.exit.startswith(prefix)]
+
+    # -- variables -------------------------------------------------------------------------------------------
+
+    def get(self, name: str) -> Any:
+        """A variable's value: call variables, switches, the flow's variables. KeyError when unknown."""
+        builtins: Mapping[str, Any] = {
+            "caller": self.call.caller,
+            "called": self.call.called,
+            "language": self.call.language,
+            "call.id": self.call.id,
+            "call.start": self.call.start.isoformat(),
+            "call.flow": self.flow.name,
+        }
+        if name in builtins:
+            return builtins[name]
+        if name.startswith("switch."):
+            switch = name.removeprefix("switch.")
+            return self.call.switches.get(switch, self.environment.switches.get(switch, False))
+        return self.frame.variables[name]
+
+    def set(self, name: str, value: Any, *, quiet: bool = False) -> None:
+        """Set a variable, and record it in the trace (masked when secret) unless `quiet`."""
+        self.frame.variables[name] = value
+        if not quiet:
+            self.event("set", name=name, value=MASK if name in self.frame.secrets else value)
+
+    def evaluate(self, text: str) -> Any:
+        """The value of an expression over the call's variables."""
+        try:
+            return evaluate(parse_expression(text), self.get)
+        except Exception as error:
+            raise RuntimeFailure(f"cannot evaluate `{text}`: {getattr(error, 'message', error)}") from error
+
+    def is_secret(self, name: str) -> bool:
+        """Whether a variable's value must never be shown."""
+        return name in self.frame.secrets
+
+    # -- prompts ---------------------------------------------------------------------------------------------
+
+    def audio(self, prompt_id: str) -> Audio:
+        """A prompt in the call's language, its `{variables}` filled in."""
+        prompt = next((p for p in self.flow.prompts if p.id == prompt_id), None)
+        if prompt is None:
+            raise RuntimeFailure(f"prompt `{prompt_id}` is not declared")
+        language = self.language if self.language in prompt.text or self.language in prompt.file else None
+        language = language or self.flow.language or ""
+        file = prompt.file.get(language) or prompt.file.get("*")
+        text = prompt.text.get(language)
+        if text is not None:
+            text = parse_template(text).render(self._visible)
+        if text is None and file is None:
+            raise RuntimeFailure(f"prompt `{prompt_id}` has nothing in {language}")
+        return Audio(text=text, language=language, file=file, prompt=prompt_id)
+
+    def _visible(self, name: str) -> Any:
+        return MASK if self.is_secret(name) else self.get(name)
+
+    async def play(self, audio: Audio, *, barge_in: bool = False) -> bool:
+        """Play audio to the caller (recorded in the trace); True when a key interrupted it."""
+        fields = {"text": audio.text, "lang": audio.language} if audio.text is not None else {"file": audio.file}
+        self.event("prompt", prompt=audio.prompt, **fields)
+        return await self.channel.play(audio, barge_in=barge_in)
+
+    async def say(self, prompt_id: str, *, barge_in: bool = False) -> bool:
+        """Play a prompt of the flow; True when a key interrupted it."""
+        return await self.play(self.audio(prompt_id), barge_in=barge_in)
+
+    # -- trace -----------------------------------------------------------------------------------------------
+
+    def event(self, kind: str, /, **fields: Any) -> None:
+        """Record an event of this node in the trace."""
+        self.tracer.emit(kind, self.node.id, **fields)

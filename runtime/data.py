@@ -1,0 +1,142 @@
+"""Data lookups: SQLite files (through sqlite-utils, parameterised queries only) and HTTP services (httpx).
+
+Values are never pasted into SQL: they are bound as `:named` parameters. HTTP requests go only to the hosts the
+environment allows. Every lookup has a deadline, so a slow or broken source ends in `timeout` or `error`,
+never in a caller waiting in silence.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import csv
+import threading
+from collections.abc import Mapping
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+from urllib.parse import urljoin, urlsplit
+
+import httpx
+import sqlite_utils
+
+from callflow.flowlang.environment import DataSource, Environment
+
+
+@dataclass(frozen=True)
+class LookupResult:
+    """How a lookup went (`found`, `not_found`, `error`, `timeout`) and the row it found."""
+
+    status: str
+    row: Mapping[str, Any] | None = None
+    detail: str = ""
+
+
+def seed_sqlite(source: DataSource) -> Path:
+    """The source's SQLite file, (re)built from its CSV tables when a CSV is newer than the file."""
+    assert source.path is not None
+    path = source.path
+    stale = not path.exists() or any(
+        csv_path.stat().st_mtime > path.stat().st_mtime for csv_path in source.csv.values()
+    )
+    if source.csv and stale:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        database = sqlite_utils.Database(path)
+        for table, csv_path in source.csv.items():
+            with csv_path.open(encoding="utf-8", newline="") as handle:
+                rows = list(csv.DictReader(handle))
+            database[table].drop(ignore=True)
+            database[table].insert_all(rows)
+        database.conn.close()
+    return path
+
+
+class DataSources:
+    """The environment's data sources, ready to query."""
+
+    def __init__(self, environment: Environment, client: httpx.AsyncClient | None = None) -> None:
+        self.environment = environment
+        self._client = client
+        self._pool = ThreadPoolExecutor(max_workers=4, thread_name_prefix="callflow-sqlite")
+        self._local = threading.local()
+        self._seeded: dict[str, Path] = {}
+
+    def source(self, name: str) -> DataSource:
+        """A data source by name."""
+        source = self.environment.sources.get(name)
+        if source is None:
+            raise LookupError(f"the environment has no data source `{name}`")
+        return source
+
+    async def query(self, name: str, sql: str, params: Mapping[str, Any], timeout_s: float) -> LookupResult:
+        """Run a parameterised SQL statement: a SELECT finds its first row; other statements change rows."""
+        try:
+            source = self.source(name)
+            if source.kind != "sqlite":
+                return LookupResult("error", detail=f"`{name}` is not an SQLite source")
+            loop = asyncio.get_running_loop()
+            work = loop.run_in_executor(self._pool, self._run_sql, source, sql, dict(params))
+            return await asyncio.wait_for(work, timeout_s)
+        except TimeoutError:
+            return LookupResult("timeout", detail=f"no answer within {timeout_s}s")
+        except Exception as error:  # a broken source is an outcome of the lookup, not a crash of the call
+            return LookupResult("error", detail=str(error))
+
+    def _run_sql(self, source: DataSource, sql: str, params: dict[str, Any]) -> LookupResult:
+        if source.name not in self._seeded:
+            self._seeded[source.name] = seed_sqlite(source)
+        databases: dict[str, sqlite_utils.Database] = self._local.__dict__.setdefault("databases", {})
+        database = databases.get(source.name)
+        if database is None:
+            database = databases[source.name] = sqlite_utils.Database(self._seeded[source.name])
+        if sql.lstrip().lower().startswith(("select", "with")):
+            row = next(iter(database.query(sql, params)), None)
+            return LookupResult("found", row) if row is not None else LookupResult("not_found")
+        with database.conn:
+            cursor = database.execute(sql, params)
+        return LookupResult("found" if cursor.rowcount > 0 else "not_found")
+
+    async def request(
+        self, name: str, method: str, path: str, params: Mapping[str, Any], timeout_s: float
+    ) -> LookupResult:
+        """Call an HTTP source: 2xx finds the JSON object it returns, 404 finds nothing."""
+        try:
+            source = self.source(name)
+            if source.kind != "http" or source.url is None:
+                return LookupResult("error", detail=f"`{name}` is not an HTTP source")
+            url = urljoin(source.url.rstrip("/") + "/", path.lstrip("/"))
+            host = urlsplit(url).hostname or ""
+            if host not in source.allow_hosts:
+                return LookupResult("error", detail=f"host {host} is not allowed for `{name}`")
+            client = self._client or httpx.AsyncClient()
+            try:
+                if method.upper() in ("GET", "DELETE"):
+                    response = await client.request(method.upper(), url, params=dict(params), timeout=timeout_s)
+                else:
+                    response = await client.request(method.upper(), url, json=dict(params), timeout=timeout_s)
+            finally:
+                if self._client is None:
+                    await client.aclose()
+        except httpx.TimeoutException:
+            return LookupResult("timeout", detail=f"no answer within {timeout_s}s")
+        except Exception as error:
+            return LookupResult("error", detail=str(error))
+        if response.status_code == 404:
+            return LookupResult("not_found")
+        if not response.is_success:
+            return LookupResult("error", detail=f"HTTP {response.status_code}")
+        return _found(response)
+
+    def close(self) -> None:
+        """Stop the worker threads."""
+        self._pool.shutdown(wait=False, cancel_futures=True)
+
+
+def _found(response: httpx.Response) -> LookupResult:
+    try:
+        body = response.json() if response.content else {}
+    except ValueError:
+        return LookupResult("error", detail="the answer is not JSON")
+    if isinstance(body, list):
+        return LookupResult("found", body[0]) if body and isinstance(body[0], dict) else LookupResult("not_found")
+    return LookupResult("found", body if isinstance(body, dict) else {"value": body})

@@ -1,0 +1,233 @@
+"""A scripted caller on a virtual clock, behind the same `Channel` protocol as a live Asterisk channel.
+
+Each caller step is used when the flow next listens (a prompt that keys may interrupt, a wait for keys or
+speech, a recording, the offer in a queue). Far-side steps (`agent:S`, `agent-hangup:S`) are used by the next
+queue or transfer. When the script runs out, the caller stays silent.
+"""
+
+from __future__ import annotations
+
+import math
+import unicodedata
+from collections import deque
+from collections.abc import Callable, Mapping
+from typing import Any
+
+from callflow.runtime.signals import Hangup, RuntimeFailure
+from callflow.runtime.simulator.clock import VirtualClock
+from callflow.runtime.simulator.script import FAR_SIDE_STEPS, Step
+from callflow.runtime.trace import Tracer
+from callflow.runtime.types import Audio, QueueOutcome, QueueRequest, Recording, Speech, TransferOutcome
+
+REACTION_S = 1.0
+"""How long a scripted caller takes to press a key or start speaking once the flow listens."""
+
+FILE_PROMPT_S = 2.0
+"""How long an audio-file prompt plays in the simulator."""
+
+Recognize = Callable[[str, tuple[str, ...], str], Speech | None]
+"""Recognises an audio file against expected phrases in a language (the speech component provides it)."""
+
+
+def speaking_time(audio: Audio) -> float:
+    """Roughly how long a prompt takes to say: Chinese characters and words at a natural pace."""
+    if audio.text is None:
+        return FILE_PROMPT_S
+    wide = sum(1 for ch in audio.text if unicodedata.east_asian_width(ch) in "WF")
+    words = len("".join(" " if unicodedata.east_asian_width(ch) in "WF" else ch for ch in audio.text).split())
+    return round(0.3 + wide * 0.22 + words * 0.33, 2)
+
+
+class SimulatedChannel:
+    """A caller who follows a script."""
+
+    def __init__(
+        self,
+        steps: list[Step],
+        clock: VirtualClock,
+        tracer: Tracer,
+        *,
+        queue_position: int = 1,
+        recognize: Recognize | None = None,
+    ) -> None:
+        self.caller_steps = deque(s for s in steps if s.kind not in FAR_SIDE_STEPS)
+        self.far_steps = deque(s for s in steps if s.kind in FAR_SIDE_STEPS)
+        self.clock = clock
+        self.tracer = tracer
+        self.keys: deque[str] = deque()
+        self.silent_until = 0.0
+        self.queue_position = queue_position
+        self.recognize = recognize
+
+    # -- the caller's next move ------------------------------------------------------------------------------
+
+    def _next(self, deadline: float) -> tuple[float, Step] | None:
+        """The caller's next key, speech or hang-up, if it comes before the deadline (silence is used up)."""
+        while self.caller_steps and self.caller_steps[0].kind == "wait":
+            wait = self.caller_steps.popleft()
+            self.silent_until = max(self.silent_until, self.clock.t) + wait.seconds
+        if not self.caller_steps:
+            return None
+        at = max(self.clock.t + REACTION_S, self.silent_until)
+        return (at, self.caller_steps[0]) if at <= deadline else None
+
+    def _take(self, at: float, step: Step) -> None:
+        self.caller_steps.popleft()
+        self.clock.advance_to(at)
+        if step.kind == "hangup":
+            raise Hangup("caller")
+        if step.kind == "dtmf":
+            self.keys.extend(step.text)
+            self.tracer.emit("input", None, dtmf=step.text)
+
+    # -- Channel ---------------------------------------------------------------------------------------------
+
+    async def play(self, audio: Audio, *, barge_in: bool) -> bool:
+        """Play a prompt; with barge-in the caller's next key (or hang-up) may cut it short."""
+        if barge_in and self.keys:
+            return True
+        end = self.clock.t + speaking_time(audio)
+        if barge_in:
+            found = self._next(end)
+            if found is not None and found[1].kind in ("dtmf", "hangup"):
+                self._take(*found)
+                return True
+        self.clock.advance_to(end)
+        return False
+
+    async def read_key(self, timeout_s: float) -> str | None:
+        """The next key: typed ahead, or pressed before the timeout."""
+        if self.keys:
+            return self.keys.popleft()
+        found = self._next(self.clock.t + timeout_s)
+        if found is not None and found[1].kind in ("dtmf", "hangup"):
+            self._take(*found)
+            return self.keys.popleft()
+        deadline = self.clock.t + timeout_s
+        if found is not None:  # words said where keys were expected: heard as nothing
+            self.caller_steps.popleft()
+        self.clock.advance_to(deadline)
+        return None
+
+    def flush_keys(self) -> None:
+        """Forget keys typed ahead."""
+        self.keys.clear()
+
+    def take_key(self, key: str) -> bool:
+        """Remove the next key typed ahead if it is `key`."""
+        if self.keys and self.keys[0] == key:
+            self.keys.popleft()
+            return True
+        return False
+
+    async def listen(
+        self, phrases: tuple[str, ...], language: str, timeout_s: float, max_speech_s: float
+    ) -> Speech | None:
+        """The caller's next words: `say:TEXT` as recognised text, `say:@FILE` through the recogniser."""
+        found = self._next(self.clock.t + timeout_s)
+        if found is None:
+            self.clock.advance(timeout_s)
+            return None
+        at, step = found
+        if step.kind in ("dtmf", "hangup"):
+            self._take(at, step)
+            return None
+        self.caller_steps.popleft()
+        self.clock.advance_to(at)
+        if step.kind == "say":
+            self.clock.advance(min(speaking_time(Audio(step.text, language)), max_speech_s))
+            self.tracer.emit("input", None, speech=step.text)
+            return Speech(step.text, 1.0)
+        if self.recognize is None:
+            raise RuntimeFailure(f"`say:@{step.text}` needs the speech recogniser, which is not available")
+        heard = self.recognize(step.text, phrases, language)
+        self.tracer.emit("input", None, speech=heard.text if heard else None, file=step.text)
+        return heard
+
+    async def record(self, *, max_s: float, silence_s: float, terminator: str | None, beep: bool) -> Recording:
+        """Record what the caller says (`say:` steps) until silence, the terminator, the maximum or hang-up."""
+        spoken = 0.0
+        while True:
+            found = self._next(math.inf)
+            if found is None or found[1].kind not in ("say", "audio"):
+                break
+            at, step = found
+            self.caller_steps.popleft()
+            self.clock.advance_to(at)
+            length = speaking_time(Audio(step.text, None)) if step.kind == "say" else 5.0
+            if spoken + length >= max_s:
+                self.clock.advance(max_s - spoken)
+                return Recording(max_s, "max")
+            self.clock.advance(length)
+            spoken += length
+        found = self._next(self.clock.t + silence_s)
+        if found is not None and found[1].kind == "hangup":
+            self.caller_steps.popleft()
+            self.clock.advance_to(found[0])
+            return Recording(round(spoken, 2), "hangup")
+        if found is not None and found[1].kind == "dtmf" and terminator and found[1].text.startswith(terminator):
+            self.caller_steps.popleft()
+            self.clock.advance_to(found[0])
+            self.tracer.emit("input", None, dtmf=found[1].text)
+            return Recording(round(spoken, 2), "key")
+        self.clock.advance(silence_s)
+        return Recording(round(spoken, 2), "silence")
+
+    async def wait_in_queue(self, request: QueueRequest) -> QueueOutcome:
+        """Wait for an agent (`agent:S`), hearing the position, music, and the offer to leave."""
+        start = self.clock.t
+        answer_at = start + self.far_steps.popleft().seconds if self._far("agent") else math.inf
+        offer_at = start + request.offer_after_s if request.offer and request.offer_after_s is not None else math.inf
+        give_up_at = start + request.max_wait_s if request.max_wait_s is not None else math.inf
+        position = self.queue_position
+        next_announcement = start
+        while True:
+            moment = min(answer_at, offer_at, give_up_at, next_announcement)
+            self.clock.advance_to(moment)
+            if moment == answer_at:
+                return await self._talk(start, position)
+            if moment == give_up_at:
+                return QueueOutcome("timeout", self.clock.t - start, position)
+            if moment == offer_at:
+                offer_at = math.inf
+                assert request.offer is not None
+                await self.play(request.offer(), barge_in=True)
+                found = self._next(self.clock.t + REACTION_S + 4)
+                if self.keys or (found is not None and found[1].kind in ("dtmf", "hangup")):
+                    if not self.keys:
+                        self._take(*found)  # type: ignore[misc]
+                    if self.keys and self.keys[0] == request.offer_key:
+                        self.keys.clear()
+                        return QueueOutcome("offer", self.clock.t - start, position)
+                    self.keys.clear()
+                continue
+            if request.announce is not None:
+                await self.play(request.announce(position), barge_in=False)
+                position = max(1, position - 1)
+            next_announcement = moment + request.announce_every_s
+
+    def _far(self, kind: str) -> bool:
+        return bool(self.far_steps) and self.far_steps[0].kind == kind
+
+    async def _talk(self, start: float, position: int) -> QueueOutcome:
+        self.tracer.emit("agent", None, answered_after=round(self.clock.t - start, 3))
+        if self._far("agent-hangup"):
+            self.clock.advance(self.far_steps.popleft().seconds)
+            self.tracer.emit("hangup", None, by="agent")
+            return QueueOutcome("done", self.clock.t - start, position)
+        found = self._next(math.inf)
+        if found is not None and found[1].kind == "hangup":
+            self._take(*found)
+        self.clock.advance(math.inf)  # nobody ends the conversation: the time limit does
+        raise AssertionError("unreachable")
+
+    async def transfer(self, destination: str, target: Mapping[str, Any], ring_s: float) -> TransferOutcome:
+        """Ring a destination: answered by `agent:S` within the ring time, otherwise no answer."""
+        if self._far("agent") and self.far_steps[0].seconds <= ring_s:
+            self.clock.advance(self.far_steps.popleft().seconds)
+            return TransferOutcome("answered")
+        self.clock.advance(ring_s)
+        return TransferOutcome("no_answer")
+
+    async def hangup(self) -> None:
+        """Nothing to do: the simulated line just ends."""

@@ -1,0 +1,43 @@
+"""A virtual clock: time passes only when the call waits, so an hour-long call simulates in milliseconds."""
+
+from __future__ import annotations
+
+from datetime import datetime, timedelta
+
+from callflow.runtime.signals import TimeLimit
+
+DEFAULT_LIMIT_S = 3600.0
+
+
+class VirtualClock:
+    """Virtual time for one simulated call, starting at a chosen moment, with a time limit."""
+
+    def __init__(self, start: datetime, limit_s: float = DEFAULT_LIMIT_S) -> None:
+        if start.tzinfo is None:
+            raise ValueError("the virtual clock needs a time-zone aware start")
+        self.start = start
+        self.limit_s = limit_s
+        self.t = 0.0
+
+    def now(self) -> datetime:
+        """The virtual moment."""
+        return self.start + timedelta(seconds=self.t)
+
+    def elapsed(self) -> float:
+        """Virtual seconds since the call began."""
+        return self.t
+
+    async def sleep(self, seconds: float) -> None:
+        """Let virtual time pass."""
+        self.advance(seconds)
+
+    def advance(self, seconds: float) -> None:
+        """Move time on; a call that reaches the time limit ends there."""
+        self.t += max(seconds, 0.0)
+        if self.t >= self.limit_s:
+            self.t = self.limit_s
+            raise TimeLimit()
+
+    def advance_to(self, t: float) -> None:
+        """Move time on to a moment (never back)."""
+        self.advance(t - self.t)

@@ -1,0 +1,113 @@
+"""Simulating one call: a flow, an environment, a moment, a caller and a script, run on a virtual clock."""
+
+from __future__ import annotations
+
+import asyncio
+import uuid
+from dataclasses import dataclass, field
+from datetime import datetime
+from pathlib import Path
+from typing import Any
+from zoneinfo import ZoneInfo
+
+from callflow.flowlang.environment import Environment
+from callflow.flowlang.model import Flow
+from callflow.flowlang.registry import Registry, default_registry
+from callflow.runtime.context import Call
+from callflow.runtime.data import DataSources
+from callflow.runtime.engine import Engine
+from callflow.runtime.flows import FlowLibrary
+from callflow.runtime.simulator.channel import Recognize, SimulatedChannel
+from callflow.runtime.simulator.clock import DEFAULT_LIMIT_S, VirtualClock
+from callflow.runtime.simulator.script import Step
+from callflow.runtime.trace import Tracer
+from callflow.runtime.types import NullStore, Store
+
+
+@dataclass
+class Simulation:
+    """What happened on a simulated call."""
+
+    events: list[dict[str, Any]]
+    reason: str
+    store: Store
+    variables: dict[str, Any] = field(default_factory=dict)
+
+    def said(self) -> list[str]:
+        """Every text the caller heard, in order."""
+        return [e["text"] for e in self.events if e["event"] == "prompt" and e.get("text")]
+
+    def nodes(self) -> list[str]:
+        """The nodes the call passed through, in order (repeats kept)."""
+        seen: list[str] = []
+        for event in self.events:
+            node = event.get("node")
+            if node and (not seen or seen[-1] != node):
+                seen.append(node)
+        return seen
+
+    @property
+    def end(self) -> dict[str, Any]:
+        """The final `end` event."""
+        return self.events[-1]
+
+
+def moment(text: str | None, environment: Environment) -> datetime:
+    """The start of a simulated call: an ISO date-time (with an offset, or in the environment's time zone)."""
+    zone = ZoneInfo(environment.timezone)
+    if text is None:
+        return datetime.now(zone)
+    parsed = datetime.fromisoformat(text)
+    return parsed if parsed.tzinfo is not None else parsed.replace(tzinfo=zone)
+
+
+@dataclass
+class Simulator:
+    """Runs simulated calls of the flows in one folder against one environment."""
+
+    environment: Environment
+    directory: Path
+    registry: Registry = field(default_factory=default_registry)
+    store: Store = field(default_factory=NullStore)
+    recognize: Recognize | None = None
+
+    def __post_init__(self) -> None:
+        self.library = FlowLibrary(self.directory, self.registry)
+        self.data = DataSources(self.environment)
+        self.engine = Engine(self.registry, self.environment, self.store, self.data, self.library)
+
+    async def call(
+        self,
+        flow: Flow,
+        steps: list[Step],
+        *,
+        at: datetime,
+        caller: str = "10000000000",
+        called: str = "12345",
+        switches: dict[str, bool] | None = None,
+        limit_s: float = DEFAULT_LIMIT_S,
+        queue_position: int = 1,
+        sink: Any = None,
+    ) -> Simulation:
+        """One call through a flow, the caller following the steps."""
+        clock = VirtualClock(at, limit_s)
+        tracer = Tracer(clock, sink=sink)
+        channel = SimulatedChannel(steps, clock, tracer, queue_position=queue_position, recognize=self.recognize)
+        call = Call(
+            id=uuid.uuid4().hex[:12],
+            caller=caller,
+            called=called,
+            start=at,
+            language=flow.language or "",
+            switches=dict(switches or {}),
+        )
+        reason = await self.engine.run_call(flow, call, channel, clock, tracer)
+        return Simulation(tracer.events, reason, self.store)
+
+    def run(self, flow: Flow, steps: list[Step], **options: Any) -> Simulation:
+        """`call`, for code that is not async."""
+        return asyncio.run(self.call(flow, steps, **options))
+
+    def close(self) -> None:
+        """Release the data sources."""
+        self.data.close()
