@@ -37,7 +37,7 @@ lint:
 # mypy sees the repository as the `callflow` package through a symlink, as it is installed.
 typecheck:
 	@mkdir -p build/typecheck && ln -sfn ../.. build/typecheck/callflow
-	MYPYPATH=build/typecheck $(BIN)/mypy -p callflow.flowlang -p callflow.nodes
+	MYPYPATH=build/typecheck $(BIN)/mypy -p callflow.flowlang -p callflow.nodes -p callflow.runtime
 
 pytest:
 	$(BIN)/pytest

@@ -170,10 +170,12 @@ class Integer(Kind):
 
 
 def format_seconds(seconds: float) -> str:
-    """A duration as the DSL writes it: `5s`, `3m`, `500ms`, `2500ms`."""
+    """A duration as the DSL writes it: whole seconds (`5s`, `180s`), else milliseconds (`500ms`, `2500ms`).
+
+    Minutes (`3m`) are read but written as seconds, the unit call-centre specifications use.
+    """
     if float(seconds).is_integer():
-        whole = int(seconds)
-        return f"{whole // 60}m" if whole >= 60 and whole % 60 == 0 else f"{whole}s"
+        return f"{int(seconds)}s"
     millis = seconds * 1000
     if abs(millis - round(millis)) < 1e-9:
         return f"{round(millis)}ms"

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import dataclasses
+
 from callflow.flowlang.diagnostics import CODES
 from callflow.flowlang.kinds import Kind
 from callflow.flowlang.nodetype import NodeType, ParamSpec
@@ -14,17 +16,17 @@ def _kind_text(kind: Kind) -> str:
     name = type(kind).__name__
     detail = getattr(kind, "refers_to", None) or getattr(kind, "targets", None)
     if hasattr(kind, "minimum") and hasattr(kind, "maximum"):
-        low, high = kind.encode(kind.minimum), kind.encode(kind.maximum)  # type: ignore[attr-defined]
+        low, high = kind.encode(kind.minimum), kind.encode(kind.maximum)
         return f"{name.lower()} {low}–{high}"
     if hasattr(kind, "values"):
-        return " \\| ".join(f"`{v}`" for v in kind.values)  # type: ignore[attr-defined]
+        return " \\| ".join(f"`{v}`" for v in kind.values)
     return f"{name.lower()} ({detail})" if detail else name.lower()
 
 
 def _default(node_type: NodeType, spec: ParamSpec) -> str:
     if spec.required:
         return "required"
-    default = node_type.params.__dataclass_fields__[spec.name].default
+    default = next(f.default for f in dataclasses.fields(node_type.params) if f.name == spec.name)
     if default is None or not isinstance(default, str | int | float | bool):
         return "—"
     return f"`{spec.kind.encode(default)}`"
@@ -48,7 +50,9 @@ def _node_section(node_type: NodeType) -> list[str]:
             word = f"first line: `{node_type.keyword} VALUE`" if spec.positional else f"`{spec.word}`"
             if spec.keyed is not None:
                 word = f"`{spec.word} KEY ...` (one line per key)"
-            lines.append(f"| `{spec.name}` | {word} | {_kind_text(spec.kind)} | {_default(node_type, spec)} | {spec.help} |")
+            lines.append(
+                f"| `{spec.name}` | {word} | {_kind_text(spec.kind)} | {_default(node_type, spec)} | {spec.help} |"
+            )
         lines.append("")
     exits = []
     for exit in node_type.exits:

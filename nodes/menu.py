@@ -101,7 +101,7 @@ async def run(ctx: CallContext, params: Menu) -> str:
 
 
 async def _ask(
-    ctx: CallContext, params: Menu, prompt: str, keys: list[str], global_keys: dict[str, object]
+    ctx: CallContext, params: Menu, prompt: str, keys: list[str], global_keys: Mapping[str, object]
 ) -> str | None:
     await ctx.say(prompt, barge_in=params.barge_in)
     choices = [*keys, *global_keys]

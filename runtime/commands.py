@@ -19,18 +19,36 @@ from callflow.runtime.trace import describe, to_json_line
 
 @click.command()
 @click.argument("flow_path", metavar="FLOW", type=click.Path(exists=True, dir_okay=False, path_type=Path))
-@click.option("--env", "env_path", type=click.Path(exists=True, dir_okay=False, path_type=Path),
-              help="The environment file (default: callflow.toml next to the flow or above it).")
-@click.option("--at", "at", metavar="DATETIME",
-              help="When the call happens: ISO date-time, with an offset or in the environment's time zone.")
+@click.option(
+    "--env",
+    "env_path",
+    type=click.Path(exists=True, dir_okay=False, path_type=Path),
+    help="The environment file (default: callflow.toml next to the flow or above it).",
+)
+@click.option(
+    "--at",
+    "at",
+    metavar="DATETIME",
+    help="When the call happens: ISO date-time, with an offset or in the environment's time zone.",
+)
 @click.option("--from", "caller", default="10000000000", show_default=True, help="The caller's number.")
 @click.option("--to", "called", default="12345", show_default=True, help="The number dialled.")
-@click.option("--input", "-i", "steps", multiple=True, metavar="STEP",
-              help="A caller step, used when the flow next listens: dtmf:KEYS, say:TEXT, say:@FILE.wav, "
-              "wait:SECONDS, hangup, agent:SECONDS, agent-hangup:SECONDS. Repeat for more steps.")
-@click.option("--switch", "switches", multiple=True, metavar="NAME=on|off", help="Override a switch of the environment.")
+@click.option(
+    "--input",
+    "-i",
+    "steps",
+    multiple=True,
+    metavar="STEP",
+    help="A caller step, used when the flow next listens: dtmf:KEYS, say:TEXT, say:@FILE.wav, "
+    "wait:SECONDS, hangup, agent:SECONDS, agent-hangup:SECONDS. Repeat for more steps.",
+)
+@click.option(
+    "--switch", "switches", multiple=True, metavar="NAME=on|off", help="Override a switch of the environment."
+)
 @click.option("--queue-position", default=1, show_default=True, help="Callers ahead when joining a queue.")
-@click.option("--limit", "limit_s", default=3600.0, show_default=True, help="Virtual time limit of the call, in seconds.")
+@click.option(
+    "--limit", "limit_s", default=3600.0, show_default=True, help="Virtual time limit of the call, in seconds."
+)
 @click.option("--json", "as_json", is_flag=True, help="One JSON object per event instead of a transcript.")
 def simulate(
     flow_path: Path,
@@ -53,7 +71,8 @@ def simulate(
     try:
         start = moment(at, environment)
     except ValueError as error:
-        raise click.BadParameter(f"{at!r}: {error}; use an ISO date-time such as 2026-11-20T17:31", param_hint="--at")
+        example = "use an ISO date-time such as 2026-11-20T17:31"
+        raise click.BadParameter(f"{at!r}: {error}; {example}", param_hint="--at") from None
     script = parse_script(list(steps))
     overrides = _switches(switches)
     printer: Any = (lambda e: click.echo(to_json_line(e))) if as_json else (lambda e: click.echo(describe(e)))
@@ -61,8 +80,15 @@ def simulate(
     try:
         asyncio.run(
             simulator.call(
-                loaded.flow, script, at=start, caller=caller, called=called, switches=overrides,
-                limit_s=limit_s, queue_position=queue_position, sink=printer,
+                loaded.flow,
+                script,
+                at=start,
+                caller=caller,
+                called=called,
+                switches=overrides,
+                limit_s=limit_s,
+                queue_position=queue_position,
+                sink=printer,
             )
         )
     finally:

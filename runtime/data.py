@@ -45,8 +45,8 @@ def seed_sqlite(source: DataSource) -> Path:
         for table, csv_path in source.csv.items():
             with csv_path.open(encoding="utf-8", newline="") as handle:
                 rows = list(csv.DictReader(handle))
-            database[table].drop(ignore=True)
-            database[table].insert_all(rows)
+            database.table(table).drop(ignore=True)
+            database.table(table).insert_all(rows)
         database.conn.close()
     return path
 
@@ -89,11 +89,17 @@ class DataSources:
         database = databases.get(source.name)
         if database is None:
             database = databases[source.name] = sqlite_utils.Database(self._seeded[source.name])
-        if sql.lstrip().lower().startswith(("select", "with")):
-            row = next(iter(database.query(sql, params)), None)
-            return LookupResult("found", row) if row is not None else LookupResult("not_found")
-        with database.conn:
+        with database.conn:  # a statement that changes rows is committed; one that fails is rolled back
             cursor = database.execute(sql, params)
+            if cursor.description is not None:  # SELECT, or INSERT/UPDATE ... RETURNING
+                columns = [d[0] for d in cursor.description]
+                found = cursor.fetchone()
+                cursor.fetchall()
+                return (
+                    LookupResult("found", dict(zip(columns, found, strict=True)))
+                    if found
+                    else LookupResult("not_found")
+                )
         return LookupResult("found" if cursor.rowcount > 0 else "not_found")
 
     async def request(

@@ -23,13 +23,7 @@ HOTLINE = EXAMPLES / "hotline_12345.flow"
 REGISTRY = default_registry()
 SHANGHAI = ZoneInfo("Asia/Shanghai")
 
-# `callflow fmt` writes `offer_after 180s` as `3m` and `max_length 120s` as `2m`; the reference flow keeps the
-# seconds of its specification. Strict: these cases fail loudly once the flow or the printer changes.
-NOT_CANONICAL = pytest.mark.xfail(strict=True, reason="fmt rewrites the hotline's 180s and 120s as 3m and 2m")
-FLOWS = [
-    pytest.param(path, id=path.name, marks=[NOT_CANONICAL] if path == HOTLINE else [])
-    for path in sorted(EXAMPLES.glob("*.flow"))
-]
+FLOWS = [pytest.param(path, id=path.name) for path in sorted(EXAMPLES.glob("*.flow"))]
 
 # Every prompt text of shared/reference-flows/hotline-12345.md, (zh-CN, en), by the section that gives it.
 # The queue texts say N where the flow says `{queue.position}`.

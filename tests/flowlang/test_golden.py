@@ -25,7 +25,6 @@ CALLEES = {"member_check.flow"}
 BAD_FLOWS = sorted(p for p in [*BAD.glob("*.flow"), *BAD.glob("*.flow.json")] if p.name not in CALLEES)
 
 
-
 def ids(paths: list[Path]) -> list[str]:
     return [path.name for path in paths]
 

@@ -124,8 +124,8 @@ def test_ask_min_confidence_is_a_percentage() -> None:
 
 def test_ask_max_speech_out_of_range_is_reported() -> None:
     """An answer is listened to for at most a minute."""
-    text = VALID.replace("max_speech     5s", "max_speech     2m")
-    assert problems(text) == [("E105", "`max_speech` must be between 1s and 1m, not 2m", 16)]
+    text = VALID.replace("max_speech     5s", "max_speech     120s")
+    assert problems(text) == [("E105", "`max_speech` must be between 1s and 60s, not 120s", 16)]
 
 
 def test_ask_expected_phrases_are_quoted() -> None:

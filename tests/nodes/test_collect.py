@@ -133,7 +133,7 @@ def test_collect_digit_counts_are_between_1_and_32() -> None:
 def test_collect_timeout_out_of_range_is_reported() -> None:
     """The wait for the first digit is between 1s and 60s."""
     text = VALID.replace("timeout             5s", "timeout             90s")
-    assert problems(text) == [("E105", "`timeout` must be between 1s and 1m, not 90s", 17)]
+    assert problems(text) == [("E105", "`timeout` must be between 1s and 60s, not 90s", 17)]
 
 
 def test_collect_inter_digit_timeout_out_of_range_is_reported() -> None:

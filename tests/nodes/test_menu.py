@@ -116,7 +116,7 @@ def test_menu_words_without_speech_are_reported() -> None:
 def test_menu_timeout_out_of_range_is_reported() -> None:
     """The wait for the first key is between 1s and 60s."""
     text = VALID.replace("timeout  5s", "timeout  90s")
-    assert problems(text) == [("E105", "`timeout` must be between 1s and 1m, not 90s", 12)]
+    assert problems(text) == [("E105", "`timeout` must be between 1s and 60s, not 90s", 12)]
 
 
 def test_menu_without_failed_is_reported() -> None:

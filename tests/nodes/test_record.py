@@ -118,7 +118,7 @@ def test_record_min_length_must_be_shorter_than_max_length() -> None:
 def test_record_silence_out_of_range_is_reported() -> None:
     """At least one second of silence ends a recording."""
     text = VALID.replace("silence    2s", "silence    0s")
-    assert problems(text) == [("E105", "`silence` must be between 1s and 1m, not 0s", 16)]
+    assert problems(text) == [("E105", "`silence` must be between 1s and 60s, not 0s", 16)]
 
 
 def test_record_without_done_is_reported() -> None:

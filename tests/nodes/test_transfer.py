@@ -91,7 +91,7 @@ def test_transfer_busy_and_no_answer_fall_back_to_failed() -> None:
 def test_transfer_ring_time_out_of_range_is_reported() -> None:
     """A destination rings for 5s to 300s."""
     text = VALID.replace("ring      20s", "ring      1s")
-    assert problems(text) == [("E105", "`ring` must be between 5s and 5m, not 1s", 11)]
+    assert problems(text) == [("E105", "`ring` must be between 5s and 300s, not 1s", 11)]
 
 
 def test_transfer_has_no_single_next_step() -> None:

@@ -50,7 +50,7 @@ prompt thanks
 
 mailbox: voicemail mayor
   prompt     leave
-  max_length 2m
+  max_length 120s
   min_length 1s
   silence    5s
   terminator "#"
@@ -100,8 +100,8 @@ def test_voicemail_empty_falls_back_to_saved() -> None:
 
 def test_voicemail_min_length_must_be_shorter_than_max_length() -> None:
     """The shortest message kept must be shorter than the longest recorded; shown at `min_length`."""
-    text = VALID.replace("min_length 1s", "min_length 60s").replace("max_length 2m", "max_length 30s")
-    assert problems(text) == [("E105", "`min_length` 1m must be shorter than `max_length` 30s", 13)]
+    text = VALID.replace("min_length 1s", "min_length 60s").replace("max_length 120s", "max_length 30s")
+    assert problems(text) == [("E105", "`min_length` 60s must be shorter than `max_length` 30s", 13)]
 
 
 def test_voicemail_max_length_at_the_default_min_length_is_reported() -> None:
@@ -112,12 +112,12 @@ def test_voicemail_max_length_at_the_default_min_length_is_reported() -> None:
 
 def test_voicemail_max_length_out_of_range_is_reported() -> None:
     """A message is at most an hour long."""
-    text = VALID.replace("max_length 2m", "max_length 2h")
+    text = VALID.replace("max_length 120s", "max_length 2h")
     assert problems(text) == [
         ("E103", "expected a duration such as `5s` or `500ms`, found `2h`", 12),
     ]
-    text = VALID.replace("max_length 2m", "max_length 61m")
-    assert problems(text) == [("E105", "`max_length` must be between 1s and 60m, not 61m", 12)]
+    text = VALID.replace("max_length 120s", "max_length 3660s")
+    assert problems(text) == [("E105", "`max_length` must be between 1s and 3600s, not 3660s", 12)]
 
 
 def test_voicemail_without_saved_is_reported() -> None:

@@ -6,6 +6,7 @@ import asyncio
 import shutil
 import sqlite3
 from datetime import datetime
+from itertools import pairwise
 from pathlib import Path
 from typing import Any
 from zoneinfo import ZoneInfo
@@ -110,7 +111,11 @@ def test_time_in_utc_is_read_in_shanghai(hotline: Path) -> None:
 def test_key_9_switches_to_english_and_replays_the_menu(hotline: Path) -> None:
     """Pressing 9 replays the menu in English, and every later prompt is English."""
     result = call(hotline, "dtmf:9", "dtmf:2", "hangup")
-    assert result.said()[1:4] == [MENU_ZH, MENU_EN, "To check a case press 1. For policy information press 2. To go back press 0."]
+    assert result.said()[1:4] == [
+        MENU_ZH,
+        MENU_EN,
+        "To check a case press 1. For policy information press 2. To go back press 0.",
+    ]
 
 
 @pytest.mark.parametrize("key", ["0", "*"])
@@ -171,8 +176,10 @@ def test_keys_typed_ahead_are_kept(hotline: Path) -> None:
 # 4. Agent queue
 
 
-@pytest.mark.parametrize(("caller", "queue"), [("057187654321", "hotline-local"), ("+8657187654321", "hotline-local"),
-                                               ("01012345678", "hotline")])
+@pytest.mark.parametrize(
+    ("caller", "queue"),
+    [("057187654321", "hotline-local"), ("+8657187654321", "hotline-local"), ("01012345678", "hotline")],
+)
 def test_local_callers_wait_in_the_local_queue(hotline: Path, caller: str, queue: str) -> None:
     """Numbers starting 0571 or +86571 wait in hotline-local; all others in hotline."""
     result = call(hotline, "dtmf:1", "hangup", caller=caller)
@@ -184,7 +191,7 @@ def test_position_is_announced_on_entry_and_every_30_seconds(hotline: Path) -> N
     result = call(hotline, "dtmf:1", "agent:75", "agent-hangup:10", "hangup", queue_position=4)
     announcements = [e for e in result.events if e["event"] == "prompt" and "位来电" in (e.get("text") or "")]
     assert [a["text"] for a in announcements] == ["您前面还有4位来电。", "您前面还有3位来电。", "您前面还有2位来电。"]
-    assert [round(b["t"] - a["t"]) for a, b in zip(announcements, announcements[1:], strict=False)] == [30, 30]
+    assert [round(b["t"] - a["t"]) for a, b in pairwise(announcements)] == [30, 30]
 
 
 def test_after_180_seconds_pressing_1_leaves_a_message(hotline: Path) -> None:
@@ -280,7 +287,10 @@ def test_message_is_kept_with_caller_time_duration_language_unread(hotline: Path
     result = call(hotline, "dtmf:3", "say:我家门口的路灯坏了两个星期了", "dtmf:#", caller="13800000000")
     message = result.store.voicemails[0]  # type: ignore[attr-defined]
     assert {k: message[k] for k in ("mailbox", "caller", "language", "unread")} == {
-        "mailbox": "mayor", "caller": "13800000000", "language": "zh-CN", "unread": True,
+        "mailbox": "mayor",
+        "caller": "13800000000",
+        "language": "zh-CN",
+        "unread": True,
     }
     assert message["seconds"] > 1
     assert datetime.fromisoformat(message["time"]) > FRIDAY_MORNING
