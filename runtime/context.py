@@ -37,6 +37,12 @@ class Call:
     node: Node | None = None
     flows: dict[str, Flow] = field(default_factory=dict)
     """The version of each flow this call started using: a call keeps it to its end."""
+    taken: list[tuple[str, str, str]] = field(default_factory=list)
+    """Every exit taken, as (flow, node, exit): what coverage is measured from."""
+    variables: dict[str, Any] = field(default_factory=dict)
+    """The top-level flow's variables."""
+    visited: list[tuple[str, str]] = field(default_factory=list)
+    """Every node entered, as (flow, node)."""
 
 
 @dataclass

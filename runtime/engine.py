@@ -58,6 +58,7 @@ class Engine:
     async def run_call(self, flow: Flow, call: Call, channel: Channel, clock: Clock, tracer: Tracer) -> str:
         """Run one call to its end; the reason it ended (`hangup`, `transferred`, `time_limit`, ...)."""
         frame = self.frame(flow, {})
+        call.variables = frame.variables
         tracer.secrets |= frame.secrets
         call.flows.setdefault(flow.name, flow)
         tracer.emit("start", None, flow=flow.name, caller=call.caller, called=call.called, language=call.language)
@@ -87,6 +88,7 @@ class Engine:
         node = frame.flow.start
         while node is not None:
             call.node = node
+            call.visited.append((frame.flow.name, node.id))
             tracer.node = node.id
             ctx = CallContext(self, call, frame, node, channel, clock, tracer, self.store, self.data, self.environment)
             try:
@@ -100,6 +102,7 @@ class Engine:
             except RunawayFlow as error:
                 ctx.event("error", message=str(error))
                 await self.fallback(ctx, "runaway")
+            call.taken.append((frame.flow.name, node.id, exit_name))
             target = self.follow(frame.flow, node, exit_name)
             if target is None:
                 await self.fallback(ctx, f"exit `{exit_name}` leads nowhere")

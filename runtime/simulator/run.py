@@ -32,6 +32,8 @@ class Simulation:
     reason: str
     store: Store
     variables: dict[str, Any] = field(default_factory=dict)
+    taken: list[tuple[str, str, str]] = field(default_factory=list)
+    visited: list[tuple[str, str]] = field(default_factory=list)
 
     def said(self) -> list[str]:
         """Every text the caller heard, in order."""
@@ -102,7 +104,7 @@ class Simulator:
             switches=dict(switches or {}),
         )
         reason = await self.engine.run_call(flow, call, channel, clock, tracer)
-        return Simulation(tracer.events, reason, self.store)
+        return Simulation(tracer.events, reason, self.store, call.variables, call.taken, call.visited)
 
     def run(self, flow: Flow, steps: list[Step], **options: Any) -> Simulation:
         """`call`, for code that is not async."""

@@ -1,0 +1,226 @@
+"""Flow tests: YAML files beside flows (`NAME.test.yaml`) that script callers and state what must happen.
+
+```yaml
+flow: hotline_12345.flow          # default: the file named like the test file
+at: 2026-11-20T10:00              # defaults for every case (each case may override them)
+cases:
+  - name: pressing 2 then 1 asks for the case number
+    input: [dtmf:2, dtmf:1]
+    from: "13800000000"
+    switches: {emergency: off}
+    expect:
+      heard: [查询工单进度请按1]     # texts heard, in this order (each may be part of a prompt)
+      not_heard: [对不起]
+      reached: [ask_case]           # nodes the call passes through
+      not_reached: [agent_notice]
+      variables: {ticket: "20261001"}
+      events: [{event: lookup, result: found}]   # events, in order; each with at least these fields
+      ended: hangup                 # or {reason: transferred, destination: emergency}
+```
+"""
+
+from __future__ import annotations
+
+import asyncio
+import difflib
+from collections.abc import Iterator, Mapping
+from dataclasses import dataclass, field
+from datetime import date, datetime
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+from callflow.flowlang.check.files import environment_for
+from callflow.flowlang.environment import Environment, load_environment
+from callflow.flowlang.errors import FlowError
+from callflow.flowlang.loader import load_file
+from callflow.flowlang.model import Flow
+from callflow.runtime.simulator.run import Simulation, Simulator, moment
+from callflow.runtime.simulator.script import parse_script
+from callflow.runtime.trace import describe
+
+SUFFIX = ".test.yaml"
+EXPECTATIONS = ("heard", "not_heard", "reached", "not_reached", "variables", "events", "ended")
+
+
+class FlowTestError(FlowError):
+    """A test file that cannot be read or does not say what it must."""
+
+
+@dataclass(frozen=True)
+class Case:
+    """One scripted call and what must happen."""
+
+    name: str
+    steps: tuple[str, ...]
+    options: Mapping[str, Any]
+    expect: Mapping[str, Any]
+
+
+@dataclass
+class CaseResult:
+    """The outcome of one case: its failures (none when it passed) and the call it made."""
+
+    case: Case
+    simulation: Simulation
+    failures: list[str] = field(default_factory=list)
+
+    @property
+    def passed(self) -> bool:
+        """Whether every expectation held."""
+        return not self.failures
+
+
+@dataclass(frozen=True)
+class TestFile:
+    """A test file: the flow under test, its environment, and the cases."""
+
+    path: Path
+    flow_path: Path
+    environment: Environment
+    cases: tuple[Case, ...]
+
+
+def find_test_files(paths: tuple[Path, ...]) -> Iterator[Path]:
+    """Test files named, or found in the folders named."""
+    for path in paths:
+        if path.is_dir():
+            yield from sorted(p for p in path.rglob(f"*{SUFFIX}") if ".venv" not in p.parts)
+        else:
+            yield path
+
+
+def read_test_file(path: Path) -> TestFile:
+    """A test file, checked for shape."""
+    try:
+        data = yaml.safe_load(path.read_text(encoding="utf-8"))
+    except yaml.YAMLError as error:
+        raise FlowTestError(f"{path}: not valid YAML: {error}") from None
+    if not isinstance(data, dict) or not isinstance(data.get("cases"), list):
+        raise FlowTestError(f"{path}: a test file has `cases:`, a list of cases")
+    flow_path = path.parent / str(data.get("flow") or path.name.removesuffix(SUFFIX) + ".flow")
+    if not flow_path.is_file():
+        raise FlowTestError(f"{path}: the flow under test, {flow_path.name}, does not exist")
+    env_name = data.get("env")
+    environment = load_environment(path.parent / env_name) if env_name else environment_for(flow_path)
+    defaults = {k: v for k, v in data.items() if k not in ("flow", "env", "cases")}
+    cases = tuple(_case(path, index, raw, defaults) for index, raw in enumerate(data["cases"], start=1))
+    return TestFile(path, flow_path, environment or Environment.empty(), cases)
+
+
+def _case(path: Path, index: int, raw: Any, defaults: Mapping[str, Any]) -> Case:
+    if not isinstance(raw, dict) or "name" not in raw:
+        raise FlowTestError(f"{path}: case {index} needs a `name`")
+    merged = {**defaults, **raw}
+    unknown = set(merged) - {"name", "input", "expect", "at", "from", "to", "switches", "queue_position", "limit"}
+    if unknown:
+        raise FlowTestError(f"{path}: case `{raw['name']}` has unknown keys: {', '.join(sorted(unknown))}")
+    expect = merged.get("expect") or {}
+    wrong = set(expect) - set(EXPECTATIONS)
+    if wrong:
+        raise FlowTestError(f"{path}: case `{raw['name']}` expects unknown things: {', '.join(sorted(wrong))}")
+    steps = tuple(str(step) for step in merged.get("input") or ())
+    parse_script(list(steps))
+    return Case(str(raw["name"]), steps, merged, expect)
+
+
+async def run_test_file(test_file: TestFile) -> list[CaseResult]:
+    """Run every case of a test file."""
+    loaded = load_file(test_file.flow_path)
+    if not loaded.ok or loaded.flow is None:
+        raise FlowTestError(f"{test_file.flow_path} has errors; run `callflow check {test_file.flow_path}`")
+    simulator = Simulator(test_file.environment, test_file.flow_path.parent)
+    try:
+        return [await _run_case(simulator, loaded.flow, test_file, case) for case in test_file.cases]
+    finally:
+        simulator.close()
+
+
+async def _run_case(simulator: Simulator, flow: Flow, test_file: TestFile, case: Case) -> CaseResult:
+    options = case.options
+    at = options.get("at")
+    at_text = at.isoformat() if isinstance(at, datetime | date) else at
+    switches = {k: _on(v) for k, v in (options.get("switches") or {}).items()}
+    simulation = await simulator.call(
+        flow,
+        parse_script(list(case.steps)),
+        at=moment(at_text, test_file.environment),
+        caller=str(options.get("from", "10000000000")),
+        called=str(options.get("to", "12345")),
+        switches=switches,
+        queue_position=int(options.get("queue_position", 1)),
+        limit_s=float(options.get("limit", 3600)),
+    )
+    return CaseResult(case, simulation, list(check_expectations(case.expect, simulation)))
+
+
+def _on(value: Any) -> bool:
+    return value is True or str(value).lower() in ("on", "yes", "true", "1")
+
+
+def check_expectations(expect: Mapping[str, Any], simulation: Simulation) -> Iterator[str]:
+    """What did not happen as expected, in words."""
+    heard = simulation.said()
+    position = 0
+    for text in expect.get("heard") or ():
+        found = next((i for i in range(position, len(heard)) if str(text) in heard[i]), None)
+        if found is None:
+            yield f"expected to hear {text!r}" + (
+                " after what came before" if any(str(text) in h for h in heard) else ""
+            )
+            break
+        position = found + 1
+    for text in expect.get("not_heard") or ():
+        if any(str(text) in h for h in heard):
+            yield f"expected not to hear {text!r}"
+    visited = {node for _, node in simulation.visited}
+    for node in expect.get("reached") or ():
+        if node not in visited:
+            yield f"expected to reach node `{node}`"
+    for node in expect.get("not_reached") or ():
+        if node in visited:
+            yield f"expected not to reach node `{node}`"
+    for name, value in (expect.get("variables") or {}).items():
+        actual = simulation.variables.get(name)
+        if actual != value and str(actual) != str(value):
+            yield f"expected `{name}` = {value!r}, got {actual!r}"
+    yield from _events(expect.get("events") or (), simulation.events)
+    ended = expect.get("ended")
+    if ended is not None:
+        wanted = ended if isinstance(ended, dict) else {"reason": ended}
+        actual_end = simulation.end
+        if any(str(actual_end.get(k)) != str(v) for k, v in wanted.items()):
+            shown = {k: actual_end.get(k) for k in ("reason", "by", "destination") if k in actual_end}
+            yield f"expected the call to end with {wanted}, it ended with {shown}"
+
+
+def _events(expected: Any, events: list[dict[str, Any]]) -> Iterator[str]:
+    position = 0
+    for want in expected:
+        match = next(
+            (i for i in range(position, len(events)) if all(str(events[i].get(k)) == str(v) for k, v in want.items())),
+            None,
+        )
+        if match is None:
+            yield f"expected an event like {want}"
+            return
+        position = match + 1
+
+
+def transcript_diff(result: CaseResult) -> str:
+    """The call as it happened, for a failing case."""
+    lines = [describe(e) for e in result.simulation.events]
+    expected = [f"    expected: {f}" for f in result.failures]
+    return "\n".join([*expected, "    the call:", *("      " + line for line in lines)])
+
+
+def unified(expected: list[str], actual: list[str]) -> str:
+    """A unified diff of two transcripts (for `callflow replay`)."""
+    return "\n".join(difflib.unified_diff(expected, actual, "recorded", "now", lineterm=""))
+
+
+def run_all(paths: tuple[Path, ...]) -> list[tuple[TestFile, list[CaseResult]]]:
+    """Run every test file found."""
+    files = [read_test_file(p) for p in find_test_files(paths)]
+    return [(f, asyncio.run(run_test_file(f))) for f in files]
