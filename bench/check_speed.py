@@ -23,8 +23,10 @@ from typing import TYPE_CHECKING
 from callflow.flowlang.check import check_flow
 from callflow.flowlang.diagnostics import Diagnostic
 from callflow.flowlang.environment import Environment, load_environment
+from callflow.flowlang.expression import parse_expression, parse_variable
 from callflow.flowlang.loader import load_text
 from callflow.flowlang.registry import default_registry
+from callflow.flowlang.template import parse_template
 
 # bench/ is a folder of scripts, not a package; mypy, which sees it inside the repository's package, needs the
 # relative import to find the generator.
@@ -91,6 +93,10 @@ def measure(generated: Generated, environment: Environment, runs: int = RUNS) ->
     total_s: list[float] = []
     for run in range(runs + 1):
         gc.collect()
+        # Every run reads the flow cold: no expression or prompt text parsed by an earlier run is reused.
+        parse_expression.cache_clear()
+        parse_variable.cache_clear()
+        parse_template.cache_clear()
         start = time.perf_counter()
         loaded = load_text(generated.text, "bench.flow", "dsl")
         parsed = time.perf_counter()
@@ -109,7 +115,8 @@ def _require_clean(generated: Generated, problems: list[Diagnostic], nodes: int)
     if problems:
         shown = "\n".join(p.render() for p in problems[:20])
         more = f"\n... and {len(problems) - 20} more" if len(problems) > 20 else ""
-        raise BrokenFlowError(f"the generated {generated.nodes}-node flow has {len(problems)} problems:\n{shown}{more}")
+        count = f"{len(problems)} problem{'s' * (len(problems) != 1)}"
+        raise BrokenFlowError(f"the generated {generated.nodes}-node flow has {count}:\n{shown}{more}")
     if nodes != generated.nodes:
         raise BrokenFlowError(f"the generated flow should have {generated.nodes} nodes but reads as {nodes}")
 

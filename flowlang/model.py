@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass, field
+from functools import cached_property
 from typing import Any
 
 from callflow.flowlang.errors import Location
@@ -119,9 +120,23 @@ class Flow:
         return self.nodes[0] if self.nodes else None
 
     def node(self, node_id: str) -> Node | None:
-        """The node with this id, if any."""
-        return next((n for n in self.nodes if n.id == node_id), None)
+        """The node with this id (the first, if two share it), if any."""
+        return self._nodes_by_id.get(node_id)
 
     def edges_from(self, node_id: str) -> tuple[Edge, ...]:
         """The edges leaving a node, in order."""
-        return tuple(e for e in self.edges if e.source == node_id)
+        return self._edges_by_source.get(node_id, ())
+
+    @cached_property
+    def _nodes_by_id(self) -> dict[str, Node]:
+        index: dict[str, Node] = {}
+        for node in self.nodes:
+            index.setdefault(node.id, node)
+        return index
+
+    @cached_property
+    def _edges_by_source(self) -> dict[str, tuple[Edge, ...]]:
+        grouped: dict[str, list[Edge]] = {}
+        for edge in self.edges:
+            grouped.setdefault(edge.source, []).append(edge)
+        return {source: tuple(edges) for source, edges in grouped.items()}

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from functools import lru_cache
 
 from callflow.flowlang.errors import FlowError
 from callflow.flowlang.evaluation import Lookup, evaluate, render_value
@@ -42,6 +43,7 @@ class Template:
         return "".join(part if isinstance(part, str) else render_value(evaluate(part, lookup)) for part in self.parts)
 
 
+@lru_cache(maxsize=4096)
 def parse_template(text: str) -> Template:
     """Split prompt text into literal strings and variables, checking every placeholder."""
     parts: list[str | Variable] = []

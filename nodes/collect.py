@@ -49,9 +49,9 @@ async def run(ctx: CallContext, params: Collect) -> str:
     no_input = no_match = 0
     prompt = params.prompt
     while True:
-        await ctx.say(prompt, barge_in=params.barge_in)
-        ctx.tracer.mask_input = secret
+        ctx.tracer.mask_input = secret  # keys pressed during the prompt are the secret's first digits
         try:
+            await ctx.say(prompt, barge_in=params.barge_in)
             digits = await read_digits(
                 ctx,
                 max_digits=params.max_digits,

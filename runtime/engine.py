@@ -7,7 +7,7 @@ safely: to the exit the node type names, to the node's `error` exit, and last to
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import Any
 
 from callflow.flowlang.environment import Environment
@@ -43,17 +43,10 @@ class Engine:
     data: DataSources
     flows: FlowLibrary
     max_steps: int = MAX_STEPS
-    _edges: dict[int, dict[str, tuple[Edge, ...]]] = field(default_factory=dict, repr=False)
 
     def edges_from(self, flow: Flow, node_id: str) -> tuple[Edge, ...]:
-        """The wired exits of a node, indexed once per flow version."""
-        index = self._edges.get(id(flow))
-        if index is None:
-            grouped: dict[str, list[Edge]] = {}
-            for edge in flow.edges:
-                grouped.setdefault(edge.source, []).append(edge)
-            index = self._edges[id(flow)] = {k: tuple(v) for k, v in grouped.items()}
-        return index.get(node_id, ())
+        """The wired exits of a node."""
+        return flow.edges_from(node_id)
 
     async def run_call(self, flow: Flow, call: Call, channel: Channel, clock: Clock, tracer: Tracer) -> str:
         """Run one call to its end; the reason it ended (`hangup`, `transferred`, `time_limit`, ...)."""

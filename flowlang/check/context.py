@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
+from functools import cached_property
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -36,6 +37,21 @@ class FlowContext:
     def node_type(self, node: Node) -> NodeType | None:
         """The node type of a node, if installed."""
         return self.registry.get(node.type)
+
+    def memo(self, key: str, compute: Callable[[], Any]) -> Any:
+        """A value computed once per check of this flow (variable uses, known names...)."""
+        if key not in self._memo:
+            self._memo[key] = compute()
+        return self._memo[key]
+
+    @cached_property
+    def _memo(self) -> dict[str, Any]:
+        return {}
+
+    @cached_property
+    def references(self) -> list[Reference]:
+        """Every name the flow's node parameters refer to (computed once per check)."""
+        return references(self)
 
 
 @dataclass(frozen=True)

@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 from callflow.flowlang import diagnostics as codes
-from callflow.flowlang.check.context import FlowContext, references
+from callflow.flowlang.check.context import FlowContext
 from callflow.flowlang.diagnostics import Diagnostic
 
 
@@ -14,7 +14,7 @@ def check_prompts(ctx: FlowContext) -> Iterator[Diagnostic]:
     flow = ctx.flow
     declared = {p.id for p in flow.prompts}
     used: set[str] = set()
-    for ref in references(ctx):
+    for ref in ctx.references:
         if ref.kind != "prompt":
             continue
         used.add(ref.name)

@@ -6,7 +6,7 @@ import difflib
 from collections.abc import Iterator
 
 from callflow.flowlang import diagnostics as codes
-from callflow.flowlang.check.context import FlowContext, references
+from callflow.flowlang.check.context import FlowContext
 from callflow.flowlang.check.variables import variable_uses
 from callflow.flowlang.diagnostics import Diagnostic
 
@@ -23,7 +23,7 @@ _TABLE = {
 
 def check_resources(ctx: FlowContext) -> Iterator[Diagnostic]:
     """Names of resources that the environment does not define."""
-    uses = [(r.kind, r.name, f"`{r.node.id}`", r.location) for r in references(ctx) if r.kind in RESOURCE_KINDS]
+    uses = [(r.kind, r.name, f"`{r.node.id}`", r.location) for r in ctx.references if r.kind in RESOURCE_KINDS]
     uses += [
         ("switch", u.name.removeprefix("switch."), u.where, u.location)
         for u in variable_uses(ctx)

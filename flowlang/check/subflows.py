@@ -9,7 +9,7 @@ from pathlib import Path
 import networkx as nx
 
 from callflow.flowlang import diagnostics as codes
-from callflow.flowlang.check.context import FlowContext, references
+from callflow.flowlang.check.context import FlowContext
 from callflow.flowlang.diagnostics import Diagnostic
 from callflow.flowlang.loader import load_file
 from callflow.flowlang.model import Flow
@@ -43,7 +43,7 @@ def load_called_flow(name: str, directory: Path | None, registry: Registry) -> F
 
 def _called(flow: Flow, registry: Registry) -> set[str]:
     ctx = FlowContext(flow, registry, None, lambda _: None)
-    return {ref.name for ref in references(ctx) if ref.kind == "flow"}
+    return {ref.name for ref in ctx.references if ref.kind == "flow"}
 
 
 def call_cycle(ctx: FlowContext) -> list[str] | None:
@@ -71,7 +71,7 @@ def call_cycle(ctx: FlowContext) -> list[str] | None:
 
 def check_subflows(ctx: FlowContext) -> Iterator[Diagnostic]:
     """Called flows that cannot be found or do not load, and flows that end up calling themselves."""
-    calls = [ref for ref in references(ctx) if ref.kind == "flow"]
+    calls = [ref for ref in ctx.references if ref.kind == "flow"]
     if not calls:
         return
     for ref in calls:

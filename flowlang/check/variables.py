@@ -6,7 +6,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 
 from callflow.flowlang import diagnostics as codes
-from callflow.flowlang.check.context import FlowContext, references
+from callflow.flowlang.check.context import FlowContext
 from callflow.flowlang.diagnostics import Diagnostic
 from callflow.flowlang.errors import FlowError, Location
 from callflow.flowlang.expression import parse_expression, variables
@@ -31,14 +31,24 @@ class Use:
 
 def known_variables(ctx: FlowContext) -> set[str]:
     """Declared variables, subflow inputs, call variables and those node types provide."""
+    known: set[str] = ctx.memo("known_variables", lambda: _known_variables(ctx))
+    return known
+
+
+def _known_variables(ctx: FlowContext) -> set[str]:
     names = {v.name for v in ctx.flow.variables} | set(ctx.flow.inputs) | set(CALL_VARIABLES)
     for node_type in ctx.registry.values():
         names.update(node_type.provides)
     return names
 
 
-def variable_uses(ctx: FlowContext) -> Iterator[Use]:
+def variable_uses(ctx: FlowContext) -> list[Use]:
     """Every variable read by an expression, an exit condition or a prompt text."""
+    uses: list[Use] = ctx.memo("variable_uses", lambda: list(_variable_uses(ctx)))
+    return uses
+
+
+def _variable_uses(ctx: FlowContext) -> Iterator[Use]:
     for node in ctx.flow.nodes:
         node_type = ctx.node_type(node)
         if node_type is None:
@@ -89,7 +99,7 @@ def check_variables(ctx: FlowContext) -> Iterator[Diagnostic]:
         if output not in known:
             message = f"output `{output}` is not a declared variable or input; add `var {output}`"
             yield ctx.problem(codes.UNKNOWN_VARIABLE, message, ctx.flow.location)
-    for ref in references(ctx):
+    for ref in ctx.references:
         if ref.kind == "variable" and ref.name not in known:
             message = f"`{ref.node.id}` stores into `{ref.name}`, which is not declared; add `var {ref.name}`"
             yield ctx.problem(codes.UNKNOWN_VARIABLE, message, ref.location)

@@ -1,0 +1,285 @@
+"""`callflow explore` (paths, exit coverage and test skeletons) and `callflow replay` (a recorded call, again)."""
+
+from __future__ import annotations
+
+import asyncio
+import dataclasses
+import json
+import os
+import sys
+from datetime import date, datetime
+from itertools import islice
+from pathlib import Path
+from typing import IO, Any
+
+import click
+
+from callflow.flowlang.check.files import environment_for
+from callflow.flowlang.cli import UserError
+from callflow.flowlang.environment import Environment, load_environment
+from callflow.flowlang.errors import FlowError
+from callflow.flowlang.loader import load_file
+from callflow.flowlang.model import Edge, Flow
+from callflow.runtime.coverage import coverage
+from callflow.runtime.explore import MAX_PATHS, TODO, needs_person, skeleton_for, walk
+from callflow.runtime.flowtest import SUFFIX, CaseResult, TestFile, read_test_file, run_test_file, unified
+from callflow.runtime.replay import call_options, experience, read_trace, recognizer, script_from_trace
+from callflow.runtime.simulator.run import Simulation, Simulator, moment
+from callflow.runtime.simulator.script import parse_script
+
+FLOW = click.argument("flow_path", metavar="FLOW", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+ENV = click.option(
+    "--env",
+    "env_path",
+    type=click.Path(exists=True, dir_okay=False, path_type=Path),
+    help="The environment file (default: callflow.toml next to the flow or above it).",
+)
+AT = click.option(
+    "--at",
+    "at",
+    metavar="DATETIME",
+    help="When the calls happen: ISO date-time, with an offset or in the environment's time zone.",
+)
+
+
+def _load(flow_path: Path) -> Flow:
+    loaded = load_file(flow_path)
+    if not loaded.ok or loaded.flow is None:
+        problems = "\n".join(p.render() for p in loaded.problems)
+        raise UserError(f"{flow_path} has errors; fix them first:\n{problems}")
+    return loaded.flow
+
+
+def _environment(flow_path: Path, env_path: Path | None) -> Environment:
+    return load_environment(env_path) if env_path else environment_for(flow_path) or Environment.empty()
+
+
+def _moment(at: str | None, environment: Environment) -> datetime:
+    try:
+        return moment(at, environment)
+    except ValueError as error:
+        raise click.BadParameter(
+            f"{at!r}: {error}; use an ISO date-time such as 2026-11-20T17:31", param_hint="--at"
+        ) from None
+
+
+# -- explore --------------------------------------------------------------------------------------------------
+
+
+@click.command()
+@FLOW
+@ENV
+@click.option(
+    "--max-visits",
+    default=2,
+    show_default=True,
+    type=click.IntRange(1),
+    help="How often a path may pass through one node; a path that would pass once more stops there (a loop).",
+)
+@click.option(
+    "--max-paths", default=MAX_PATHS, show_default=True, type=click.IntRange(1), help="Stop counting paths here."
+)
+@click.option(
+    "--tests",
+    "tests_path",
+    type=click.Path(exists=True, dir_okay=False, path_type=Path),
+    help=f"The flow's tests (default: the `NAME{SUFFIX}` next to the flow).",
+)
+@click.option(
+    "--write-skeleton",
+    "out_path",
+    metavar=f"OUT{SUFFIX}",
+    type=click.Path(dir_okay=False, path_type=Path),
+    help="Write a test case for every wired exit no test takes.",
+)
+@AT
+def explore(
+    flow_path: Path,
+    env_path: Path | None,
+    max_visits: int,
+    max_paths: int,
+    tests_path: Path | None,
+    out_path: Path | None,
+    at: str | None,
+) -> None:
+    """Count the distinct paths through FLOW, show which wired exits its tests take, and sketch tests for the rest."""
+    flow = _load(flow_path)
+    environment = _environment(flow_path, env_path)
+    found = list(islice(walk(flow, max_visits), max_paths + 1))
+    count = f"at least {max_paths} (stopped counting at --max-paths)" if len(found) > max_paths else str(len(found))
+    looped = sum(p.looped for p in found[:max_paths])
+    start = flow.start.id if flow.start else "?"
+    click.echo(f"{flow_path.name}: {count} distinct paths from `{start}`, {looped} of them cut short at a loop")
+    tests_path = tests_path or flow_path.with_name(_stem(flow_path) + SUFFIX)
+    try:
+        test_file, results = _run_tests(tests_path, environment if env_path else None)
+    except FlowError as error:
+        raise UserError(str(error)) from None
+    visited = [v for r in results for v in r.simulation.visited]
+    covered = coverage(flow, visited, [t for r in results for t in r.simulation.taken])
+    failing = sum(not r.passed for r in results)
+    ran = (
+        f"{tests_path} ({len(results)} cases, {failing} failing)"
+        if test_file
+        else f"no tests ({tests_path} is missing)"
+    )
+    click.echo(f"wired exits: {len(covered.exits & covered.exits_used)} of {len(covered.exits)} taken by {ran}")
+    for edge in flow.edges:
+        used = (edge.source, edge.exit) in covered.exits_used
+        click.echo(f"  {'covered  ' if used else 'uncovered'}  {edge.source} -> {edge.exit}")
+    if out_path is None:
+        return
+    at_text = at or _default_at(test_file)
+    missing = [e for e in flow.edges if (e.source, e.exit) not in covered.exits_used]
+    simulator = Simulator(environment, flow_path.parent)
+    try:
+        skeletons = [_checked(simulator, flow, edge, _moment(at_text, environment)) for edge in missing]
+    finally:
+        simulator.close()
+    header = _header(flow_path, env_path, at_text, out_path, len(skeletons))
+    out_path.write_text("\n".join([*header, *(line for s in skeletons for line in _case_lines(s))]) + "\n", "utf-8")
+    person = sum(needs_person(s) for s in skeletons)
+    verified = len(skeletons) - person
+    click.echo(f"wrote {len(skeletons)} test skeletons to {out_path}: {verified} take their exit, {person} marked TODO")
+
+
+def _run_tests(path: Path, environment: Environment | None) -> tuple[TestFile | None, list[CaseResult]]:
+    if not path.is_file():
+        return None, []
+    test_file = read_test_file(path)
+    if environment is not None:
+        test_file = dataclasses.replace(test_file, environment=environment)
+    return test_file, asyncio.run(run_test_file(test_file))
+
+
+def _default_at(test_file: TestFile | None) -> str:
+    """The tests' moment, so that skeletons run when the tests do; now (to the minute) without tests."""
+    for case in test_file.cases if test_file else ():
+        value = case.options.get("at")
+        if value is not None:
+            return value.isoformat() if isinstance(value, datetime | date) else str(value)
+    return datetime.now().isoformat(timespec="minutes")
+
+
+def _stem(flow_path: Path) -> str:
+    return flow_path.name.removesuffix(".json").removesuffix(".flow")
+
+
+def _header(flow_path: Path, env_path: Path | None, at_text: str, out_path: Path, cases: int) -> list[str]:
+    here = out_path.parent
+    return [
+        f"# Test skeletons for {flow_path.name}, written by `callflow explore`: a case for each exit no test takes.",
+        "# Each caller follows the cheapest route to its exit; lines marked TODO need a person.",
+        f"# Move finished cases into {_stem(flow_path)}{SUFFIX}.",
+        f"flow: {_yaml(os.path.relpath(flow_path, here))}",
+        *([f"env: {_yaml(os.path.relpath(env_path, here))}"] if env_path else []),
+        f"at: {_yaml(at_text)}",
+        "cases:" if cases else "cases: []",
+    ]
+
+
+def _checked(simulator: Simulator, flow: Flow, edge: Edge, start_at: datetime) -> dict[str, Any]:
+    """The skeleton for an exit, its TODOs settled when its caller takes the exit in simulation, a TODO added when
+    its caller misses the exit though it needed none."""
+    skeleton = skeleton_for(flow, edge.source, edge.exit)
+    if _takes(simulator, flow, edge, skeleton, start_at):
+        settled = "checked: the exit is taken in simulation; to keep it so, "
+        skeleton["comments"] = [c.replace(TODO, settled, 1) for c in skeleton["comments"]]
+    elif not needs_person(skeleton):
+        assumed = "; ".join(skeleton["assumes"]) or "nothing"
+        skeleton["comments"].append(f"{TODO}in simulation this input misses the exit; the route assumes {assumed}")
+    return skeleton
+
+
+def _takes(simulator: Simulator, flow: Flow, edge: Edge, skeleton: dict[str, Any], start_at: datetime) -> bool:
+    """Whether a skeleton's caller takes its exit (or an outcome that falls back to it) in simulation."""
+    steps = parse_script(skeleton["input"])
+    simulation: Simulation = simulator.run(flow, steps, at=start_at, switches=skeleton.get("switches", {}))
+    node = flow.node(edge.source)
+    assert node is not None
+    wired = {e.exit for e in flow.edges_from(edge.source)}
+    return any(
+        name == flow.name
+        and source == edge.source
+        and (taken == edge.exit or (taken not in wired and simulator.engine.follow(flow, node, taken) == edge.target))
+        for name, source, taken in simulation.taken
+    )
+
+
+def _case_lines(skeleton: dict[str, Any]) -> list[str]:
+    lines = [f"  - name: {_yaml(skeleton['name'])}"]
+    lines.extend(f"    # {comment}" for comment in skeleton["comments"])
+    notes = skeleton["step_comments"]
+    if any(notes):
+        lines.append("    input:")
+        lines.extend(
+            f"      - {_yaml(step)}" + (f"  # {note}" if note else "")
+            for step, note in zip(skeleton["input"], notes, strict=True)
+        )
+    else:
+        lines.append(f"    input: {_yaml(skeleton['input'])}")
+    if "switches" in skeleton:
+        lines.append(f"    switches: {{{', '.join(f'{k}: {_on(v)}' for k, v in skeleton['switches'].items())}}}")
+    lines.append(f"    expect: {{reached: {_yaml(skeleton['expect']['reached'])}}}")
+    return lines
+
+
+def _on(value: bool) -> str:
+    return "on" if value else "off"
+
+
+def _yaml(value: Any) -> str:
+    """A YAML value on one line: JSON is YAML."""
+    return json.dumps(value, ensure_ascii=False)
+
+
+# -- replay ---------------------------------------------------------------------------------------------------
+
+
+@click.command()
+@click.argument("trace", metavar="TRACE", type=click.File("r", encoding="utf-8"))
+@click.option(
+    "--flow",
+    "flow_path",
+    required=True,
+    type=click.Path(exists=True, dir_okay=False, path_type=Path),
+    help="The flow to replay the call against.",
+)
+@ENV
+@AT
+@click.option(
+    "--switch", "switches", multiple=True, metavar="NAME=on|off", help="Override a switch of the environment."
+)
+def replay(trace: IO[str], flow_path: Path, env_path: Path | None, at: str | None, switches: tuple[str, ...]) -> None:
+    """Replay a recorded call (TRACE: JSON lines from `callflow simulate --json`, `-` for standard input) against
+    another flow, and show where the caller's experience would change. Exit status 1 when it changes."""
+    try:
+        events = read_trace(trace.read(), trace.name)
+        script = script_from_trace(events)
+    except FlowError as error:
+        raise UserError(str(error)) from None
+    flow = _load(flow_path)
+    environment = _environment(flow_path, env_path)
+    start_at = _moment(at, environment)
+    simulator = Simulator(environment, flow_path.parent, recognize=recognizer(events))
+    try:
+        now = simulator.run(flow, script, at=start_at, switches=_switches(switches), **call_options(events))
+    finally:
+        simulator.close()
+    click.echo(f"caller's script: {' '.join(str(step) for step in script) or '(silence)'}")
+    before, after = experience(events), experience(now.events)
+    if before == after:
+        click.echo("the caller's experience is the same")
+        return
+    click.echo(unified(before, after))
+    sys.exit(1)
+
+
+def _switches(values: tuple[str, ...]) -> dict[str, bool]:
+    result = {}
+    for value in values:
+        name, _, state = value.partition("=")
+        if state not in ("on", "off"):
+            raise click.BadParameter(f"{value!r}: write NAME=on or NAME=off", param_hint="--switch")
+        result[name] = state == "on"
+    return result
