@@ -353,7 +353,7 @@ def parse_document(text: str, file: str = "<flow>") -> Document:
         # The syntax objects hold no reference cycles; collecting while lark builds them only costs time.
         gc.disable()
         try:
-            items = parser.parse(source)
+            items: tuple[Item, ...] = parser.parse(source)  # type: ignore[assignment]  # built by _ToSyntax.start
         except (UnexpectedInput, DedentError) as error:
             raise _syntax_error(error, source, file) from None
         finally:

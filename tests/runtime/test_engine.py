@@ -266,7 +266,7 @@ def test_a_new_version_is_used_by_calls_that_start_after_it(tmp_path: Path) -> N
 
 
 class _People(BaseHTTPRequestHandler):
-    def do_GET(self) -> None:  # noqa: N802 - the name http.server calls
+    def do_GET(self) -> None:
         if self.path.startswith("/people/13800000000"):
             body = json.dumps({"name": "Li Lei"}).encode()
             self.send_response(200)
