@@ -23,10 +23,13 @@ $(VENV)/.installed: pyproject.toml
 	$(PYTHON) -m pip install -q -e '.[dev]'
 	touch $@
 
-# Run Callflow on its embedded defaults: check the bundled examples and draw the reference flow.
+# Run Callflow on its embedded defaults (the bundled examples, SQLite, the simulator): check the examples,
+# simulate one call to the 12345 hotline, and run the examples' flow tests.
 run: setup
-	$(BIN)/callflow check --strict examples/*.flow
-	$(BIN)/callflow graph examples/hotline_12345.flow --format mermaid
+	$(BIN)/callflow check --strict examples/
+	$(BIN)/callflow simulate examples/hotline_12345.flow --at 2026-11-20T10:00 \
+	  -i dtmf:2 -i dtmf:1 -i 'dtmf:20261001#' -i dtmf:0 -i dtmf:3 -i 'say:路灯坏了，请派人修理' -i 'dtmf:#'
+	$(BIN)/callflow test examples/
 
 test: setup lint typecheck pytest
 
@@ -44,6 +47,7 @@ pytest:
 
 bench: setup
 	$(PYTHON) bench/check_speed.py
+	$(PYTHON) bench/simulate_speed.py
 
 # Regenerate what is made from the code: the JSON Schema and the node and check references.
 docs: setup

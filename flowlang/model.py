@@ -123,6 +123,17 @@ class Flow:
         """The node with this id (the first, if two share it), if any."""
         return self._nodes_by_id.get(node_id)
 
+    def prompt(self, prompt_id: str) -> Prompt | None:
+        """The prompt with this id, if any."""
+        return self._prompts_by_id.get(prompt_id)
+
+    @cached_property
+    def _prompts_by_id(self) -> dict[str, Prompt]:
+        index: dict[str, Prompt] = {}
+        for prompt in self.prompts:
+            index.setdefault(prompt.id, prompt)
+        return index
+
     def edges_from(self, node_id: str) -> tuple[Edge, ...]:
         """The edges leaving a node, in order."""
         return self._edges_by_source.get(node_id, ())

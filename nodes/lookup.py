@@ -9,7 +9,6 @@ from callflow.flowlang import diagnostics as codes
 from callflow.flowlang.check.context import NodeContext
 from callflow.flowlang.check.variables import RESOURCE_PREFIXES, known_variables
 from callflow.flowlang.diagnostics import Diagnostic
-from callflow.flowlang.expression import parse_expression, variables
 from callflow.flowlang.kinds import Assignments, Choice, Ref, RefList, Seconds, Text
 from callflow.flowlang.nodetype import Designer, Exit, NodeType, param
 from callflow.flowlang.template import TemplateError, parse_template
@@ -81,19 +80,14 @@ async def run(ctx: CallContext, params: Lookup) -> str:
     else:
         path = parse_template(params.path or "").render(ctx.get)
         result = await ctx.data.request(params.source, params.method, path, values, params.timeout_s)
-    shown = {k: MASK if k in (params.params or {}) and _secret_input(ctx, params, k) else v for k, v in values.items()}
+    given = params.params or {}
+    shown = {k: MASK if ctx.reads_secret(given[k]) else v for k, v in values.items()}
     ctx.event("lookup", source=params.source, result=result.status, params=shown, **_detail(result.detail))
     ctx.set("lookup.status", result.status, quiet=True)
     if result.status == "found" and result.row is not None:
         for name in params.save or ():
             ctx.set(name, result.row.get(name))
     return result.status
-
-
-def _secret_input(ctx: CallContext, params: Lookup, name: str) -> bool:
-    """Whether a parameter's value comes from a secret variable (a PIN)."""
-    expression = (params.params or {}).get(name, "")
-    return any(ctx.is_secret(v) for v in variables(parse_expression(expression)))
 
 
 def _detail(detail: str) -> dict[str, str]:

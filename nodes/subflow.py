@@ -67,9 +67,11 @@ def _names(names: Iterable[str]) -> str:
 
 async def run(ctx: CallContext, params: Subflow) -> str:
     """Run the called flow with its inputs; copy its outputs back; go on by the outcome it returns."""
-    inputs = {name: ctx.evaluate(expression) for name, expression in (params.inputs or {}).items()}
+    given = params.inputs or {}
+    inputs = {name: ctx.evaluate(expression) for name, expression in given.items()}
+    secret = frozenset(name for name, expression in given.items() if ctx.reads_secret(expression))
     ctx.event("subflow", flow=params.flow)
-    outcome, frame = await ctx.engine.call_subflow(ctx, params.flow, inputs)
+    outcome, frame = await ctx.engine.call_subflow(ctx, params.flow, inputs, secret)
     for name in params.outputs or ():
         ctx.set(name, frame.variables.get(name))
     return outcome

@@ -9,7 +9,7 @@ from typing import TYPE_CHECKING, Any
 
 from callflow.flowlang.environment import Environment
 from callflow.flowlang.evaluation import evaluate
-from callflow.flowlang.expression import parse_expression
+from callflow.flowlang.expression import parse_expression, variables
 from callflow.flowlang.model import Edge, Flow, Node
 from callflow.flowlang.template import parse_template
 from callflow.runtime.signals import RuntimeFailure
@@ -85,8 +85,7 @@ class CallContext:
 
     def family_values(self, word: str) -> list[str]:
         """The values of this node's wired exits of a family (`key`: the menu's keys)."""
-        prefix = word + " "
-        return [e.exit[len(prefix) :] for e in self.edges() if e.exit.startswith(prefix)]
+        return self.engine.family_values(self.flow, self.node, word)
 
     # -- variables -------------------------------------------------------------------------------------------
 
@@ -124,11 +123,15 @@ class CallContext:
         """Whether a variable's value must never be shown."""
         return name in self.frame.secrets
 
+    def reads_secret(self, expression: str) -> bool:
+        """Whether an expression reads a secret variable (so its value is secret too)."""
+        return any(name in self.frame.secrets for name in variables(parse_expression(expression)))
+
     # -- prompts ---------------------------------------------------------------------------------------------
 
     def audio(self, prompt_id: str) -> Audio:
         """A prompt in the call's language, its `{variables}` filled in."""
-        prompt = next((p for p in self.flow.prompts if p.id == prompt_id), None)
+        prompt = self.flow.prompt(prompt_id)
         if prompt is None:
             raise RuntimeFailure(f"prompt `{prompt_id}` is not declared")
         language = self.language if self.language in prompt.text or self.language in prompt.file else None

@@ -7,11 +7,12 @@ safely: to the exit the node type names, to the node's `error` exit, and last to
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 from callflow.flowlang.environment import Environment
 from callflow.flowlang.model import Edge, Flow, Node
+from callflow.flowlang.nodetype import NodeType
 from callflow.flowlang.registry import Registry
 from callflow.runtime.context import Call, CallContext, Frame
 from callflow.runtime.data import DataSources
@@ -43,6 +44,9 @@ class Engine:
     data: DataSources
     flows: FlowLibrary
     max_steps: int = MAX_STEPS
+    _params: dict[int, tuple[Node, Any]] = field(default_factory=dict, repr=False)
+    _targets: dict[tuple[int, str], tuple[Node, tuple[str, str | None]]] = field(default_factory=dict, repr=False)
+    _families: dict[tuple[int, str], tuple[Node, list[str]]] = field(default_factory=dict, repr=False)
 
     def edges_from(self, flow: Flow, node_id: str) -> tuple[Edge, ...]:
         """The wired exits of a node."""
@@ -79,11 +83,13 @@ class Engine:
     async def walk(self, frame: Frame, call: Call, channel: Channel, clock: Clock, tracer: Tracer) -> None:
         """Run a flow from its start until the call ends (or, in a subflow, until it returns)."""
         node = frame.flow.start
+        if node is None:
+            return
+        ctx = CallContext(self, call, frame, node, channel, clock, tracer, self.store, self.data, self.environment)
         while node is not None:
-            call.node = node
+            call.node = ctx.node = node
             call.visited.append((frame.flow.name, node.id))
             tracer.node = node.id
-            ctx = CallContext(self, call, frame, node, channel, clock, tracer, self.store, self.data, self.environment)
             try:
                 call.steps += 1
                 if call.steps > self.max_steps:
@@ -95,19 +101,25 @@ class Engine:
             except RunawayFlow as error:
                 ctx.event("error", message=str(error))
                 await self.fallback(ctx, "runaway")
-            call.taken.append((frame.flow.name, node.id, exit_name))
-            target = self.follow(frame.flow, node, exit_name)
+            followed, target = self.follow(frame.flow, node, exit_name)
+            call.taken.append((frame.flow.name, node.id, followed))
             if target is None:
                 await self.fallback(ctx, f"exit `{exit_name}` leads nowhere")
             node = frame.flow.node(target) if target else None
 
-    async def call_subflow(self, ctx: CallContext, name: str, inputs: dict[str, Any]) -> tuple[str, Frame]:
-        """Run a called flow with its inputs until it returns; its outcome and its final variables."""
+    async def call_subflow(
+        self, ctx: CallContext, name: str, inputs: dict[str, Any], secret: frozenset[str] = frozenset()
+    ) -> tuple[str, Frame]:
+        """Run a called flow with its inputs until it returns; its outcome and its final variables.
+
+        Inputs in `secret` (made from the caller's secret variables) stay secret inside the called flow.
+        """
         flow = ctx.call.flows.get(name) or self.flows.get(name)
         ctx.call.flows.setdefault(name, flow)
         if ctx.call.depth >= MAX_DEPTH:
             raise RuntimeFailure(f"subflows nested deeper than {MAX_DEPTH}")
         frame = self.frame(flow, inputs)
+        frame.secrets |= secret
         ctx.tracer.secrets |= frame.secrets
         ctx.call.depth += 1
         try:
@@ -125,15 +137,40 @@ class Engine:
         try:
             if node_type is None or node_type.run is None:
                 raise RuntimeFailure(f"node type `{ctx.node.type}` cannot run here")
-            return await node_type.run(ctx, node_type.build(ctx.node.params))
+            return await node_type.run(ctx, self.params(node_type, ctx.node))
         except (CallEnded, Returned, Goto, RunawayFlow):
             raise
         except Exception as error:  # any failure takes the node's error exit; the caller is never dropped
             ctx.event("error", message=str(error) or type(error).__name__)
             return "error"
 
-    def follow(self, flow: Flow, node: Node, exit_name: str) -> str | None:
-        """Where an exit leads: its edge, else the exit the node type falls back to, else `error`'s edge."""
+    def family_values(self, flow: Flow, node: Node, word: str) -> list[str]:
+        """The values of a node's wired exits of one family (a menu's keys), found once per node."""
+        key = (id(node), word)
+        cached = self._families.get(key)
+        if cached is None or cached[0] is not node:
+            prefix = word + " "
+            values = [e.exit[len(prefix) :] for e in flow.edges_from(node.id) if e.exit.startswith(prefix)]
+            cached = self._families[key] = (node, values)
+        return cached[1]
+
+    def params(self, node_type: NodeType, node: Node) -> Any:
+        """A node's typed parameters, built once per node of each flow version."""
+        cached = self._params.get(id(node))
+        if cached is None or cached[0] is not node:
+            cached = self._params[id(node)] = (node, node_type.build(node.params))
+        return cached[1]
+
+    def follow(self, flow: Flow, node: Node, exit_name: str) -> tuple[str, str | None]:
+        """The exit whose edge the call follows (the exit taken, else the exit the node type falls back to, else
+        `error`) and where it leads; no target when none of them is wired."""
+        key = (id(node), exit_name)
+        cached = self._targets.get(key)
+        if cached is None or cached[0] is not node:
+            cached = self._targets[key] = (node, self._resolve(flow, node, exit_name))
+        return cached[1]
+
+    def _resolve(self, flow: Flow, node: Node, exit_name: str) -> tuple[str, str | None]:
         node_type = self.registry.get(node.type)
         edges = self.edges_from(flow, node.id)
         tried: set[str] = set()
@@ -142,10 +179,10 @@ class Engine:
             tried.add(name)
             edge = next((e for e in edges if e.exit == name), None)
             if edge is not None:
-                return edge.target
+                return name, edge.target
             spec = node_type.exit(name) if node_type else None
             name = spec.otherwise if spec is not None and spec.otherwise else ("error" if name != "error" else None)
-        return None
+        return exit_name, None
 
     async def fallback(self, ctx: CallContext, reason: str) -> None:
         """Say sorry and hand the call to the environment's fallback destination (or hang up without one)."""

@@ -11,6 +11,7 @@ import math
 import unicodedata
 from collections import deque
 from collections.abc import Callable, Mapping
+from functools import lru_cache
 from typing import Any
 
 from callflow.runtime.signals import Hangup, RuntimeFailure
@@ -31,11 +32,19 @@ Recognize = Callable[[str, tuple[str, ...], str], Speech | None]
 
 def speaking_time(audio: Audio) -> float:
     """Roughly how long a prompt takes to say: Chinese characters and words at a natural pace."""
-    if audio.text is None:
-        return FILE_PROMPT_S
-    wide = sum(1 for ch in audio.text if unicodedata.east_asian_width(ch) in "WF")
-    words = len("".join(" " if unicodedata.east_asian_width(ch) in "WF" else ch for ch in audio.text).split())
-    return round(0.3 + wide * 0.22 + words * 0.33, 2)
+    return FILE_PROMPT_S if audio.text is None else _speaking_time(audio.text)
+
+
+@lru_cache(maxsize=4096)
+def _speaking_time(text: str) -> float:
+    wide = [unicodedata.east_asian_width(ch) in "WF" for ch in text]
+    words = len("".join(" " if w else ch for ch, w in zip(text, wide, strict=True)).split())
+    return round(0.3 + sum(wide) * 0.22 + words * 0.33, 2)
+
+
+def _span(start: float | None, end: float) -> float:
+    """Seconds from the first words to the end of the last (none said: 0)."""
+    return 0.0 if start is None else round(end - start, 2)
 
 
 class SimulatedChannel:
@@ -145,33 +154,41 @@ class SimulatedChannel:
         return heard
 
     async def record(self, *, max_s: float, silence_s: float, terminator: str | None, beep: bool) -> Recording:
-        """Record what the caller says (`say:` steps) until silence, the terminator, the maximum or hang-up."""
-        spoken = 0.0
+        """Record what the caller says (`say:` steps) until silence, the terminator, the maximum or hang-up.
+
+        The message lasts from the first words to the end of the last (pauses between them count); silence
+        before the words, between them or after them ends it once it lasts `silence_s`.
+        """
+        start = speech_end = self.clock.t
+        spoken_from: float | None = None
         while True:
             found = self._next(math.inf)
-            if found is None or found[1].kind not in ("say", "audio"):
-                break
+            if found is None or found[0] - speech_end >= silence_s:
+                break  # nothing more, or the caller stayed silent long enough
             at, step = found
-            self.caller_steps.popleft()
-            self.clock.advance_to(at)
-            length = speaking_time(Audio(step.text, None)) if step.kind == "say" else 5.0
-            if spoken + length >= max_s:
-                self.clock.advance(max_s - spoken)
-                return Recording(max_s, "max")
-            self.clock.advance(length)
-            spoken += length
-        found = self._next(self.clock.t + silence_s)
-        if found is not None and found[1].kind == "hangup":
-            self.caller_steps.popleft()
-            self.clock.advance_to(found[0])
-            return Recording(round(spoken, 2), "hangup")
-        if found is not None and found[1].kind == "dtmf" and terminator and found[1].text.startswith(terminator):
-            self.caller_steps.popleft()
-            self.clock.advance_to(found[0])
-            self.tracer.emit("input", None, dtmf=found[1].text)
-            return Recording(round(spoken, 2), "key")
-        self.clock.advance(silence_s)
-        return Recording(round(spoken, 2), "silence")
+            if step.kind in ("say", "audio"):
+                self.caller_steps.popleft()
+                self.clock.advance_to(at)
+                spoken_from = at if spoken_from is None else spoken_from
+                length = speaking_time(Audio(step.text, None)) if step.kind == "say" else 5.0
+                if at + length - start >= max_s:
+                    self.clock.advance_to(start + max_s)
+                    return Recording(max_s, "max")  # a recording cut at the maximum is that long
+                self.clock.advance(length)
+                speech_end = self.clock.t
+                continue
+            if step.kind == "hangup":
+                self.caller_steps.popleft()
+                self.clock.advance_to(at)
+                return Recording(_span(spoken_from, speech_end), "hangup")
+            if step.kind == "dtmf" and terminator and step.text.startswith(terminator):
+                self.caller_steps.popleft()
+                self.clock.advance_to(at)
+                self.tracer.emit("input", None, dtmf=step.text)
+                return Recording(_span(spoken_from, speech_end), "key")
+            break
+        self.clock.advance_to(speech_end + silence_s)
+        return Recording(_span(spoken_from, speech_end), "silence")
 
     async def wait_in_queue(self, request: QueueRequest) -> QueueOutcome:
         """Wait for an agent (`agent:S`), hearing the position, music, and the offer to leave."""
@@ -182,7 +199,11 @@ class SimulatedChannel:
         position = self.queue_position
         next_announcement = start
         while True:
-            moment = min(answer_at, offer_at, give_up_at, next_announcement)
+            caller = self._next(math.inf)
+            hangup_at = caller[0] if caller is not None and caller[1].kind == "hangup" else math.inf
+            moment = min(answer_at, offer_at, give_up_at, next_announcement, hangup_at)
+            if moment == hangup_at:
+                self._take(*caller)  # type: ignore[misc]
             self.clock.advance_to(moment)
             if moment == answer_at:
                 return await self._talk(start, position)

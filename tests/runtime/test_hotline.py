@@ -188,7 +188,7 @@ def test_local_callers_wait_in_the_local_queue(hotline: Path, caller: str, queue
 
 def test_position_is_announced_on_entry_and_every_30_seconds(hotline: Path) -> None:
     """The caller hears the position on entry, and again every 30 s."""
-    result = call(hotline, "dtmf:1", "agent:75", "agent-hangup:10", "hangup", queue_position=4)
+    result = call(hotline, "dtmf:1", "agent:75", "agent-hangup:10", queue_position=4)
     announcements = [e for e in result.events if e["event"] == "prompt" and "位来电" in (e.get("text") or "")]
     assert [a["text"] for a in announcements] == ["您前面还有4位来电。", "您前面还有3位来电。", "您前面还有2位来电。"]
     assert [round(b["t"] - a["t"]) for a, b in pairwise(announcements)] == [30, 30]
@@ -343,3 +343,10 @@ def test_invalid_survey_key_saves_nothing(hotline: Path) -> None:
     result = call(hotline, "dtmf:1", "agent:10", "agent-hangup:30", "dtmf:7")
     assert events(result, "save") == []
     assert result.said()[-1] == SURVEY_THANKS
+
+
+def test_caller_may_hang_up_while_waiting_in_the_queue(hotline: Path) -> None:
+    """A caller who gives up waiting hangs up in the queue (the call is not held until the time limit)."""
+    result = call(hotline, "dtmf:1", "wait:10", "hangup")
+    assert result.end == {**result.end, "reason": "hangup", "by": "caller"}
+    assert result.end["t"] < 20
