@@ -13,7 +13,6 @@ from dataclasses import dataclass
 from typing import Any
 
 from callflow.flowlang.errors import FlowError
-from callflow.flowlang.expression import ExpressionError, parse_expression
 from callflow.flowlang.model import JSON
 from callflow.flowlang.syntax import Args, Token
 
@@ -103,7 +102,8 @@ class Kind:
         yield from ([value] if isinstance(value, str) else value)
 
 
-def _one(args: Args, what: str) -> Token:
+def single_token(args: Args, what: str) -> Token:
+    """The one token of an argument list that must hold exactly one, with a hint when there are more."""
     if not args.tokens:
         raise DecodeError(f"expected {what}")
     if len(args.tokens) > 1:
@@ -121,7 +121,7 @@ class Text(Kind):
         return {"type": "string"}
 
     def decode(self, args: Args) -> JSON:
-        token = _one(args, "a quoted text")
+        token = single_token(args, "a quoted text")
         if token.type != "STRING":
             raise DecodeError(f'expected a quoted text, found `{token.text}`; write "{token.text}"', token)
         return json.loads(token.text)
@@ -155,7 +155,7 @@ class Integer(Kind):
         return {"type": "integer", "minimum": self.minimum, "maximum": self.maximum}
 
     def decode(self, args: Args) -> JSON:
-        token = _one(args, "a whole number")
+        token = single_token(args, "a whole number")
         if token.type != "NUMBER" or not token.text.isdigit():
             raise DecodeError(f"expected a whole number, found `{token.text}`", token)
         return int(token.text)
@@ -193,7 +193,7 @@ class Seconds(Kind):
         return {"type": "number", "minimum": self.minimum, "maximum": self.maximum}
 
     def decode(self, args: Args) -> JSON:
-        token = _one(args, "a duration such as `5s`")
+        token = single_token(args, "a duration such as `5s`")
         match = _DURATION.match(token.text) if token.type == "NUMBER" else None
         if match is None:
             hint = f"; write `{token.text}s` for seconds" if token.text.isdigit() else ""
@@ -223,7 +223,7 @@ class Flag(Kind):
         return {"type": "boolean"}
 
     def decode(self, args: Args) -> JSON:
-        token = _one(args, "`yes` or `no`")
+        token = single_token(args, "`yes` or `no`")
         if token.text not in _FLAGS:
             raise DecodeError(f"expected `yes` or `no`, found `{token.text}`", token)
         return _FLAGS[token.text]
@@ -242,7 +242,7 @@ class Ref(Kind):
         return {"type": "string", "pattern": VARIABLE_PATTERN if self.refers_to == "variable" else NAME_PATTERN}
 
     def decode(self, args: Args) -> JSON:
-        token = _one(args, f"a {self.refers_to or 'plain'} name")
+        token = single_token(args, f"a {self.refers_to or 'plain'} name")
         if token.type != "NAME":
             raise DecodeError(f"expected a {self.refers_to or 'plain'} name, found `{token.text}`", token)
         if self.refers_to == "variable" and not re.match(VARIABLE_PATTERN, token.text):
@@ -279,7 +279,7 @@ class Choice(Kind):
         return {"enum": list(self.values)}
 
     def decode(self, args: Args) -> JSON:
-        token = _one(args, "one of " + ", ".join(self.values))
+        token = single_token(args, "one of " + ", ".join(self.values))
         if token.text not in self.values:
             raise DecodeError(f"expected one of {', '.join(self.values)}; found `{token.text}`", token)
         return token.text
@@ -321,104 +321,6 @@ class Key(Kind):
 
     def encode(self, value: JSON) -> str:
         return encode_key(value)
-
-
-@dataclass(frozen=True)
-class Expression(Kind):
-    """A condition or value in the expression language, kept as written."""
-
-    def schema(self) -> dict[str, Any]:
-        return {"type": "string", "minLength": 1}
-
-    def decode(self, args: Args) -> JSON:
-        if not args.tokens:
-            raise DecodeError("expected an expression")
-        problem = self.validate(args.text)
-        if problem is not None:
-            raise DecodeError(problem, args.tokens[0], _error_offset(args.text))
-        return args.text
-
-    def encode(self, value: JSON) -> str:
-        return str(value)
-
-    def validate(self, value: JSON) -> str | None:
-        if not isinstance(value, str) or value != value.strip() or "\n" in value or "\r" in value:
-            return "an expression is written on one line, with no spaces around it"
-        try:
-            parse_expression(value)
-        except ExpressionError as error:
-            return error.message
-        return None
-
-
-def _error_offset(text: str) -> int:
-    try:
-        parse_expression(text)
-    except ExpressionError as error:
-        return error.offset
-    return 0
-
-
-@dataclass(frozen=True)
-class Assignments(Kind):
-    """`name = expression` pairs separated by commas, kept in order.
-
-    With `targets` set (to "variable"), the names are variables of the flow that receive the values.
-    """
-
-    targets: str | None = None
-
-    def schema(self) -> dict[str, Any]:
-        return {
-            "type": "object",
-            "propertyNames": {"pattern": VARIABLE_PATTERN if self.targets == "variable" else NAME_PATTERN},
-            "additionalProperties": {"type": "string", "minLength": 1},
-            "minProperties": 1,
-        }
-
-    def decode(self, args: Args) -> JSON:
-        pairs: dict[str, str] = {}
-        for group in split_commas(args.tokens):
-            if len(group) < 3 or group[0].type != "NAME" or group[1].text != "=":
-                raise DecodeError("expected `name = expression`", group[0] if group else None)
-            if group[0].text in pairs:
-                raise DecodeError(f"`{group[0].text}` is assigned twice", group[0])
-            pairs[group[0].text] = Expression().decode(args.sub(group[2:]))
-        return pairs
-
-    def encode(self, value: JSON) -> str:
-        return ", ".join(f"{name} = {expr}" for name, expr in value.items())
-
-    def validate(self, value: JSON) -> str | None:
-        problems = (Expression().validate(expr) for expr in value.values())
-        return next((p for p in problems if p), None)
-
-
-@dataclass(frozen=True)
-class Literal(Kind):
-    """A string or number constant, as in a `case` of a switch."""
-
-    def schema(self) -> dict[str, Any]:
-        return {"type": ["string", "integer"]}
-
-    def decode(self, args: Args) -> JSON:
-        tokens = args.tokens
-        negative = len(tokens) == 2 and tokens[0].text == "-"
-        token = tokens[1] if negative else _one(args, "a quoted text or a whole number")
-        if token.type == "STRING" and not negative:
-            return json.loads(token.text)
-        if token.type == "NUMBER" and token.text.isdigit():
-            return -int(token.text) if negative else int(token.text)
-        raise DecodeError(f"expected a quoted text or a whole number, found `{token.text}`", token)
-
-    def encode(self, value: JSON) -> str:
-        return json.dumps(value, ensure_ascii=False)
-
-    def label_text(self, value: JSON) -> str:
-        return self.encode(value)
-
-    def from_label(self, text: str) -> JSON:
-        return json.loads(text)
 
 
 def to_plain(value: JSON) -> Any:

@@ -96,6 +96,15 @@ def _with_header(examples: dict[str, list[str]]) -> dict[str, list[str]]:
     return {label: [*cases, *("flow f\n" + case for case in cases)] for label, cases in examples.items()}
 
 
+def _same_error_from_tree_parser(source: str, error: Exception) -> Exception:
+    """The error as the tree-building parser reports it: the common-mistake examples are matched against its states."""
+    try:
+        _parser().parse(source)
+    except (UnexpectedInput, DedentError) as again:
+        return again
+    return error
+
+
 def _example_label(error: UnexpectedInput, text: str) -> str | None:
     label = error.match_examples(_parser().parse, _with_header(_MISTAKES), use_accepts=True)
     return label if isinstance(label, str) else None
@@ -355,7 +364,7 @@ def parse_document(text: str, file: str = "<flow>") -> Document:
         try:
             items: tuple[Item, ...] = parser.parse(source)  # type: ignore[assignment]  # built by _ToSyntax.start
         except (UnexpectedInput, DedentError) as error:
-            raise _syntax_error(error, source, file) from None
+            raise _syntax_error(_same_error_from_tree_parser(source, error), source, file) from None
         finally:
             if collecting:
                 gc.enable()

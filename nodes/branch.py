@@ -9,7 +9,7 @@ from callflow.flowlang import diagnostics as codes
 from callflow.flowlang.check.context import NodeContext
 from callflow.flowlang.diagnostics import Diagnostic
 from callflow.flowlang.evaluation import is_truthy, values_equal
-from callflow.flowlang.kinds import Expression, Literal
+from callflow.flowlang.expression_kinds import Expression, Literal
 from callflow.flowlang.nodetype import Designer, Exit, ExitFamily, NodeType, param
 from callflow.runtime.context import CallContext
 

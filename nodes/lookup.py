@@ -9,7 +9,8 @@ from callflow.flowlang import diagnostics as codes
 from callflow.flowlang.check.context import NodeContext
 from callflow.flowlang.check.variables import RESOURCE_PREFIXES, known_variables
 from callflow.flowlang.diagnostics import Diagnostic
-from callflow.flowlang.kinds import Assignments, Choice, Ref, RefList, Seconds, Text
+from callflow.flowlang.expression_kinds import Assignments
+from callflow.flowlang.kinds import Choice, Ref, RefList, Seconds, Text
 from callflow.flowlang.nodetype import Designer, Exit, NodeType, param
 from callflow.flowlang.template import TemplateError, parse_template
 from callflow.runtime.context import CallContext

@@ -5,7 +5,8 @@ from __future__ import annotations
 from collections.abc import Mapping
 from dataclasses import dataclass
 
-from callflow.flowlang.kinds import Assignments, Flag
+from callflow.flowlang.expression_kinds import Assignments
+from callflow.flowlang.kinds import Flag
 from callflow.flowlang.nodetype import Designer, Exit, NodeType, param
 from callflow.runtime.context import CallContext
 from callflow.runtime.trace import MASK

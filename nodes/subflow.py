@@ -9,7 +9,8 @@ from callflow.flowlang import diagnostics as codes
 from callflow.flowlang.check.context import NodeContext
 from callflow.flowlang.check.subflows import call_cycle, load_called_flow
 from callflow.flowlang.diagnostics import Diagnostic
-from callflow.flowlang.kinds import Assignments, Ref, RefList
+from callflow.flowlang.expression_kinds import Assignments
+from callflow.flowlang.kinds import Ref, RefList
 from callflow.flowlang.nodetype import Designer, Exit, NodeType, param
 from callflow.runtime.context import CallContext
 

@@ -10,7 +10,7 @@ from callflow.flowlang.check.context import FlowContext
 from callflow.flowlang.diagnostics import Diagnostic
 from callflow.flowlang.errors import FlowError, Location
 from callflow.flowlang.expression import parse_expression, variables
-from callflow.flowlang.kinds import Assignments, Expression
+from callflow.flowlang.expression_kinds import Assignments, Expression
 from callflow.flowlang.template import parse_template
 
 CALL_VARIABLES = ("caller", "called", "language", "call.id", "call.start", "call.flow")

@@ -8,7 +8,7 @@ from typing import Any
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from callflow.flowlang import kinds
+from callflow.flowlang import expression_kinds, kinds
 from callflow.flowlang.jsonform import dump_json
 from callflow.flowlang.loader import load_text
 from callflow.flowlang.model import Comment, Edge, Flow, GlobalKey, Node, Position, Prompt, Variable
@@ -64,11 +64,11 @@ def value_for(kind: kinds.Kind) -> st.SearchStrategy[Any]:
         return st.sampled_from(kind.values)
     if isinstance(kind, kinds.Key):
         return keys
-    if isinstance(kind, kinds.Expression):
+    if isinstance(kind, expression_kinds.Expression):
         return expressions
-    if isinstance(kind, kinds.Assignments):
+    if isinstance(kind, expression_kinds.Assignments):
         return st.dictionaries(names, expressions, min_size=1, max_size=3)
-    if isinstance(kind, kinds.Literal):
+    if isinstance(kind, expression_kinds.Literal):
         return literals
     raise AssertionError(f"no strategy for {kind!r}")
 
