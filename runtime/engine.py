@@ -58,7 +58,16 @@ class Engine:
         call.variables = frame.variables
         tracer.secrets |= frame.secrets
         call.flows.setdefault(flow.name, flow)
-        tracer.emit("start", None, flow=flow.name, caller=call.caller, called=call.called, language=call.language)
+        tracer.emit(
+            "start",
+            None,
+            flow=flow.name,
+            caller=call.caller,
+            called=call.called,
+            language=call.language,
+            at=call.start.isoformat(),
+            switches=dict(call.switches),
+        )
         try:
             try:
                 await self.walk(frame, call, channel, clock, tracer)
@@ -97,6 +106,8 @@ class Engine:
                 exit_name = await self._run_node(ctx)
             except Goto as goto:
                 node = frame.flow.node(goto.node_id)
+                if node is None:
+                    await self.fallback(ctx, f"there is no node `{goto.node_id}`")
                 continue
             except RunawayFlow as error:
                 ctx.event("error", message=str(error))

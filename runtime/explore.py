@@ -118,7 +118,8 @@ def _menu(flow: Flow, node: Node, exit_name: str, params: Any) -> Hint | None:
             return Hint((f"dtmf:{key}",))
         if params.terminator:
             return Hint((f"dtmf:{key}{params.terminator}",))
-        return Hint((f"dtmf:{key}", f"wait:{math.ceil(params.inter_digit_timeout_s) + 1}"), "then wait: a longer key")
+        pause = f"wait:{math.ceil(params.inter_digit_timeout_s) + 1}"
+        return Hint((f"dtmf:{key}", pause), "a longer key starts with this one: wait out the next key")
     if exit_name == "failed":
         prompts = (params.prompt, params.retry_prompt, params.final_prompt)
         listens = 2 if params.speech and params.words else 1  # a speaking menu listens, then waits for keys

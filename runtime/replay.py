@@ -73,14 +73,15 @@ class _Trace:
 
     @classmethod
     def of(cls, events: Sequence[Event]) -> _Trace:
-        run_of: list[int] = []
+        """A trace's events, cut where the node changes."""
+        runs: list[list[int]] = []
         for index, event in enumerate(events):
-            same = index > 0 and event.get("node") == events[index - 1].get("node")
-            run_of.append(run_of[-1] if same else (run_of[-1] + 1 if run_of else 0))
-        runs = tuple(
-            tuple(i for i, r in enumerate(run_of) if r == run) for run in range(run_of[-1] + 1 if run_of else 0)
-        )
-        return cls(events, tuple(run_of), runs)
+            if index and event.get("node") == events[index - 1].get("node"):
+                runs[-1].append(index)
+            else:
+                runs.append([index])
+        run_of = tuple(number for number, run in enumerate(runs) for _ in run)
+        return cls(events, run_of, tuple(tuple(run) for run in runs))
 
     def kinds(self, index: int) -> set[str]:
         """The kinds of event in the run of an event."""
@@ -128,13 +129,14 @@ def script_from_trace(events: Sequence[Event]) -> list[Step]:
             message = _message(trace, index)
             if message is not None:
                 moment, step, recorded = message
-                steps.extend(_waited(_wait(trace, last, recorded, moment)))
+                steps.extend(_waited(_wait(trace, last, recorded, moment, step.kind)))
                 steps.append(step)
                 spoken = trace.run_of[index]
         if kind == "input" or _hung_up(event):
             after_message = trace.run_of[index] == spoken  # the recording listened on since the message
-            steps.extend(_waited(None if after_message else _wait(trace, last, index, _acted_at(event))))
-            steps.append(_caller_step(event))
+            step = _caller_step(event)
+            steps.extend(_waited(None if after_message else _wait(trace, last, index, _acted_at(event), step.kind)))
+            steps.append(step)
             last = index
         elif kind in RECORDINGS and trace.run_of[index] == spoken:
             last = index
@@ -186,32 +188,36 @@ def _prompt_end(event: Event) -> float:
     return float(event["t"]) + speaking_time(Audio(text=event.get("text"), file=event.get("file")))
 
 
-def _wait(trace: _Trace, last: int, index: int, moment: float) -> float | None:
+def _wait(trace: _Trace, last: int, index: int, moment: float, step: str) -> float | None:
     """The silence before a caller's step, if the caller took longer than an immediate reaction.
 
     The silence counts from the first moment the flow listened after the caller's previous step; a caller who
-    does not wait acts `REACTION_S` after that moment, or after a prompt too short to react to. A prompt of a
-    listening node is taken to listen while it plays (barge-in, the default of menus and collect nodes).
+    does not wait acts `REACTION_S` after the first moment the flow takes such a step, or after a prompt too short
+    to react to. A prompt of a listening node is taken to listen while it plays (barge-in, the default of menus and
+    collect nodes); a queue listens from the start, but only for a hang-up.
     """
     events = trace.events
-    chances: list[tuple[float, tuple[float, ...]]] = []  # (listening from, ready at)
+    chances: list[tuple[float, tuple[float, ...], bool]] = []  # (listening from, ready at, takes this step)
     previous = events[last]
     if previous["event"] == "input" and events[last + 1]["t"] > previous["t"] + EPSILON_S:
-        chances.append((previous["t"], (previous["t"],)))  # the node kept listening for more keys
+        chances.append((previous["t"], (previous["t"],), True))  # the node kept listening for more keys
     for j in range(last + 1, index):
         event = events[j]
-        if event["event"] == "agent" and not trace.agent_hung_up(j):  # a caller talks with the agent till the end
-            chances.append((event["t"], (event["t"],)))
+        waiting = event["event"] == "queue" and event.get("action") == "join"
+        talking = event["event"] == "agent" and not trace.agent_hung_up(j)
+        if waiting or talking:
+            chances.append((event["t"], (event["t"],), step == "hangup"))
         if event["event"] != "prompt" or _skipped(events, j):
             continue
+        end = _prompt_end(event)
         if trace.listens_from_start(j):  # a prompt under a second is over before the caller can react
-            short = _prompt_end(event) - event["t"] < REACTION_S
-            chances.append((event["t"], (event["t"], _prompt_end(event)) if short else (event["t"],)))
+            chances.append((event["t"], (event["t"], end) if end - event["t"] < REACTION_S else (event["t"],), True))
         elif trace.recording(j):
-            chances.append((_prompt_end(event), (_prompt_end(event),)))
+            chances.append((end, (end,), True))
     if not chances:
         return None
-    start, ready = min(chances)
+    start = min(c[0] for c in chances)
+    ready = next((c[1] for c in sorted(chances) if c[2]), ())
     if moment - start <= REACTION_S + EPSILON_S or any(abs(moment - REACTION_S - r) <= EPSILON_S for r in ready):
         return None
     return round(moment - start, 3)
@@ -298,8 +304,8 @@ def experience(events: Sequence[Event]) -> list[str]:
         if event["event"] == "prompt":
             said = event.get("text") or f"<{event.get('file')}>"
             lines.append(f"skips {said} (keys typed ahead)" if _skipped(events, index) else f"hears {said}")
-        elif event["event"] in _SHOWN:
-            lines.extend(line for line in [_SHOWN[event["event"]](event)] if line is not None)
+        elif event["event"] in _SHOWN and (line := _SHOWN[event["event"]](event)) is not None:
+            lines.append(line)
     return lines
 
 

@@ -7,10 +7,11 @@ import dataclasses
 import json
 import os
 import sys
+from collections.abc import Callable
 from datetime import date, datetime
 from itertools import islice
 from pathlib import Path
-from typing import IO, Any
+from typing import IO, Any, TypeVar
 
 import click
 
@@ -27,6 +28,8 @@ from callflow.runtime.replay import call_options, experience, read_trace, recogn
 from callflow.runtime.simulator.run import Simulation, Simulator, moment
 from callflow.runtime.simulator.script import parse_script
 
+Command = TypeVar("Command", bound=Callable[..., Any])
+
 FLOW = click.argument("flow_path", metavar="FLOW", type=click.Path(exists=True, dir_okay=False, path_type=Path))
 ENV = click.option(
     "--env",
@@ -34,12 +37,16 @@ ENV = click.option(
     type=click.Path(exists=True, dir_okay=False, path_type=Path),
     help="The environment file (default: callflow.toml next to the flow or above it).",
 )
-AT = click.option(
-    "--at",
-    "at",
-    metavar="DATETIME",
-    help="When the calls happen: ISO date-time, with an offset or in the environment's time zone.",
-)
+
+
+def _at(help: str) -> Callable[[Command], Command]:
+    """The `--at` option, with what the moment is for."""
+    return click.option(
+        "--at",
+        "at",
+        metavar="DATETIME",
+        help=f"{help}: ISO date-time, with an offset or in the environment's time zone.",
+    )
 
 
 def _load(flow_path: Path) -> Flow:
@@ -92,7 +99,7 @@ def _moment(at: str | None, environment: Environment) -> datetime:
     type=click.Path(dir_okay=False, path_type=Path),
     help="Write a test case for every wired exit no test takes.",
 )
-@AT
+@_at("When the skeletons' calls happen (default: the tests' `at:`, else now)")
 def explore(
     flow_path: Path,
     env_path: Path | None,
@@ -129,11 +136,12 @@ def explore(
         click.echo(f"  {'covered  ' if used else 'uncovered'}  {edge.source} -> {edge.exit}")
     if out_path is None:
         return
-    at_text = at or _default_at(test_file)
+    at_text = at or _default_at(test_file, environment)
+    start_at = _moment(at_text, environment)
     missing = [e for e in flow.edges if (e.source, e.exit) not in covered.exits_used]
     simulator = Simulator(environment, flow_path.parent)
     try:
-        skeletons = [_checked(simulator, flow, edge, _moment(at_text, environment)) for edge in missing]
+        skeletons = [_checked(simulator, flow, edge, start_at) for edge in missing]
     finally:
         simulator.close()
     header = _header(flow_path, env_path, at_text, out_path, len(skeletons))
@@ -152,13 +160,13 @@ def _run_tests(path: Path, environment: Environment | None) -> tuple[TestFile | 
     return test_file, asyncio.run(run_test_file(test_file))
 
 
-def _default_at(test_file: TestFile | None) -> str:
-    """The tests' moment, so that skeletons run when the tests do; now (to the minute) without tests."""
+def _default_at(test_file: TestFile | None, environment: Environment) -> str:
+    """The tests' moment, so that skeletons run when the tests do; without one, now in the environment's zone."""
     for case in test_file.cases if test_file else ():
         value = case.options.get("at")
         if value is not None:
             return value.isoformat() if isinstance(value, datetime | date) else str(value)
-    return datetime.now().isoformat(timespec="minutes")
+    return moment(None, environment).replace(tzinfo=None).isoformat(timespec="minutes")
 
 
 def _stem(flow_path: Path) -> str:
@@ -192,18 +200,10 @@ def _checked(simulator: Simulator, flow: Flow, edge: Edge, start_at: datetime) -
 
 
 def _takes(simulator: Simulator, flow: Flow, edge: Edge, skeleton: dict[str, Any], start_at: datetime) -> bool:
-    """Whether a skeleton's caller takes its exit (or an outcome that falls back to it) in simulation."""
+    """Whether a skeleton's caller follows its exit's wire in simulation."""
     steps = parse_script(skeleton["input"])
     simulation: Simulation = simulator.run(flow, steps, at=start_at, switches=skeleton.get("switches", {}))
-    node = flow.node(edge.source)
-    assert node is not None
-    wired = {e.exit for e in flow.edges_from(edge.source)}
-    return any(
-        name == flow.name
-        and source == edge.source
-        and (taken == edge.exit or (taken not in wired and simulator.engine.follow(flow, node, taken) == edge.target))
-        for name, source, taken in simulation.taken
-    )
+    return (flow.name, edge.source, edge.exit) in simulation.taken
 
 
 def _case_lines(skeleton: dict[str, Any]) -> list[str]:
@@ -246,7 +246,7 @@ def _yaml(value: Any) -> str:
     help="The flow to replay the call against.",
 )
 @ENV
-@AT
+@_at("When the replayed call happens (default: now)")
 @click.option(
     "--switch", "switches", multiple=True, metavar="NAME=on|off", help="Override a switch of the environment."
 )

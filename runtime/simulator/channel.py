@@ -115,6 +115,7 @@ class SimulatedChannel:
         deadline = self.clock.t + timeout_s
         if found is not None:  # words said where keys were expected: heard as nothing
             self.caller_steps.popleft()
+            self.tracer.emit("input", None, speech=found[1].text, ignored=True)
         self.clock.advance_to(deadline)
         return None
 
