@@ -190,13 +190,13 @@ MAX_DEPTH = 100
 """How deeply an expression may nest, which keeps the recursive walks over it (evaluation, printing) safe."""
 
 
-@lru_cache(maxsize=4096)
+@lru_cache(maxsize=65536)
 def parse_expression(text: str) -> Expression:
     """Parse an expression such as `menu.digits == 1 and not caller.blocked`."""
     return _parse(text, "start")
 
 
-@lru_cache(maxsize=4096)
+@lru_cache(maxsize=65536)
 def parse_variable(text: str) -> Variable:
     """Parse a bare dotted variable name such as `menu.digits` (blanks around it are allowed)."""
     return cast(Variable, _parse(text, "variable_name"))

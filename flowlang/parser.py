@@ -14,6 +14,7 @@ from lark import Token as LarkToken
 from lark.exceptions import UnexpectedCharacters, UnexpectedEOF, UnexpectedToken
 from lark.indenter import DedentError, Indenter
 
+from callflow.flowlang.arguments import split_arguments
 from callflow.flowlang.errors import FlowSyntaxError, Location
 from callflow.flowlang.model import Comment
 from callflow.flowlang.syntax import Args, Item, Line, Token
@@ -269,10 +270,10 @@ class _ToSyntax(Transformer[LarkToken, Any]):
         return parts
 
     # `args` and `line` are the most frequent rules: their positions come from their own tokens.
-    def args(self, tokens: list[LarkToken]) -> Args:
-        first, last = tokens[0], tokens[-1]
-        text = self.lines[(first.line or 1) - 1][(first.column or 1) - 1 : (last.end_column or 1) - 1]
-        return Args(tuple(self._token(t) for t in tokens), text)
+    def args(self, children: list[LarkToken]) -> Args:
+        token = children[0]
+        line = token.line or 1
+        return split_arguments(str(token), self.file, line, token.column or 1, self.lines[line - 1])
 
     def arrow(self, children: list[LarkToken]) -> _Arrow:
         return _Arrow(self._token(children[-1]))

@@ -43,7 +43,7 @@ class Template:
         return "".join(part if isinstance(part, str) else render_value(evaluate(part, lookup)) for part in self.parts)
 
 
-@lru_cache(maxsize=4096)
+@lru_cache(maxsize=65536)
 def parse_template(text: str) -> Template:
     """Split prompt text into literal strings and variables, checking every placeholder."""
     parts: list[str | Variable] = []
