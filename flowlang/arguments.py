@@ -24,7 +24,8 @@ _TOKEN = re.compile(
 )
 
 
-def _bad_character(text: str, index: int) -> str:
+def bad_character(text: str, index: int) -> str:
+    """What is wrong with the character at `index` of a line, in words."""
     char, two = text[index], text[index : index + 2]
     if two in ("&&", "||"):
         return f"`{two}` is not an operator here; write `{'and' if two == '&&' else 'or'}`"
@@ -45,6 +46,6 @@ def split_arguments(text: str, file: str, line: int, column: int, source_line: s
             continue
         start = column + match.start()
         if kind == "BAD":
-            raise FlowSyntaxError(_bad_character(text, match.start()), Location(file, line, start), source_line)
+            raise FlowSyntaxError(bad_character(text, match.start()), Location(file, line, start), source_line)
         tokens.append(Token(kind, match.group(), Location(file, line, start), start + len(match.group())))
     return Args(tuple(tokens), text)

@@ -14,7 +14,7 @@ from lark import Token as LarkToken
 from lark.exceptions import UnexpectedCharacters, UnexpectedEOF, UnexpectedToken
 from lark.indenter import DedentError, Indenter
 
-from callflow.flowlang.arguments import split_arguments
+from callflow.flowlang.arguments import bad_character, split_arguments
 from callflow.flowlang.errors import FlowSyntaxError, Location
 from callflow.flowlang.model import Comment
 from callflow.flowlang.syntax import Args, Item, Line, Token
@@ -119,7 +119,7 @@ def _syntax_error(error: Exception, text: str, file: str) -> FlowSyntaxError:
     if isinstance(error, UnexpectedCharacters):
         position = error.pos_in_stream or 0
         char = text[position] if position < len(text) else ""
-        message = _character_message(char, text[position : position + 2])
+        message = 'unterminated string: the closing `"` is missing' if char == '"' else bad_character(text, position)
     elif isinstance(error, DedentError):
         message = "this line's indentation does not match any line above it"
         line = _bad_dedent(lines) or line
@@ -172,18 +172,6 @@ def _describe(token: Any) -> str:
     if token.type in ("_INDENT", "_DEDENT"):
         return "indentation"
     return f"`{token.value}`"
-
-
-def _character_message(char: str, two: str) -> str:
-    if char == '"':
-        return 'unterminated string: the closing `"` is missing'
-    if two in ("&&", "||"):
-        return f"`{two}` is not an operator here; write `{'and' if two == '&&' else 'or'}`"
-    if char == "'":
-        return 'strings use double quotes: write "..."'
-    if char == ":":
-        return "`:` only follows a node id at the start of a line (`id: type`)"
-    return f"unexpected character `{char}`"
 
 
 @dataclass

@@ -76,7 +76,7 @@ def simulate(
         example = "use an ISO date-time such as 2026-11-20T17:31"
         raise click.BadParameter(f"{at!r}: {error}; {example}", param_hint="--at") from None
     script = parse_script(list(steps))
-    overrides = _switches(switches)
+    overrides = parse_switches(switches)
     printer: Any = (lambda e: click.echo(to_json_line(e))) if as_json else (lambda e: click.echo(describe(e)))
     simulator = Simulator(environment, flow_path.parent)
     try:
@@ -98,7 +98,8 @@ def simulate(
     sys.stdout.flush()
 
 
-def _switches(values: tuple[str, ...]) -> dict[str, bool]:
+def parse_switches(values: tuple[str, ...]) -> dict[str, bool]:
+    """`--switch NAME=on|off` options as a mapping."""
     result = {}
     for value in values:
         name, _, state = value.partition("=")

@@ -21,6 +21,7 @@ from callflow.flowlang.environment import Environment, load_environment
 from callflow.flowlang.errors import FlowError
 from callflow.flowlang.loader import load_file
 from callflow.flowlang.model import Edge, Flow
+from callflow.runtime.commands import parse_switches
 from callflow.runtime.coverage import coverage
 from callflow.runtime.explore import MAX_PATHS, TODO, needs_person, skeleton_for, walk
 from callflow.runtime.flowtest import SUFFIX, CaseResult, TestFile, read_test_file, run_test_file, unified
@@ -263,7 +264,7 @@ def replay(trace: IO[str], flow_path: Path, env_path: Path | None, at: str | Non
     start_at = _moment(at, environment)
     simulator = Simulator(environment, flow_path.parent, recognize=recognizer(events))
     try:
-        now = simulator.run(flow, script, at=start_at, switches=_switches(switches), **call_options(events))
+        now = simulator.run(flow, script, at=start_at, switches=parse_switches(switches), **call_options(events))
     finally:
         simulator.close()
     click.echo(f"caller's script: {' '.join(str(step) for step in script) or '(silence)'}")
@@ -273,13 +274,3 @@ def replay(trace: IO[str], flow_path: Path, env_path: Path | None, at: str | Non
         return
     click.echo(unified(before, after))
     sys.exit(1)
-
-
-def _switches(values: tuple[str, ...]) -> dict[str, bool]:
-    result = {}
-    for value in values:
-        name, _, state = value.partition("=")
-        if state not in ("on", "off"):
-            raise click.BadParameter(f"{value!r}: write NAME=on or NAME=off", param_hint="--switch")
-        result[name] = state == "on"
-    return result

@@ -4,10 +4,10 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from flowtools import FlowTools
+
 from callflow.flowlang.check import check_flow
 from callflow.flowlang.environment import load_environment
-from callflow.flowlang.loader import dump, load_text
-from callflow.flowlang.model import Flow
 from callflow.flowlang.registry import Registry
 from callflow.nodes import branch, hangup, say, voicemail
 
@@ -15,27 +15,8 @@ REGISTRY = Registry({m.NODE.keyword: m.NODE for m in (voicemail, branch, say, ha
 EXAMPLES = Path(__file__).parents[2] / "examples"
 
 
-def load(text: str) -> Flow:
-    """The flow a text describes, which must load without problems."""
-    loaded = load_text(text, "t.flow", "dsl", REGISTRY)
-    assert loaded.flow is not None and loaded.problems == [], [p.message for p in loaded.problems]
-    return loaded.flow
-
-
-def problems(text: str) -> list[tuple[str, str, int | None]]:
-    """Every problem of a flow text as (code, message, line), leaving out the no-environment warning."""
-    loaded = load_text(text, "t.flow", "dsl", REGISTRY)
-    found = loaded.problems + (check_flow(loaded.flow, registry=REGISTRY) if loaded.flow else [])
-    return [(p.code.id, p.message, p.location.line) for p in found if p.code.id != "W402"]
-
-
-def assert_round_trips(text: str) -> None:
-    """The text is canonical, and its DSL and JSON forms read back into the same model."""
-    flow = load(text)
-    assert dump(flow, "dsl", REGISTRY) == text
-    for form in ("dsl", "json"):
-        again = load_text(dump(flow, form, REGISTRY), "t.flow", form, REGISTRY)
-        assert again.problems == [] and again.flow == flow
+TOOLS = FlowTools(REGISTRY)
+load, problems, assert_round_trips = TOOLS.load, TOOLS.problems, TOOLS.assert_round_trips
 
 
 VALID = """\
