@@ -3,13 +3,13 @@ VENV   ?= .venv
 PYTHON := $(VENV)/bin/python
 BIN    := $(VENV)/bin
 SUDO   := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
-APT_PACKAGES := graphviz
+APT_PACKAGES := graphviz espeak-ng libespeak-ng1
 
 .PHONY: setup system-packages run test lint typecheck pytest bench docs format clean
 
 setup: system-packages $(VENV)/.installed
 
-# Debian packages the project needs: graphviz draws `callflow graph --format svg`.
+# Debian packages the project needs: graphviz draws `callflow graph --format svg`; espeak-ng speaks prompts.
 system-packages:
 	@missing=""; for p in $(APT_PACKAGES); do dpkg -s $$p >/dev/null 2>&1 || missing="$$missing $$p"; done; \
 	if [ -n "$$missing" ]; then \
@@ -40,7 +40,7 @@ lint:
 # mypy sees the repository as the `callflow` package through a symlink, as it is installed.
 typecheck:
 	@mkdir -p build/typecheck && ln -sfn ../.. build/typecheck/callflow
-	MYPYPATH=build/typecheck $(BIN)/mypy -p callflow.flowlang -p callflow.nodes -p callflow.runtime
+	MYPYPATH=build/typecheck $(BIN)/mypy -p callflow.flowlang -p callflow.nodes -p callflow.runtime -p callflow.speech
 
 pytest:
 	$(BIN)/pytest
@@ -48,6 +48,8 @@ pytest:
 bench: setup
 	$(PYTHON) bench/check_speed.py
 	$(PYTHON) bench/simulate_speed.py
+	$(PYTHON) bench/speech_speed.py
+	$(PYTHON) bench/recognition_speed.py
 
 # Regenerate what is made from the code: the JSON Schema and the node and check references.
 docs: setup

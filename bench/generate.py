@@ -192,6 +192,7 @@ def environment_text(departments: list[dept.Department]) -> str:
         '[schedules.extended.hours]\nmon-fri = "08:00-20:00"\nsat = "09:00-12:00"\n',
         '[schedules.weekend.hours]\nsat-sun = "10:00-16:00"\n',
         '[voices]\nzh-CN = "cmn"\nen = "en-us"\n',
+        '[speech.models]\nzh-CN = "models/vosk-model-small-cn-0.22"\nen = "models/vosk-model-small-en-us-0.15"\n',
         '[numbers]\n12345 = "citizen_hotline"\n',
     ]
     return "\n".join(parts)

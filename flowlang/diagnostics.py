@@ -57,6 +57,11 @@ MISSING_LANGUAGE = _code("E302", "missing-language", "A prompt has no text or fi
 UNKNOWN_VARIABLE = _code("E303", "unknown-variable", "An expression or prompt reads an undeclared variable.")
 UNUSED_PROMPT = _code("W304", "unused-prompt", "A prompt is declared but never used.")
 UNKNOWN_LANGUAGE = _code("E305", "unknown-language", "A language that the flow does not declare.")
+NO_SPEECH_MODEL = _code(
+    "W306",
+    "no-speech-model",
+    "A speech menu or question has no recognition model for one of the flow's languages; it still works by keys.",
+)
 UNKNOWN_RESOURCE = _code("E401", "unknown-resource", "The environment does not define this name.")
 NO_ENVIRONMENT = _code("W402", "no-environment", "No callflow.toml was found; resource names are unchecked.")
 SUBFLOW_NOT_FOUND = _code("E501", "subflow-not-found", "The called flow cannot be found or does not load.")

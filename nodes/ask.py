@@ -4,9 +4,14 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from callflow.flowlang import diagnostics as codes
+from callflow.flowlang.check.context import NodeContext
+from callflow.flowlang.check.resources import environment_name
+from callflow.flowlang.diagnostics import Diagnostic
 from callflow.flowlang.kinds import Integer, Ref, Seconds, TextList
 from callflow.flowlang.nodetype import Designer, Exit, NodeType, param
 from callflow.runtime.context import CallContext
+from callflow.speech.model import languages_without_model
 
 
 @dataclass(frozen=True)
@@ -29,6 +34,23 @@ class Ask:
     )
 
 
+def check(ctx: NodeContext) -> list[Diagnostic]:
+    """A question has a recognition model for each of the flow's languages."""
+    environment = ctx.flow_context.environment
+    if environment is None:  # without an environment, W402 says resources are unchecked
+        return []
+    missing = ctx.flow_context.memo(
+        "speech.missing_models", lambda: languages_without_model(environment, ctx.flow.languages)
+    )
+    if not missing:
+        return []
+    message = (
+        f"`{ctx.node.id}` listens for speech, but no recognition model is set for {', '.join(missing)}; "
+        f"add it under [speech.models] in {environment_name(ctx.flow_context)}; until then answers are not recognised"
+    )
+    return [ctx.problem(codes.NO_SPEECH_MODEL, message)]
+
+
 async def run(ctx: CallContext, params: Ask) -> str:
     """Ask until an answer is understood well enough; separate counts for silence and answers not understood."""
     no_input = no_match = 0
@@ -37,6 +59,7 @@ async def run(ctx: CallContext, params: Ask) -> str:
         heard = await ctx.channel.listen(params.expect or (), ctx.language, params.timeout_s, params.max_speech_s)
         understood = (
             heard is not None
+            and bool(heard.text)
             and heard.confidence * 100 >= params.min_confidence
             and (not params.expect or heard.text in params.expect)
         )
@@ -67,6 +90,7 @@ NODE = NodeType(
     ),
     listens=True,
     provides=("ask.text", "ask.confidence"),
+    check=check,
     designer=Designer(label="Ask", category="Input", icon="mic", description=__doc__ or ""),
     run=run,
 )

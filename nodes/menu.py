@@ -7,12 +7,14 @@ from dataclasses import dataclass
 
 from callflow.flowlang import diagnostics as codes
 from callflow.flowlang.check.context import NodeContext
+from callflow.flowlang.check.resources import environment_name
 from callflow.flowlang.diagnostics import Diagnostic
 from callflow.flowlang.kinds import Flag, Integer, Key, Ref, Seconds, TextList
 from callflow.flowlang.nodetype import Designer, Exit, ExitFamily, NodeType, param
 from callflow.runtime.context import CallContext
 from callflow.runtime.keypad import read_choice
 from callflow.runtime.signals import Goto
+from callflow.speech.model import languages_without_model
 
 
 @dataclass(frozen=True)
@@ -37,7 +39,8 @@ class Menu:
 
 
 def check(ctx: NodeContext) -> list[Diagnostic]:
-    """A menu offers keys; none is the start of another; spoken words belong to offered keys."""
+    """A menu offers keys; none is the start of another; spoken words belong to offered keys; a speech menu has a
+    recognition model for each of the flow's languages."""
     problems = []
     keys = ctx.family_values("key")
     if not keys:
@@ -56,6 +59,17 @@ def check(ctx: NodeContext) -> list[Diagnostic]:
     if params.words and not params.speech:
         message = "`words` are given but `speech` is off; add `speech yes`"
         problems.append(ctx.problem(codes.INVALID_VALUE, message, ctx.param_location("words")))
+    environment = ctx.flow_context.environment
+    if params.speech and environment is not None:  # without an environment, W402 says resources are unchecked
+        missing = ctx.flow_context.memo(
+            "speech.missing_models", lambda: languages_without_model(environment, ctx.flow.languages)
+        )
+        if missing:
+            message = (
+                f"`{ctx.node.id}` listens for speech, but no recognition model is set for {', '.join(missing)}; "
+                f"add it under [speech.models] in {environment_name(ctx.flow_context)}; callers can still press keys"
+            )
+            problems.append(ctx.problem(codes.NO_SPEECH_MODEL, message, ctx.param_location("speech")))
     return problems
 
 

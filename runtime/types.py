@@ -23,7 +23,8 @@ class Audio:
 
 @dataclass(frozen=True)
 class Speech:
-    """What a caller said, as recognised, with a confidence from 0 to 1."""
+    """What a caller said, as recognised, with a confidence from 0 to 1; empty text when speech was heard but
+    matched nothing expected (a no-match, unlike silence, which is no `Speech` at all)."""
 
     text: str
     confidence: float

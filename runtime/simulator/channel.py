@@ -151,7 +151,7 @@ class SimulatedChannel:
         if self.recognize is None:
             raise RuntimeFailure(f"`say:@{step.text}` needs the speech recogniser, which is not available")
         heard = self.recognize(step.text, phrases, language)
-        self.tracer.emit("input", None, speech=heard.text if heard else None, file=step.text)
+        self.tracer.emit("input", None, speech=heard.text if heard else "", file=step.text)
         return heard
 
     async def record(self, *, max_s: float, silence_s: float, terminator: str | None, beep: bool) -> Recording:

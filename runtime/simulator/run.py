@@ -21,7 +21,8 @@ from callflow.runtime.simulator.channel import Recognize, SimulatedChannel
 from callflow.runtime.simulator.clock import DEFAULT_LIMIT_S, VirtualClock
 from callflow.runtime.simulator.script import Step
 from callflow.runtime.trace import Tracer
-from callflow.runtime.types import NullStore, Store
+from callflow.runtime.types import NullStore, Speech, Store
+from callflow.speech.types import Recognizer
 
 
 @dataclass
@@ -77,6 +78,18 @@ class Simulator:
         self.library = FlowLibrary(self.directory, self.registry)
         self.data = DataSources(self.environment)
         self.engine = Engine(self.registry, self.environment, self.store, self.data, self.library)
+        self.recognizer: Recognizer | None = None
+
+    def _recognize(self, file: str, phrases: tuple[str, ...], language: str) -> Speech | None:
+        """`say:@FILE` (relative to the flow folder) through vosk with the environment's models.
+
+        Speech that matches no expected phrase is heard as empty text: not silence, but a no-match."""
+        if self.recognizer is None:
+            from callflow.speech.recognition import VoskRecognizer  # vosk loads only once a caller speaks a file
+
+            self.recognizer = VoskRecognizer.from_environment(self.environment)
+        heard = self.recognizer.recognize(self.directory / file, language, phrases)
+        return Speech(heard.text or "", heard.confidence)
 
     async def call(
         self,
@@ -94,7 +107,9 @@ class Simulator:
         """One call through a flow, the caller following the steps."""
         clock = VirtualClock(at, limit_s)
         tracer = Tracer(clock, sink=sink)
-        channel = SimulatedChannel(steps, clock, tracer, queue_position=queue_position, recognize=self.recognize)
+        channel = SimulatedChannel(
+            steps, clock, tracer, queue_position=queue_position, recognize=self.recognize or self._recognize
+        )
         call = Call(
             id=uuid.uuid4().hex[:12],
             caller=caller,

@@ -1,0 +1,1 @@
+"""Speech: prompts synthesised into audio Asterisk plays, and callers' answers recognised offline."""
