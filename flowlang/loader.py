@@ -11,6 +11,7 @@ from callflow.flowlang.builder import build_flow
 from callflow.flowlang.diagnostics import Diagnostic
 from callflow.flowlang.errors import FlowError, FlowSyntaxError, Location
 from callflow.flowlang.jsonform import dump_json, flow_from_json
+from callflow.flowlang.memory import collection_paused
 from callflow.flowlang.model import Flow
 from callflow.flowlang.parser import parse_document
 from callflow.flowlang.printer import format_flow
@@ -56,7 +57,8 @@ def load_text(text: str, file: str, form: str, registry: Registry | None = None)
             return Loaded(
                 file, form, None, [Diagnostic(codes.SYNTAX, error.message, error.location, error.source_line)]
             )
-        flow, problems = build_flow(document, registry)
+        with collection_paused():
+            flow, problems = build_flow(document, registry)
         return Loaded(file, form, flow, problems)
     try:
         data = json.loads(text)

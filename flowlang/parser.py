@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import gc
 import threading
 from dataclasses import dataclass, field
 from functools import cache
@@ -16,6 +15,7 @@ from lark.indenter import DedentError, Indenter
 
 from callflow.flowlang.arguments import bad_character, split_arguments
 from callflow.flowlang.errors import FlowSyntaxError, Location
+from callflow.flowlang.memory import collection_paused
 from callflow.flowlang.model import Comment
 from callflow.flowlang.syntax import Args, Item, Line, Token
 
@@ -345,16 +345,10 @@ def parse_document(text: str, file: str = "<flow>") -> Document:
     starts = [n for n, line in enumerate(lines, start=1) if line.strip() and not line.lstrip().startswith("#")]
     comments = _find_comments(source, starts)
     parser, builder = _building_parser()
-    collecting = gc.isenabled()
-    with _BUILDING:
+    with _BUILDING, collection_paused():
         builder.file, builder.lines, builder.comments = file, lines, comments
-        # The syntax objects hold no reference cycles; collecting while lark builds them only costs time.
-        gc.disable()
         try:
             items: tuple[Item, ...] = parser.parse(source)  # type: ignore[assignment]  # built by _ToSyntax.start
         except (UnexpectedInput, DedentError) as error:
             raise _syntax_error(_same_error_from_tree_parser(source, error), source, file) from None
-        finally:
-            if collecting:
-                gc.enable()
     return Document(file, items, tuple(comments.trailing), tuple(lines))

@@ -18,6 +18,7 @@ from callflow.flowlang.check.structure import check_structure
 from callflow.flowlang.check.subflows import check_subflows
 from callflow.flowlang.check.variables import check_variables
 from callflow.flowlang.diagnostics import Diagnostic
+from callflow.flowlang.memory import collection_paused
 from callflow.flowlang.model import JSON, Edge, Flow
 from callflow.flowlang.nodetype import NodeType
 from callflow.flowlang.registry import Registry, default_registry
@@ -42,15 +43,16 @@ def check_flow(
 ) -> list[Diagnostic]:
     """Every problem a well-formed flow still has, sorted by place."""
     ctx = FlowContext(flow, registry or default_registry(), environment, source_line, directory)
-    found = [
-        *check_structure(ctx),
-        *check_graph(ctx),
-        *check_prompts(ctx),
-        *check_variables(ctx),
-        *check_resources(ctx),
-        *check_subflows(ctx),
-        *_node_checks(ctx),
-    ]
+    with collection_paused():
+        found = [
+            *check_structure(ctx),
+            *check_graph(ctx),
+            *check_prompts(ctx),
+            *check_variables(ctx),
+            *check_resources(ctx),
+            *check_subflows(ctx),
+            *_node_checks(ctx),
+        ]
     unique = list(dict.fromkeys(found))
     return sorted(unique, key=codes.sort_key)
 
