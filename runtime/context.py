@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import datetime
 from typing import TYPE_CHECKING, Any
@@ -54,6 +54,17 @@ class Frame:
     secrets: set[str]
 
 
+_CALL_VARIABLES: dict[str, Callable[[CallContext], Any]] = {
+    "caller": lambda ctx: ctx.call.caller,
+    "called": lambda ctx: ctx.call.called,
+    "language": lambda ctx: ctx.call.language,
+    "call.id": lambda ctx: ctx.call.id,
+    "call.start": lambda ctx: ctx.call.start.isoformat(),
+    "call.flow": lambda ctx: ctx.flow.name,
+}
+"""The variables every call has, computed only when read."""
+
+
 @dataclass
 class CallContext:
     """The running call, as one node sees it."""
@@ -91,16 +102,9 @@ class CallContext:
 
     def get(self, name: str) -> Any:
         """A variable's value: call variables, switches, the flow's variables. KeyError when unknown."""
-        builtins: Mapping[str, Any] = {
-            "caller": self.call.caller,
-            "called": self.call.called,
-            "language": self.call.language,
-            "call.id": self.call.id,
-            "call.start": self.call.start.isoformat(),
-            "call.flow": self.flow.name,
-        }
-        if name in builtins:
-            return builtins[name]
+        builtin = _CALL_VARIABLES.get(name)
+        if builtin is not None:
+            return builtin(self)
         if name.startswith("switch."):
             switch = name.removeprefix("switch.")
             return self.call.switches.get(switch, self.environment.switches.get(switch, False))

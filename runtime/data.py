@@ -9,7 +9,9 @@ from __future__ import annotations
 
 import asyncio
 import csv
+import sqlite3
 import threading
+import time
 from collections.abc import Mapping
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
@@ -54,9 +56,14 @@ def seed_sqlite(source: DataSource) -> Path:
 class DataSources:
     """The environment's data sources, ready to query."""
 
-    def __init__(self, environment: Environment, client: httpx.AsyncClient | None = None) -> None:
+    def __init__(
+        self, environment: Environment, client: httpx.AsyncClient | None = None, *, inline: bool = False
+    ) -> None:
+        """`inline` runs SQLite queries on the caller's thread (the simulator, where one loop runs virtual calls
+        and a thread hop per lookup would cost more than the query); live calls use worker threads."""
         self.environment = environment
         self._client = client
+        self.inline = inline
         self._pool = ThreadPoolExecutor(max_workers=4, thread_name_prefix="callflow-sqlite")
         self._local = threading.local()
         self._seeded: dict[str, Path] = {}
@@ -74,21 +81,38 @@ class DataSources:
             source = self.source(name)
             if source.kind != "sqlite":
                 return LookupResult("error", detail=f"`{name}` is not an SQLite source")
+            deadline = time.monotonic() + timeout_s
+            if self.inline:
+                return self._run_sql(source, sql, dict(params), deadline)
             loop = asyncio.get_running_loop()
-            work = loop.run_in_executor(self._pool, self._run_sql, source, sql, dict(params))
+            work = loop.run_in_executor(self._pool, self._run_sql, source, sql, dict(params), deadline)
             return await asyncio.wait_for(work, timeout_s)
         except TimeoutError:
             return LookupResult("timeout", detail=f"no answer within {timeout_s}s")
         except Exception as error:  # a broken source is an outcome of the lookup, not a crash of the call
             return LookupResult("error", detail=str(error))
 
-    def _run_sql(self, source: DataSource, sql: str, params: dict[str, Any]) -> LookupResult:
+    def _run_sql(self, source: DataSource, sql: str, params: dict[str, Any], deadline: float) -> LookupResult:
         if source.name not in self._seeded:
             self._seeded[source.name] = seed_sqlite(source)
         databases: dict[str, sqlite_utils.Database] = self._local.__dict__.setdefault("databases", {})
         database = databases.get(source.name)
         if database is None:
             database = databases[source.name] = sqlite_utils.Database(self._seeded[source.name])
+        connection = database.conn
+        # The deadline holds inside SQLite too: waiting for a lock, and running a long statement.
+        connection.execute(f"PRAGMA busy_timeout = {max(int((deadline - time.monotonic()) * 1000), 0)}")
+        connection.set_progress_handler(lambda: time.monotonic() > deadline, 10_000)
+        try:
+            return self._execute(database, sql, params)
+        except sqlite3.OperationalError:
+            if time.monotonic() >= deadline - 0.05:
+                raise TimeoutError from None
+            raise
+        finally:
+            connection.set_progress_handler(None, 0)
+
+    def _execute(self, database: sqlite_utils.Database, sql: str, params: dict[str, Any]) -> LookupResult:
         with database.conn:  # a statement that changes rows is committed; one that fails is rolled back
             cursor = database.execute(sql, params)
             if cursor.description is not None:  # SELECT, or INSERT/UPDATE ... RETURNING

@@ -76,7 +76,7 @@ class Simulator:
 
     def __post_init__(self) -> None:
         self.library = FlowLibrary(self.directory, self.registry)
-        self.data = DataSources(self.environment)
+        self.data = DataSources(self.environment, inline=True)
         self.engine = Engine(self.registry, self.environment, self.store, self.data, self.library)
         self.recognizer: Recognizer | None = None
 

@@ -1,0 +1,1 @@
+"""Live calls on Asterisk: AsyncAGI driven over the Asterisk Manager Interface (AMI)."""
