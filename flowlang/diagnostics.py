@@ -52,6 +52,9 @@ DEAD_END = _code("E202", "dead-end", "A call would end here without hanging up."
 ENDLESS_LOOP = _code("E203", "endless-loop", "A loop can repeat forever without caller input or a wait.")
 DUPLICATE_KEY = _code("E204", "duplicate-key", "A menu offers the same key twice.")
 KEY_PREFIX = _code("W205", "key-prefix", "A menu key is the start of another, so it cannot match early.")
+SHADOWED_GLOBAL_KEY = _code(
+    "W206", "shadowed-global-key", "A menu key is also a global key; in that menu the global key does not work."
+)
 UNKNOWN_PROMPT = _code("E301", "unknown-prompt", "A node uses a prompt that is not declared.")
 MISSING_LANGUAGE = _code("E302", "missing-language", "A prompt has no text or file for a declared language.")
 UNKNOWN_VARIABLE = _code("E303", "unknown-variable", "An expression or prompt reads an undeclared variable.")

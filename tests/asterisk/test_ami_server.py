@@ -1,0 +1,200 @@
+"""The AMI test server answers recorded client traffic with the bytes the real Asterisk sent."""
+
+from __future__ import annotations
+
+import asyncio
+import hashlib
+import re
+import time
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+
+from ami_server import AUTH_FAILURE_DELAY_S, NEVER, AmiServer
+from transcripts import Record, load
+
+from callflow.runtime.asterisk.protocol import Banner, Message, MessageReader, encode
+
+SECRET = "test-secret"
+TV = r"\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}\+0000"
+# Values that differ from run to run, with the format they were recorded in.
+VARYING = {
+    "EventTV": TV,
+    "SessionTV": TV,
+    "SessionID": r"0x[0-9a-f]{12}",
+    "LocalAddress": r"IPV4/TCP/127\.0\.0\.1/\d+",
+    "RemoteAddress": r"IPV4/TCP/127\.0\.0\.1/\d+",
+    "Challenge": r"\d{9}",
+    "Uptime": r"\d+",
+    "LastReload": r"\d+",
+    "ExpectedResponse": r"[0-9a-f]{32}",  # an MD5 of the challenge and the secret
+}
+
+Item = Message | Banner
+Rewrite = Callable[[str, Message, list[Item]], Message]
+
+
+def normalise(item: Item) -> Item:
+    """The item with each varying value replaced by `<Name>` if it has the recorded format (kept as is if not)."""
+    if isinstance(item, Banner):
+        return item
+    out = []
+    for key, value in item.headers:
+        pattern = VARYING.get(key)
+        if pattern and value != NEVER and re.fullmatch(pattern, value):
+            value = f"<{key}>"
+        out.append((key, value))
+    return Message(out)
+
+
+@dataclass
+class Connection:
+    reader: asyncio.StreamReader
+    writer: asyncio.StreamWriter
+    received: list[Item] = field(default_factory=list)
+    closed: bool = False
+    task: asyncio.Task[None] | None = None
+
+    async def pump(self) -> None:
+        parser = MessageReader()
+        while data := await self.reader.read(65536):
+            self.received += parser.feed(data)
+        self.closed = True
+
+
+async def replay(
+    records: Sequence[Record], port: int, rewrite: Rewrite
+) -> tuple[dict[str, Connection], dict[str, list[Item]]]:
+    """Play the `C>S` blocks in recorded order, each after the answers recorded before it have arrived."""
+    connections: dict[str, Connection] = {}
+    expected: dict[str, list[Item]] = {}
+    parsers: dict[str, MessageReader] = {}
+    pending: dict[str, bytes] = {}
+    for record in records:
+        if record.direction == "#":
+            continue
+        tag = record.tag
+        if tag not in connections:
+            connections[tag] = Connection(*await asyncio.open_connection("127.0.0.1", port))
+            connections[tag].task = asyncio.create_task(connections[tag].pump())
+            expected[tag], parsers[tag], pending[tag] = [], MessageReader(), b""
+        if record.direction == "S>C":
+            expected[tag] += parsers[tag].feed(record.payload)
+            continue
+        pending[tag] += record.payload
+        if record.payload != b"\r\n":
+            continue
+        await caught_up(connections, expected)
+        (block,) = MessageReader(expect_banner=False).feed(pending[tag])
+        pending[tag] = b""
+        assert isinstance(block, Message)
+        connections[tag].writer.write(encode(rewrite(tag, block, connections[tag].received)))
+        await connections[tag].writer.drain()
+    await caught_up(connections, expected)
+    return connections, expected
+
+
+async def caught_up(connections: dict[str, Connection], expected: dict[str, list[Item]]) -> None:
+    async def wait() -> None:
+        while any(len(c.received) < len(expected[t]) for t, c in connections.items()):
+            await asyncio.sleep(0.002)
+
+    await asyncio.wait_for(wait(), 5)
+
+
+def with_secret(tag: str, block: Message, received: list[Item]) -> Message:
+    """The recorded block with the redacted secret filled in."""
+    return Message((k, SECRET if (k, v) == ("Secret", "<redacted>") else v) for k, v in block)
+
+
+def closed_by_peer(records: Sequence[Record]) -> set[str]:
+    return {r.note.split(":")[0] for r in records if r.direction == "#" and "connection closed by peer" in r.note}
+
+
+async def close_all(connections: dict[str, Connection]) -> None:
+    for connection in connections.values():
+        connection.writer.close()
+        if connection.task is not None:
+            await connection.task
+
+
+def test_login_failure_session_is_replayed_byte_for_byte() -> None:
+    """Failed logins, actions before Login, MD5 login, `Events` and `UserEvent` answer exactly as recorded."""
+    transcript = load("ami-login-failure")
+
+    def rewrite(tag: str, block: Message, received: list[Item]) -> Message:
+        block = with_secret(tag, block, received)
+        if tag == "md5b" and block.get("Action") == "Login":
+            # The recorded key was right for the recorded challenge; the right key for this run's challenge.
+            challenge = next(m["Challenge"] for m in received if isinstance(m, Message) and "Challenge" in m)
+            key = hashlib.md5(f"{challenge}{SECRET}".encode()).hexdigest()
+            block = Message((k, key if k == "Key" else v) for k, v in block)
+        return block
+
+    async def run() -> None:
+        async with AmiServer(username="callflow", secret=SECRET, auth_failure_delay_s=0.01) as server:
+            connections, expected = await replay(transcript.records, server.port, rewrite)
+            await asyncio.sleep(0.05)
+            for tag, connection in connections.items():
+                assert [normalise(m) for m in connection.received] == [normalise(m) for m in expected[tag]], tag
+                recorded = transcript.stream("S>C", tag)
+                assert len(b"".join(encode(m) for m in expected[tag])) == len(recorded)
+            assert {t for t, c in connections.items() if c.closed} == closed_by_peer(transcript.records)
+            assert server.unrecorded == []
+            await close_all(connections)
+
+    asyncio.run(run())
+
+
+def test_login_with_an_event_mask_and_logoff_are_replayed() -> None:
+    """`Events: agi,call` at Login: the answer alone, no FullyBooted (system) or SuccessfulAuth (security)."""
+    records = load("event-mask-agi-only").records
+    actions = [i for i, r in enumerate(records) if r.payload.startswith(b"Action: ")]
+    login_end = next(i for i in actions if records[i].payload == b"Action: Originate\r\n")
+    logoff = next(i for i in actions if records[i].payload == b"Action: Logoff\r\n")
+    kept = [*records[:login_end], *records[logoff:]]
+
+    async def run() -> None:
+        async with AmiServer(secret=SECRET) as server:
+            connections, expected = await replay(kept, server.port, with_secret)
+            await asyncio.sleep(0.05)
+            (connection,) = connections.values()
+            assert connection.received == expected[""]
+            assert [m.get("Response") for m in connection.received if isinstance(m, Message)] == ["Success", "Goodbye"]
+            assert connection.closed
+            await close_all(connections)
+
+    asyncio.run(run())
+
+
+def test_a_failed_login_is_answered_after_the_recorded_delay() -> None:
+    """A wrong secret is answered about a second later (as recorded), then the server closes the connection."""
+
+    async def run() -> float:
+        async with AmiServer(secret=SECRET) as server:
+            reader, writer = await asyncio.open_connection("127.0.0.1", server.port)
+            await reader.readline()
+            started = time.monotonic()
+            writer.write(encode(Message.of(Action="Login", ActionID="1", Username="callflow", Secret="wrong")))
+            answer = await reader.read()
+            writer.close()
+            assert answer == b"Response: Error\r\nActionID: 1\r\nMessage: Authentication failed\r\n\r\n"
+            return time.monotonic() - started
+
+    assert AUTH_FAILURE_DELAY_S == 1.0
+    assert asyncio.run(run()) >= AUTH_FAILURE_DELAY_S
+
+
+def test_an_unrecorded_action_closes_the_connection_and_is_listed() -> None:
+    """A logged-in `Ping` was never recorded: the server does not guess an answer, it lists it and hangs up."""
+
+    async def run() -> list[Message]:
+        async with AmiServer(secret=SECRET) as server:
+            reader, writer = await asyncio.open_connection("127.0.0.1", server.port)
+            assert await reader.readline() == b"Asterisk Call Manager/13.0.0\r\n"
+            writer.write(encode(Message.of(Action="Login", Username="callflow", Secret=SECRET, Events="off")))
+            writer.write(encode(Message.of(Action="Ping", ActionID="p")))
+            assert await reader.read() == b"Response: Success\r\nMessage: Authentication accepted\r\n\r\n"
+            writer.close()
+            return server.unrecorded
+
+    assert asyncio.run(run()) == [Message.of(Action="Ping", ActionID="p")]
