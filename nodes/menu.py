@@ -52,11 +52,12 @@ def check(ctx: NodeContext) -> list[Diagnostic]:
             message = f"key {key} is the start of key {longer[0]}, so the menu waits for more keys after {key}"
             problems.append(ctx.problem(codes.KEY_PREFIX, message, ctx.exit_location(f"key {key}")))
     targets = {e.exit: e.target for e in ctx.edges}
-    for key in ctx.flow.global_keys:
-        same = key.action == "goto" and targets.get(f"key {key.key}") == key.target
-        if key.key in keys and not same:
-            message = f"key {key.key} of `{ctx.node.id}` is also a global key, which does not work in this menu"
-            problems.append(ctx.problem(codes.SHADOWED_GLOBAL_KEY, message, ctx.exit_location(f"key {key.key}")))
+    for global_key in ctx.flow.global_keys:
+        label = f"key {global_key.key}"
+        same = global_key.action == "goto" and targets.get(label) == global_key.target
+        if global_key.key in keys and not same:
+            message = f"key {global_key.key} of `{ctx.node.id}` is also a global key, which does not work in this menu"
+            problems.append(ctx.problem(codes.SHADOWED_GLOBAL_KEY, message, ctx.exit_location(label)))
     params: Menu = ctx.params
     for key in params.words:
         if key not in keys:
