@@ -2,13 +2,25 @@
 
 from __future__ import annotations
 
+import os
 import re
 from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
 
-# The `shared` folder sits beside the repository (/work/shared beside /work/main, and so in CI).
-TRANSCRIPTS = Path(__file__).resolve().parents[3] / "shared" / "asterisk-transcripts"
+
+def _transcripts_folder() -> Path:
+    """`shared/asterisk-transcripts`: beside the repository (so in CI), or where CALLFLOW_SHARED points."""
+    candidates = [Path(os.environ["CALLFLOW_SHARED"])] if "CALLFLOW_SHARED" in os.environ else []
+    candidates += [parent / "shared" for parent in Path(__file__).resolve().parents]
+    for shared in candidates:
+        if (shared / "asterisk-transcripts").is_dir():
+            return shared / "asterisk-transcripts"
+    searched = ", ".join(str(c) for c in candidates)
+    raise FileNotFoundError(f"the recorded AMI sessions (shared/asterisk-transcripts) are not in: {searched}")
+
+
+TRANSCRIPTS = _transcripts_folder()
 
 _RECORD = re.compile(r"^\s*(?P<time>\d+\.\d+) (?P<direction>#|C>S|S>C)(?::(?P<tag>\S+))? ?(?P<payload>.*)$")
 _ESCAPE = re.compile(r"\\(?:x([0-9A-Fa-f]{2})|(.))")
