@@ -135,6 +135,10 @@ class CallContext:
 
     def audio(self, prompt_id: str) -> Audio:
         """A prompt in the call's language, its `{variables}` filled in."""
+        key = (prompt_id, self.language)
+        fixed = self.engine.fixed_audio(self.flow).get(key)
+        if fixed is not None:
+            return fixed
         prompt = self.flow.prompt(prompt_id)
         if prompt is None:
             raise RuntimeFailure(f"prompt `{prompt_id}` is not declared")
@@ -142,11 +146,15 @@ class CallContext:
         language = language or self.flow.language or ""
         file = prompt.file.get(language) or prompt.file.get("*")
         text = prompt.text.get(language)
-        if text is not None:
-            text = parse_template(text).render(self._visible)
+        template = parse_template(text) if text is not None else None
+        if template is not None:
+            text = template.render(self._visible)
         if text is None and file is None:
             raise RuntimeFailure(f"prompt `{prompt_id}` has nothing in {language}")
-        return Audio(text=text, language=language, file=file, prompt=prompt_id)
+        audio = Audio(text=text, language=language, file=file, prompt=prompt_id)
+        if template is None or not template.variables:  # the same for every call: made once per flow version
+            self.engine.fixed_audio(self.flow)[key] = audio
+        return audio
 
     def _visible(self, name: str) -> Any:
         return MASK if self.is_secret(name) else self.get(name)

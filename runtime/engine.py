@@ -47,6 +47,7 @@ class Engine:
     _params: dict[int, tuple[Node, Any]] = field(default_factory=dict, repr=False)
     _targets: dict[tuple[int, str], tuple[Node, tuple[str, str | None]]] = field(default_factory=dict, repr=False)
     _families: dict[tuple[int, str], tuple[Node, list[str]]] = field(default_factory=dict, repr=False)
+    _audio: dict[int, tuple[Flow, dict[tuple[str, str], Audio]]] = field(default_factory=dict, repr=False)
 
     def edges_from(self, flow: Flow, node_id: str) -> tuple[Edge, ...]:
         """The wired exits of a node."""
@@ -154,6 +155,13 @@ class Engine:
         except Exception as error:  # any failure takes the node's error exit; the caller is never dropped
             ctx.event("error", message=str(error) or type(error).__name__)
             return "error"
+
+    def fixed_audio(self, flow: Flow) -> dict[tuple[str, str], Audio]:
+        """Prompts without variables, by (prompt, language), made once per flow version."""
+        cached = self._audio.get(id(flow))
+        if cached is None or cached[0] is not flow:
+            cached = self._audio[id(flow)] = (flow, {})
+        return cached[1]
 
     def family_values(self, flow: Flow, node: Node, word: str) -> list[str]:
         """The values of a node's wired exits of one family (a menu's keys), found once per node."""
