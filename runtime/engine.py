@@ -17,7 +17,16 @@ from callflow.flowlang.registry import Registry
 from callflow.runtime.context import Call, CallContext, Frame
 from callflow.runtime.data import DataSources
 from callflow.runtime.flows import FlowLibrary
-from callflow.runtime.signals import CallEnded, Goto, Hangup, Returned, RunawayFlow, RuntimeFailure, Transferred
+from callflow.runtime.signals import (
+    CallEnded,
+    FlowReturned,
+    Goto,
+    Hangup,
+    Returned,
+    RunawayFlow,
+    RuntimeFailure,
+    Transferred,
+)
 from callflow.runtime.trace import Tracer
 from callflow.runtime.types import Audio, Channel, Clock, Store
 
@@ -53,9 +62,17 @@ class Engine:
         """The wired exits of a node."""
         return flow.edges_from(node_id)
 
-    async def run_call(self, flow: Flow, call: Call, channel: Channel, clock: Clock, tracer: Tracer) -> str:
+    async def run_call(
+        self,
+        flow: Flow,
+        call: Call,
+        channel: Channel,
+        clock: Clock,
+        tracer: Tracer,
+        inputs: dict[str, Any] | None = None,
+    ) -> str:
         """Run one call to its end; the reason it ended (`hangup`, `transferred`, `time_limit`, ...)."""
-        frame = self.frame(flow, {})
+        frame = self.frame(flow, dict(inputs or {}))
         call.variables = frame.variables
         tracer.secrets |= frame.secrets
         call.flows.setdefault(flow.name, flow)
@@ -73,7 +90,7 @@ class Engine:
             try:
                 await self.walk(frame, call, channel, clock, tracer)
             except Returned as returned:
-                tracer.emit("return", None, outcome=returned.outcome)
+                raise FlowReturned(returned.outcome) from None
             raise Hangup("flow")
         except CallEnded as ended:
             fields: dict[str, Any] = {"reason": ended.reason}
@@ -81,6 +98,8 @@ class Engine:
                 fields["by"] = ended.by
             if isinstance(ended, Transferred):
                 fields["destination"] = ended.destination
+            if isinstance(ended, FlowReturned):
+                fields["outcome"] = ended.outcome
             tracer.emit("end", call.node.id if call.node else None, **fields)
             return ended.reason
 

@@ -8,6 +8,7 @@ cases:
     input: [dtmf:2, dtmf:1]
     from: "13800000000"
     switches: {emergency: off}
+    inputs: {account: "6222"}       # a subflow tested on its own: values for its declared inputs
     expect:
       heard: [查询工单进度请按1]     # texts heard, in this order (each may be part of a prompt)
       not_heard: [对不起]
@@ -113,7 +114,8 @@ def _case(path: Path, index: int, raw: Any, defaults: Mapping[str, Any]) -> Case
     if not isinstance(raw, dict) or "name" not in raw:
         raise FlowTestError(f"{path}: case {index} needs a `name`")
     merged = {**defaults, **raw}
-    unknown = set(merged) - {"name", "input", "expect", "at", "from", "to", "switches", "queue_position", "limit"}
+    known = {"name", "input", "expect", "at", "from", "to", "switches", "queue_position", "limit", "inputs"}
+    unknown = set(merged) - known
     if unknown:
         raise FlowTestError(f"{path}: case `{raw['name']}` has unknown keys: {', '.join(sorted(unknown))}")
     expect = merged.get("expect") or {}
@@ -139,6 +141,10 @@ async def run_test_file(test_file: TestFile) -> list[CaseResult]:
 
 async def _run_case(simulator: Simulator, flow: Flow, test_file: TestFile, case: Case) -> CaseResult:
     options = case.options
+    inputs = dict(options.get("inputs") or {})
+    unknown = sorted(set(inputs) - set(flow.inputs))
+    if unknown:
+        raise FlowTestError(f"case `{case.name}`: `{flow.name}` has no inputs {', '.join(unknown)}")
     at = options.get("at")
     at_text = at.isoformat() if isinstance(at, datetime | date) else at
     switches = {k: _on(v) for k, v in (options.get("switches") or {}).items()}
@@ -151,6 +157,7 @@ async def _run_case(simulator: Simulator, flow: Flow, test_file: TestFile, case:
         switches=switches,
         queue_position=int(options.get("queue_position", 1)),
         limit_s=float(options.get("limit", 3600)),
+        inputs=inputs,
     )
     return CaseResult(case, simulation, list(check_expectations(case.expect, simulation)))
 

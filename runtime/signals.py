@@ -34,6 +34,16 @@ class Transferred(CallEnded):
         self.destination = destination
 
 
+class FlowReturned(CallEnded):
+    """A flow run on its own (a subflow under test) returned an outcome: the call is over."""
+
+    reason = "returned"
+
+    def __init__(self, outcome: str) -> None:
+        super().__init__(outcome)
+        self.outcome = outcome
+
+
 class TimeLimit(CallEnded):
     """The call reached its time limit (virtual in the simulator)."""
 

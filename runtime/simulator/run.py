@@ -102,9 +102,10 @@ class Simulator:
         switches: dict[str, bool] | None = None,
         limit_s: float = DEFAULT_LIMIT_S,
         queue_position: int = 1,
+        inputs: dict[str, Any] | None = None,
         sink: Any = None,
     ) -> Simulation:
-        """One call through a flow, the caller following the steps."""
+        """One call through a flow, the caller following the steps; `inputs` start a subflow on its own."""
         clock = VirtualClock(at, limit_s)
         tracer = Tracer(clock, sink=sink)
         channel = SimulatedChannel(
@@ -118,7 +119,7 @@ class Simulator:
             language=flow.language or "",
             switches=dict(switches or {}),
         )
-        reason = await self.engine.run_call(flow, call, channel, clock, tracer)
+        reason = await self.engine.run_call(flow, call, channel, clock, tracer, inputs)
         return Simulation(tracer.events, reason, self.store, call.variables, call.taken, call.visited)
 
     def run(self, flow: Flow, steps: list[Step], **options: Any) -> Simulation:
