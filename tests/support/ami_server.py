@@ -1,9 +1,10 @@
 """An asyncio AMI server for tests that answers the way the recorded Asterisk did (`shared/asterisk-transcripts/`).
 
-It covers the session layer only: banner, `Login` (plain and MD5 `Challenge`), what happens before Login,
-`Events`, `UserEvent` and `Logoff`, with the security events other sessions receive. Every answer and event is
-copied from `ami-login-failure.txt` and `event-mask-agi-only.txt`; values that differ per run (`EventTV`,
-`SessionTV`, `SessionID`, ports, `Challenge`, `Uptime`) are generated in the recorded format.
+It covers the session layer (banner, `Login` plain and MD5 `Challenge`, what happens before Login, `Events`,
+`UserEvent`, `Logoff`, with the security events other sessions receive) and the AsyncAGI call path: `Originate` of a
+Local channel (`Async: true`) and the `AGI` action, the call itself being modelled in `ami_call.Call`.
+Every answer and event is copied from the recordings; values that differ per run (`EventTV`, `SessionTV`,
+`SessionID`, ports, `Challenge`, `Uptime`, AGI `CommandId`, `agi_threadid`) are generated in the recorded format.
 An action the recordings do not show being answered (a logged-in `Ping`, for one) is not guessed at: it is listed
 in `unrecorded` and the connection is closed, so a test that relies on it fails loudly.
 """
@@ -18,6 +19,9 @@ import time
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from types import TracebackType
+
+from ami_call import Call
+from ami_channels import CallScript, Command
 
 from callflow.runtime.asterisk.protocol import Banner, Message, MessageReader, encode
 
@@ -94,9 +98,22 @@ class AmiServer:
     """A loopback AMI server on a free port; use `async with AmiServer(secret=...) as server:`."""
 
     def __init__(
-        self, *, username: str = "callflow", secret: str = "secret", auth_failure_delay_s: float = AUTH_FAILURE_DELAY_S
+        self,
+        *,
+        username: str = "callflow",
+        secret: str = "secret",
+        auth_failure_delay_s: float = AUTH_FAILURE_DELAY_S,
+        call_scripts: dict[str, CallScript] | None = None,
+        first_channel_number: int = 0,
     ):
+        """`call_scripts` maps an Originate's `Exten` (the `[caller-sim]` extension) to the caller it plays;
+        `first_channel_number` is the Local channel counter of a fresh Asterisk (0), or of a recording made later."""
+        self.first_channel_number = first_channel_number
         self.username = username
+        self.call_scripts = call_scripts or {}
+        self.calls: list[Call] = []
+        self.unrecorded_commands: list[str] = []
+        self.database: dict[tuple[str, str], str] = {}
         self.secret = secret
         self.auth_failure_delay_s = auth_failure_delay_s
         self.unrecorded: list[Message] = []
@@ -118,6 +135,8 @@ class AmiServer:
         self, kind: type[BaseException] | None, error: BaseException | None, trace: TracebackType | None
     ) -> None:
         assert self._server is not None
+        for call in self.calls:
+            call.stop()
         self._server.close()
         for session in self.sessions:
             session.writer.close()
@@ -186,8 +205,46 @@ class AmiServer:
             action_id = request.get("ActionID")
             self.broadcast(Message([*head, *([("ActionID", action_id)] if action_id is not None else []), *extra]))
             return True
+        if name == "originate" and request.get("Async", "").lower() == "true":
+            return self._originate(session, request)
+        if name == "agi":
+            return self._agi(session, request)
         self.unrecorded.append(request)
         return False
+
+    def _originate(self, session: Session, request: Message) -> bool:
+        script = self.call_scripts.get(request.get("Exten", ""))
+        if "Channel" not in request:
+            session.send(response(request, "Error", ("Message", "Channel not specified")))
+            return True
+        if script is None or not request["Channel"].startswith("Local/") or "@" not in request["Channel"]:
+            self.unrecorded.append(request)
+            return False
+        session.send(response(request, "Success", ("Message", "Originate successfully queued")))
+        number = self.first_channel_number + len(self.calls)
+        call = Call(self.broadcast, number, request, script, self.unrecorded_commands, self.database)
+        self.calls.append(call)
+        call.start()
+        return True
+
+    def _agi(self, session: Session, request: Message) -> bool:
+        channel, command = request.get("Channel"), request.get("Command")
+        if channel is None or command is None:
+            session.send(response(request, "Error", ("Message", "Both, Channel and Command are *required*")))
+            return True
+        halves = {half.name: (call, half) for call in self.calls for half in (call.one, call.two) if half.alive}
+        if channel not in halves:
+            session.send(response(request, "Error", ("Message", f"Channel {channel} does not exist.")))
+            return True
+        call, half = halves[channel]
+        if half is not call.two or not call.in_agi:
+            session.send(
+                response(request, "Error", ("Message", f"Failed to add AGI command to channel {channel} queue"))
+            )
+            return True
+        call.enqueue(Command(command, request.get("CommandID")))
+        session.send(response(request, "Success", ("Message", "Added AGI command to queue")))
+        return True
 
     async def _login(self, session: Session, request: Message) -> bool:
         failure: Message | None = None
