@@ -4,15 +4,31 @@ from __future__ import annotations
 
 import os
 import re
+import subprocess
 from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
 
 
+def _origin() -> Path | None:
+    """The checkout this one was cloned from, when that is a folder on this machine."""
+    root = Path(__file__).resolve().parents[2]
+    try:
+        url = subprocess.run(
+            ["git", "-C", str(root), "config", "--get", "remote.origin.url"], capture_output=True, text=True, check=False
+        ).stdout.strip()
+    except OSError:
+        return None
+    return Path(url) if url.startswith("/") else None
+
+
 def _transcripts_folder() -> Path:
-    """`shared/asterisk-transcripts`: beside the repository (so in CI), or where CALLFLOW_SHARED points."""
+    """`shared/asterisk-transcripts`: beside the repository (so in CI), beside the checkout a local clone came
+    from, or where CALLFLOW_SHARED points."""
     candidates = [Path(os.environ["CALLFLOW_SHARED"])] if "CALLFLOW_SHARED" in os.environ else []
     candidates += [parent / "shared" for parent in Path(__file__).resolve().parents]
+    origin = _origin()
+    candidates += [parent / "shared" for parent in origin.parents] if origin else []
     for shared in candidates:
         if (shared / "asterisk-transcripts").is_dir():
             return shared / "asterisk-transcripts"
