@@ -14,9 +14,8 @@ def _origin() -> Path | None:
     """The checkout this one was cloned from, when that is a folder on this machine."""
     root = Path(__file__).resolve().parents[2]
     try:
-        url = subprocess.run(
-            ["git", "-C", str(root), "config", "--get", "remote.origin.url"], capture_output=True, text=True, check=False
-        ).stdout.strip()
+        command = ["git", "-C", str(root), "config", "--get", "remote.origin.url"]
+        url = subprocess.run(command, capture_output=True, text=True, check=False).stdout.strip()
     except OSError:
         return None
     return Path(url) if url.startswith("/") else None
