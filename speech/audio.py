@@ -95,6 +95,12 @@ def duration_s(path: Path) -> float:
         raise AudioError(f"{path}: not a readable WAV file ({error})") from None
 
 
+def peak_level(path: Path) -> float:
+    """The loudest sample of a WAV file, from 0 (silence) to 1 (full scale)."""
+    samples, _ = read_wav(path)
+    return float(np.max(np.abs(samples))) if len(samples) else 0.0
+
+
 def is_phone_ready(path: Path) -> bool:
     """Whether a file is what Asterisk plays without transcoding: a complete 8 kHz, 16-bit, mono PCM WAV."""
     try:

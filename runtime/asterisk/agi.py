@@ -1,0 +1,153 @@
+"""One channel's AsyncAGI session: AGI commands sent with the AMI `AGI` action, replies taken from events.
+
+What the recorded Asterisk does (shared/asterisk-transcripts/README.md) and how it is used here:
+
+- the `AGI` action is answered at once (`Added AGI command to queue`); the reply comes later in `AsyncAGIExec`,
+  carrying our `CommandID` as `CommandId` (fact 21) and the reply percent-encoded (fact 23);
+- commands queued for a channel run one after the other in order (fact 40); those still queued when the channel
+  hangs up are dropped without a word (fact 32), and `AsyncAGIEnd` ends the session: every command still waiting
+  for its reply then raises `SessionEnded`;
+- an AGI action to a channel that hung up, or never existed, is refused (`Channel … does not exist.`, fact 33);
+- if the AMI connection drops while a command runs, the channel stays in AsyncAGI and the reply goes to whichever
+  session is logged in then (fact 37): a command whose reply was lost in the gap raises `ReplyLost`.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import re
+
+from callflow.runtime.asterisk.ami import ActionFailed, AmiConnection, AmiError, NotConnected
+from callflow.runtime.asterisk.protocol import AgiResult, Message
+
+RECONNECT_GRACE_S = 10.0
+"""How long a command waits for a dropped AMI connection to come back before the call is given up."""
+
+ALLOWED_APPLICATIONS = frozenset({"Queue", "Dial", "Playback", "VoiceMail"})
+"""The only dialplan applications a flow may run through `EXEC`."""
+
+_SAFE_ARGUMENT = re.compile(r"[^\s\"\\]*")
+
+
+class SessionEnded(Exception):
+    """The channel left AsyncAGI: the caller hung up, or Asterisk ended the session."""
+
+
+class ReplyLost(Exception):
+    """The command ran while the AMI connection was down, and its reply went nowhere."""
+
+
+def argument(value: str) -> str:
+    """One AGI command argument: refused if it could split into several (spaces, quotes, backslashes)."""
+    if not _SAFE_ARGUMENT.fullmatch(value):
+        raise ValueError(f"unsafe AGI argument {value!r}")
+    return value
+
+
+class AgiSession:
+    """The AGI commands of one channel in AsyncAGI."""
+
+    def __init__(self, connection: AmiConnection, channel: str, call_id: str) -> None:
+        self.connection = connection
+        self.channel = channel
+        self.call_id = call_id
+        self.ended = False
+        self.commands = 0
+        self._pending: dict[str, asyncio.Future[AgiResult]] = {}
+
+    # -- events (from the service that routes them by channel) ---------------------------------------------
+
+    def on_exec(self, event: Message) -> None:
+        """An `AsyncAGIExec`: the reply of one of our commands."""
+        future = self._pending.pop(event.get("CommandId", ""), None)
+        if future is not None and not future.done():
+            try:
+                future.set_result(AgiResult.from_header(event.get("Result", "")))
+            except ValueError as error:
+                future.set_exception(error)
+
+    def on_end(self) -> None:
+        """`AsyncAGIEnd`: the session is over; waiting commands will get no reply."""
+        self.ended = True
+        for future in self._pending.values():
+            if not future.done():
+                future.set_exception(SessionEnded(self.channel))
+        self._pending.clear()
+
+    # -- commands --------------------------------------------------------------------------------------------
+
+    async def run(self, command: str, *, timeout_s: float | None) -> AgiResult:
+        """Run one command and wait for its reply (`timeout_s`: how long it may take at most, None: no limit)."""
+        future = await self.post(command)
+        reconnects = self.connection.reconnects
+        try:
+            return await asyncio.wait_for(asyncio.shield(future), timeout_s)
+        except TimeoutError:
+            if self.connection.reconnects != reconnects or not self.connection.connected.is_set():
+                raise ReplyLost(command) from None
+            raise AmiError(f"no reply to {command.split()[0]} within {timeout_s:g} s") from None
+        finally:
+            if not future.done():
+                future.cancel()
+            self._pending = {k: f for k, f in self._pending.items() if f is not future}
+
+    async def post(self, command: str) -> asyncio.Future[AgiResult]:
+        """Queue a command; its reply arrives in the returned future (commands run in the order posted)."""
+        if self.ended:
+            raise SessionEnded(self.channel)
+        self.commands += 1
+        command_id = f"{self.call_id}-{self.commands}"
+        future: asyncio.Future[AgiResult] = asyncio.get_running_loop().create_future()
+        future.add_done_callback(_consume)
+        self._pending[command_id] = future
+        action = Message(
+            [
+                ("Action", "AGI"),
+                ("ActionID", self.connection.next_id("agi")),
+                ("Channel", self.channel),
+                ("Command", command),
+                ("CommandID", command_id),
+            ]
+        )
+        try:
+            await self._send(action)
+        except BaseException:
+            self._pending.pop(command_id, None)
+            future.cancel()
+            raise
+        return future
+
+    async def _send(self, action: Message) -> None:
+        loop = asyncio.get_running_loop()
+        give_up = loop.time() + RECONNECT_GRACE_S
+        while True:
+            try:
+                await self.connection.send(action)
+                return
+            except ActionFailed as refused:
+                # `Channel X does not exist.` or `Failed to add AGI command to channel X queue`
+                self.on_end()
+                raise SessionEnded(refused.response.get("Message", self.channel)) from None
+            except NotConnected:
+                if loop.time() >= give_up:
+                    raise
+                with contextlib.suppress(TimeoutError):
+                    await asyncio.wait_for(self.connection.connected.wait(), give_up - loop.time())
+
+    async def execute(self, application: str, arguments: str, *, timeout_s: float | None) -> AgiResult:
+        """`EXEC` of an application on the allow-list."""
+        if application not in ALLOWED_APPLICATIONS:
+            raise PermissionError(f"the application {application!r} is not on the EXEC allow-list")
+        return await self.run(f"EXEC {application} {argument(arguments)}", timeout_s=timeout_s)
+
+    async def variable(self, name: str) -> str | None:
+        """A channel variable (`GET VARIABLE`), None when it is not set."""
+        reply = await self.run(f"GET VARIABLE {argument(name)}", timeout_s=RECONNECT_GRACE_S)
+        return reply.data if reply.ok and reply.result == "1" else None
+
+
+def _consume(future: asyncio.Future[AgiResult]) -> None:
+    """Mark an exception as seen (a reply nobody waits for any more must not be reported as lost)."""
+    if not future.cancelled():
+        future.exception()

@@ -1,0 +1,260 @@
+"""`AsteriskChannel`: the engine's `Channel` protocol on a live call, in AGI commands.
+
+Keys come back as the ASCII code in `result=` (facts 27–28); a key that cuts a prompt stays buffered for the next
+read, like type-ahead in the simulator. A key pressed while no command runs is lost by Asterisk (fact 30); that
+is how real lines behave and is not papered over. Secret input (a PIN) is masked by the tracer, never logged here.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import math
+import re
+from collections import deque
+from collections.abc import Mapping
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from callflow.runtime.asterisk.agi import AgiSession, ReplyLost, SessionEnded, argument
+from callflow.runtime.asterisk.prompts import PromptFiles
+from callflow.runtime.signals import Hangup
+from callflow.runtime.trace import Tracer
+from callflow.runtime.types import Audio, QueueOutcome, QueueRequest, Recording, Speech, TransferOutcome
+from callflow.speech.audio import AudioError, duration_s, peak_level
+from callflow.speech.types import Recognizer
+
+ALL_KEYS = "0123456789*#"
+MARGIN_S = 5.0
+"""Slack on top of how long a command should take before its missing reply counts as lost."""
+
+SAMPLE_RATE_HZ = 8000
+OFFER_ANSWER_S = 5.0
+"""How long a caller has to take the queue's offer once it has been said."""
+
+QUIET_PEAK = 0.02
+"""Below this peak level (of full scale) a recording is silence, not an answer that matched nothing."""
+
+_DIAL_TARGET = re.compile(r"[A-Za-z0-9_.+\-]+/[A-Za-z0-9_.+\-@:/]+")
+_QUEUE_NAME = re.compile(r"[A-Za-z0-9_.\-]+")
+
+
+@dataclass(frozen=True)
+class LineSettings:
+    """How a live line reaches the world: the dial string for numbers, and where recordings go."""
+
+    recordings: Path
+    trunk: str = "PJSIP/{number}@trunk"
+    guard_s: float | None = 15.0
+    """The dialplan's per-call guard: `TIMEOUT(absolute)` is kept this far ahead of every command we send, so a
+    call whose driver vanished reaches the fallback within that long (None: no guard)."""
+
+
+class AsteriskChannel:
+    """One live caller, driven with AGI commands."""
+
+    def __init__(
+        self,
+        session: AgiSession,
+        tracer: Tracer,
+        prompts: PromptFiles,
+        settings: LineSettings,
+        allowed_destinations: Mapping[str, Any],
+        recognizer: Recognizer | None = None,
+    ) -> None:
+        self.session = session
+        self.tracer = tracer
+        self.prompts = prompts
+        self.settings = settings
+        self.allowed_destinations = allowed_destinations
+        self.recognizer = recognizer
+        self.keys: deque[str] = deque()
+        self.recordings = 0
+
+    # -- commands with the guard -----------------------------------------------------------------------------
+
+    async def _run(self, command: str, expected_s: float | None) -> Any:
+        """Run a command that should take about `expected_s` (None: as long as it takes), keeping the guard
+        ahead of it; a hang-up while it waits ends the call."""
+        guard = self.settings.guard_s
+        try:
+            if guard is not None:
+                ahead = 0 if expected_s is None else math.ceil(expected_s + guard)
+                await self.session.post(f"SET VARIABLE TIMEOUT(absolute) {ahead}")
+            timeout = None if expected_s is None else expected_s + MARGIN_S
+            reply = await self.session.run(command, timeout_s=timeout)
+        except SessionEnded:
+            raise Hangup("caller") from None
+        if reply.ok and reply.result == "-1" and command.startswith(("STREAM", "CONTROL", "WAIT", "GET")):
+            raise Hangup("caller")
+        return reply
+
+    def _key(self, code: str | None) -> str | None:
+        if code is None or not code.lstrip("-").isdigit() or int(code) <= 0:
+            return None
+        key = chr(int(code))
+        self.tracer.emit("input", None, dtmf=key)
+        return key
+
+    # -- Channel ---------------------------------------------------------------------------------------------
+
+    async def play(self, audio: Audio, *, barge_in: bool) -> bool:
+        """STREAM FILE of the prompt's file (rendered by the speech component); escape keys for barge-in."""
+        if barge_in and self.keys:
+            return True
+        path, seconds = await self.prompts.file_for(audio)
+        escape = ALL_KEYS if barge_in else ""
+        try:
+            reply = await self._run(f'STREAM FILE {argument(path)} "{escape}"', seconds)
+        except ReplyLost:
+            return False
+        key = self._key(reply.result)
+        if key is not None:
+            self.keys.append(key)
+            return True
+        if reply.result == "-1":
+            raise Hangup("caller")
+        return False
+
+    async def read_key(self, timeout_s: float) -> str | None:
+        """A key typed ahead, else WAIT FOR DIGIT."""
+        if self.keys:
+            return self.keys.popleft()
+        try:
+            reply = await self._run(f"WAIT FOR DIGIT {round(timeout_s * 1000)}", timeout_s)
+        except ReplyLost:
+            return None
+        return self._key(reply.result)
+
+    def flush_keys(self) -> None:
+        """Forget keys typed ahead."""
+        self.keys.clear()
+
+    def take_key(self, key: str) -> bool:
+        """Remove the next key typed ahead if it is `key`."""
+        if self.keys and self.keys[0] == key:
+            self.keys.popleft()
+            return True
+        return False
+
+    async def listen(
+        self, phrases: tuple[str, ...], language: str, timeout_s: float, max_speech_s: float
+    ) -> Speech | None:
+        """Record the caller's answer (a key ends it and is kept) and recognise it with vosk."""
+        recording = await self._record(timeout_s + max_speech_s, timeout_s, ALL_KEYS, beep=False)
+        if recording.ended_by in ("key", "hangup") or recording.file is None:
+            return None
+        if self.recognizer is None or recording.seconds <= 0:
+            return None
+        heard = self.recognizer.recognize(Path(recording.file), language, phrases)
+        if heard.text is None and heard.confidence == 0.0 and recording.ended_by == "silence" and _quiet(recording):
+            return None
+        self.tracer.emit("input", None, speech=heard.text or "")
+        return Speech(heard.text or "", heard.confidence)
+
+    async def record(self, *, max_s: float, silence_s: float, terminator: str | None, beep: bool) -> Recording:
+        """RECORD FILE until the terminator, silence, the maximum, or hang-up."""
+        return await self._record(max_s, silence_s, terminator or "", beep=beep)
+
+    async def _record(self, max_s: float, silence_s: float, escape: str, *, beep: bool) -> Recording:
+        self.recordings += 1
+        target = self.settings.recordings / f"{self.session.call_id}-{self.recordings}"
+        options = " BEEP" if beep else ""
+        silence = f" s={max(1, round(silence_s))}" if silence_s > 0 else ""
+        command = f'RECORD FILE {argument(str(target))} wav "{escape}" {round(max_s * 1000)} 0{options}{silence}'
+        file = f"{target}.wav"
+        try:
+            reply = await self._run(command, max_s)
+        except ReplyLost:
+            return Recording(_length(file), "silence", file)
+        except Hangup:  # the session ended under the recording: what was said is still in the file
+            return Recording(_length(file), "hangup", file)
+        seconds = (reply.endpos or 0) / SAMPLE_RATE_HZ
+        if reply.data == "dtmf":
+            key = self._key(reply.result)
+            if key is not None and escape == ALL_KEYS:
+                self.keys.append(key)
+            return Recording(seconds, "key", file)
+        if reply.data == "hangup" or reply.result == "-1":
+            return Recording(seconds, "hangup", file)
+        if reply.result == "0":
+            return Recording(seconds, "max", file)
+        return Recording(seconds, "silence", file)
+
+    async def wait_in_queue(self, request: QueueRequest) -> QueueOutcome:
+        """EXEC Queue (option `c`: the call comes back to us when the agent hangs up).
+
+        Position announcements and music are the queue's own (queues.conf, printed by `callflow asterisk-config`);
+        the offer to leave is made when the first wait ends, and a caller who declines joins the queue again.
+        """
+        if not _QUEUE_NAME.fullmatch(request.queue):
+            raise ValueError(f"unsafe queue name {request.queue!r}")
+        offer_at = request.offer_after_s if request.offer is not None else None
+        waited = 0.0
+        while True:
+            limits = [s for s in (offer_at, None if request.max_wait_s is None else request.max_wait_s - waited) if s]
+            timeout = min(limits) if limits else None
+            arguments = f"{request.queue},c,,,{math.ceil(timeout)}" if timeout else f"{request.queue},c"
+            clock_before = self.tracer.clock.elapsed()
+            try:
+                await self._run(f"EXEC Queue {arguments}", None)
+            except ReplyLost:
+                return QueueOutcome("timeout", waited)
+            waited += self.tracer.clock.elapsed() - clock_before
+            status = await self._variable("QUEUESTATUS")
+            if status == "CONTINUE":
+                self.tracer.emit("hangup", None, by="agent")
+                return QueueOutcome("done", waited)
+            if status != "TIMEOUT" or offer_at is None or request.offer is None:
+                return QueueOutcome("timeout", waited)
+            offer_at = None
+            await self.play(request.offer(), barge_in=True)
+            key = await self.read_key(OFFER_ANSWER_S)
+            if key == request.offer_key:
+                return QueueOutcome("offer", waited)
+
+    async def transfer(self, destination: str, target: Mapping[str, Any], ring_s: float) -> TransferOutcome:
+        """EXEC Dial of an allow-listed destination; DIALSTATUS tells how it went."""
+        if destination not in self.allowed_destinations:
+            raise PermissionError(f"`{destination}` is not a destination of the environment")
+        endpoint = target.get("endpoint")
+        number = target.get("number")
+        dial = str(endpoint) if endpoint else self.settings.trunk.format(number=number) if number else ""
+        if not _DIAL_TARGET.fullmatch(dial):
+            raise PermissionError(f"unsafe dial string {dial!r} for `{destination}`")
+        try:
+            await self._run(f"EXEC Dial {dial},{math.ceil(ring_s)}", None)
+        except ReplyLost:
+            return TransferOutcome("failed")
+        status = await self._variable("DIALSTATUS")
+        outcome = {"ANSWER": "answered", "BUSY": "busy", "NOANSWER": "no_answer"}.get(status or "", "failed")
+        return TransferOutcome(outcome)
+
+    async def hangup(self) -> None:
+        """HANGUP (the session ends with it)."""
+        if not self.session.ended:
+            with contextlib.suppress(SessionEnded, ReplyLost):
+                await self.session.run("HANGUP", timeout_s=MARGIN_S)
+
+    async def _variable(self, name: str) -> str | None:
+        try:
+            return await self.session.variable(name)
+        except SessionEnded:
+            raise Hangup("caller") from None
+
+
+def _quiet(recording: Recording) -> bool:
+    """Whether a recording holds no sound worth recognising (a caller who said nothing)."""
+    assert recording.file is not None
+    try:
+        return peak_level(Path(recording.file)) < QUIET_PEAK
+    except AudioError:
+        return True
+
+
+def _length(file: str) -> float:
+    """Seconds of audio in a recording Asterisk wrote (0 when there is none)."""
+    try:
+        return duration_s(Path(file))
+    except AudioError:
+        return 0.0

@@ -1,0 +1,177 @@
+"""`callflow run` (serve live calls from Asterisk) and `callflow asterisk-config` (what Asterisk needs)."""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import logging
+import signal
+from pathlib import Path
+
+import click
+
+from callflow.flowlang.environment import Environment, find_environment, load_environment
+from callflow.flowlang.errors import FlowError
+from callflow.runtime.asterisk.address import AddressError, AmiAddress
+from callflow.runtime.asterisk.ami import AmiError
+from callflow.runtime.asterisk.channel import LineSettings
+from callflow.runtime.asterisk.dialplan import AsteriskSetup, extensions, manager, notes, queues, test_extensions
+from callflow.runtime.asterisk.driver import start_driver
+from callflow.runtime.engine import APOLOGY
+from callflow.runtime.records import SqliteStore
+from callflow.speech.cache import PromptCache
+from callflow.speech.synthesis import Pyttsx3Synthesizer
+from callflow.speech.voices import voice_for
+
+_env_option = click.option(
+    "--env",
+    "env_path",
+    type=click.Path(exists=True, dir_okay=False, path_type=Path),
+    help="The environment file (default: callflow.toml in the flows folder or above it).",
+)
+_flows_option = click.option(
+    "--flows",
+    default=Path("examples"),
+    show_default=True,
+    type=click.Path(exists=True, file_okay=False, path_type=Path),
+    help="The folder of flows; the dialled number picks one through [numbers] of the environment.",
+)
+_prompts_option = click.option(
+    "--prompts",
+    default=Path("prompts"),
+    show_default=True,
+    type=click.Path(file_okay=False, path_type=Path),
+    help="The prompt cache (rendered files); Asterisk must be able to read it.",
+)
+_trunk_option = click.option(
+    "--trunk",
+    default="PJSIP/{number}@trunk",
+    show_default=True,
+    help="How numbers of the environment's destinations are dialled.",
+)
+
+
+def _environment(env_path: Path | None, flows: Path) -> Environment:
+    found = env_path or find_environment(flows / "any.flow")
+    if found is None:
+        raise click.UsageError(f"no callflow.toml in {flows} or above it: name one with --env")
+    try:
+        return load_environment(found)
+    except FlowError as error:
+        raise click.ClickException(str(error)) from None
+
+
+@click.command("run")
+@click.option("--ami", "url", required=True, envvar="CALLFLOW_AMI_URL", help="ami://USER:SECRET@HOST:PORT")
+@_flows_option
+@_env_option
+@click.option(
+    "--traces",
+    type=click.Path(file_okay=False, path_type=Path),
+    help="Write each call's trace (JSON lines, as `callflow simulate --json`) to DIR/<call id>.jsonl.",
+)
+@_prompts_option
+@click.option(
+    "--recordings",
+    default=Path("recordings"),
+    show_default=True,
+    type=click.Path(file_okay=False, path_type=Path),
+    help="Where voicemail and spoken answers are recorded (Asterisk writes there).",
+)
+@click.option(
+    "--db", default=Path("callflow.sqlite"), show_default=True, type=click.Path(dir_okay=False, path_type=Path)
+)
+@_trunk_option
+def run(
+    url: str,
+    flows: Path,
+    env_path: Path | None,
+    traces: Path | None,
+    prompts: Path,
+    recordings: Path,
+    db: Path,
+    trunk: str,
+) -> None:
+    """Serve every call that Asterisk hands over with AGI(agi:async), until interrupted."""
+    try:
+        address = AmiAddress.parse(url)
+    except AddressError as error:
+        raise click.BadParameter(str(error), param_hint="--ami") from None
+    environment = _environment(env_path, flows)
+    if (warning := address.warning()) is not None:
+        click.echo(f"warning: {warning}", err=True)
+    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(message)s")
+    store = SqliteStore(db)
+    settings = LineSettings(recordings.resolve(), trunk)
+    try:
+        asyncio.run(_serve(address, flows, environment, store, prompts, settings, traces))
+    except AmiError as error:
+        raise click.ClickException(str(error)) from None
+    finally:
+        store.close()
+
+
+async def _serve(
+    address: AmiAddress,
+    flows: Path,
+    environment: Environment,
+    store: SqliteStore,
+    prompts: Path,
+    settings: LineSettings,
+    traces: Path | None,
+) -> None:
+    driver = await start_driver(
+        address,
+        flows=flows,
+        environment=environment,
+        store=store,
+        prompts=prompts,
+        synthesizer=Pyttsx3Synthesizer(),
+        settings=settings,
+        traces=traces,
+    )
+    click.echo(f"serving calls from {address} (flows in {flows}); Ctrl-C stops after the calls in progress")
+    stop = asyncio.Event()
+    loop = asyncio.get_running_loop()
+    for sig in (signal.SIGINT, signal.SIGTERM):
+        with contextlib.suppress(NotImplementedError):
+            loop.add_signal_handler(sig, stop.set)
+    await stop.wait()
+    click.echo("stopping: waiting for the calls in progress to end")
+    await driver.close()
+
+
+@click.command("asterisk-config")
+@_flows_option
+@_env_option
+@_prompts_option
+@_trunk_option
+@click.option("--test", is_flag=True, help="Also print the contexts and queue members the live tests use.")
+@click.option("--ami-url", default="ami://callflow:SECRET@127.0.0.1:5038", show_default=True, hidden=True)
+def asterisk_config(flows: Path, env_path: Path | None, prompts: Path, trunk: str, test: bool, ami_url: str) -> None:
+    """Print the dialplan, the manager.conf user and the queues Asterisk needs to hand calls to Callflow.
+
+    The fallback's apology is rendered into the prompt folder, in every language of the environment's voices.
+    """
+    environment = _environment(env_path, flows)
+    cache = PromptCache(prompts, Pyttsx3Synthesizer())
+    languages = [lang for lang in APOLOGY if lang in environment.voices] or ["en"]
+    try:
+        apology = tuple(
+            str(cache.render(APOLOGY[lang], voice_for(lang, environment)).path.resolve().with_suffix(""))
+            for lang in languages
+        )
+    except FlowError as error:
+        raise click.ClickException(str(error)) from None
+    if test:
+        trunk = "Local/{number}@callflow-test-agents"
+    setup = AsteriskSetup(environment, apology, trunk)
+    sections = [
+        ("extensions.conf", extensions(setup) + ("\n" + test_extensions(setup) if test else "")),
+        ("manager.conf", manager(setup)),
+        ("queues.conf", queues(setup, test=test)),
+    ]
+    for name, text in sections:
+        click.echo(f"; ===== {name} =====")
+        click.echo(text)
+    click.echo(notes(setup, ami_url))

@@ -1,0 +1,168 @@
+"""What Asterisk needs to hand calls to Callflow: the dialplan, the manager user, the queues.
+
+`callflow asterisk-config` prints these. The dialplan guards every call three ways, so that no caller is left in
+dead air when Callflow is unreachable:
+
+1. a heartbeat: the driver sets the global `CALLFLOW_HEARTBEAT` to the time every couple of seconds (AMI
+   `Setvar`); a call arriving while it is older than `stale_s` goes straight to the fallback instead of waiting
+   in AsyncAGI for a driver that is not there;
+2. a per-call guard: `TIMEOUT(absolute)` is set before `AGI(agi:async)`, and the driver keeps pushing it ahead of
+   every command it sends; if the driver vanishes mid-call, the timeout fires and the `T` extension takes the
+   caller to the fallback;
+3. the fallback itself: an apology in every language of the environment, then the environment's fallback
+   destination.
+
+When the AsyncAGI session ends without a hang-up (the driver sent `ASYNCAGI BREAK`, or a command failed), the
+dialplan also goes to the fallback.
+"""
+
+from __future__ import annotations
+
+import secrets
+from dataclasses import dataclass
+
+from callflow.flowlang.environment import Environment
+
+HEARTBEAT_VARIABLE = "CALLFLOW_HEARTBEAT"
+CONTEXT = "callflow"
+FALLBACK_CONTEXT = "callflow-fallback"
+TEST_CALLER_CONTEXT = "callflow-test-caller"
+TEST_AGENTS_CONTEXT = "callflow-test-agents"
+
+
+@dataclass(frozen=True)
+class AsteriskSetup:
+    """The choices the printed configuration is made from."""
+
+    environment: Environment
+    apology_files: tuple[str, ...]
+    """Prompt files (paths without `.wav`) the fallback plays, one per language."""
+    trunk: str = "PJSIP/{number}@trunk"
+    guard_s: int = 15
+    stale_s: int = 6
+    manager_user: str = "callflow"
+    manager_secret: str | None = None
+
+    def fallback_dial(self) -> str | None:
+        """The dial string of the environment's fallback destination."""
+        name = self.environment.fallback
+        target = self.environment.destinations.get(name) if name else None
+        if target is None:
+            return None
+        return target.endpoint or self.trunk.format(number=target.number)
+
+
+def extensions(setup: AsteriskSetup) -> str:
+    """The `extensions.conf` contexts."""
+    dial = setup.fallback_dial()
+    apology = "&".join(setup.apology_files)
+    lines = [
+        "[globals]",
+        f"{HEARTBEAT_VARIABLE}=0",
+        "",
+        f"[{CONTEXT}]",
+        "; Send calls here: exten => 12345,1,Goto(callflow,${EXTEN},1)",
+        "exten => _X.,1,NoOp(Callflow: call to ${EXTEN} from ${CALLERID(all)})",
+        f" same => n,GotoIf($[${{EPOCH}} - 0${{{HEARTBEAT_VARIABLE}}} > {setup.stale_s}]?{FALLBACK_CONTEXT},s,1)",
+        f" same => n,Set(TIMEOUT(absolute)={setup.guard_s})",
+        " same => n,AGI(agi:async)",
+        ' same => n,GotoIf($["${AGISTATUS}" = "HANGUP"]?done)',
+        f" same => n,Goto({FALLBACK_CONTEXT},s,1)",
+        " same => n(done),Hangup()",
+        "; The per-call guard fired: Callflow stopped driving this call.",
+        f"exten => T,1,Goto({FALLBACK_CONTEXT},s,1)",
+        "",
+        f"[{FALLBACK_CONTEXT}]",
+        "exten => s,1,NoOp(Callflow fallback: ${CALLFLOW_ROUTE})",
+        " same => n,Set(TIMEOUT(absolute)=0)",
+        " same => n,Answer()",
+    ]
+    if apology:
+        lines.append(f" same => n,Playback({apology})")
+    if dial:
+        lines.append(f" same => n,Dial({dial},60)")
+    else:
+        lines.append(" ; the environment names no fallback destination: the call ends after the apology")
+    lines.append(" same => n,Hangup()")
+    return "\n".join(lines) + "\n"
+
+
+def test_extensions(setup: AsteriskSetup) -> str:
+    """Contexts for the live tests: a caller that idles while the test presses keys, and an agent."""
+    return "\n".join(
+        [
+            f"[{TEST_CALLER_CONTEXT}]",
+            "; The live tests originate Local/<number>@callflow with this as the caller's side and press keys",
+            "; on it with the AMI PlayDTMF action.",
+            "exten => idle,1,Wait(900)",
+            " same => n,Hangup()",
+            "",
+            f"[{TEST_AGENTS_CONTEXT}]",
+            "; An agent who answers, listens for a moment and hangs up (queue member and transfer target).",
+            "exten => _X.,1,Answer()",
+            " same => n,Wait(2)",
+            " same => n,Hangup()",
+            "exten => agent,1,Answer()",
+            " same => n,Wait(2)",
+            " same => n,Hangup()",
+            "",
+        ]
+    )
+
+
+def queues(setup: AsteriskSetup, *, test: bool = False) -> str:
+    """`queues.conf` entries for the environment's queues (position announcements and music are Asterisk's)."""
+    blocks = []
+    for queue in setup.environment.queues.values():
+        lines = [f"[{queue.name}]"]
+        if queue.description:
+            lines.append(f"; {queue.description}")
+        lines.append(f"musicclass = {queue.music or 'default'}")
+        if queue.announce_every_s:
+            lines += [f"announce-frequency = {round(queue.announce_every_s)}", "announce-position = yes"]
+        lines.append("strategy = ringall")
+        if test:
+            lines.append(f"member => Local/agent@{TEST_AGENTS_CONTEXT}")
+        else:
+            lines.append("; member => PJSIP/agent1   ; add the agents of this queue")
+        blocks.append("\n".join(lines))
+    return "\n\n".join(blocks) + ("\n" if blocks else "")
+
+
+def manager(setup: AsteriskSetup) -> str:
+    """The `manager.conf` user with the least rights the driver needs.
+
+    Read `agi` (the AsyncAGI events; the driver logs in with `Events: agi`); write `agi` (the AGI action), `call`
+    (Setvar for the heartbeat), `reporting` (CoreShowChannels after a reconnect).
+    """
+    secret = setup.manager_secret or secrets.token_urlsafe(24)
+    return "\n".join(
+        [
+            "[general]",
+            "enabled = yes",
+            "bindaddr = 127.0.0.1   ; loopback only: reach it over TLS (amis://) if Callflow runs elsewhere",
+            "",
+            f"[{setup.manager_user}]",
+            f"secret = {secret}",
+            "deny = 0.0.0.0/0.0.0.0",
+            "permit = 127.0.0.1/255.255.255.255",
+            "read = agi",
+            "write = agi,call,reporting",
+            "writetimeout = 5000",
+            "",
+        ]
+    )
+
+
+def notes(setup: AsteriskSetup, url: str) -> str:
+    """Where each part goes, and how to start Callflow against it."""
+    return "\n".join(
+        [
+            "; 1. Add the contexts above to extensions.conf (or #include them) and route numbers to [callflow].",
+            "; 2. Add the manager user to manager.conf; keep its secret out of version control.",
+            "; 3. Add the queues to queues.conf, with their members.",
+            "; 4. Run `asterisk -rx 'core reload'`, then start Callflow:",
+            f";      callflow run --ami {url}",
+            ";    Callflow must be able to read and write the same prompt and recording folders as Asterisk.",
+        ]
+    )

@@ -1,0 +1,82 @@
+"""The live driver assembled: an AMI connection, the call service, the engine, prompts and recordings."""
+
+from __future__ import annotations
+
+import time
+from dataclasses import dataclass
+from pathlib import Path
+
+from callflow.flowlang.environment import Environment
+from callflow.flowlang.registry import default_registry
+from callflow.runtime.asterisk.address import AmiAddress
+from callflow.runtime.asterisk.ami import AmiConnection
+from callflow.runtime.asterisk.channel import LineSettings
+from callflow.runtime.asterisk.dialplan import HEARTBEAT_VARIABLE
+from callflow.runtime.asterisk.prompts import PromptFiles
+from callflow.runtime.asterisk.protocol import Message
+from callflow.runtime.asterisk.service import CallService
+from callflow.runtime.data import DataSources
+from callflow.runtime.engine import Engine
+from callflow.runtime.flows import FlowLibrary
+from callflow.runtime.types import Store
+from callflow.speech.cache import PromptCache
+from callflow.speech.types import Recognizer, Synthesizer
+
+
+def heartbeat() -> Message:
+    """The keep-alive action: it also tells the dialplan that Callflow is alive (global `CALLFLOW_HEARTBEAT`)."""
+    return Message([("Action", "Setvar"), ("Variable", HEARTBEAT_VARIABLE), ("Value", str(int(time.time())))])
+
+
+@dataclass
+class Driver:
+    """A running driver; `close` logs off after the calls in progress have ended (or at once with `now`)."""
+
+    connection: AmiConnection
+    service: CallService
+    data: DataSources
+
+    async def close(self, *, now: bool = False) -> None:
+        """Stop serving."""
+        if not now:
+            await self.service.drain()
+        await self.connection.close()
+        self.data.close()
+
+
+async def start_driver(
+    address: AmiAddress,
+    *,
+    flows: Path,
+    environment: Environment,
+    store: Store,
+    prompts: Path,
+    synthesizer: Synthesizer,
+    settings: LineSettings,
+    traces: Path | None = None,
+    recognizer: Recognizer | None = None,
+    keepalive_s: float = 2.0,
+) -> Driver:
+    """Connect to Asterisk and serve every call that enters AsyncAGI until closed."""
+    registry = default_registry()
+    library = FlowLibrary(flows, registry)
+    data = DataSources(environment)
+    engine = Engine(registry, environment, store, data, library)
+    files = PromptFiles(PromptCache(prompts, synthesizer), environment, flows)
+    settings.recordings.mkdir(parents=True, exist_ok=True)
+    service = CallService(engine, environment, library, files, settings, traces, recognizer)
+    connection = AmiConnection(
+        address,
+        service.on_event,
+        events="agi",
+        on_connected=service.on_connected,
+        keepalive=heartbeat,
+        keepalive_s=keepalive_s,
+    )
+    service.connection = connection
+    try:
+        await connection.start()
+    except BaseException:
+        data.close()
+        raise
+    return Driver(connection, service, data)

@@ -1,0 +1,39 @@
+"""The audio files Asterisk plays for the engine's prompts: rendered by the speech component, kept in its cache.
+
+Asterisk reads the files itself (`STREAM FILE` takes a path without its extension), so the cache folder must be
+one Asterisk can read: Callflow runs beside Asterisk, or the folder is shared. Texts are synthesised once; the
+first call that needs a prompt with variables in it (a queue position) waits for espeak-ng (tens of ms), in a
+worker thread so other calls go on.
+"""
+
+from __future__ import annotations
+
+import asyncio
+from pathlib import Path
+
+from callflow.flowlang.environment import Environment
+from callflow.runtime.types import Audio
+from callflow.speech.cache import PromptCache
+from callflow.speech.types import Rendered
+from callflow.speech.voices import voice_for
+
+
+class PromptFiles:
+    """Phone-ready files for prompts: texts through the prompt cache, recorded files converted into it."""
+
+    def __init__(self, cache: PromptCache, environment: Environment, flows: Path) -> None:
+        self.cache = cache
+        self.environment = environment
+        self.flows = flows
+
+    async def file_for(self, audio: Audio) -> tuple[str, float]:
+        """The file to play (as STREAM FILE wants it: an absolute path without `.wav`) and how long it plays."""
+        rendered = await asyncio.to_thread(self._render, audio)
+        path = rendered.path.resolve()
+        return str(path.with_suffix("")), rendered.seconds
+
+    def _render(self, audio: Audio) -> Rendered:
+        if audio.file is not None:
+            return self.cache.convert(self.flows / audio.file)
+        language = audio.language or "en"
+        return self.cache.render(audio.text or "", voice_for(language, self.environment))

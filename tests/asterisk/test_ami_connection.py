@@ -1,0 +1,159 @@
+"""The AMI connection wrapper and an AGI session, against the AMI test server (which answers as Asterisk did)."""
+
+from __future__ import annotations
+
+import asyncio
+from pathlib import Path
+
+import pytest
+from ami_channels import press
+from ami_server import AmiServer
+
+from callflow.runtime.asterisk.address import AmiAddress
+from callflow.runtime.asterisk.agi import AgiSession, SessionEnded
+from callflow.runtime.asterisk.ami import AmiConnection, AmiError
+from callflow.runtime.asterisk.channel import AsteriskChannel, LineSettings
+from callflow.runtime.asterisk.protocol import HeaderInjectionError, Message
+from callflow.runtime.trace import Tracer
+from callflow.runtime.types import Audio
+from callflow.runtime.wallclock import WallClock
+
+SECRET = "s3cret"
+
+
+def address(server: AmiServer, secret: str = SECRET) -> AmiAddress:
+    return AmiAddress("127.0.0.1", server.port, "callflow", secret)
+
+
+def originate(exten: str) -> Message:
+    return Message(
+        [
+            ("Action", "Originate"),
+            ("ActionID", "orig-1"),
+            ("Channel", "Local/s@callflow"),
+            ("Context", "caller-sim"),
+            ("Exten", exten),
+            ("Priority", "1"),
+            ("Async", "true"),
+            ("Timeout", "15000"),
+            ("CallerID", '"Lab Caller" <5551234>'),
+            ("ChannelId", "lab-1-caller"),
+            ("OtherChannelId", "lab-1-ivr"),
+        ]
+    )
+
+
+def test_login_then_events_reach_the_loop() -> None:
+    async def run() -> list[str]:
+        seen: list[str] = []
+        async with AmiServer(secret=SECRET, call_scripts={"press1": press("1")}) as server:
+            connection = AmiConnection(address(server), lambda event: seen.append(event["Event"]), events="agi")
+            await connection.start()
+            response = await connection.send(originate("press1"))
+            assert response["Message"] == "Originate successfully queued"
+            for _ in range(100):
+                if "AsyncAGIStart" in seen:
+                    break
+                await asyncio.sleep(0.01)
+            await connection.close()
+            return seen
+
+    seen = asyncio.run(run())
+    assert seen == ["AsyncAGIStart"]  # logged in with `Events: agi`: nothing of the call class
+
+
+def test_wrong_secret_is_a_clear_error() -> None:
+    async def run() -> None:
+        async with AmiServer(secret=SECRET, auth_failure_delay_s=0.01) as server:
+            connection = AmiConnection(address(server, "wrong"), lambda event: None)
+            with pytest.raises(AmiError, match="refused the login of 'callflow': Authentication failed"):
+                await connection.start()
+
+    asyncio.run(run())
+
+
+def test_nothing_reaches_asterisk_from_a_value_with_a_line_break() -> None:
+    async def run() -> list[Message]:
+        async with AmiServer(secret=SECRET) as server:
+            connection = AmiConnection(address(server), lambda event: None)
+            await connection.start()
+            injected = Message([("Action", "UserEvent"), ("UserEvent", "x\r\nAction: Originate")])
+            with pytest.raises(HeaderInjectionError):
+                await connection.send(injected)
+            await connection.send(Message([("Action", "UserEvent"), ("UserEvent", "After")]))
+            await connection.close()
+            return server.unrecorded
+
+    assert asyncio.run(run()) == []
+
+
+def test_a_failing_event_handler_does_not_stop_the_reader() -> None:
+    async def run() -> int:
+        handled: list[str] = []
+
+        def handler(event: Message) -> None:
+            handled.append(event["Event"])
+            raise RuntimeError("a bug in a handler")
+
+        async with AmiServer(secret=SECRET) as server:
+            connection = AmiConnection(address(server), handler, events="user")
+            await connection.start()
+            for n in range(3):
+                await connection.send(Message([("Action", "UserEvent"), ("UserEvent", f"E{n}")]))
+            for _ in range(100):
+                if len(handled) == 3:
+                    break
+                await asyncio.sleep(0.01)
+            await connection.close()
+            return len(handled)
+
+    assert asyncio.run(run()) == 3
+
+
+class FixedPrompts:
+    """Prompt files that the recorded Asterisk had: `hello-world` (1.40 s)."""
+
+    async def file_for(self, audio: Audio) -> tuple[str, float]:
+        return audio.file or "hello-world", 1.4
+
+
+def test_a_call_answers_plays_reads_a_key_and_hangs_up(tmp_path: Path) -> None:
+    """`press1`: the caller presses 1 two seconds after the answer, while nothing plays: WAIT FOR DIGIT reads it."""
+
+    async def run() -> tuple[bool, str | None, list[dict[str, object]], bool]:
+        sessions: dict[str, AgiSession] = {}
+        started = asyncio.Event()
+        connection: AmiConnection
+
+        def route(event: Message) -> None:
+            name, channel = event["Event"], event.get("Channel", "")
+            if name == "AsyncAGIStart":
+                sessions[channel] = AgiSession(connection, channel, "lab-1-ivr")
+                started.set()
+            elif name == "AsyncAGIExec":
+                sessions[channel].on_exec(event)
+            elif name == "AsyncAGIEnd":
+                sessions[channel].on_end()
+
+        async with AmiServer(secret=SECRET, call_scripts={"press1": press("1")}) as server:
+            connection = AmiConnection(address(server), route, events="agi")
+            await connection.start()
+            await connection.send(originate("press1"))
+            await asyncio.wait_for(started.wait(), 5)
+            (session,) = sessions.values()
+            tracer = Tracer(WallClock("UTC"))
+            settings = LineSettings(tmp_path, guard_s=None)
+            channel = AsteriskChannel(session, tracer, FixedPrompts(), settings, {})  # type: ignore[arg-type]
+            await session.run("ANSWER", timeout_s=5)
+            interrupted = await channel.play(Audio(file="hello-world"), barge_in=True)
+            key = await channel.read_key(3)
+            await channel.hangup()
+            with pytest.raises(SessionEnded):
+                await session.run("NOOP", timeout_s=1)
+            await connection.close()
+            assert server.unrecorded == [] and server.unrecorded_commands == []
+            return interrupted, key, tracer.events, session.ended
+
+    interrupted, key, events, ended = asyncio.run(run())
+    assert interrupted is False and key == "1" and ended
+    assert [(e["event"], e.get("dtmf")) for e in events] == [("input", "1")]

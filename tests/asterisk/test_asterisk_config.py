@@ -1,0 +1,72 @@
+"""`callflow asterisk-config` prints a dialplan that guards every call, a least-rights manager user and queues."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+from click.testing import CliRunner
+
+from callflow.runtime.asterisk.commands import asterisk_config
+from callflow.speech.audio import is_phone_ready
+
+EXAMPLES = Path(__file__).resolve().parents[2] / "examples"
+
+
+def config(tmp_path: Path, *extra: str) -> str:
+    result = CliRunner().invoke(
+        asterisk_config, ["--flows", str(EXAMPLES), "--prompts", str(tmp_path / "prompts"), *extra]
+    )
+    assert result.exit_code == 0, result.output
+    return result.output
+
+
+def section(text: str, name: str) -> str:
+    return text.split(f"; ===== {name} =====\n", 1)[1].split("; =====", 1)[0]
+
+
+def test_dialplan_guards_calls_with_heartbeat_timeout_and_fallback(tmp_path: Path) -> None:
+    dialplan = section(config(tmp_path), "extensions.conf")
+    context = dialplan.split("[callflow]\n", 1)[1].split("\n\n", 1)[0].splitlines()
+    steps = [line for line in context if not line.startswith(";")]
+    # heartbeat check, then the guard, then AsyncAGI; anything but a hang-up ends in the fallback
+    assert "CALLFLOW_HEARTBEAT" in steps[1] and "?callflow-fallback,s,1" in steps[1]
+    assert steps[2] == " same => n,Set(TIMEOUT(absolute)=15)"
+    assert steps[3] == " same => n,AGI(agi:async)"
+    assert steps[4] == ' same => n,GotoIf($["${AGISTATUS}" = "HANGUP"]?done)'
+    assert steps[5] == " same => n,Goto(callflow-fallback,s,1)"
+    assert "exten => T,1,Goto(callflow-fallback,s,1)" in steps
+    fallback = dialplan.split("[callflow-fallback]\n", 1)[1]
+    # the environment's fallback is `emergency`, number 01012345, dialled through the trunk
+    assert " same => n,Dial(PJSIP/01012345@trunk,60)" in fallback
+    (playback,) = re.findall(r"Playback\(([^)]*)\)", fallback)
+    files = playback.split("&")
+    assert len(files) == 2  # the apology in Chinese and in English
+    assert all(is_phone_ready(Path(f + ".wav")) for f in files)
+
+
+def test_manager_user_has_least_rights_on_loopback(tmp_path: Path) -> None:
+    manager = section(config(tmp_path), "manager.conf")
+    assert "read = agi\n" in manager
+    assert "write = agi,call,reporting\n" in manager
+    assert "permit = 127.0.0.1/255.255.255.255" in manager and "deny = 0.0.0.0/0.0.0.0" in manager
+    secret = re.search(r"secret = (\S+)", manager)
+    assert secret is not None and len(secret[1]) >= 24
+    assert secret[1] not in section(config(tmp_path), "manager.conf")  # a new secret each time
+
+
+def test_queues_follow_the_environment(tmp_path: Path) -> None:
+    queues = section(config(tmp_path), "queues.conf")
+    hotline = queues.split("[hotline]\n", 1)[1].split("\n\n", 1)[0]
+    assert "announce-frequency = 30" in hotline and "announce-position = yes" in hotline
+    assert "musicclass = default" in hotline
+    assert "[clinic_desk]" in queues and "announce-frequency = 45" in queues
+
+
+def test_test_dialplan_adds_the_live_test_caller_and_agents(tmp_path: Path) -> None:
+    text = config(tmp_path, "--test")
+    dialplan = section(text, "extensions.conf")
+    assert "[callflow-test-caller]\n" in dialplan and "exten => idle,1,Wait(900)" in dialplan
+    assert "[callflow-test-agents]\n" in dialplan
+    assert " same => n,Dial(Local/01012345@callflow-test-agents,60)" in dialplan
+    assert "member => Local/agent@callflow-test-agents" in section(text, "queues.conf")
