@@ -4,19 +4,26 @@ from __future__ import annotations
 
 import asyncio
 import time
-from datetime import datetime
+from datetime import datetime, timedelta
 from zoneinfo import ZoneInfo
 
 
 class WallClock:
-    """Real time for one call; `elapsed` counts from the moment the call reached Callflow."""
+    """Real time for one call; `elapsed` counts from the moment the call reached Callflow.
 
-    def __init__(self, timezone: str) -> None:
+    With `start`, the time of day begins there and runs at the real pace: a live test can place a call at 10:00 on
+    a working Friday whenever it runs.
+    """
+
+    def __init__(self, timezone: str, start: datetime | None = None) -> None:
         self.zone = ZoneInfo(timezone)
+        self.start = start
         self._started = time.monotonic()
 
     def now(self) -> datetime:
         """The current moment, in the environment's time zone."""
+        if self.start is not None:
+            return (self.start + timedelta(seconds=self.elapsed())).astimezone(self.zone)
         return datetime.now(self.zone)
 
     def elapsed(self) -> float:

@@ -182,6 +182,8 @@ class AmiConnection:
             raise AmiError(f"Asterisk refused the login of {self.address.username!r}: {response.get('Message')}")
         self.connected.set()
         log.info("AMI: logged in to %s", self.address)
+        if self.keepalive is not None:  # at once: the dialplan turns calls away while the heartbeat is stale
+            await self.send(self.keepalive())
         if self.on_connected is not None:
             await self.on_connected()
 

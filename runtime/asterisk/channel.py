@@ -7,6 +7,7 @@ is how real lines behave and is not papered over. Secret input (a PIN) is masked
 
 from __future__ import annotations
 
+import asyncio
 import contextlib
 import math
 import re
@@ -70,24 +71,40 @@ class AsteriskChannel:
         self.recognizer = recognizer
         self.keys: deque[str] = deque()
         self.recordings = 0
+        self._guard_until = 0.0
 
     # -- commands with the guard -----------------------------------------------------------------------------
 
     async def _run(self, command: str, expected_s: float | None) -> Any:
         """Run a command that should take about `expected_s` (None: as long as it takes), keeping the guard
         ahead of it; a hang-up while it waits ends the call."""
-        guard = self.settings.guard_s
         try:
-            if guard is not None:
-                ahead = 0 if expected_s is None else math.ceil(expected_s + guard)
-                await self.session.post(f"SET VARIABLE TIMEOUT(absolute) {ahead}")
+            await self._guard(expected_s)
             timeout = None if expected_s is None else expected_s + MARGIN_S
             reply = await self.session.run(command, timeout_s=timeout)
         except SessionEnded:
             raise Hangup("caller") from None
+        finally:
+            if expected_s is None:
+                self._guard_until = 0.0  # the next command arms the guard again
         if reply.ok and reply.result == "-1" and command.startswith(("STREAM", "CONTROL", "WAIT", "GET")):
             raise Hangup("caller")
         return reply
+
+    async def _guard(self, expected_s: float | None) -> None:
+        """Push the dialplan's `TIMEOUT(absolute)` ahead of the next command when it would not cover it (the
+        set is queued before the command, with no wait); `0` lifts it while a queue or a transfer runs."""
+        guard = self.settings.guard_s
+        if guard is None:
+            return
+        now = asyncio.get_running_loop().time()
+        if expected_s is None:
+            await self.session.post("SET VARIABLE TIMEOUT(absolute) 0")
+            self._guard_until = math.inf
+        elif self._guard_until < now + expected_s + guard / 2:
+            ahead = math.ceil(expected_s + guard)
+            await self.session.post(f"SET VARIABLE TIMEOUT(absolute) {ahead}")
+            self._guard_until = now + ahead
 
     def _key(self, code: str | None) -> str | None:
         if code is None or not code.lstrip("-").isdigit() or int(code) <= 0:

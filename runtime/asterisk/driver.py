@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import time
 from dataclasses import dataclass
+from datetime import datetime
 from pathlib import Path
 
 from callflow.flowlang.environment import Environment
@@ -56,6 +57,7 @@ async def start_driver(
     traces: Path | None = None,
     recognizer: Recognizer | None = None,
     keepalive_s: float = 2.0,
+    start_at: datetime | None = None,
 ) -> Driver:
     """Connect to Asterisk and serve every call that enters AsyncAGI until closed."""
     registry = default_registry()
@@ -64,7 +66,7 @@ async def start_driver(
     engine = Engine(registry, environment, store, data, library)
     files = PromptFiles(PromptCache(prompts, synthesizer), environment, flows)
     settings.recordings.mkdir(parents=True, exist_ok=True)
-    service = CallService(engine, environment, library, files, settings, traces, recognizer)
+    service = CallService(engine, environment, library, files, settings, traces, recognizer, start_at=start_at)
     connection = AmiConnection(
         address,
         service.on_event,

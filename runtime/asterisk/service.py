@@ -17,6 +17,7 @@ import json
 import logging
 import re
 from dataclasses import dataclass, field
+from datetime import datetime
 from pathlib import Path
 from typing import Any
 from urllib.parse import unquote
@@ -76,6 +77,8 @@ class CallService:
     finished: list[tuple[str, str]] = field(default_factory=list)
     """(call id, reason) of every call served, in the order they ended."""
     connection: AmiConnection | None = None
+    start_at: datetime | None = None
+    """Where each call's clock starts (tests); None: the real time of day."""
 
     # -- events ----------------------------------------------------------------------------------------------
 
@@ -124,7 +127,7 @@ class CallService:
 
     async def _serve(self, live: LiveCall, env: dict[str, str]) -> str:
         session = live.session
-        clock = WallClock(self.environment.timezone)
+        clock = WallClock(self.environment.timezone, self.start_at)
         sink, close = self._trace_file(session.call_id)
         tracer = Tracer(clock, sink=sink)
         channel = AsteriskChannel(

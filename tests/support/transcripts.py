@@ -36,6 +36,14 @@ def _transcripts_folder() -> Path:
 
 
 TRANSCRIPTS = _transcripts_folder()
+RECORDINGS = Path(__file__).resolve().parents[1] / "asterisk" / "recordings"
+"""Sessions this project recorded from the same Asterisk build, for what the shared set does not show."""
+
+
+def _path(name: str) -> Path:
+    file = name if name.endswith(".txt") else f"{name}.txt"
+    return TRANSCRIPTS / file if (TRANSCRIPTS / file).is_file() else RECORDINGS / file
+
 
 _RECORD = re.compile(r"^\s*(?P<time>\d+\.\d+) (?P<direction>#|C>S|S>C)(?::(?P<tag>\S+))? ?(?P<payload>.*)$")
 _ESCAPE = re.compile(r"\\(?:x([0-9A-Fa-f]{2})|(.))")
@@ -105,7 +113,7 @@ class Transcript:
 @cache
 def load(name: str) -> Transcript:
     """The transcript `name` (with or without `.txt`)."""
-    path = TRANSCRIPTS / (name if name.endswith(".txt") else f"{name}.txt")
+    path = _path(name)
     header: list[str] = []
     records: list[Record] = []
     for number, line in enumerate(path.read_text(encoding="ascii").splitlines(), 1):
@@ -126,5 +134,5 @@ def load(name: str) -> Transcript:
 
 
 def names() -> list[str]:
-    """The names of every recorded scenario."""
-    return sorted(p.stem for p in TRANSCRIPTS.glob("*.txt"))
+    """The names of every recorded scenario (the shared set, then this project's own recordings)."""
+    return sorted(p.stem for p in TRANSCRIPTS.glob("*.txt")) + sorted(p.stem for p in RECORDINGS.glob("*.txt"))
