@@ -156,6 +156,13 @@ class AmiConnection:
                 await self.send(Message.of(Action="Logoff"), timeout_s=1.0)
         self._drop_client()
 
+    def abort(self) -> None:
+        """Drop the TCP connection at once, as a network failure would; the supervisor connects again."""
+        client = self._client
+        if client is not None:
+            with contextlib.suppress(OSError):
+                client._socket.shutdown(socket.SHUT_RDWR)
+
     async def _connect(self) -> None:
         loop = asyncio.get_running_loop()
         client = _Client(self.address)

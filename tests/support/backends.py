@@ -1,0 +1,30 @@
+"""Making a `Backend`: the AMI test server started on this loop, or the real Asterisk of `CALLFLOW_AMI_URL`."""
+
+from __future__ import annotations
+
+import contextlib
+import os
+from collections.abc import AsyncIterator
+from pathlib import Path
+
+from line import Backend
+
+from callflow.runtime.asterisk.address import AmiAddress
+
+SECRET = "e2e-secret"
+TIME_SCALE = 0.05
+"""The test server runs its model of a call at this fraction of real time (bytes and order do not change)."""
+
+
+@contextlib.asynccontextmanager
+async def backend(kind: str, prompts: Path) -> AsyncIterator[Backend]:
+    """The calls' other end for one test."""
+    if kind == "live":
+        address = AmiAddress.parse(os.environ["CALLFLOW_AMI_URL"])
+        yield Backend("live", address, "callflow-test-caller", prompts)
+        return
+    from ami_server import AmiServer
+
+    async with AmiServer(secret=SECRET, time_scale=TIME_SCALE) as server:
+        address = AmiAddress("127.0.0.1", server.port, "callflow", SECRET)
+        yield Backend("server", address, "caller-live", prompts, server)

@@ -1,0 +1,130 @@
+"""A hotline on a line: Callflow's driver serving the example flows, and a phone to call it, over real AMI.
+
+The same `Line` runs against the AMI test server (`backend.server`) or a real Asterisk (`CALLFLOW_AMI_URL`).
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import datetime
+from collections.abc import AsyncIterator
+from dataclasses import dataclass
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+from zoneinfo import ZoneInfo
+
+from phone import Phone, PhoneCall
+
+from callflow.flowlang.environment import Environment, load_environment
+from callflow.flowlang.loader import load_file
+from callflow.flowlang.model import Flow
+from callflow.runtime.asterisk.address import AmiAddress
+from callflow.runtime.asterisk.channel import LineSettings
+from callflow.runtime.asterisk.driver import Driver, start_driver
+from callflow.runtime.asterisk.service import trace_lines
+from callflow.runtime.records import SqliteStore
+from callflow.speech.cache import PromptCache
+from callflow.speech.synthesis import Pyttsx3Synthesizer
+from callflow.speech.voices import voice_for
+
+if TYPE_CHECKING:
+    from ami_server import AmiServer
+
+EXAMPLES = Path(__file__).resolve().parents[2] / "examples"
+SHANGHAI = ZoneInfo("Asia/Shanghai")
+FRIDAY_10 = datetime.datetime(2026, 11, 20, 10, 0, tzinfo=SHANGHAI)  # open
+SATURDAY_10 = datetime.datetime(2026, 11, 21, 10, 0, tzinfo=SHANGHAI)  # closed
+
+
+@dataclass
+class Backend:
+    """Where the calls go: the AMI test server, or a real Asterisk."""
+
+    name: str
+    address: AmiAddress
+    caller_context: str
+    prompts: Path
+    server: AmiServer | None = None
+
+
+@dataclass
+class Line:
+    """A running driver and a phone that calls it."""
+
+    backend: Backend
+    driver: Driver
+    phone: Phone
+    store: SqliteStore
+    traces: Path
+    environment: Environment
+    flow: Flow
+
+    def file(self, prompt: str, language: str = "zh-CN", **values: Any) -> str:
+        """The file (path without `.wav`) Callflow plays for a prompt of the hotline."""
+        found = self.flow.prompt(prompt)
+        assert found is not None, prompt
+        text = found.text[language].format(**values) if values else found.text[language]
+        cache = PromptCache(self.backend.prompts, Pyttsx3Synthesizer())
+        return str(cache.path(text, voice_for(language, self.environment)).resolve().with_suffix(""))
+
+    async def call(self, number: str = "12345", caller_id: str = "13800000000") -> PhoneCall:
+        """Place a call into Callflow."""
+        return await self.phone.call(number, caller_id)
+
+    def trace(self, call: PhoneCall) -> list[dict[str, Any]]:
+        """The trace Callflow wrote for a call (its id is the IVR half's Uniqueid)."""
+        return trace_lines(self.traces / f"{call.uniqueid}-ivr.jsonl")
+
+    def reasons(self) -> dict[str, str]:
+        """How each call Callflow served ended, by call id."""
+        return dict(self.driver.service.finished)
+
+
+@contextlib.asynccontextmanager
+async def line(
+    backend: Backend,
+    tmp_path: Path,
+    *,
+    environment: Environment | None = None,
+    start_at: datetime.datetime = FRIDAY_10,
+    keepalive_s: float = 2.0,
+) -> AsyncIterator[Line]:
+    """Callflow serving the example flows through `backend`, and a phone."""
+    environment = environment or load_environment(EXAMPLES / "callflow.toml")
+    flow = load_file(EXAMPLES / "hotline_12345.flow").flow
+    assert flow is not None
+    store = SqliteStore(tmp_path / "calls.sqlite")
+    traces = tmp_path / "traces"
+    trunk = "Local/{number}@callflow-test-agents"
+    driver = await start_driver(
+        backend.address,
+        flows=EXAMPLES,
+        environment=environment,
+        store=store,
+        prompts=backend.prompts,
+        synthesizer=Pyttsx3Synthesizer(),
+        settings=LineSettings(tmp_path / "recordings", trunk),
+        traces=traces,
+        start_at=start_at,
+        keepalive_s=keepalive_s,
+    )
+    try:
+        async with Phone(backend.address, caller_context=backend.caller_context) as phone:
+            yield Line(backend, driver, phone, store, traces, environment, flow)
+    finally:
+        await driver.close(now=True)
+        store.close()
+
+
+async def crash(driver: Driver) -> None:
+    """Callflow dies: no log-off, no hang-up, its calls' tasks simply stop."""
+    connection = driver.connection
+    connection._closing = True
+    if connection._supervisor is not None:
+        connection._supervisor.cancel()
+    for live in list(driver.service.calls.values()):
+        if live.task is not None:
+            live.task.cancel()
+    connection.abort()
+    await asyncio.sleep(0.05)
