@@ -17,6 +17,8 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import re
+import time
+from dataclasses import dataclass
 
 from callflow.runtime.asterisk.ami import ActionFailed, AmiConnection, AmiError, NotConnected
 from callflow.runtime.asterisk.protocol import AgiResult, Message
@@ -28,6 +30,24 @@ ALLOWED_APPLICATIONS = frozenset({"Queue", "Dial", "Playback", "VoiceMail"})
 """The only dialplan applications a flow may run through `EXEC`."""
 
 _SAFE_ARGUMENT = re.compile(r"[^\s\"\\]*")
+
+
+@dataclass(frozen=True)
+class CommandTiming:
+    """When one command went through the driver (`perf_counter` seconds): asked for, written to the socket, its
+    reply cut from the stream by the reader thread, handed back to the caller. The driver's own share is
+    `(written - asked) + (returned - read)`; the rest is the AMI round trip and Asterisk's work."""
+
+    command: str
+    asked: float
+    written: float
+    read: float
+    returned: float
+
+    @property
+    def added_s(self) -> float:
+        """The time the driver itself added to this command."""
+        return (self.written - self.asked) + (self.returned - self.read)
 
 
 class SessionEnded(Exception):
@@ -55,12 +75,18 @@ class AgiSession:
         self.ended = False
         self.commands = 0
         self._pending: dict[str, asyncio.Future[AgiResult]] = {}
+        self.timings: list[CommandTiming] | None = None
+        """Set to a list to have each command's timing recorded (benchmarks)."""
+        self._stamps: dict[str, list[float]] = {}
 
     # -- events (from the service that routes them by channel) ---------------------------------------------
 
     def on_exec(self, event: Message) -> None:
         """An `AsyncAGIExec`: the reply of one of our commands."""
-        future = self._pending.pop(event.get("CommandId", ""), None)
+        command_id = event.get("CommandId", "")
+        if command_id in self._stamps:
+            self._stamps[command_id].append(self.connection.read_at)
+        future = self._pending.pop(command_id, None)
         if future is not None and not future.done():
             try:
                 future.set_result(AgiResult.from_header(event.get("Result", "")))
@@ -79,10 +105,14 @@ class AgiSession:
 
     async def run(self, command: str, *, timeout_s: float | None) -> AgiResult:
         """Run one command and wait for its reply (`timeout_s`: how long it may take at most, None: no limit)."""
-        future = await self.post(command)
+        called = time.perf_counter()
+        command_id, future = await self._post(command)
         reconnects = self.connection.reconnects
         try:
-            return await asyncio.wait_for(asyncio.shield(future), timeout_s)
+            reply = await asyncio.wait_for(asyncio.shield(future), timeout_s)
+            if self.timings is not None:
+                self._time(command, command_id, called)
+            return reply
         except TimeoutError:
             if self.connection.reconnects != reconnects or not self.connection.connected.is_set():
                 raise ReplyLost(command) from None
@@ -94,6 +124,9 @@ class AgiSession:
 
     async def post(self, command: str) -> asyncio.Future[AgiResult]:
         """Queue a command; its reply arrives in the returned future (commands run in the order posted)."""
+        return (await self._post(command))[1]
+
+    async def _post(self, command: str) -> tuple[str, asyncio.Future[AgiResult]]:
         if self.ended:
             raise SessionEnded(self.channel)
         self.commands += 1
@@ -110,13 +143,24 @@ class AgiSession:
                 ("CommandID", command_id),
             ]
         )
+        if self.timings is not None:
+            self._stamps[command_id] = []
         try:
             await self._send(action)
+            if self.timings is not None and self.connection.write_times is not None:
+                self._stamps[command_id].append(self.connection.write_times.pop(action["ActionID"], 0.0))
         except BaseException:
             self._pending.pop(command_id, None)
             future.cancel()
             raise
-        return future
+        return command_id, future
+
+    def _time(self, command: str, command_id: str, called: float) -> None:
+        assert self.timings is not None
+        stamps = self._stamps.pop(command_id, [])
+        if len(stamps) == 2:
+            written, read = stamps
+            self.timings.append(CommandTiming(command.split(" ", 1)[0], called, written, read, time.perf_counter()))
 
     async def _send(self, action: Message) -> None:
         loop = asyncio.get_running_loop()

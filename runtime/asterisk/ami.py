@@ -25,6 +25,7 @@ import logging
 import socket
 import ssl
 import threading
+import time
 from collections.abc import Awaitable, Callable
 from typing import Any
 
@@ -61,7 +62,9 @@ class _Client(AMIClient):  # type: ignore[misc]
     """`AMIClient` with a connect deadline, no read timeout, optional TLS and a whole, locked send."""
 
     def __init__(self, address: AmiAddress) -> None:
-        super().__init__(address=address.host, port=address.port, timeout=CONNECT_TIMEOUT_S)
+        # reads of 64 KiB, not the package's 1 KiB: each read is a trip for the GIL, and a burst of events (200
+        # calls starting) would otherwise cost hundreds of them while the event loop is busy
+        super().__init__(address=address.host, port=address.port, timeout=CONNECT_TIMEOUT_S, buffer_size=65536)
         self._tls = address.tls
         self._send_lock = threading.Lock()
 
@@ -75,6 +78,13 @@ class _Client(AMIClient):  # type: ignore[misc]
         self.finished = threading.Event()
         self._thread = threading.Thread(target=self.listen, name="ami-reader", daemon=True)
         self._thread.start()
+
+    pack_at = 0.0
+    """`perf_counter` when the reader thread cut the latest message from the stream, before parsing it."""
+
+    def fire_recv_pack(self, pack: Any) -> None:
+        self.pack_at = time.perf_counter()
+        super().fire_recv_pack(pack)
 
     def send(self, pack: Any) -> None:
         data = (str(pack) + "\r\n").encode(self.encoding)
@@ -135,6 +145,10 @@ class AmiConnection:
         self._counter = 0
         self._collectors: list[EventHandler] = []
         self._waiting: dict[str, asyncio.Future[Message]] = {}
+        self.read_at = 0.0
+        """While an event or response is handled: when the reader thread cut it from the stream (`perf_counter`)."""
+        self.write_times: dict[str, float] | None = None
+        """Set to a dict to have the moment each action was written recorded by ActionID (benchmarks)."""
 
     # -- life cycle ------------------------------------------------------------------------------------------
 
@@ -167,9 +181,9 @@ class AmiConnection:
         loop = asyncio.get_running_loop()
         client = _Client(self.address)
         client.add_listener(
-            on_event=lambda source, event: self._from_reader(self._event, event),
-            on_response=lambda source, response: self._from_reader(self._response, response),
-            on_disconnect=lambda source, error=None: self._from_reader(self._disconnected, client),
+            on_event=lambda source, event: self._from_reader(self._event, event, client.pack_at),
+            on_response=lambda source, response: self._from_reader(self._response, response, client.pack_at),
+            on_disconnect=lambda source, error=None: self._from_reader(self._disconnected, client, 0.0),
         )
         try:
             await asyncio.wait_for(loop.run_in_executor(None, client.connect), CONNECT_TIMEOUT_S + 1)
@@ -283,6 +297,8 @@ class AmiConnection:
             # `send`, not `send_action`: the package's own futures are never made (their `notifyAll` is deprecated
             # and, raising inside the reader thread, would kill it); responses come through `_response`
             client.send(SimpleAction(name, **headers))
+            if self.write_times is not None:
+                self.write_times[action_id] = time.perf_counter()
         except OSError as error:
             self._waiting.pop(action_id, None)
             self._lost.set()
@@ -296,12 +312,16 @@ class AmiConnection:
 
     # -- from the reader thread ------------------------------------------------------------------------------
 
-    def _from_reader(self, handler: Callable[[Any], None], value: Any) -> None:
+    def _from_reader(self, handler: Callable[[Any], None], value: Any, read_at: float) -> None:
         try:
             if self._loop is not None and not self._loop.is_closed():
-                self._loop.call_soon_threadsafe(handler, value)
+                self._loop.call_soon_threadsafe(self._on_loop, handler, value, read_at)
         except Exception:  # never let the reader thread die
             log.exception("AMI: cannot hand over to the event loop")
+
+    def _on_loop(self, handler: Callable[[Any], None], value: Any, read_at: float) -> None:
+        self.read_at = read_at
+        handler(value)
 
     def _event(self, event: Any) -> None:
         try:

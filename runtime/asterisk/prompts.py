@@ -17,6 +17,9 @@ from callflow.speech.cache import PromptCache
 from callflow.speech.types import Rendered
 from callflow.speech.voices import voice_for
 
+MAX_KNOWN = 10_000
+"""Prompts remembered (their file and length); texts with variables in them make new ones."""
+
 
 class PromptFiles:
     """Phone-ready files for prompts: texts through the prompt cache, recorded files converted into it."""
@@ -25,12 +28,19 @@ class PromptFiles:
         self.cache = cache
         self.environment = environment
         self.flows = flows
+        self._known: dict[Audio, tuple[str, float]] = {}
 
     async def file_for(self, audio: Audio) -> tuple[str, float]:
-        """The file to play (as STREAM FILE wants it: an absolute path without `.wav`) and how long it plays."""
-        rendered = await asyncio.to_thread(self._render, audio)
-        path = rendered.path.resolve()
-        return str(path.with_suffix("")), rendered.seconds
+        """The file to play (as STREAM FILE wants it: an absolute path without `.wav`) and how long it plays.
+
+        A prompt seen before is answered from memory (the cache's files are never changed in place)."""
+        known = self._known.get(audio)
+        if known is None:
+            rendered = await asyncio.to_thread(self._render, audio)
+            known = str(rendered.path.resolve().with_suffix("")), rendered.seconds
+            if len(self._known) < MAX_KNOWN:
+                self._known[audio] = known
+        return known
 
     def _render(self, audio: Audio) -> Rendered:
         if audio.file is not None:

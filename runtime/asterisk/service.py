@@ -24,7 +24,7 @@ from urllib.parse import unquote
 
 from callflow.flowlang.environment import Environment
 from callflow.flowlang.model import Flow
-from callflow.runtime.asterisk.agi import RECONNECT_GRACE_S, AgiSession, ReplyLost, SessionEnded
+from callflow.runtime.asterisk.agi import RECONNECT_GRACE_S, AgiSession, CommandTiming, ReplyLost, SessionEnded
 from callflow.runtime.asterisk.ami import AmiConnection, AmiError
 from callflow.runtime.asterisk.channel import AsteriskChannel, LineSettings
 from callflow.runtime.asterisk.prompts import PromptFiles
@@ -79,6 +79,8 @@ class CallService:
     connection: AmiConnection | None = None
     start_at: datetime | None = None
     """Where each call's clock starts (tests); None: the real time of day."""
+    timings: list[CommandTiming] | None = None
+    """Set to a list to have every AGI command of every call timed (benchmarks)."""
 
     # -- events ----------------------------------------------------------------------------------------------
 
@@ -122,6 +124,7 @@ class CallService:
             return
         call_id = _SAFE_ID.sub("_", env.get("agi_uniqueid") or channel)
         live = LiveCall(AgiSession(self.connection, channel, call_id))
+        live.session.timings = self.timings
         self.calls[channel] = live
         live.task = asyncio.create_task(self._serve(live, env), name=f"call-{call_id}")
 
