@@ -50,6 +50,7 @@ bench: setup
 	$(PYTHON) bench/simulate_speed.py
 	$(PYTHON) bench/speech_speed.py
 	$(PYTHON) bench/recognition_speed.py
+	$(PYTHON) bench/live_calls.py
 
 # Regenerate what is made from the code: the JSON Schema and the node and check references.
 docs: setup

@@ -163,7 +163,8 @@ class AsteriskChannel:
             return None
         if self.recognizer is None or recording.seconds <= 0:
             return None
-        heard = self.recognizer.recognize(Path(recording.file), language, phrases)
+        # vosk takes a good part of a second: in a worker thread, so that other calls go on meanwhile
+        heard = await asyncio.to_thread(self.recognizer.recognize, Path(recording.file), language, phrases)
         if heard.text is None and heard.confidence == 0.0 and recording.ended_by == "silence" and _quiet(recording):
             return None
         self.tracer.emit("input", None, speech=heard.text or "")

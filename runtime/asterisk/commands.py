@@ -120,6 +120,8 @@ async def _serve(
     settings: LineSettings,
     traces: Path | None,
 ) -> None:
+    from callflow.speech.recognition import VoskRecognizer  # vosk loads only for `run`, not for every command
+
     driver = await start_driver(
         address,
         flows=flows,
@@ -129,6 +131,7 @@ async def _serve(
         synthesizer=Pyttsx3Synthesizer(),
         settings=settings,
         traces=traces,
+        recognizer=VoskRecognizer.from_environment(environment),  # models load when a caller first speaks
     )
     click.echo(f"serving calls from {address} (flows in {flows}); Ctrl-C stops after the calls in progress")
     stop = asyncio.Event()
