@@ -3,75 +3,35 @@
 from __future__ import annotations
 
 import asyncio
-import re
 from collections.abc import Callable
 from urllib.parse import unquote
 
-from ami_channels import ANSWER_ORDER_CALLER_HANGUP, ANSWER_ORDER_PIPELINED, CallScript, Step, press
-from ami_replay import SECRET, Item, close_all, normalise, replay, with_secret
+from ami_replay import SECRET, Item, Tolerance, replayed
 from ami_server import AmiServer
-from transcripts import load
 
 from callflow.runtime.asterisk.protocol import Message, MessageReader, encode
-
-# dtmf-menu's caller (`[caller-sim]` `press1`), with the pickup delays recorded for its eleven AGI commands.
-DTMF_MENU = CallScript(press("1").steps, pickup_s=(0.1, 0.002, 0.1, 0.02, 0.02, 0.02, 0.02, 0.02, 0.1, 0.1, 0.1))
-
-
-def assert_replayed(name: str, server: AmiServer, adjust: Callable[[Item], Item] = lambda item: item) -> int:
-    """Replay the recorded client's side of `name`; the server's answers must be the recorded ones (normalised)."""
-
-    async def run() -> int:
-        async with server:
-            connections, expected = await replay(load(name).records, server.port, with_secret)
-            await asyncio.sleep(0.05)
-            (connection,) = connections.values()
-            got = [adjust(normalise(m)) for m in connection.received]
-            want = [adjust(normalise(m)) for m in expected[""]]
-            for index, (g, w) in enumerate(zip(got, want, strict=False)):
-                assert g == w, index
-            assert len(got) == len(want)
-            assert len(b"".join(encode(m) for m in expected[""])) == len(load(name).stream("S>C"))
-            assert connection.closed
-            assert server.unrecorded == [] and server.unrecorded_commands == []
-            await close_all(connections)
-            return len(got)
-
-    return asyncio.run(run())
 
 
 def test_dtmf_menu_call_is_replayed_byte_for_byte() -> None:
     """Originate, AsyncAGIStart, the eleven AGI commands of a menu call, HANGUP and Logoff are as recorded."""
-    assert assert_replayed("dtmf-menu", AmiServer(secret=SECRET, call_scripts={"press1": DTMF_MENU})) == 88
+    assert replayed("dtmf-menu", 0, time_scale=0.6) == 88
 
 
-def cut_endpos(item: Item) -> Item:
-    """A hangup-cut prompt's `endpos` depends on timing: within 50 ms of the recorded 20000 it reads `<endpos>`."""
-    if not isinstance(item, Message) or item.get("Event") != "AsyncAGIExec":
-        return item
-    match = re.fullmatch(r"200%20result%3D-1%20endpos%3D(\d+)%0A", item["Result"])
-    if match is None or abs(int(match[1]) - 20000) > 400:
-        return item
-    return Message((k, v.replace(f"endpos%3D{match[1]}", "endpos%3D<endpos>") if k == "Result" else v) for k, v in item)
+# A hangup-cut prompt's `endpos` counts the frames played until the caller's Wait(3) ended, which took 3.006 s on
+# the recording machine: within two frames of the recorded 20000.
+HANGUP_ENDPOS = Tolerance("AsyncAGIExec", "Result", r"200%20result%3D-1%20endpos%3D(\d+)%0A", 320)
 
 
 def test_caller_hanging_up_mid_prompt_is_replayed_byte_for_byte() -> None:
     """The caller's hangup cuts STREAM FILE (`result=-1`), ends AsyncAGI and drops the queued commands; later AGI
     actions to the dead channel, and to one that never existed, are refused as recorded."""
-    # Recorded pickup of the STREAM FILE: 2 ms after ANSWER's AsyncAGIExec, the three actions having come in one
-    # burst; the replay writes one block at a time, so 20 ms keeps all three queued before it starts.
-    hangup3 = CallScript(
-        [Step("Wait", "3", 3.0), Step("Hangup")], pickup_s=(0.1, 0.02), answer_order=ANSWER_ORDER_CALLER_HANGUP
-    )
-    server = AmiServer(secret=SECRET, call_scripts={"hangup3": hangup3}, first_channel_number=5)
-    assert_replayed("caller-hangup-mid-prompt", server, cut_endpos)
+    # The three commands were written back to back (the header's "what"), each Response arriving meanwhile.
+    replayed("caller-hangup-mid-prompt", 5, HANGUP_ENDPOS, bursts={"agi-5", "agi-6"}, time_scale=0.3)
 
 
 def test_pipelined_commands_are_replayed_byte_for_byte() -> None:
     """Five AGI actions sent at once: five immediate Responses, then the commands run back to back in order."""
-    idle30 = CallScript([Step("Wait", "30", 30.0)], answer_order=ANSWER_ORDER_PIPELINED)
-    server = AmiServer(secret=SECRET, call_scripts={"idle30": idle30}, first_channel_number=0x1A)
-    assert_replayed("pipelined-commands", server)
+    replayed("pipelined-commands", 0x1A, time_scale=0.3)
 
 
 class Client:
@@ -104,7 +64,7 @@ def test_agi_action_errors_answer_as_recorded() -> None:
     """No `Command`, the `;1` half, a channel that never existed: `Response: Error` with the recorded messages."""
 
     async def run() -> None:
-        async with AmiServer(secret=SECRET, call_scripts={"press1": press("1")}, first_channel_number=0x18) as server:
+        async with AmiServer(secret=SECRET, first_channel_number=0x18) as server:
             ivr = await Client.login(server.port, "on")
             ivr.send(Action="Originate", Channel="Local/5551000@callflow", Context="caller-sim", Exten="press1",
                      Async="true", CallerID='"Lab Caller" <5551234>', ChannelId="c", OtherChannelId="i")  # fmt: skip
@@ -136,7 +96,7 @@ def test_events_reach_every_session_through_its_event_mask() -> None:
     """A second session logged in with `Events: agi,call` sees the call's agi and call events only."""
 
     async def run() -> None:
-        async with AmiServer(secret=SECRET, call_scripts={"press1": press("1")}) as server:
+        async with AmiServer(secret=SECRET) as server:
             ivr = await Client.login(server.port, "on")
             watcher = await Client.login(server.port, "agi,call")
             ivr.send(Action="Originate", Channel="Local/s@callflow", Context="caller-sim", Exten="press1",
@@ -174,7 +134,7 @@ def test_simple_commands_answer_as_recorded() -> None:
     }
 
     async def run() -> list[str]:
-        async with AmiServer(secret=SECRET, call_scripts={"idle30": CallScript([Step("Wait", "30", 30)])}) as server:
+        async with AmiServer(secret=SECRET, time_scale=0.05) as server:
             ivr = await Client.login(server.port, "agi")
             ivr.send(Action="Originate", Channel="Local/5551000@callflow", Context="caller-sim", Exten="idle30",
                      Async="true", CallerID='"Lab Caller" <5551234>', ChannelId="c", OtherChannelId="i")  # fmt: skip

@@ -1,38 +1,24 @@
-"""The pieces of the AMI test server's channel model: a channel half and its headers, the scripted caller, and the
-recorded constants (prompt lengths, delays, event orders) the model (`ami_call.Call`) runs on.
-
+"""The pieces of the AMI test server's channel model: a channel and its headers, the caller's dialplan (`CallScript`),
+an AGI command, and the recorded timing constants (model seconds, see `ami_clock`) the model runs on.
 """
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 from urllib.parse import quote
 
 from callflow.runtime.asterisk.protocol import Message
 
 AGI_VERSION = "GIT-master-f0c1c1a7b7"
-STATE_DESC = {0: "Down", 4: "Ring", 6: "Up"}
-SAMPLE_RATE_HZ = 8000
-FRAME_SAMPLES = 160  # a cut prompt's endpos was a whole number of 20 ms frames (20000, 12960)
-# `endpos` of prompts played to the end, as recorded (README fact 27).
-PROMPT_SAMPLES = {"hello-world": 11234, "beep": 3404, "vm-goodbye": 6920, "tt-monkeys": 129440}
-# Prompt lengths (README, "Prompts"); a prompt with no recorded full `endpos` may only be cut short.
-PROMPT_S = {name: samples / 8000 for name, samples in PROMPT_SAMPLES.items()} | {"demo-congrats": 30.3}
-HANGUP = "hangup"  # what a listening command receives when the caller hangs up
-# The order of the events around ANSWER varied between recorded calls.
-ANSWER_ORDER_DTMF_MENU = (
-    "Newstate;2", "DeviceStateChange", "OriginateResponse", "Newstate;1", "DialEnd", "Newexten", "DeviceStateChange",
-)  # fmt: skip
-ANSWER_ORDER_CALLER_HANGUP = (
-    "OriginateResponse", "Newstate;2", "DeviceStateChange", "Newstate;1", "DeviceStateChange", "DialEnd", "Newexten",
-)  # fmt: skip
-ANSWER_ORDER_PIPELINED = (
-    "Newstate;2", "Newstate;1", "DialEnd", "DeviceStateChange", "OriginateResponse", "DeviceStateChange", "Newexten",
-)  # fmt: skip
-ANSWER_S = 0.5  # AGIExecStart to AGIExecEnd of ANSWER with a caller sending no audio (dtmf-menu: 0.501 s)
+STATE_DESC = {0: "Down", 4: "Ring", 5: "Ringing", 6: "Up", 7: "Busy"}
+ANSWER_S = 0.5  # ANSWER waits this long for the caller's first audio frame (dtmf-menu: 0.501 s with none)
 POLL_S = 0.1  # an idle AsyncAGI channel picked up a queued command 0.1 s after it went idle (median, fact 25)
-DTMF_S = 0.1  # SendDTMF: DTMFBegin 0.1 s after the step starts, DTMFEnd 0.1 s later (`DurationMs: 100`)
-SEND_DTMF_S = 0.45  # SendDTMF of one digit: from its Newexten to the next step's (dtmf-menu: 0.451 s)
+DTMF_FIRST_S = 0.1  # SendDTMF: the first DTMFBegin came 0.1 s after the step started (press1, digits)
+DTMF_DURATION_MS = 100  # SendDTMF's default tone length (`DurationMs: 100`)
+DTMF_GAP_MS = 250  # SendDTMF's default pause after a tone (press1: the next step began 0.45 s after SendDTMF)
+HANGUP = "hangup"  # what a listening command receives when the caller hangs up
+AUDIO = "audio"  # what a command listening for it receives when the caller starts to play a sound
 
 
 def agi_encode(text: str) -> str:
@@ -40,47 +26,45 @@ def agi_encode(text: str) -> str:
     return quote(text, safe="()")
 
 
-@dataclass
+@dataclass(frozen=True)
 class Step:
-    """One priority of the caller's dialplan: `app(data)`, taking `duration_s` before the next step starts."""
+    """One priority of a dialplan extension: `app(data)`."""
 
     app: str
     data: str = ""
-    duration_s: float = 0.0
 
 
-@dataclass
+_STEP = re.compile(r"(?P<app>\w+)\((?P<data>.*)\)")
+
+
+@dataclass(frozen=True)
 class CallScript:
-    """The scripted caller: its dialplan steps, and the pickup delay of each AGI command (index = command number).
+    """A dialplan extension run by a channel: the caller's `[caller-sim]`/`[caller-live]` script on the `;1` half of
+    an Originate, or a queue member's `[queue-agents]` extension. Apps: `Wait`, `SendDTMF`, `Playback`, `Hangup`,
+    `Answer`, `Ringing`."""
 
-    Real Asterisk picks a queued command up at its next 100 ms poll, or sooner when a frame arrives; the model has no
-    frames, so a test states the recorded delays where they were shorter than `POLL_S`.
-    """
+    steps: tuple[Step, ...]
 
-    steps: list[Step]
-    pickup_s: tuple[float, ...] = ()
-    answer_order: tuple[str, ...] = ANSWER_ORDER_DTMF_MENU
-
-    def pickup(self, index: int) -> float:
-        """How long after the channel went idle command number `index` is picked up."""
-        return self.pickup_s[index] if index < len(self.pickup_s) else POLL_S
+    @classmethod
+    def of(cls, *lines: str) -> CallScript:
+        """A script from dialplan applications as written in extensions.conf: `CallScript.of("Wait(2)", "Hangup()")`."""
+        steps = []
+        for line in lines:
+            match = _STEP.fullmatch(line)
+            if match is None:
+                raise ValueError(f"not a dialplan application: {line!r}")
+            steps.append(Step(match["app"], match["data"]))
+        return cls(tuple(steps))
 
 
 def press(digit: str, *, wait_s: float = 2, then_s: float = 5) -> CallScript:
-    """`[caller-sim]` `press1`-style: `Wait`, `SendDTMF(digit)`, `Wait`, `Hangup()`."""
-    return CallScript(
-        [
-            Step("Wait", f"{wait_s:g}", wait_s),
-            Step("SendDTMF", digit, SEND_DTMF_S),
-            Step("Wait", f"{then_s:g}", then_s),
-            Step("Hangup"),
-        ]
-    )
+    """A `[caller-sim]` `press1`-style caller: `Wait`, `SendDTMF(digit)`, `Wait`, `Hangup()`."""
+    return CallScript.of(f"Wait({wait_s:g})", f"SendDTMF({digit})", f"Wait({then_s:g})", "Hangup()")
 
 
 @dataclass
 class Half:
-    """One half of a Local channel pair, with the headers Asterisk writes for a channel."""
+    """One channel (a half of a Local channel pair), with the headers Asterisk writes for a channel."""
 
     name: str
     uniqueid: str
@@ -93,6 +77,8 @@ class Half:
     connected: tuple[str, str] = ("<unknown>", "<unknown>")
     variables: dict[str, str] = field(default_factory=dict)
     alive: bool = True
+    created_s: float = 0.0  # model time
+    application: tuple[str, str] = ("", "")  # what CoreShowChannel lists
 
     def headers(self, prefix: str = "") -> list[tuple[str, str]]:
         """`Channel` … `Linkedid` in the recorded order; `prefix` gives `DestChannel`, `LocalOneChannel` …"""
@@ -117,6 +103,22 @@ class Half:
     def event(self, name: str, kind: str, *extra: tuple[str, str]) -> Message:
         """`Event: name` / `Privilege: kind,all`, this channel's headers, then `extra`."""
         return Message([("Event", name), ("Privilege", f"{kind},all"), *self.headers(), *extra])
+
+    def var(self, name: str, value: str) -> Message:
+        """Set a channel variable: the `VarSet` event."""
+        self.variables[name] = value
+        return self.event("VarSet", "dialplan", ("Variable", name), ("Value", value))
+
+    def newexten(self, app: str, data: str) -> Message:
+        """The `Newexten` event of the priority this channel is at."""
+        self.application = (app, data)
+        extra = [("Extension", self.exten), ("Application", app), ("AppData", data)]
+        return self.event("Newexten", "dialplan", *extra)
+
+
+def device_state(device: str, state: str) -> Message:
+    """A `DeviceStateChange` event."""
+    return Message([("Event", "DeviceStateChange"), ("Privilege", "call,all"), ("Device", device), ("State", state)])
 
 
 @dataclass

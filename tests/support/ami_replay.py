@@ -1,19 +1,37 @@
-"""Replaying a recorded AMI session against the test server, and comparing what comes back with the recording."""
+"""Replaying a recorded AMI client against the test server, and comparing what comes back with the recording.
+
+`replay` plays the recorded client's side of every connection (`C>S`, `C>S:b` …) in file order: it opens a connection
+where the recording's harness noted `<tag>: TCP connected`, resets it (TCP RST) where it noted `closing socket
+abruptly`, and writes each block once the answers recorded before it have arrived and as long after the last of them
+as the recording shows (times `time_scale`, the server's scale); `bursts` names blocks the client wrote without
+waiting. `assert_replayed`/`replayed` then compare every connection's items with the recording's. The server gets
+`ami_hints.RecordedHints`: what the recording settled that a model cannot know (the order of the events of one moment,
+the delay before each AGI command was picked up). `normalise` replaces the values that differ from run to run (each
+checked against its recorded format); a `Tolerance` accepts a number that depends on timing within a stated margin;
+`reorder` and `group` state, per test, where the recording shows a race across actions or calls.
+"""
 
 from __future__ import annotations
 
 import asyncio
 import re
-from collections.abc import Callable, Sequence
+import socket
+import struct
+import time
+from collections.abc import Awaitable, Callable, Collection, Sequence
 from dataclasses import dataclass, field
+from pathlib import Path
 
-from ami_server import NEVER
-from transcripts import Record
+from ami_hints import RecordedHints
+from ami_server import AmiServer
+from ami_session import NEVER
+from transcripts import Record, Transcript, load
 
 from callflow.runtime.asterisk.protocol import Banner, Message, MessageReader, encode
 
 SECRET = "test-secret"
 TV = r"\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}\+0000"
+EPOCH = r"1\d{9}"  # seconds since 1970, as on the recording machine (2026) and here
 # Values that differ from run to run, with the format they were recorded in.
 VARYING = {
     "EventTV": TV,
@@ -26,12 +44,20 @@ VARYING = {
     "LastReload": r"\d+",
     "ExpectedResponse": r"[0-9a-f]{32}",  # an MD5 of the challenge and the secret
     "CommandId": r"[1-9]\d{0,9}",  # the server's own number in AGIExecStart/End (the client's id is not numeric)
+    "BridgeUniqueid": r"[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}",  # a random UUID
+    "LoginTime": EPOCH,  # when Asterisk started
+    "LastCall": EPOCH,  # when the queue member's last call ended (0 before its first)
+    "Timestamp": rf"{EPOCH}\.\d{{6}}",  # Ping's wall-clock time
 }
 # The AsyncAGI thread id inside the percent-encoded `Env`.
 THREAD_ID = re.compile(r"(?<=agi_threadid%3A%20)\d{15}(?=%0A)")
+# Asterisk's own channel ids are `<epoch>.<channel count>`: the epoch differs per run, the count does not.
+AUTO_UNIQUEID = re.compile(rf"{EPOCH}(?=\.\d+$)")
+UNIQUEID_KEYS = ("Uniqueid", "Linkedid")
 
 Item = Message | Banner
 Rewrite = Callable[[str, Message, list[Item]], Message]
+Reorder = Callable[[str, list[Item]], list[Item]]
 
 
 def normalise(item: Item) -> Item:
@@ -43,65 +69,163 @@ def normalise(item: Item) -> Item:
         pattern = VARYING.get(key)
         if pattern and value != NEVER and re.fullmatch(pattern, value):
             value = f"<{key}>"
+        if key.endswith(UNIQUEID_KEYS):
+            value = AUTO_UNIQUEID.sub("<epoch>", value)
         if key == "Env":
             value = THREAD_ID.sub("<threadid>", value)
         out.append((key, value))
     return Message(out)
 
 
+@dataclass(frozen=True)
+class Tolerance:
+    """A number that depends on timing: in events `event` (and `Variable: variable` for VarSet), the number matched
+    by `pattern` (group 1) in header `header` may differ from the recorded one by `margin`."""
+
+    event: str
+    header: str
+    pattern: str
+    margin: int
+    variable: str | None = None
+
+    def apply(self, got: Message, want: Message) -> Message:
+        """`got` with the number taken from `want` when they differ by no more than the margin."""
+        if got.get("Event") != self.event or want.get("Event") != self.event:
+            return got
+        if self.variable is not None and got.get("Variable") != self.variable:
+            return got
+        mine = re.fullmatch(self.pattern, got.get(self.header, ""))
+        theirs = re.fullmatch(self.pattern, want.get(self.header, ""))
+        if mine is None or theirs is None or abs(int(mine[1]) - int(theirs[1])) > self.margin:
+            return got
+        value = got[self.header][: mine.start(1)] + theirs[1] + got[self.header][mine.end(1) :]
+        return Message((k, value if k == self.header else v) for k, v in got)
+
+
+# --------------------------------------------------------------------------------------------------- the client
+
+
 @dataclass
 class Connection:
+    """One replayed client connection and what it received (with wall-clock arrival times)."""
+
     reader: asyncio.StreamReader
     writer: asyncio.StreamWriter
     received: list[Item] = field(default_factory=list)
+    arrived: list[float] = field(default_factory=list)
     closed: bool = False
     task: asyncio.Task[None] | None = None
+    news: asyncio.Event = field(default_factory=asyncio.Event)
 
     async def pump(self) -> None:
         parser = MessageReader()
-        while data := await self.reader.read(65536):
-            self.received += parser.feed(data)
+        try:
+            while data := await self.reader.read(65536):
+                items = parser.feed(data)
+                self.received += items
+                self.arrived += [time.monotonic()] * len(items)
+                self.news.set()
+        except ConnectionError:
+            pass
         self.closed = True
+        self.news.set()
+
+
+def _tag_of_note(note: str, tags: set[str]) -> str:
+    prefix = note.split(":", 1)[0]
+    return prefix if prefix in tags else ""
 
 
 async def replay(
-    records: Sequence[Record], port: int, rewrite: Rewrite
+    transcript: Transcript, port: int, rewrite: Rewrite, time_scale: float = 1.0, bursts: Collection[str] = ()
 ) -> tuple[dict[str, Connection], dict[str, list[Item]]]:
-    """Play the `C>S` blocks in recorded order, each after the answers recorded before it have arrived."""
+    """Play the recorded client's blocks; returns the connections and, per tag, the items the recording expects.
+    `bursts`: the ActionIDs of blocks the client wrote right after the previous one, without waiting for its
+    Response (the recording shows the Response in between only because it arrived while the client wrote)."""
+    tags = set(transcript.tags)
     connections: dict[str, Connection] = {}
-    expected: dict[str, list[Item]] = {}
-    parsers: dict[str, MessageReader] = {}
-    pending: dict[str, bytes] = {}
-    for record in records:
-        if record.direction == "#":
-            continue
-        tag = record.tag
-        if tag not in connections:
-            connections[tag] = Connection(*await asyncio.open_connection("127.0.0.1", port))
-            connections[tag].task = asyncio.create_task(connections[tag].pump())
-            expected[tag], parsers[tag], pending[tag] = [], MessageReader(), b""
-        if record.direction == "S>C":
-            expected[tag] += parsers[tag].feed(record.payload)
-            continue
-        pending[tag] += record.payload
-        if record.payload != b"\r\n":
-            continue
-        await caught_up(connections, expected)
-        (block,) = MessageReader(expect_banner=False).feed(pending[tag])
-        pending[tag] = b""
-        assert isinstance(block, Message)
-        connections[tag].writer.write(encode(rewrite(tag, block, connections[tag].received)))
-        await connections[tag].writer.drain()
-    await caught_up(connections, expected)
+    expected: dict[str, list[Item]] = {tag: [] for tag in tags}
+    expected_at: dict[str, list[float]] = {tag: [] for tag in tags}
+
+    async def act(at: float) -> None:
+        """Wait for the answers recorded before a client act at recorded time `at`, then as long after the last of
+        them as the recording shows."""
+        await caught_up(connections, {t: len(items) for t, items in expected.items()})
+        last = [(expected_at[t][-1], c.arrived[len(expected[t]) - 1]) for t, c in connections.items() if expected[t]]
+        if last:
+            recorded, arrived = max(last)
+            await asyncio.sleep(max(0.0, arrived + (at - recorded) * time_scale - time.monotonic()))
+
+    async def connect(tag: str, at: float) -> None:
+        await act(at)
+        connections[tag] = Connection(*await asyncio.open_connection("127.0.0.1", port))
+        connections[tag].task = asyncio.create_task(connections[tag].pump())
+
+    try:
+        await _play(transcript, tags, connections, expected, expected_at, act, connect, rewrite, bursts)
+        await caught_up(connections, {t: len(items) for t, items in expected.items()})
+    except TimeoutError:  # an answer never came: the caller compares what did
+        pass
     return connections, expected
 
 
-async def caught_up(connections: dict[str, Connection], expected: dict[str, list[Item]]) -> None:
-    async def wait() -> None:
-        while any(len(c.received) < len(expected[t]) for t, c in connections.items()):
-            await asyncio.sleep(0.002)
+async def _play(
+    transcript: Transcript,
+    tags: set[str],
+    connections: dict[str, Connection],
+    expected: dict[str, list[Item]],
+    expected_at: dict[str, list[float]],
+    act: Callable[[float], Awaitable[None]],
+    connect: Callable[[str, float], Awaitable[None]],
+    rewrite: Rewrite,
+    bursts: Collection[str],
+) -> None:
+    parsers = {tag: MessageReader() for tag in tags}
+    pending = {tag: b"" for tag in tags}
+    for record in transcript.records:
+        if record.direction == "#":
+            tag = _tag_of_note(record.note, tags)
+            if "TCP connected" in record.note and tag not in connections:
+                await connect(tag, record.time_s)
+            elif "closing socket abruptly" in record.note:
+                await act(record.time_s)
+                writer = connections[tag].writer
+                writer.get_extra_info("socket").setsockopt(socket.SOL_SOCKET, socket.SO_LINGER, struct.pack("ii", 1, 0))
+                writer.transport.abort()
+            continue
+        tag = record.tag
+        if record.direction == "S>C":
+            items = parsers[tag].feed(record.payload)
+            expected[tag] += items
+            expected_at[tag] += [record.time_s] * len(items)
+            continue
+        if tag not in connections:
+            await connect(tag, record.time_s)
+        pending[tag] += record.payload
+        if record.payload != b"\r\n":
+            continue
+        (block,) = MessageReader(expect_banner=False).feed(pending[tag])
+        pending[tag] = b""
+        assert isinstance(block, Message)
+        # A block the recorded client wrote right after the previous one, not waiting for its Response, is written
+        # at once too.
+        burst = block.get("ActionID") in bursts
+        if not burst:
+            await act(record.time_s)
+        connections[tag].writer.write(encode(rewrite(tag, block, connections[tag].received)))
+        if not burst:
+            await connections[tag].writer.drain()
 
-    await asyncio.wait_for(wait(), 5)
+
+async def caught_up(connections: dict[str, Connection], needed: dict[str, int], timeout_s: float = 10) -> None:
+    """Wait until every connection has received the number of items `needed`."""
+
+    async def wait() -> None:
+        while behind := [c for t, c in connections.items() if len(c.received) < needed[t] and not c.closed]:
+            behind[0].news.clear()
+            await behind[0].news.wait()
+
+    await asyncio.wait_for(wait(), timeout_s)
 
 
 def with_secret(tag: str, block: Message, received: list[Item]) -> Message:
@@ -118,3 +242,104 @@ async def close_all(connections: dict[str, Connection]) -> None:
         connection.writer.close()
         if connection.task is not None:
             await connection.task
+
+
+def _difference(got: Item, want: Item) -> str:
+    if isinstance(got, Message) and isinstance(want, Message) and got.get("Event") == want.get("Event"):
+        differ = [f"got {g}, want {w}" for g, w in zip(got, want, strict=False) if g != w]
+        return f" {want['Event']}: " + ("; ".join(differ) or f"got {got.headers}, want {want.headers}")
+    return f" got  {_show(got)}\n want {_show(want)}"
+
+
+def _show(item: Item) -> str:
+    return repr(item) if isinstance(item, Banner) else " | ".join(f"{k}: {v}" for k, v in item)
+
+
+def identity(item: Item) -> Item:
+    return item
+
+
+def assert_replayed(
+    transcript: Transcript,
+    server: AmiServer,
+    *,
+    rewrite: Rewrite = with_secret,
+    translate: Callable[[Item], Item] = identity,
+    tolerances: Sequence[Tolerance] = (),
+    reorder: Reorder = lambda tag, items: items,
+    bursts: Collection[str] = (),
+    group: Callable[[Item], str] | None = None,
+) -> int:
+    """Replay `transcript` against `server` (started here): every connection must receive the recorded items
+    (normalised, and as `reorder` puts them), `translate`d (undoing a `rewrite` the server echoes), numbers within
+    the `tolerances`; with `group`, in order within each group only. Returns the number of items compared."""
+
+    async def run() -> int:
+        async with server:
+            connections, expected = await replay(transcript, server.port, rewrite, server.time_scale, bursts)
+            try:
+                await asyncio.sleep(0.05)
+                return compare(connections, expected)
+            finally:
+                await close_all(connections)
+
+    def compare(connections: dict[str, Connection], expected: dict[str, list[Item]]) -> int:
+        unrecorded = f"\n unrecorded: {server.unrecorded} {server.unrecorded_commands}"
+        total = 0
+        for tag, connection in connections.items():
+            got = [translate(normalise(m)) for m in connection.received]
+            want = reorder(tag, [normalise(m) for m in expected[tag]])
+            if group is not None:  # compared one group at a time: the groups' items are put one after the other
+                keys = list(dict.fromkeys(group(m) for m in want))
+                got = [m for key in keys for m in got if group(m) == key] + [m for m in got if group(m) not in keys]
+                want = [m for key in keys for m in want if group(m) == key]
+            for index, (g, w) in enumerate(zip(got, want, strict=False)):
+                for tolerance in tolerances:
+                    if isinstance(g, Message) and isinstance(w, Message):
+                        g = tolerance.apply(g, w)
+                assert g == w, f"{tag or 'ami'} item {index}:\n{_difference(g, w)}{unrecorded}"
+            missing = want[len(got) : len(got) + 1]
+            assert len(got) == len(want), f"{tag or 'ami'}: {len(got)} of {len(want)} items, next {missing}{unrecorded}"
+            assert len(b"".join(encode(m) for m in expected[tag])) == len(transcript.stream("S>C", tag))
+            total += len(got)
+        for tag in closed_by_peer(transcript.records):
+            assert connections[_tag_of_note(f"{tag}:", set(connections))].closed, tag
+        assert server.unrecorded == [], server.unrecorded
+        assert server.unrecorded_commands == [], server.unrecorded_commands
+        return total
+
+    return asyncio.run(run())
+
+
+def replayed(
+    name: str,
+    first_channel_number: int,
+    *tolerances: Tolerance,
+    time_scale: float = 1.0,
+    rewrite: Rewrite = with_secret,
+    translate: Callable[[Item], Item] = identity,
+    sounds: Path | None = None,
+    reorder: Reorder = lambda tag, items: items,
+    bursts: Collection[str] = (),
+    group: Callable[[Item], str] | None = None,
+) -> int:
+    """Replay the recording `name` against a fresh server with the races that recording settled
+    (`ami_hints.RecordedHints`); the number of items compared."""
+    transcript = load(name)
+    server = AmiServer(
+        secret=SECRET,
+        first_channel_number=first_channel_number,
+        hints=RecordedHints(transcript),
+        time_scale=time_scale,
+        sounds=sounds,
+    )
+    return assert_replayed(
+        transcript,
+        server,
+        rewrite=rewrite,
+        translate=translate,
+        tolerances=tolerances,
+        reorder=reorder,
+        bursts=bursts,
+        group=group,
+    )

@@ -1,12 +1,29 @@
 """An asyncio AMI server for tests that answers the way the recorded Asterisk did (`shared/asterisk-transcripts/`).
 
 It covers the session layer (banner, `Login` plain and MD5 `Challenge`, what happens before Login, `Events`,
-`UserEvent`, `Logoff`, with the security events other sessions receive) and the AsyncAGI call path: `Originate` of a
-Local channel (`Async: true`) and the `AGI` action, the call itself being modelled in `ami_call.Call`.
-Every answer and event is copied from the recordings; values that differ per run (`EventTV`, `SessionTV`,
-`SessionID`, ports, `Challenge`, `Uptime`, AGI `CommandId`, `agi_threadid`) are generated in the recorded format.
-An action the recordings do not show being answered (a logged-in `Ping`, for one) is not guessed at: it is listed
-in `unrecorded` and the connection is closed, so a test that relies on it fails loudly.
+`UserEvent`, `Logoff`, with the security events other sessions receive) and composes the call model: the actions in
+`ami_actions` (Originate, AGI, PlayDTMF, Hangup, CoreShowChannels, MailboxCount, Ping, Setvar, Getvar,
+CoreSettings), the calls in `ami_call`, the AGI commands in `ami_commands`. Every answer and event is copied from the
+recordings; values that differ per run (`EventTV`, `SessionTV`, `SessionID`, ports, `Challenge`, `Uptime`, AGI
+`CommandId`, `agi_threadid`, bridge ids, epoch times) are generated in the recorded format. An action the recordings
+do not show being answered (a logged-in `Status`, for one; `PlayDTMF` without `Duration`) is not guessed at: it is
+listed in `unrecorded` and the connection is closed; an AGI command or call situation that was not recorded is
+listed in `unrecorded_commands` and that call stops. A test asserts both are empty.
+
+For end-to-end tests (API, all keyword arguments):
+
+- `AmiServer(time_scale=0.02)`: every modelled duration runs at that fraction of real time (`ami_clock`); the bytes
+  and the order of events stay the same.
+- `AmiServer(sounds=Path)`: `<name>.wav` files there (or at an absolute path) play for their real length and RECORD
+  FILE writes there (`ami_sounds`, `ami_record`).
+- `call_scripts={("caller-sim", "mine"): CallScript.of("Wait(1)", "SendDTMF(12)", "Hangup()")}` adds or replaces
+  caller scripts; the recorded dialplan (`ami_dialplan.DIALPLAN`, with `caller-live,idle`: originate
+  `Local/<dnis>@callflow` with `Context: caller-live`, `Exten: idle`, press keys with `PlayDTMF` on the `;1` channel,
+  with `Duration`, and hang up with `Hangup` on `;1` without `Cause`, as recorded) is always there. Any dnis matching
+  `_X.` (or `s`) works; AsyncAGIStart's Env then has `agi_extension: <dnis>` and `agi_dnid: unknown`, as recorded.
+- `await server.wait_for(lambda event: ..., timeout_s)`: the next event (any class) matching the predicate.
+- `server.kill_sessions()`: every client connection is reset (TCP RST), calls go on (fact 37).
+- `await server.restart(down_s)`: an Asterisk restart, see `restart`.
 """
 
 from __future__ import annotations
@@ -15,83 +32,28 @@ import asyncio
 import contextlib
 import hashlib
 import secrets
-import time
-from dataclasses import dataclass, field
-from datetime import UTC, datetime
+from collections.abc import Mapping
+from pathlib import Path
 from types import TracebackType
 
+from ami_actions import Actions
 from ami_call import Call
-from ami_channels import CallScript, Command
+from ami_channels import CallScript
+from ami_clock import Clock
+from ami_dialplan import DIALPLAN
+from ami_events import EventBus, Hints, Predicate
+from ami_pbx import Pbx
+from ami_session import NEVER, READ_CLASSES, Session, event_mask, event_tv, response
+from ami_sounds import Sounds
 
 from callflow.runtime.asterisk.protocol import Banner, Message, MessageReader, encode
 
+__all__ = ["AUTH_FAILURE_DELAY_S", "NEVER", "READ_CLASSES", "RESTART_DOWN_S", "AmiServer"]
+
 BANNER = Banner("13.0.0")
-# The recorded AMI user's read classes (README, "What was recorded").
-READ_CLASSES_TEXT = (
-    "system,call,log,verbose,agent,user,config,dtmf,reporting,cdr,dialplan,originate,agi,cc,aoc,test,security,message"
-)
-READ_CLASSES = frozenset(READ_CLASSES_TEXT.split(","))
-NEVER = "1970-01-01T00:00:00.000+0000"  # SessionTV of a session that has not logged in
 AUTH_FAILURE_DELAY_S = 1.0  # the recorded server answered a failed Login 1.0 s after it, then closed
-
-
-def event_tv() -> str:
-    """Now, as Asterisk writes `EventTV` and `SessionTV`."""
-    now = datetime.now(UTC)
-    return now.strftime("%Y-%m-%dT%H:%M:%S.") + f"{now.microsecond // 1000:03d}+0000"
-
-
-@dataclass(eq=False)
-class Session:
-    """One client connection."""
-
-    writer: asyncio.StreamWriter
-    local_port: int
-    remote_port: int
-    session_id: str = field(default_factory=lambda: f"0x7f{secrets.randbits(40):010x}")
-    logged_in: bool = False
-    mask: frozenset[str] = frozenset()
-    session_tv: str = NEVER
-    challenge: str | None = None
-
-    def send(self, message: Message) -> None:
-        """Queue a message for this client unless its connection is closing."""
-        if not self.writer.is_closing():
-            self.writer.write(encode(message))
-
-    def security(self, name: str, severity: str, version: str, account: str, *extra: tuple[str, str]) -> Message:
-        """A security-class event about this session, headers in the recorded order."""
-        return Message(
-            [
-                ("Event", name),
-                ("Privilege", "security,all"),
-                ("EventTV", event_tv()),
-                ("Severity", severity),
-                ("Service", "AMI"),
-                ("EventVersion", version),
-                ("AccountID", account),
-                ("SessionID", self.session_id),
-                ("LocalAddress", f"IPV4/TCP/127.0.0.1/{self.local_port}"),
-                ("RemoteAddress", f"IPV4/TCP/127.0.0.1/{self.remote_port}"),
-                *extra,
-                ("SessionTV", self.session_tv),
-            ]
-        )
-
-
-def response(request: Message, status: str, *headers: tuple[str, str]) -> Message:
-    """`Response: <status>`, the request's `ActionID` when it had one, then `headers`."""
-    action_id = request.get("ActionID")
-    return Message([("Response", status), *([("ActionID", action_id)] if action_id is not None else []), *headers])
-
-
-def event_mask(value: str | None) -> frozenset[str]:
-    """The classes a Login `Events` or an `Events` `EventMask` value lets through (absent means `on`)."""
-    if value is None or value.strip().lower() == "on":
-        return READ_CLASSES
-    if value.strip().lower() == "off":
-        return frozenset()
-    return frozenset(part.strip().lower() for part in value.split(",")) & READ_CLASSES
+# notes/asterisk-ami.md: a client reconnected ~4.5 s after an Asterisk restart (model seconds, scaled).
+RESTART_DOWN_S = 4.5
 
 
 class AmiServer:
@@ -103,44 +65,89 @@ class AmiServer:
         username: str = "callflow",
         secret: str = "secret",
         auth_failure_delay_s: float = AUTH_FAILURE_DELAY_S,
-        call_scripts: dict[str, CallScript] | None = None,
+        call_scripts: Mapping[tuple[str, str], CallScript] | Mapping[str, CallScript] | None = None,
         first_channel_number: int = 0,
+        time_scale: float = 1.0,
+        sounds: Path | None = None,
+        hints: Hints | None = None,
     ):
-        """`call_scripts` maps an Originate's `Exten` (the `[caller-sim]` extension) to the caller it plays;
-        `first_channel_number` is the Local channel counter of a fresh Asterisk (0), or of a recording made later."""
+        """`call_scripts` adds `(context, exten)` scripts to the recorded dialplan (a bare `exten` key: in
+        `caller-sim` and `caller-live`); `first_channel_number` is the
+        Local channel counter of a fresh Asterisk (0), or of a recording made later; `time_scale` multiplies every
+        modelled duration; `sounds` is where `<name>.wav` prompts are found and relative recordings written; `hints`
+        (replay tests only) are the races a recording settled (`ami_events.Hints`)."""
+        self.username, self.secret = username, secret
+        self.auth_failure_delay_s = auth_failure_delay_s
+        self.call_scripts = dict(DIALPLAN)
+        for key, script in (call_scripts or {}).items():
+            for full in [key] if isinstance(key, tuple) else [("caller-sim", key), ("caller-live", key)]:
+                self.call_scripts[full] = script
         self.first_channel_number = first_channel_number
-        self.username = username
-        self.call_scripts = call_scripts or {}
-        self.calls: list[Call] = []
+        self.time_scale, self.sounds, self.hints = time_scale, sounds, hints
+        self.unrecorded: list[Message] = []
         self.unrecorded_commands: list[str] = []
         self.database: dict[tuple[str, str], str] = {}
-        self.secret = secret
-        self.auth_failure_delay_s = auth_failure_delay_s
-        self.unrecorded: list[Message] = []
         self.sessions: list[Session] = []
+        self._serving: set[asyncio.Task[None]] = set()
+        self._port = 0
         self._server: asyncio.Server | None = None
-        self._started = time.monotonic()
+        self._pbx: Pbx | None = None
+        self._actions: Actions | None = None
 
     @property
     def port(self) -> int:
-        """The port the server listens on (chosen by the system)."""
-        assert self._server is not None
-        return int(self._server.sockets[0].getsockname()[1])
+        """The port the server listens on (chosen by the system at start, kept across `restart`)."""
+        return self._port
+
+    @property
+    def pbx(self) -> Pbx:
+        """The modelled Asterisk (while the server runs)."""
+        assert self._pbx is not None
+        return self._pbx
+
+    @property
+    def calls(self) -> list[Call]:
+        """The calls originated since the server (re)started."""
+        return self._actions.calls if self._actions is not None else []
 
     async def __aenter__(self) -> AmiServer:
-        self._server = await asyncio.start_server(self._serve, "127.0.0.1", 0)
+        self._boot()
+        await self._listen()
         return self
 
     async def __aexit__(
         self, kind: type[BaseException] | None, error: BaseException | None, trace: TracebackType | None
     ) -> None:
-        assert self._server is not None
+        await self._shut_down()
+
+    def _boot(self) -> None:
+        """A freshly started Asterisk: model clock, channel counter, calls."""
+        bus = EventBus(self.broadcast, self.hints)
+        previous = self._pbx
+        self._pbx = Pbx(Clock(self.time_scale), bus, Sounds(self.sounds), self.first_channel_number)
+        self._pbx.unrecorded, self._pbx.database = self.unrecorded_commands, self.database
+        if previous is not None:  # voicemail is kept in files
+            self._pbx.new_messages = previous.new_messages
+        self._actions = Actions(self._pbx, self.call_scripts)
+
+    async def _listen(self) -> None:
+        self._server = await asyncio.start_server(self._serve, "127.0.0.1", self._port)
+        self._port = int(self._server.sockets[0].getsockname()[1])
+
+    async def _shut_down(self) -> None:
         for call in self.calls:
             call.stop()
-        self._server.close()
-        for session in self.sessions:
+        if self._pbx is not None:
+            self._pbx.stop()
+        if self._server is not None:
+            self._server.close()
+        for session in list(self.sessions):
             session.writer.close()
-        await self._server.wait_closed()
+        if self._serving:
+            await asyncio.wait(self._serving, timeout=1)
+        if self._server is not None:
+            await self._server.wait_closed()
+            self._server = None
 
     def broadcast(self, event: Message) -> None:
         """Send an event to every logged-in session whose mask allows its class (the first word of `Privilege`)."""
@@ -149,9 +156,40 @@ class AmiServer:
             if session.logged_in and kind in session.mask:
                 session.send(event)
 
+    def _session_event(self, event: Message) -> None:
+        """A session-layer event (security, UserEvent): sent at once, not through the call model's event bus."""
+        self.broadcast(event)
+        if self._pbx is not None:
+            self._pbx.bus.notify(event)
+
+    async def wait_for(self, predicate: Predicate, timeout_s: float = 5.0) -> Message:
+        """The next event (of any class, whoever may receive it) for which `predicate` is true; TimeoutError after
+        `timeout_s` wall-clock seconds. Call it before doing what causes the event."""
+        return await self.pbx.bus.wait_for(predicate, timeout_s)
+
+    def kill_sessions(self) -> None:
+        """Reset every client connection (TCP RST, no Logoff), as a network failure would. Calls go on, parked in
+        AsyncAGI, and their events go to whoever logs in next (facts 37, 38)."""
+        for session in list(self.sessions):
+            session.reset()
+
+    async def restart(self, down_s: float = RESTART_DOWN_S) -> None:
+        """An Asterisk restart: every connection closed and every call gone at once, nothing listening for `down_s`
+        model seconds, then a fresh Asterisk on the same port (Uptime from 0, Local channels from
+        `first_channel_number` again; AstDB and voicemail kept, being files). What a restart sends on the wire before
+        the connections close (a Shutdown event, hangups) was not recorded, so nothing is sent: the connections
+        simply close."""
+        await self._shut_down()
+        await self.pbx.clock.sleep(down_s)
+        self._boot()
+        await self._listen()
+
     async def _serve(self, reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
         session = Session(writer, writer.get_extra_info("sockname")[1], writer.get_extra_info("peername")[1])
         self.sessions.append(session)
+        task = asyncio.current_task()
+        assert task is not None
+        self._serving.add(task)
         writer.write(encode(BANNER))
         messages = MessageReader(expect_banner=False)
         try:
@@ -170,13 +208,14 @@ class AmiServer:
             writer.close()
             with contextlib.suppress(ConnectionError):
                 await writer.wait_closed()
+            self._serving.discard(task)
 
     async def _answer(self, session: Session, request: Message) -> bool:
         """Answer one request as the recorded Asterisk did; false when the connection is to close."""
         action = request.get("Action")
         if action is None:
             session.send(response(request, "Error", ("Message", "Missing action in request")))
-            self.broadcast(_bad_format(session))
+            self._session_event(_bad_format(session))
             return True
         name = action.lower()
         if name == "logoff":
@@ -189,7 +228,7 @@ class AmiServer:
         if name == "login":
             return await self._login(session, request)
         if not session.logged_in:
-            self.broadcast(
+            self._session_event(
                 session.security("RequestNotAllowed", "Error", "1", "", ("RequestType", f"Action: {action}"))
             )
             session.send(response(request, "Error", ("Message", "Permission denied")))
@@ -203,48 +242,14 @@ class AmiServer:
             extra = [(k, v) for k, v in request if k.lower() not in ("action", "actionid", "userevent")]
             head = [("Event", "UserEvent"), ("Privilege", "user,all"), ("UserEvent", request.get("UserEvent", ""))]
             action_id = request.get("ActionID")
-            self.broadcast(Message([*head, *([("ActionID", action_id)] if action_id is not None else []), *extra]))
+            self._session_event(Message([*head, *([("ActionID", action_id)] if action_id is not None else []), *extra]))
             return True
-        if name == "originate" and request.get("Async", "").lower() == "true":
-            return self._originate(session, request)
-        if name == "agi":
-            return self._agi(session, request)
+        assert self._actions is not None
+        handler = self._actions.handlers.get(name)
+        if handler is not None and await handler(session, request):
+            return True
         self.unrecorded.append(request)
         return False
-
-    def _originate(self, session: Session, request: Message) -> bool:
-        script = self.call_scripts.get(request.get("Exten", ""))
-        if "Channel" not in request:
-            session.send(response(request, "Error", ("Message", "Channel not specified")))
-            return True
-        if script is None or not request["Channel"].startswith("Local/") or "@" not in request["Channel"]:
-            self.unrecorded.append(request)
-            return False
-        session.send(response(request, "Success", ("Message", "Originate successfully queued")))
-        number = self.first_channel_number + len(self.calls)
-        call = Call(self.broadcast, number, request, script, self.unrecorded_commands, self.database)
-        self.calls.append(call)
-        call.start()
-        return True
-
-    def _agi(self, session: Session, request: Message) -> bool:
-        channel, command = request.get("Channel"), request.get("Command")
-        if channel is None or command is None:
-            session.send(response(request, "Error", ("Message", "Both, Channel and Command are *required*")))
-            return True
-        halves = {half.name: (call, half) for call in self.calls for half in (call.one, call.two) if half.alive}
-        if channel not in halves:
-            session.send(response(request, "Error", ("Message", f"Channel {channel} does not exist.")))
-            return True
-        call, half = halves[channel]
-        if half is not call.two or not call.in_agi:
-            session.send(
-                response(request, "Error", ("Message", f"Failed to add AGI command to channel {channel} queue"))
-            )
-            return True
-        call.enqueue(Command(command, request.get("CommandID")))
-        session.send(response(request, "Success", ("Message", "Added AGI command to queue")))
-        return True
 
     async def _login(self, session: Session, request: Message) -> bool:
         failure: Message | None = None
@@ -259,17 +264,18 @@ class AmiServer:
         elif request.get("Secret") != self.secret:
             failure = session.security("InvalidPassword", "Error", "2", self.username)
         if failure is not None:
-            self.broadcast(failure)
+            self._session_event(failure)
             await asyncio.sleep(self.auth_failure_delay_s)
             session.send(response(request, "Error", ("Message", "Authentication failed")))
             return False
         session.logged_in, session.mask, session.session_tv = True, event_mask(request.get("Events")), event_tv()
         session.send(response(request, "Success", ("Message", "Authentication accepted")))
-        uptime = str(int(time.monotonic() - self._started))
+        uptime = str(int(self.pbx.clock.now()))
         booted = [("Uptime", uptime), ("LastReload", uptime), ("Status", "Fully Booted")]
         if "system" in session.mask:
             session.send(Message([("Event", "FullyBooted"), ("Privilege", "system,all"), *booted]))
-        self.broadcast(session.security("SuccessfulAuth", "Informational", "1", self.username, ("UsingPassword", "0")))
+        success = session.security("SuccessfulAuth", "Informational", "1", self.username, ("UsingPassword", "0"))
+        self._session_event(success)
         return True
 
 

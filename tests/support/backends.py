@@ -28,3 +28,5 @@ async def backend(kind: str, prompts: Path) -> AsyncIterator[Backend]:
     async with AmiServer(secret=SECRET, time_scale=TIME_SCALE) as server:
         address = AmiAddress("127.0.0.1", server.port, "callflow", SECRET)
         yield Backend("server", address, "caller-live", prompts, server)
+        refused = [*server.unrecorded, *server.unrecorded_commands]
+        assert refused == [], f"the test relied on behaviour no recording shows: {refused}"

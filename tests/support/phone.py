@@ -79,15 +79,15 @@ class PhoneCall:
         assert self.caller_channel is not None
         for digit in digits:
             await self.phone.connection.send(
-                Message([("Action", "PlayDTMF"), ("Channel", self.caller_channel), ("Digit", digit)])
+                Message(
+                    [("Action", "PlayDTMF"), ("Channel", self.caller_channel), ("Digit", digit), ("Duration", "200")]
+                )
             )
 
     async def hang_up(self) -> None:
         """The caller hangs up."""
         assert self.caller_channel is not None
-        await self.phone.connection.send(
-            Message([("Action", "Hangup"), ("Channel", self.caller_channel), ("Cause", "16")])
-        )
+        await self.phone.connection.send(Message([("Action", "Hangup"), ("Channel", self.caller_channel)]))
 
     async def wait_ended(self, timeout_s: float = 30) -> None:
         """Wait until Callflow's half of the call has hung up."""

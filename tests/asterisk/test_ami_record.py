@@ -1,0 +1,41 @@
+"""RECORD FILE over AsyncAGI: the recorded client gets the recorded bytes, and the recordings are real WAV files."""
+
+from __future__ import annotations
+
+import wave
+from pathlib import Path
+
+from ami_replay import Item, Tolerance, replayed, with_secret
+
+from callflow.runtime.asterisk.protocol import Message
+
+RECORDED_DIR = "/var/spool/asterisk/lab-recordings"  # as the README writes the recording machine's spool folder
+# Silence detection's `result=` is the milliseconds left of the 20000 ms limit when the 2 s of silence were complete:
+# 3.724 s after the recording started on the recording machine, where each step of the caller's script took a
+# millisecond or two longer than the model's; within 25 ms of the recorded 16276.
+SILENCE_LEFT_MS = Tolerance("AsyncAGIExec", "Result", r"200%20result%3D(\d+)%20\(timeout\)%20endpos%3D18732%0A", 25)
+# File sizes the recording's harness noted: a 44-byte header and 16-bit samples.
+RECORDED_BYTES = {"a": 65800, "b": 37508, "c": 41668, "d": 22468}
+
+
+def test_record_file_is_replayed_byte_for_byte(tmp_path: Path) -> None:
+    """RECORD FILE ended by `#` (`result=35 (dtmf)`), by 2 s of silence, by its 3000 ms limit and by the caller's
+    hangup, with the recorded `endpos` each time; STREAM FILE of the first recording plays its `endpos` samples."""
+
+    def rewrite(tag: str, block: Message, received: list[Item]) -> Message:
+        block = with_secret(tag, block, received)
+        return Message((k, v.replace(RECORDED_DIR, str(tmp_path))) for k, v in block)
+
+    def translate(item: Item) -> Item:
+        """The server echoes the command with this run's folder in it; the recording has its own."""
+        if not isinstance(item, Message):
+            return item
+        return Message((k, v.replace(str(tmp_path), RECORDED_DIR)) for k, v in item)
+
+    count = replayed("record-file", 6, SILENCE_LEFT_MS, time_scale=0.1, rewrite=rewrite, translate=translate)
+    assert count == 200
+    for suffix, size in RECORDED_BYTES.items():
+        (path,) = tmp_path.glob(f"lab-*-{suffix}.wav")
+        assert path.stat().st_size == size
+        with wave.open(str(path)) as wav:
+            assert (wav.getframerate(), wav.getsampwidth(), wav.getnchannels()) == (8000, 2, 1)

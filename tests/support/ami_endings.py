@@ -1,0 +1,124 @@
+"""How a call ends, each way as recorded: the IVR's HANGUP, the caller hanging up, ASYNCAGI BREAK or a failing
+command (the dialplan goes on), the AMI `Hangup` action, and an IVR that never answers (README facts 17, 31, 38;
+playdtmf-from-ami). The order is the one of one recorded call (others are replayed with `ami_events.Hints`).
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from ami_channels import HANGUP, Half, device_state
+from ami_local import originate_response
+
+if TYPE_CHECKING:
+    from ami_call import Call
+
+
+def caller_hangs_up(call: Call, at: float) -> None:
+    """The caller's `Hangup()`: the `;1` half goes, the `;2` half is asked to (caller-hangup-mid-prompt)."""
+    one, two = call.one, call.two
+    call.emit(one.event("SoftHangupRequest", "call", ("Cause", "16")))
+    call.emit(two.event("HangupRequest", "call", ("Cause", "16")))
+    call.emit(one.event("Hangup", "call", ("Cause", "16"), ("Cause-txt", "Normal Clearing")))
+    call.gone(one)
+    for segment in call.audio:
+        segment.end = at if segment.end is None else segment.end
+    if call.running is not None:
+        call.deliver(HANGUP, at)
+    else:
+        call.pbx.refuse("caller hangup while no AGI command runs")
+        after_caller_hangup(call)
+
+
+def after_caller_hangup(call: Call) -> None:
+    """The `;2` half follows the caller: AsyncAGIEnd, AGISTATUS=HANGUP, its hangup with cause 16."""
+    two = call.two
+    call.end_agi("HANGUP")
+    call.emit(two.event("SoftHangupRequest", "call", ("Cause", "16")))
+    call.emit(two.event("Hangup", "call", ("Cause", "16"), ("Cause-txt", "Normal Clearing")))
+    call.gone(two)
+    call.emit(device_state(call.device, "NOT_INUSE"))
+    call.emit(device_state(call.device, "NOT_INUSE"))
+    call.drop_queued()
+
+
+def _hangup_pair(call: Call, cause: str) -> None:
+    """Both halves go after the AsyncAGI session ended: the recorded order for HANGUP (fact 31)."""
+    one, two, emit = call.one, call.two, call.emit
+    text = {"0": "Unknown", "16": "Normal Clearing"}[cause]
+    emit(two.event("SoftHangupRequest", "call", ("Cause", "16")))
+    emit(one.event("HangupRequest", "call", ("Cause", cause)))
+    emit(two.event("Hangup", "call", ("Cause", cause), ("Cause-txt", text)))
+    call.gone(two)
+    if call.caller.playing:  # the caller's Playback ends with the call (record-file, exec-voicemail)
+        emit(one.var("PLAYBACKSTATUS", "SUCCESS"))
+    emit(one.event("SoftHangupRequest", "call", ("Cause", "16")))
+    emit(one.event("Hangup", "call", ("Cause", cause), ("Cause-txt", text)))
+    call.gone(one)
+    emit(device_state(call.device, "NOT_INUSE"))
+    emit(device_state(call.device, "NOT_INUSE"))
+    call.drop_queued()
+
+
+def ivr_hangs_up(call: Call) -> None:
+    """After the AGI `HANGUP` command (fact 31)."""
+    call.end_agi("HANGUP")
+    _hangup_pair(call, call.hangup_cause)
+
+
+def dialplan_goes_on(call: Call, status: str) -> None:
+    """ASYNCAGI BREAK or a failing command: `[callflow]` priorities 3 and 4 run (fact 31)."""
+    two = call.two
+    call.end_agi(status)
+    two.priority = 3
+    call.emit(two.newexten("NoOp", f"AsyncAGI over: AGISTATUS={status}"))
+    two.priority = 4
+    call.emit(two.newexten("Hangup", ""))
+    _hangup_pair(call, "16")
+
+
+def ami_hangup_recorded(call: Call, half: Half, cause: str | None) -> bool:
+    """Whether the AMI `Hangup` action was recorded like this: on the idle `;2` half with `Cause: 16`
+    (ami-drop-during-asyncagi), or on the idle `;1` half without a cause (playdtmf-from-ami)."""
+    idle = call.running is None and call.in_agi and not call.stopped
+    return idle and ((half is call.two and cause == "16") or (half is call.one and cause is None))
+
+
+def ami_hangs_up(call: Call, half: Half) -> None:
+    """The AMI `Hangup` action (after `ami_hangup_recorded`)."""
+    one, two = call.one, call.two
+    if half is two:
+        call.end_agi("HANGUP")
+        _hangup_pair(call, "16")
+        return
+    call.emit(one.event("SoftHangupRequest", "call", ("Cause", "16")))
+    call.emit(two.event("HangupRequest", "call", ("Cause", "0")))
+    call.emit(one.event("Hangup", "call", ("Cause", "0"), ("Cause-txt", "Unknown")))
+    call.gone(one)
+    call.end_agi("HANGUP")
+    call.emit(two.event("SoftHangupRequest", "call", ("Cause", "16")))
+    call.emit(two.event("Hangup", "call", ("Cause", "0"), ("Cause-txt", "Unknown")))
+    call.gone(two)
+    call.emit(device_state(call.device, "NOT_INUSE"))
+    call.emit(device_state(call.device, "NOT_INUSE"))
+    call.drop_queued()
+
+
+async def no_answer(call: Call, deadline: float) -> None:
+    """The Originate's `Timeout` passes without ANSWER (fact 17)."""
+    await call.clock.until(deadline)
+    if call.answered or call.stopped or not call.in_agi:
+        return
+    one, two, emit = call.one, call.two, call.emit
+    emit(two.event("HangupRequest", "call", ("Cause", "19")))
+    emit(one.event("Hangup", "call", ("Cause", "19"), ("Cause-txt", "User alerting, no answer")))
+    call.gone(one)
+    uniqueid = call.request.get("ChannelId", "<unknown>")  # fact 15
+    emit(originate_response(call.request, call.caller_id, "Failure", call.request["Channel"], "3", uniqueid))
+    call.end_agi("HANGUP")
+    emit(two.event("SoftHangupRequest", "call", ("Cause", "16")))
+    emit(two.event("Hangup", "call", ("Cause", "19"), ("Cause-txt", "User alerting, no answer")))
+    call.gone(two)
+    emit(device_state(call.device, "NOT_INUSE"))
+    emit(device_state(call.device, "NOT_INUSE"))
+    call.drop_queued()

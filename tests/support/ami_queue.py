@@ -1,0 +1,237 @@
+"""`EXEC Queue <queue>,<options>,,,<timeout>` as recorded in exec-queue.txt (README facts 34, 35).
+
+The queues and their one member each come from queues.conf, the member's behaviour from its `[queue-agents]`
+extension: a member whose extension starts with `Answer()` (agent1) answers at once (Answer waits 0.5 s for audio),
+then runs the rest of its extension (Playback, Wait) and hangs up: `200 result=-1` (`Unknown Result`), QUEUESTATUS
+left unset, or with option `c` `200 result=0` and QUEUESTATUS=CONTINUE; once a member answered, the IVR's later
+HANGUP clears with cause 16. A member that starts with `Ringing()` (noanswer) rings until the Queue's timeout:
+`200 result=0`, QUEUESTATUS=TIMEOUT. The events between are the recorded ones, in the recorded order;
+`ANSWEREDTIME`/`DIALEDTIME`/`QUEUEWAIT` (and their `_MS`), `TalkTime`, `HoldTime` and `RingTime` are computed from
+model time. Other options, a caller hanging up meanwhile, or a timeout longer than the member's ring timeout (15 s,
+after which queues.conf's retry would start) were not recorded.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import time
+import uuid
+from typing import TYPE_CHECKING
+
+from ami_channels import ANSWER_S, Half, device_state
+from ami_commands import Reply, application, refuse
+from ami_dialplan import DIALPLAN, QUEUES
+from ami_pbx import MemberStats
+from ami_sounds import SAMPLE_RATE_HZ
+
+from callflow.runtime.asterisk.protocol import Message
+
+if TYPE_CHECKING:
+    from ami_call import Call
+
+MEMBER_RING_TIMEOUT_S = 15  # queues.conf `timeout`
+CID_PRES = ("CID-CallingPres", "0 (Presentation Allowed, Not Screened)")
+
+
+class QueueCall:
+    """One run of the Queue application for the IVR channel of `call`."""
+
+    def __init__(self, call: Call, queue: str, started: float) -> None:
+        self.call, self.queue, self.started, self.emit = call, queue, started, call.emit
+        self.ivr = call.two
+        self.interface, self.member_name = QUEUES[queue]
+        self.exten = self.interface.split("/", 1)[1].split("@")[0]
+        number = call.pbx.local_number()
+        base = f"{self.interface}-{number:08x}"
+        ids = call.pbx.uniqueid(number, 1), call.pbx.uniqueid(number, 2)
+        linked = self.ivr.linkedid
+        self.m1 = Half(f"{base};1", ids[0], linked, "queue-agents", self.exten, 0)
+        self.m2 = Half(f"{base};2", ids[1], linked, "queue-agents", self.exten, 4)
+        self.stats = call.pbx.members.setdefault((queue, self.interface), MemberStats())
+        self.bridge = str(uuid.uuid4())
+
+    def agent_event(self, name: str, dest: Half, *extra: tuple[str, str]) -> Message:
+        pairs = [("Queue", self.queue), ("Interface", self.interface), ("MemberName", self.member_name)]
+        return self.ivr.event(name, "agent", *dest.headers("Dest"), *pairs, *extra)
+
+    def dial(self, name: str, *extra: tuple[str, str]) -> Message:
+        return self.ivr.event(name, "call", *self.m1.headers("Dest"), *extra)
+
+    def member_status(self, status: str) -> Message:
+        pairs = [
+            ("Queue", self.queue), ("MemberName", self.member_name), ("Interface", self.interface),
+            ("StateInterface", self.interface), ("Membership", "static"), ("Penalty", "0"),
+            ("CallsTaken", str(self.stats.calls_taken)), ("LastCall", str(self.stats.last_call)), ("LastPause", "0"),
+            ("LoginTime", str(self.call.pbx.started_epoch)), ("InCall", "0"), ("Status", status), ("Paused", "0"),
+            ("PausedReason", ""), ("Ringinuse", "1"), ("Wrapuptime", "0"),
+        ]  # fmt: skip
+        return Message([("Event", "QueueMemberStatus"), ("Privilege", "agent,all"), *pairs])
+
+    def bridge_event(self, name: str, channels: int, half: Half | None) -> Message:
+        pairs = [
+            ("BridgeUniqueid", self.bridge), ("BridgeType", "basic"), ("BridgeTechnology", "simple_bridge"),
+            ("BridgeCreator", "<unknown>"), ("BridgeName", "<unknown>"), ("BridgeNumChannels", str(channels)),
+            ("BridgeVideoSourceMode", "none"),
+        ]  # fmt: skip
+        return Message([("Event", name), ("Privilege", "call,all"), *pairs, *(half.headers() if half else [])])
+
+    def join(self) -> None:
+        """The caller joins and the member is dialled (both recorded calls alike)."""
+        ivr, m1, m2, emit, caller = self.ivr, self.m1, self.m2, self.emit, self.call.caller_id
+        for name in ("ANSWEREDTIME", "ANSWEREDTIME_MS", "DIALEDTIME", "DIALEDTIME_MS", "QUEUEWAIT", "QUEUEWAIT_MS"):
+            emit(ivr.var(name, ""))
+        self.call.pbx.cached_device(f"Queue:{self.queue}", "RINGING")
+        emit(ivr.event("QueueCallerJoin", "agent", ("Queue", self.queue), ("Position", "1"), ("Count", "1")))
+        emit(ivr.event("MusicOnHoldStart", "call", ("Class", "default")))
+        emit(m1.event("Newchannel", "call"))
+        emit(m2.event("Newchannel", "call"))
+        m1.caller = caller
+        emit(m1.newexten("AppQueue", "(Outgoing Line)"))
+        emit(m1.event("NewCallerid", "call", CID_PRES))
+        peer = f"{self.exten}@queue-agents"
+        emit(m1.var("DIALEDPEERNUMBER", peer))
+        emit(m2.var("DIALEDPEERNUMBER", peer))
+        m2.caller = m2.connected = caller
+        emit(m2.event("NewCallerid", "call", CID_PRES))
+        emit(m2.event("NewConnectedLine", "call"))
+        ends = [("Context", "queue-agents"), ("Exten", self.exten), ("LocalOptimization", "Yes")]
+        emit(Message([("Event", "LocalBridge"), ("Privilege", "call,all"), *m1.headers("LocalOne"),
+                      *m2.headers("LocalTwo"), *ends]))  # fmt: skip
+        # Recorded: AgentCalled already shows the member's `;1` at `s` with its connected line (state unchanged).
+        emit(self.agent_event("AgentCalled", dataclasses.replace(m1, exten="s", connected=caller)))
+        emit(self.dial("DialBegin", ("DialString", self.interface)))
+
+    def ring_back(self, state: int) -> None:
+        """The member's `;1` goes to `state` at extension `s`."""
+        m1 = self.m1
+        m1.state, m1.exten, m1.connected = state, "s", self.call.caller_id
+        self.emit(m1.event("Newstate", "call"))
+        self.emit(m1.newexten("AppQueue", "(Outgoing Line)"))
+        self.emit(m1.event("NewConnectedLine", "call"))
+
+    def timing(self, *values: tuple[str, float]) -> None:
+        """`NAME` (whole seconds) and `NAME_MS` of each (name, model seconds)."""
+        for name, seconds in values:
+            self.emit(self.ivr.var(name, str(int(seconds + 1e-6))))
+            self.emit(self.ivr.var(f"{name}_MS", str(round(seconds * 1000))))
+
+
+@application("Queue")
+async def queue(call: Call, args: list[str], started: float) -> Reply | None:
+    parts = args[0].split(",") if len(args) == 1 else []
+    if len(parts) != 5 or parts[0] not in QUEUES or parts[1] not in ("", "c") or parts[2:4] != ["", ""]:
+        return refuse(call)
+    if not parts[4].isdigit():
+        return refuse(call)
+    run = QueueCall(call, parts[0], started)
+    script = DIALPLAN.get(("queue-agents", run.exten))
+    first = script.steps[0].app if script else ""
+    timeout_s = int(parts[4])
+    if first == "Answer":
+        run.join()
+        return await _answered(run, continue_after=parts[1] == "c")
+    if first == "Ringing" and timeout_s <= MEMBER_RING_TIMEOUT_S:
+        run.join()
+        return await _unanswered(run, timeout_s)
+    return refuse(call)
+
+
+async def _answered(run: QueueCall, *, continue_after: bool) -> Reply | None:
+    call, ivr, m1, m2, emit = run.call, run.ivr, run.m1, run.m2, run.emit
+    emit(m2.newexten("Answer", ""))
+    m2.state = 6
+    emit(m2.event("Newstate", "call"))
+    run.ring_back(6)
+    emit(run.dial("DialEnd", ("DialStatus", "ANSWER")))
+    emit(ivr.event("MusicOnHoldStop", "call"))
+    emit(device_state(run.interface, "INUSE"))
+    emit(device_state(run.interface, "INUSE"))
+    emit(run.member_status("2"))
+    call.pbx.cached_device(f"Queue:{run.queue}_avail", "NOT_INUSE")
+    call.pbx.cached_device(f"Queue:{run.queue}", "NOT_INUSE")
+    emit(ivr.event("QueueCallerLeave", "agent", ("Queue", run.queue), ("Position", "1"), ("Count", "0")))
+    emit(ivr.var("QUEUEPOSITION", "1"))
+    emit(ivr.var("QUEUEWAIT", "0"))
+    emit(ivr.var("QUEUEWAIT_MS", "0"))
+    emit(run.agent_event("AgentConnect", m1, ("HoldTime", "0"), ("RingTime", "0")))
+    emit(run.bridge_event("BridgeCreate", 0, None))
+    emit(run.bridge_event("BridgeEnter", 1, m1))
+    emit(run.bridge_event("BridgeEnter", 2, ivr))
+    emit(m1.var("BRIDGEPEER", ivr.name))
+    emit(ivr.var("BRIDGEPEER", m1.name))
+    call.hangup_cause = "16"
+    answered = run.started
+    at = answered + ANSWER_S
+    script = DIALPLAN[("queue-agents", run.exten)]
+    for priority, step in enumerate(script.steps[1:], 2):
+        await call.until(at)
+        m2.priority = priority
+        emit(m2.newexten(step.app, step.data))
+        if step.app == "Playback":
+            sound = call.pbx.sounds.find(step.data)
+            if sound is None or sound.frames is None:
+                return refuse(call)
+            at += sound.samples / SAMPLE_RATE_HZ
+            await call.until(at)
+            emit(m2.var("PLAYBACKSTATUS", "SUCCESS"))
+        elif step.app == "Wait":
+            at += float(step.data)
+        elif step.app == "Hangup":
+            break
+        else:
+            return refuse(call)
+    else:
+        return refuse(call)
+    emit(m2.event("SoftHangupRequest", "call", ("Cause", "16")))
+    emit(m1.event("HangupRequest", "call", ("Cause", "16")))
+    emit(m2.event("Hangup", "call", ("Cause", "16"), ("Cause-txt", "Normal Clearing")))
+    talk = [("HoldTime", "0"), ("TalkTime", str(round(at - answered))), ("Reason", "agent")]
+    emit(run.agent_event("AgentComplete", m1, *talk))
+    emit(m1.var("BRIDGEPEER", ""))
+    emit(ivr.var("BRIDGEPEER", ""))
+    emit(run.bridge_event("BridgeLeave", 1, m1))
+    emit(m1.event("Hangup", "call", ("Cause", "16"), ("Cause-txt", "Normal Clearing")))
+    emit(run.bridge_event("BridgeLeave", 0, ivr))
+    run.timing(("ANSWEREDTIME", at - answered), ("DIALEDTIME", at - ivr.created_s))
+    run.stats.calls_taken += 1
+    run.stats.last_call = int(time.time())
+    after = (run.bridge_event("BridgeDestroy", 0, None), device_state(run.interface, "NOT_INUSE"),
+             device_state(run.interface, "NOT_INUSE"), run.member_status("1"))  # fmt: skip
+    if continue_after:
+        emit(ivr.var("QUEUESTATUS", "CONTINUE"))
+        return Reply("200 result=0", after=after)
+    return Reply("200 result=-1", word="Unknown Result", after=after)
+
+
+async def _unanswered(run: QueueCall, timeout_s: int) -> Reply | None:
+    call, ivr, m1, m2, emit = run.call, run.ivr, run.m1, run.m2, run.emit
+    emit(m2.newexten("Ringing", ""))
+    run.ring_back(5)
+    m2.priority = 2
+    wait = DIALPLAN[("queue-agents", run.exten)].steps[1]
+    emit(m2.newexten(wait.app, wait.data))
+    emit(run.dial("DialState", ("DialStatus", "RINGING")))
+    emit(device_state(run.interface, "INUSE"))
+    emit(run.member_status("2"))
+    call.pbx.cached_device(f"Queue:{run.queue}_avail", "NOT_INUSE")
+    at = run.started + timeout_s
+    await call.until(at)
+    emit(run.agent_event("AgentRingNoAnswer", m1, ("RingTime", str(timeout_s * 1000))))
+    emit(run.dial("DialEnd", ("DialStatus", "NOANSWER")))
+    emit(run.dial("DialEnd", ("DialStatus", "CANCEL")))
+    emit(m2.event("HangupRequest", "call", ("Cause", "0")))
+    emit(m1.event("Hangup", "call", ("Cause", "0"), ("Cause-txt", "Unknown")))
+    emit(m2.event("SoftHangupRequest", "call", ("Cause", "16")))
+    emit(m2.event("Hangup", "call", ("Cause", "0"), ("Cause-txt", "Unknown")))
+    emit(ivr.var("ABANDONED", "TRUE"))
+    abandon = [("Queue", run.queue), ("Position", "1"), ("OriginalPosition", "1"), ("HoldTime", str(timeout_s))]
+    emit(ivr.event("QueueCallerAbandon", "agent", *abandon))
+    run.timing(("QUEUEWAIT", at - run.started), ("DIALEDTIME", at - ivr.created_s), ("ANSWEREDTIME", 0.0))
+    emit(ivr.event("MusicOnHoldStop", "call"))
+    call.pbx.cached_device(f"Queue:{run.queue}", "NOT_INUSE")
+    emit(ivr.event("QueueCallerLeave", "agent", ("Queue", run.queue), ("Position", "1"), ("Count", "0")))
+    emit(ivr.var("QUEUEPOSITION", "1"))
+    emit(ivr.var("QUEUESTATUS", "TIMEOUT"))
+    after = (device_state(run.interface, "NOT_INUSE"), device_state(run.interface, "NOT_INUSE"),
+             run.member_status("1"))  # fmt: skip
+    return Reply("200 result=0", after=after)
