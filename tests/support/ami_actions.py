@@ -115,12 +115,15 @@ class Actions:
         action_id = [("ActionID", request["ActionID"])] if "ActionID" in request else []
         session.send(response(request, "Success", ("EventList", "start"), ("Message", "Channels will follow")))
         now = self.pbx.clock.now()
-        halves = [half for _, half in self.pbx.channels.values()]
+        # With a Queue's or a Dial's agent too (heartbeat-mid-call). Asterisk lists them in its hash container's
+        # order, which varied between lists; the model lists them by name.
+        halves = sorted([*self.pbx.extra_channels.values(), *(half for _, half in self.pbx.channels.values())],
+                        key=lambda half: half.name)  # fmt: skip
         for half in halves:
             seconds = int(now - half.created_s)
             duration = f"{seconds // 3600:02d}:{seconds // 60 % 60:02d}:{seconds % 60:02d}"
             extra = [("Application", half.application[0]), ("ApplicationData", half.application[1])]
-            extra += [("Duration", duration), ("BridgeId", "")]
+            extra += [("Duration", duration), ("BridgeId", half.bridge)]
             session.send(Message([("Event", "CoreShowChannel"), *action_id, *half.headers(), *extra]))
         done = [("Event", "CoreShowChannelsComplete"), *action_id, ("EventList", "Complete")]
         session.send(Message([*done, ("ListItems", str(len(halves)))]))

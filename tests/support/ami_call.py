@@ -77,9 +77,13 @@ class Call:
         self.executed = 0
         self.in_agi = False
         self.answered = False
+        self.answered_s = 0.0  # model time of the IVR's ANSWER (Dial's ANSWEREDTIME counts from it)
         self.stopped = False
         self.running: Command | None = None
         self.hangup_cause = "0"  # of the ;1 half after HANGUP; 16 once a queue member answered (fact 31)
+        self.dialled = False  # an EXEC Dial answered (the HANGUP after it sets CHANLOCALSTATUS on ;1)
+        self.absolute_timeout = 0  # how often TIMEOUT(absolute) was set (`ami_timeout`)
+        self.caller_cause = "16"  # of the ;2 half after the caller left: 16 after Hangup(), 0 after the AMI Hangup
         self.audio: list[Segment] = []
         self.caller = Caller(self)
         self._listener: Listener | None = None
@@ -200,7 +204,7 @@ class Call:
         """ANSWER: the answer events (fact 14), the caller's script starts; done at the caller's first audio frame
         or after `ANSWER_S` (0.60 s after the Response with a silent caller, 0.10 s with one playing audio)."""
         one, two, origin = self.one, self.two, self.request
-        self.answered = True
+        self.answered, self.answered_s = True, started
         two.state = 6
         self.emit(two.event("Newstate", "call"))
         self.emit(device_state(self.device, "INUSE"))

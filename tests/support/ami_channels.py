@@ -79,6 +79,7 @@ class Half:
     alive: bool = True
     created_s: float = 0.0  # model time
     application: tuple[str, str] = ("", "")  # what CoreShowChannel lists
+    bridge: str = ""  # the BridgeUniqueid of the bridge it is in (CoreShowChannel's BridgeId)
 
     def headers(self, prefix: str = "") -> list[tuple[str, str]]:
         """`Channel` … `Linkedid` in the recorded order; `prefix` gives `DestChannel`, `LocalOneChannel` …"""

@@ -15,6 +15,7 @@ from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
+import ami_timeout
 from ami_channels import STATE_DESC
 from ami_usage import usage_reply
 
@@ -113,6 +114,11 @@ async def asyncagi_break(call: Call, args: list[str], started: float) -> Reply |
 async def set_variable(call: Call, args: list[str], started: float) -> Reply | None:
     if len(args) != 2:
         return refuse(call)
+    if args[0] == "TIMEOUT(absolute)":  # no VarSet (timeout-absolute.txt)
+        if not args[1].isdigit():
+            return refuse(call)
+        ami_timeout.arm(call, int(args[1]), started)
+        return Reply("200 result=1")
     call.emit(call.two.var(args[0], args[1]))
     return Reply("200 result=1")
 
@@ -183,10 +189,18 @@ async def execute(call: Call, args: list[str], started: float) -> Reply | None:
     if args[0] == "NoSuchApp":  # the one unknown application recorded
         return Reply("200 result=-2", word="Unknown Result")
     handler = APPLICATIONS.get(args[0].lower())
-    return await handler(call, args[1:], started) if handler is not None else refuse(call)
+    if handler is None:
+        return refuse(call)
+    saved = call.two.application
+    call.two.application = (args[0], args[1] if len(args) > 1 else "")  # what CoreShowChannels shows meanwhile
+    try:
+        return await handler(call, args[1:], started)
+    finally:
+        call.two.application = saved
 
 
 # The command families in their own modules register themselves here.
+import ami_dial  # noqa: E402, F401
 import ami_playback  # noqa: E402, F401
 import ami_queue  # noqa: E402, F401
 import ami_record  # noqa: E402, F401

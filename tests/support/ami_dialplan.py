@@ -2,9 +2,9 @@
 
 `DIALPLAN` maps `(context, exten)` to the script a channel runs there: the callers of `[caller-sim]` (the `;1` half of
 an Originate runs one once the IVR answers), the live caller `[caller-live]` `idle` (a test presses keys on it with the
-AMI `PlayDTMF` action and hangs it up with `Hangup`), and the queue members of `[queue-agents]`. `[callflow]` itself
-(`s` and `_X.`: NoOp, AGI(agi:async), NoOp, Hangup) is built into `ami_call`.
-"""
+AMI `PlayDTMF` action and hangs it up with `Hangup`), the queue members of `[queue-agents]`, and the agent of
+`[callflow-test-agents]` that this project's recordings added (`agent` and `_X.`: Answer, Wait(2), Hangup). `[callflow]`
+itself (`s` and `_X.`: NoOp, AGI(agi:async), NoOp, Hangup) is built into `ami_call`."""
 
 from __future__ import annotations
 
@@ -32,17 +32,37 @@ QUEUE_AGENTS = {
     "agent1": CallScript.of("Answer()", "Playback(hello-world)", "Wait(1)", "Hangup()"),
     "noanswer": CallScript.of("Ringing()", "Wait(60)", "Hangup()"),
 }
+# Added to the lab's dialplan for this project's recordings (`tests/asterisk/recordings/`): an agent who answers,
+# listens for a moment and hangs up, as `agent` (queue member) and `_X.` (a dialled number).
+TEST_AGENT = CallScript.of("Answer()", "Wait(2)", "Hangup()")
 DIALPLAN: dict[tuple[str, str], CallScript] = {
     **{("caller-sim", exten): script for exten, script in CALLER_SIM.items()},
     ("caller-live", "idle"): CALLER_LIVE_IDLE,
     **{("queue-agents", exten): script for exten, script in QUEUE_AGENTS.items()},
+    ("callflow-test-agents", "agent"): TEST_AGENT,
 }
 # queues.conf: queue -> (member interface, member name); both ring strategy `ringall`, one member each.
 QUEUES = {
     "support": ("Local/agent1@queue-agents", "Agent One"),
     "nobody": ("Local/noanswer@queue-agents", "Never Answers"),
+    # Added for this project's recordings (exec-queue-hotline): one member without a name, in four queues.
+    "hotline": ("Local/agent@callflow-test-agents", "Local/agent@callflow-test-agents"),
+    "hotline-local": ("Local/agent@callflow-test-agents", "Local/agent@callflow-test-agents"),
+}
+# The queues each member interface is in, in the order Asterisk reports its status to them (QueueMemberStatus).
+MEMBER_QUEUES = {
+    "Local/agent1@queue-agents": ("support",),
+    "Local/noanswer@queue-agents": ("nobody",),
+    "Local/agent@callflow-test-agents": ("clinic_desk", "hotline", "bank", "hotline-local"),
 }
 MAILBOXES = ("1000@default",)  # voicemail.conf
+
+
+def agent_script(context: str, exten: str) -> CallScript | None:
+    """What a dialled or queued Local channel runs at `exten@context` (`_X.` of `[callflow-test-agents]` too)."""
+    if context == "callflow-test-agents" and ivr_extension(exten):
+        return TEST_AGENT
+    return DIALPLAN.get((context, exten))
 
 
 def ivr_extension(exten: str) -> bool:

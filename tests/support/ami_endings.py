@@ -1,7 +1,8 @@
-"""How a call ends, each way as recorded: the IVR's HANGUP, the caller hanging up, ASYNCAGI BREAK or a failing
-command (the dialplan goes on), the AMI `Hangup` action, and an IVR that never answers (README facts 17, 31, 38;
-playdtmf-from-ami). The order is the one of one recorded call (others are replayed with `ami_events.Hints`).
-"""
+"""How a call ends, each way as recorded: the IVR's HANGUP, the caller hanging up, ASYNCAGI BREAK or a failing command
+(the dialplan goes on), the AMI `Hangup` action (on an idle call, or on `;1` while STREAM FILE, WAIT FOR DIGIT,
+RECORD FILE or EXEC Queue runs: this project's ami-hangup-mid-command.txt), and an IVR that never answers (README
+facts 17, 31, 38; playdtmf-from-ami). The order is the one of one recorded call (others are replayed with
+`ami_events.Hints`)."""
 
 from __future__ import annotations
 
@@ -12,6 +13,10 @@ from ami_local import originate_response
 
 if TYPE_CHECKING:
     from ami_call import Call
+
+CAUSE_TEXT = {"0": "Unknown", "16": "Normal Clearing"}
+# The commands the AMI `Hangup` action on `;1` was recorded cutting (ami-hangup-mid-command.txt).
+CUT_BY_AMI_HANGUP = ("STREAM FILE", "WAIT FOR DIGIT", "RECORD FILE", "EXEC QUEUE")
 
 
 def caller_hangs_up(call: Call, at: float) -> None:
@@ -31,11 +36,13 @@ def caller_hangs_up(call: Call, at: float) -> None:
 
 
 def after_caller_hangup(call: Call) -> None:
-    """The `;2` half follows the caller: AsyncAGIEnd, AGISTATUS=HANGUP, its hangup with cause 16."""
+    """The `;2` half follows the caller: AsyncAGIEnd, AGISTATUS=HANGUP, its hangup with cause 16 (after the caller's
+    `Hangup()`, or once a queue member talked to it), or 0 (after the AMI `Hangup` action)."""
     two = call.two
+    cause = "16" if call.hangup_cause == "16" else call.caller_cause
     call.end_agi("HANGUP")
     call.emit(two.event("SoftHangupRequest", "call", ("Cause", "16")))
-    call.emit(two.event("Hangup", "call", ("Cause", "16"), ("Cause-txt", "Normal Clearing")))
+    call.emit(two.event("Hangup", "call", ("Cause", cause), ("Cause-txt", CAUSE_TEXT[cause])))
     call.gone(two)
     call.emit(device_state(call.device, "NOT_INUSE"))
     call.emit(device_state(call.device, "NOT_INUSE"))
@@ -45,8 +52,10 @@ def after_caller_hangup(call: Call) -> None:
 def _hangup_pair(call: Call, cause: str) -> None:
     """Both halves go after the AsyncAGI session ended: the recorded order for HANGUP (fact 31)."""
     one, two, emit = call.one, call.two, call.emit
-    text = {"0": "Unknown", "16": "Normal Clearing"}[cause]
+    text = CAUSE_TEXT[cause]
     emit(two.event("SoftHangupRequest", "call", ("Cause", "16")))
+    if call.dialled:  # recorded after an EXEC Dial only (exec-dial-agent)
+        emit(one.var("CHANLOCALSTATUS", "ANSWER"))
     emit(one.event("HangupRequest", "call", ("Cause", cause)))
     emit(two.event("Hangup", "call", ("Cause", cause), ("Cause-txt", text)))
     call.gone(two)
@@ -79,9 +88,13 @@ def dialplan_goes_on(call: Call, status: str) -> None:
 
 def ami_hangup_recorded(call: Call, half: Half, cause: str | None) -> bool:
     """Whether the AMI `Hangup` action was recorded like this: on the idle `;2` half with `Cause: 16`
-    (ami-drop-during-asyncagi), or on the idle `;1` half without a cause (playdtmf-from-ami)."""
-    idle = call.running is None and call.in_agi and not call.stopped
-    return idle and ((half is call.two and cause == "16") or (half is call.one and cause is None))
+    (ami-drop-during-asyncagi), or on the `;1` half without a cause, idle (playdtmf-from-ami) or while one of
+    `CUT_BY_AMI_HANGUP` runs (ami-hangup-mid-command)."""
+    if not call.in_agi or call.stopped:
+        return False
+    if call.running is None:
+        return (half is call.two and cause == "16") or (half is call.one and cause is None)
+    return half is call.one and cause is None and call.running.text.upper().startswith(CUT_BY_AMI_HANGUP)
 
 
 def ami_hangs_up(call: Call, half: Half) -> None:
@@ -95,6 +108,10 @@ def ami_hangs_up(call: Call, half: Half) -> None:
     call.emit(two.event("HangupRequest", "call", ("Cause", "0")))
     call.emit(one.event("Hangup", "call", ("Cause", "0"), ("Cause-txt", "Unknown")))
     call.gone(one)
+    if call.running is not None:  # the command ends with the hangup; `after_caller_hangup` follows its reply
+        call.caller_cause = "0"
+        call.deliver(HANGUP, call.clock.now())
+        return
     call.end_agi("HANGUP")
     call.emit(two.event("SoftHangupRequest", "call", ("Cause", "16")))
     call.emit(two.event("Hangup", "call", ("Cause", "0"), ("Cause-txt", "Unknown")))

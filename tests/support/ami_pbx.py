@@ -44,6 +44,7 @@ class Pbx:
     members: dict[tuple[str, str], MemberStats] = field(default_factory=dict)  # (queue, interface)
     started_epoch: int = field(default_factory=lambda: int(time.time()))
     channels: dict[str, tuple[Call, Half]] = field(default_factory=dict)  # live channels by name
+    extra_channels: dict[str, Half] = field(default_factory=dict)  # a Queue's or Dial's agent (CoreShowChannels)
     device_states: dict[str, str] = field(default_factory=dict)  # cached states of Queue: and MWI: devices
     tasks: set[asyncio.Task[None]] = field(default_factory=set)  # what runs outside any call
 

@@ -2,7 +2,9 @@
 WAIT FOR DIGIT, as recorded (README facts 27, 28; dtmf-bargein, get-data-multi-digit, playdtmf-from-ami).
 
 A prompt cut by a digit reports the frames played including the one playing when the digit came (recorded
-`endpos=12960` 1.602 s and 1.601 s into demo-congrats); cut by a hangup, the whole frames played (20000 at 2.500 s).
+`endpos=12960` 1.602 s and 1.601 s into demo-congrats); cut by the caller's `Hangup()`, the whole frames played
+(20000 at 2.500 s); cut by the AMI `Hangup` action on `;1`, like a digit (12160 1.5 s in, 160 at once:
+ami-hangup-mid-command.txt, where WAIT FOR DIGIT cut by it answered `200 result=-1`, AGIExecEnd -1/Failure).
 A digit reaches a command when its DTMFEnd does.
 """
 
@@ -45,6 +47,7 @@ async def stream_file(call: Call, args: list[str], started: float) -> Reply | No
     frames = frames_played(at - started)
     call.emit(two.var("PLAYBACKSTATUS", "FAILED"))
     if digit == HANGUP:
+        frames += call.caller_cause == "0"  # the AMI Hangup action: counted like a digit
         return Reply(f"200 result=-1 endpos={FRAME_SAMPLES * frames}", "-1", "Failure")
     return Reply(f"200 result={ord(digit)} endpos={FRAME_SAMPLES * (frames + 1)}")
 
@@ -83,7 +86,7 @@ async def wait_for_digit(call: Call, args: list[str], started: float) -> Reply |
     # The recorded usage text: -1 blocks indefinitely.
     signal = await call.listen(ALL_DIGITS, None if timeout_ms == -1 else started + timeout_ms / 1000)
     if signal is not None and signal[0] == HANGUP:
-        return refuse(call)
+        return Reply("200 result=-1", "-1", "Failure")
     return Reply(f"200 result={ord(signal[0]) if signal else 0}")
 
 

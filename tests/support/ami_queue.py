@@ -1,15 +1,21 @@
-"""`EXEC Queue <queue>,<options>,,,<timeout>` as recorded in exec-queue.txt (README facts 34, 35).
+"""`EXEC Queue <queue>,<options>,,,<timeout>` as recorded in exec-queue.txt (README facts 34, 35) and in this
+project's exec-queue-hotline.txt and ami-hangup-mid-command.txt.
 
-The queues and their one member each come from queues.conf, the member's behaviour from its `[queue-agents]`
-extension: a member whose extension starts with `Answer()` (agent1) answers at once (Answer waits 0.5 s for audio),
-then runs the rest of its extension (Playback, Wait) and hangs up: `200 result=-1` (`Unknown Result`), QUEUESTATUS
-left unset, or with option `c` `200 result=0` and QUEUESTATUS=CONTINUE; once a member answered, the IVR's later
-HANGUP clears with cause 16. A member that starts with `Ringing()` (noanswer) rings until the Queue's timeout:
-`200 result=0`, QUEUESTATUS=TIMEOUT. The events between are the recorded ones, in the recorded order;
-`ANSWEREDTIME`/`DIALEDTIME`/`QUEUEWAIT` (and their `_MS`), `TalkTime`, `HoldTime` and `RingTime` are computed from
-model time. Other options, a caller hanging up meanwhile, or a timeout longer than the member's ring timeout (15 s,
-after which queues.conf's retry would start) were not recorded.
-"""
+The queues and their one member each come from queues.conf, the member's behaviour from its `[queue-agents]` extension:
+a member whose extension starts with `Answer()` (agent1) answers at once (Answer waits 0.5 s for audio), then runs the
+rest of its extension (Playback, Wait) and hangs up: `200 result=-1` (`Unknown Result`), QUEUESTATUS left unset, or with
+option `c` `200 result=0` and QUEUESTATUS=CONTINUE; once a member answered, the IVR's later HANGUP clears with cause 16.
+A member that starts with `Ringing()` (noanswer) rings until the Queue's timeout: `200 result=0`, QUEUESTATUS=TIMEOUT.
+`hotline` and `hotline-local` (this project's recordings) have one member, `Local/agent@callflow-test-agents` (Answer,
+Wait(2), Hangup), which is in four queues: each of its status changes is reported to all four. The caller hanging up
+(the AMI `Hangup` action on `;1`) was recorded while that member talked (option `c`: `200 result=0`,
+QUEUESTATUS=CONTINUE, the `;2` half then clears with cause 16) and while the `noanswer` member rang (`200 result=-1`,
+ABANDONED, cause 0). The events between are the recorded ones, in the recorded order;
+`ANSWEREDTIME`/`DIALEDTIME`/`QUEUEWAIT` (and their `_MS`), `TalkTime`, `HoldTime` and `RingTime` are computed from model
+time. Other options, a ringing member outlasting its ring timeout (15 s, after which queues.conf's retry would start),
+or a hangup without option `c` while a member talks were not recorded. (A hangup within the 2 ms it took Asterisk to
+dial and bridge the hotline member was seen once: the model's member answers in the instant the caller joins, so a
+hangup always finds it talking.)"""
 
 from __future__ import annotations
 
@@ -20,7 +26,7 @@ from typing import TYPE_CHECKING
 
 from ami_channels import ANSWER_S, Half, device_state
 from ami_commands import Reply, application, refuse
-from ami_dialplan import DIALPLAN, QUEUES
+from ami_dialplan import MEMBER_QUEUES, QUEUES, agent_script
 from ami_pbx import MemberStats
 from ami_sounds import SAMPLE_RATE_HZ
 
@@ -40,13 +46,14 @@ class QueueCall:
         self.call, self.queue, self.started, self.emit = call, queue, started, call.emit
         self.ivr = call.two
         self.interface, self.member_name = QUEUES[queue]
-        self.exten = self.interface.split("/", 1)[1].split("@")[0]
+        self.exten, _, self.context = self.interface.split("/", 1)[1].partition("@")
         number = call.pbx.local_number()
         base = f"{self.interface}-{number:08x}"
         ids = call.pbx.uniqueid(number, 1), call.pbx.uniqueid(number, 2)
         linked = self.ivr.linkedid
-        self.m1 = Half(f"{base};1", ids[0], linked, "queue-agents", self.exten, 0)
-        self.m2 = Half(f"{base};2", ids[1], linked, "queue-agents", self.exten, 4)
+        self.m1 = Half(f"{base};1", ids[0], linked, self.context, self.exten, 0, created_s=started)
+        self.m2 = Half(f"{base};2", ids[1], linked, self.context, self.exten, 4, created_s=started)
+        self.script = agent_script(self.context, self.exten)
         self.stats = call.pbx.members.setdefault((queue, self.interface), MemberStats())
         self.bridge = str(uuid.uuid4())
 
@@ -57,15 +64,26 @@ class QueueCall:
     def dial(self, name: str, *extra: tuple[str, str]) -> Message:
         return self.ivr.event(name, "call", *self.m1.headers("Dest"), *extra)
 
-    def member_status(self, status: str) -> Message:
-        pairs = [
-            ("Queue", self.queue), ("MemberName", self.member_name), ("Interface", self.interface),
-            ("StateInterface", self.interface), ("Membership", "static"), ("Penalty", "0"),
-            ("CallsTaken", str(self.stats.calls_taken)), ("LastCall", str(self.stats.last_call)), ("LastPause", "0"),
-            ("LoginTime", str(self.call.pbx.started_epoch)), ("InCall", "0"), ("Status", status), ("Paused", "0"),
-            ("PausedReason", ""), ("Ringinuse", "1"), ("Wrapuptime", "0"),
-        ]  # fmt: skip
-        return Message([("Event", "QueueMemberStatus"), ("Privilege", "agent,all"), *pairs])
+    def member_status(self, status: str) -> list[Message]:
+        """`QueueMemberStatus` of the member to every queue it is in (`InCall` as the recordings mostly show it)."""
+        out = []
+        for queue in MEMBER_QUEUES[self.interface]:
+            stats = self.call.pbx.members.setdefault((queue, self.interface), MemberStats())
+            pairs = [
+                ("Queue", queue), ("MemberName", self.member_name), ("Interface", self.interface),
+                ("StateInterface", self.interface), ("Membership", "static"), ("Penalty", "0"),
+                ("CallsTaken", str(stats.calls_taken)), ("LastCall", str(stats.last_call)), ("LastPause", "0"),
+                ("LoginTime", str(self.call.pbx.started_epoch)), ("InCall", "0"), ("Status", status),
+                ("Paused", "0"), ("PausedReason", ""), ("Ringinuse", "1"), ("Wrapuptime", "0"),
+            ]  # fmt: skip
+            out.append(Message([("Event", "QueueMemberStatus"), ("Privilege", "agent,all"), *pairs]))
+        return out
+
+    def member_busy(self) -> None:
+        """The member's status 2 to each of its queues, and each queue's `_avail` device (raised when it changes)."""
+        for event, queue in zip(self.member_status("2"), MEMBER_QUEUES[self.interface], strict=True):
+            self.emit(event)
+            self.call.pbx.cached_device(f"Queue:{queue}_avail", "NOT_INUSE")
 
     def bridge_event(self, name: str, channels: int, half: Half | None) -> Message:
         pairs = [
@@ -88,23 +106,23 @@ class QueueCall:
         m1.caller = caller
         emit(m1.newexten("AppQueue", "(Outgoing Line)"))
         emit(m1.event("NewCallerid", "call", CID_PRES))
-        peer = f"{self.exten}@queue-agents"
+        peer = f"{self.exten}@{self.context}"
         emit(m1.var("DIALEDPEERNUMBER", peer))
         emit(m2.var("DIALEDPEERNUMBER", peer))
         m2.caller = m2.connected = caller
         emit(m2.event("NewCallerid", "call", CID_PRES))
         emit(m2.event("NewConnectedLine", "call"))
-        ends = [("Context", "queue-agents"), ("Exten", self.exten), ("LocalOptimization", "Yes")]
+        ends = [("Context", self.context), ("Exten", self.exten), ("LocalOptimization", "Yes")]
         emit(Message([("Event", "LocalBridge"), ("Privilege", "call,all"), *m1.headers("LocalOne"),
                       *m2.headers("LocalTwo"), *ends]))  # fmt: skip
         # Recorded: AgentCalled already shows the member's `;1` at `s` with its connected line (state unchanged).
-        emit(self.agent_event("AgentCalled", dataclasses.replace(m1, exten="s", connected=caller)))
+        emit(self.agent_event("AgentCalled", dataclasses.replace(m1, exten=ivr.exten, connected=caller)))
         emit(self.dial("DialBegin", ("DialString", self.interface)))
 
     def ring_back(self, state: int) -> None:
-        """The member's `;1` goes to `state` at extension `s`."""
+        """The member's `;1` goes to `state` at the IVR's extension (`s` or the dialled number)."""
         m1 = self.m1
-        m1.state, m1.exten, m1.connected = state, "s", self.call.caller_id
+        m1.state, m1.exten, m1.connected = state, self.ivr.exten, self.call.caller_id
         self.emit(m1.event("Newstate", "call"))
         self.emit(m1.newexten("AppQueue", "(Outgoing Line)"))
         self.emit(m1.event("NewConnectedLine", "call"))
@@ -124,16 +142,20 @@ async def queue(call: Call, args: list[str], started: float) -> Reply | None:
     if not parts[4].isdigit():
         return refuse(call)
     run = QueueCall(call, parts[0], started)
-    script = DIALPLAN.get(("queue-agents", run.exten))
-    first = script.steps[0].app if script else ""
+    first = run.script.steps[0].app if run.script else ""
     timeout_s = int(parts[4])
-    if first == "Answer":
-        run.join()
-        return await _answered(run, continue_after=parts[1] == "c")
-    if first == "Ringing" and timeout_s <= MEMBER_RING_TIMEOUT_S:
-        run.join()
+    if first not in ("Answer", "Ringing"):
+        return refuse(call)
+    run.join()
+    call.pbx.extra_channels.update({run.m2.name: run.m2, run.m1.name: run.m1})
+    try:
+        if first == "Answer":
+            return await _answered(run, continue_after=parts[1] == "c")
         return await _unanswered(run, timeout_s)
-    return refuse(call)
+    finally:
+        for half in (run.m1, run.m2):
+            call.pbx.extra_channels.pop(half.name, None)
+        call.two.bridge = ""
 
 
 async def _answered(run: QueueCall, *, continue_after: bool) -> Reply | None:
@@ -146,8 +168,7 @@ async def _answered(run: QueueCall, *, continue_after: bool) -> Reply | None:
     emit(ivr.event("MusicOnHoldStop", "call"))
     emit(device_state(run.interface, "INUSE"))
     emit(device_state(run.interface, "INUSE"))
-    emit(run.member_status("2"))
-    call.pbx.cached_device(f"Queue:{run.queue}_avail", "NOT_INUSE")
+    run.member_busy()
     call.pbx.cached_device(f"Queue:{run.queue}", "NOT_INUSE")
     emit(ivr.event("QueueCallerLeave", "agent", ("Queue", run.queue), ("Position", "1"), ("Count", "0")))
     emit(ivr.var("QUEUEPOSITION", "1"))
@@ -155,6 +176,7 @@ async def _answered(run: QueueCall, *, continue_after: bool) -> Reply | None:
     emit(ivr.var("QUEUEWAIT_MS", "0"))
     emit(run.agent_event("AgentConnect", m1, ("HoldTime", "0"), ("RingTime", "0")))
     emit(run.bridge_event("BridgeCreate", 0, None))
+    ivr.bridge = m1.bridge = run.bridge
     emit(run.bridge_event("BridgeEnter", 1, m1))
     emit(run.bridge_event("BridgeEnter", 2, ivr))
     emit(m1.var("BRIDGEPEER", ivr.name))
@@ -162,9 +184,10 @@ async def _answered(run: QueueCall, *, continue_after: bool) -> Reply | None:
     call.hangup_cause = "16"
     answered = run.started
     at = answered + ANSWER_S
-    script = DIALPLAN[("queue-agents", run.exten)]
-    for priority, step in enumerate(script.steps[1:], 2):
-        await call.until(at)
+    assert run.script is not None
+    for priority, step in enumerate(run.script.steps[1:], 2):
+        if await call.listen("", at) is not None:
+            return _caller_left(run, answered, continue_after=continue_after)
         m2.priority = priority
         emit(m2.newexten(step.app, step.data))
         if step.app == "Playback":
@@ -172,7 +195,8 @@ async def _answered(run: QueueCall, *, continue_after: bool) -> Reply | None:
             if sound is None or sound.frames is None:
                 return refuse(call)
             at += sound.samples / SAMPLE_RATE_HZ
-            await call.until(at)
+            if await call.listen("", at) is not None:
+                return refuse(call)  # the caller hanging up while the member's prompt played was not recorded
             emit(m2.var("PLAYBACKSTATUS", "SUCCESS"))
         elif step.app == "Wait":
             at += float(step.data)
@@ -185,7 +209,7 @@ async def _answered(run: QueueCall, *, continue_after: bool) -> Reply | None:
     emit(m2.event("SoftHangupRequest", "call", ("Cause", "16")))
     emit(m1.event("HangupRequest", "call", ("Cause", "16")))
     emit(m2.event("Hangup", "call", ("Cause", "16"), ("Cause-txt", "Normal Clearing")))
-    talk = [("HoldTime", "0"), ("TalkTime", str(round(at - answered))), ("Reason", "agent")]
+    talk = [("HoldTime", "0"), ("TalkTime", str(int(at - answered + 0.5))), ("Reason", "agent")]
     emit(run.agent_event("AgentComplete", m1, *talk))
     emit(m1.var("BRIDGEPEER", ""))
     emit(ivr.var("BRIDGEPEER", ""))
@@ -196,7 +220,7 @@ async def _answered(run: QueueCall, *, continue_after: bool) -> Reply | None:
     run.stats.calls_taken += 1
     run.stats.last_call = int(time.time())
     after = (run.bridge_event("BridgeDestroy", 0, None), device_state(run.interface, "NOT_INUSE"),
-             device_state(run.interface, "NOT_INUSE"), run.member_status("1"))  # fmt: skip
+             device_state(run.interface, "NOT_INUSE"), *run.member_status("1"))  # fmt: skip
     if continue_after:
         emit(ivr.var("QUEUESTATUS", "CONTINUE"))
         return Reply("200 result=0", after=after)
@@ -208,14 +232,18 @@ async def _unanswered(run: QueueCall, timeout_s: int) -> Reply | None:
     emit(m2.newexten("Ringing", ""))
     run.ring_back(5)
     m2.priority = 2
-    wait = DIALPLAN[("queue-agents", run.exten)].steps[1]
+    assert run.script is not None
+    wait = run.script.steps[1]
     emit(m2.newexten(wait.app, wait.data))
     emit(run.dial("DialState", ("DialStatus", "RINGING")))
     emit(device_state(run.interface, "INUSE"))
-    emit(run.member_status("2"))
-    call.pbx.cached_device(f"Queue:{run.queue}_avail", "NOT_INUSE")
+    run.member_busy()
     at = run.started + timeout_s
-    await call.until(at)
+    signal = await call.listen("", min(at, run.started + MEMBER_RING_TIMEOUT_S))
+    if signal is not None:
+        return _abandoned(run, signal[1])
+    if timeout_s > MEMBER_RING_TIMEOUT_S:
+        return refuse(call)
     emit(run.agent_event("AgentRingNoAnswer", m1, ("RingTime", str(timeout_s * 1000))))
     emit(run.dial("DialEnd", ("DialStatus", "NOANSWER")))
     emit(run.dial("DialEnd", ("DialStatus", "CANCEL")))
@@ -233,5 +261,60 @@ async def _unanswered(run: QueueCall, timeout_s: int) -> Reply | None:
     emit(ivr.var("QUEUEPOSITION", "1"))
     emit(ivr.var("QUEUESTATUS", "TIMEOUT"))
     after = (device_state(run.interface, "NOT_INUSE"), device_state(run.interface, "NOT_INUSE"),
-             run.member_status("1"))  # fmt: skip
+             *run.member_status("1"))  # fmt: skip
     return Reply("200 result=0", after=after)
+
+
+def _caller_left(run: QueueCall, answered: float, *, continue_after: bool) -> Reply | None:
+    """The caller hung up while the member talked (ami-hangup-mid-command, G): the bridge breaks, Queue returns
+    (`c`: `result=0`, CONTINUE) and the member's Local pair clears with cause 16."""
+    if not continue_after:
+        return refuse(run.call)
+    call, ivr, m1, m2, emit = run.call, run.ivr, run.m1, run.m2, run.emit
+    at = call.logical
+    emit(ivr.var("BRIDGEPEER", ""))
+    emit(m1.var("BRIDGEPEER", ""))
+    emit(run.bridge_event("BridgeLeave", 1, ivr))
+    run.timing(("ANSWEREDTIME", at - answered), ("DIALEDTIME", at - ivr.created_s))
+    emit(ivr.var("QUEUESTATUS", "CONTINUE"))
+    run.stats.calls_taken += 1
+    run.stats.last_call = int(time.time())
+    # Recorded after the caller's channel was gone, so without its headers (another recording of the same case had
+    # it right after the hangup, with them: a race inside Asterisk; this is the recording the replay test uses).
+    talk = [("HoldTime", "0"), ("TalkTime", str(int(at - answered + 0.5))), ("Reason", "caller")]
+    pairs = [("Queue", run.queue), ("Interface", run.interface), ("MemberName", run.member_name)]
+    complete = Message([("Event", "AgentComplete"), ("Privilege", "agent,all"), *m1.headers("Dest"), *pairs, *talk])
+    after = (
+        complete, run.bridge_event("BridgeLeave", 0, m1), run.bridge_event("BridgeDestroy", 0, None),
+        m2.event("HangupRequest", "call", ("Cause", "16")),
+        m1.event("Hangup", "call", ("Cause", "16"), ("Cause-txt", "Normal Clearing")),
+        device_state(run.interface, "NOT_INUSE"), *run.member_status("1"),
+        m2.event("SoftHangupRequest", "call", ("Cause", "16")),
+        m2.event("Hangup", "call", ("Cause", "16"), ("Cause-txt", "Normal Clearing")),
+        device_state(run.interface, "NOT_INUSE"),
+    )  # fmt: skip
+    return Reply("200 result=0", after=after)
+
+
+def _abandoned(run: QueueCall, at: float) -> Reply | None:
+    """The caller hung up while the member rang (ami-hangup-mid-command, H): `200 result=-1`, ABANDONED."""
+    call, ivr, m1, m2, emit = run.call, run.ivr, run.m1, run.m2, run.emit
+    emit(ivr.event("MusicOnHoldStop", "call"))
+    emit(run.dial("DialEnd", ("DialStatus", "CANCEL")))
+    emit(run.dial("DialEnd", ("DialStatus", "CANCEL")))
+    emit(m2.event("HangupRequest", "call", ("Cause", "0")))
+    emit(m1.event("Hangup", "call", ("Cause", "0"), ("Cause-txt", "Unknown")))
+    run.timing(("QUEUEWAIT", at - run.started), ("DIALEDTIME", at - ivr.created_s), ("ANSWEREDTIME", 0.0))
+    emit(ivr.var("ABANDONED", "TRUE"))
+    waited = str(int(at - run.started + 1e-6))
+    abandon = [("Queue", run.queue), ("Position", "1"), ("OriginalPosition", "1"), ("HoldTime", waited)]
+    emit(ivr.event("QueueCallerAbandon", "agent", *abandon))
+    call.pbx.cached_device(f"Queue:{run.queue}", "NOT_INUSE")
+    emit(ivr.event("QueueCallerLeave", "agent", ("Queue", run.queue), ("Position", "1"), ("Count", "0")))
+    emit(ivr.var("QUEUEPOSITION", "1"))
+    after = (
+        m2.event("SoftHangupRequest", "call", ("Cause", "16")),
+        m2.event("Hangup", "call", ("Cause", "0"), ("Cause-txt", "Unknown")),
+        device_state(run.interface, "NOT_INUSE"), *run.member_status("1"), device_state(run.interface, "NOT_INUSE"),
+    )  # fmt: skip
+    return Reply("200 result=-1", word="Unknown Result", after=after)

@@ -9,7 +9,9 @@ It ends (as Asterisk's res_agi does, and with the recorded results):
 - silence detection: more than `s` seconds of consecutive silent frames (each counting its samples / 8 ms), the last
   `s - 1` seconds are cut off, `200 result=<ms left of the timeout> (timeout) endpos=<samples>`;
 - the timeout: `200 result=0 (timeout) endpos=<samples>`;
-- the caller's hangup: `200 result=-1 (hangup) endpos=<samples>`, AGIExecEnd -1/Failure, then the AsyncAGI end.
+- the caller's hangup: `200 result=-1 (hangup) endpos=<samples>`, AGIExecEnd -1/Failure, then the AsyncAGI end;
+  under the beep (the AMI `Hangup` action, ami-hangup-mid-command.txt): `200 result=-1 (randomerror) endpos=0`,
+  AGIExecEnd 200/Success, and no file.
 
 The file is written to `<path>.wav` (an absolute path, or relative to the server's `sounds` folder), 8 kHz 16-bit
 mono, `endpos` samples long, so that a later STREAM FILE of it plays `endpos` samples.
@@ -76,7 +78,10 @@ async def record_file(call: Call, args: list[str], started: float) -> Reply | No
     start = started
     if beep:
         start += call.pbx.sounds.find("beep").length_s  # type: ignore[union-attr]
-        if await call.listen(escape, start) is not None:
+        signal = await call.listen(escape, start)
+        if signal is not None and signal[0] == HANGUP:
+            return Reply("200 result=-1 (randomerror) endpos=0")
+        if signal is not None:  # a digit under the beep was not recorded
             return refuse(call)
     max_end = start + timeout_ms / 1000
     pieces: list[Piece] = []

@@ -18,7 +18,7 @@ import re
 import socket
 import struct
 import time
-from collections.abc import Awaitable, Callable, Collection, Sequence
+from collections.abc import Awaitable, Callable, Collection, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -45,6 +45,7 @@ VARYING = {
     "ExpectedResponse": r"[0-9a-f]{32}",  # an MD5 of the challenge and the secret
     "CommandId": r"[1-9]\d{0,9}",  # the server's own number in AGIExecStart/End (the client's id is not numeric)
     "BridgeUniqueid": r"[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}",  # a random UUID
+    "BridgeId": r"[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}",  # CoreShowChannel's, the same
     "LoginTime": EPOCH,  # when Asterisk started
     "LastCall": EPOCH,  # when the queue member's last call ended (0 before its first)
     "Timestamp": rf"{EPOCH}\.\d{{6}}",  # Ping's wall-clock time
@@ -322,9 +323,11 @@ def replayed(
     reorder: Reorder = lambda tag, items: items,
     bursts: Collection[str] = (),
     group: Callable[[Item], str] | None = None,
+    calls_taken: Mapping[tuple[str, str], int] | None = None,
+    device_states: Mapping[str, str] | None = None,
 ) -> int:
     """Replay the recording `name` against a fresh server with the races that recording settled
-    (`ami_hints.RecordedHints`); the number of items compared."""
+    (`ami_hints.RecordedHints`); the number of items compared. `calls_taken` and `device_states`: see `AmiServer`."""
     transcript = load(name)
     server = AmiServer(
         secret=SECRET,
@@ -332,6 +335,8 @@ def replayed(
         hints=RecordedHints(transcript),
         time_scale=time_scale,
         sounds=sounds,
+        calls_taken=calls_taken,
+        device_states=device_states,
     )
     return assert_replayed(
         transcript,

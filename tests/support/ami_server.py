@@ -32,6 +32,7 @@ import asyncio
 import contextlib
 import hashlib
 import secrets
+import time
 from collections.abc import Mapping
 from pathlib import Path
 from types import TracebackType
@@ -42,7 +43,7 @@ from ami_channels import CallScript
 from ami_clock import Clock
 from ami_dialplan import DIALPLAN
 from ami_events import EventBus, Hints, Predicate
-from ami_pbx import Pbx
+from ami_pbx import MemberStats, Pbx
 from ami_session import NEVER, READ_CLASSES, Session, event_mask, event_tv, response
 from ami_sounds import Sounds
 
@@ -70,12 +71,16 @@ class AmiServer:
         time_scale: float = 1.0,
         sounds: Path | None = None,
         hints: Hints | None = None,
+        calls_taken: Mapping[tuple[str, str], int] | None = None,
+        device_states: Mapping[str, str] | None = None,
     ):
         """`call_scripts` adds `(context, exten)` scripts to the recorded dialplan (a bare `exten` key: in
         `caller-sim` and `caller-live`); `first_channel_number` is the
         Local channel counter of a fresh Asterisk (0), or of a recording made later; `time_scale` multiplies every
         modelled duration; `sounds` is where `<name>.wav` prompts are found and relative recordings written; `hints`
-        (replay tests only) are the races a recording settled (`ami_events.Hints`)."""
+        (replay tests only) are the races a recording settled (`ami_events.Hints`); `calls_taken` ((queue, member
+        interface) -> calls) and `device_states` (cached device -> state) are what a recording made later in the same
+        Asterisk process starts from, like `first_channel_number`."""
         self.username, self.secret = username, secret
         self.auth_failure_delay_s = auth_failure_delay_s
         self.call_scripts = dict(DIALPLAN)
@@ -84,6 +89,7 @@ class AmiServer:
                 self.call_scripts[full] = script
         self.first_channel_number = first_channel_number
         self.time_scale, self.sounds, self.hints = time_scale, sounds, hints
+        self.calls_taken, self.device_states = dict(calls_taken or {}), dict(device_states or {})
         self.unrecorded: list[Message] = []
         self.unrecorded_commands: list[str] = []
         self.database: dict[tuple[str, str], str] = {}
@@ -126,6 +132,9 @@ class AmiServer:
         previous = self._pbx
         self._pbx = Pbx(Clock(self.time_scale), bus, Sounds(self.sounds), self.first_channel_number)
         self._pbx.unrecorded, self._pbx.database = self.unrecorded_commands, self.database
+        self._pbx.device_states.update(self.device_states)
+        for key, calls in self.calls_taken.items():
+            self._pbx.members[key] = MemberStats(calls, int(time.time()))
         if previous is not None:  # voicemail is kept in files
             self._pbx.new_messages = previous.new_messages
         self._actions = Actions(self._pbx, self.call_scripts)

@@ -28,7 +28,8 @@ FRAME_S = FRAME_SAMPLES / SAMPLE_RATE_HZ
 SILENCE_THRESHOLD = 256  # Asterisk's default `silencethreshold` (dsp.conf), for sounds with real audio
 # `endpos` of core sounds played to the end, as recorded (README fact 27).
 PROMPT_SAMPLES = {"hello-world": 11234, "beep": 3404, "vm-goodbye": 6920, "tt-monkeys": 129440}
-PROMPT_ONLY_CUT_S = {"demo-congrats": 30.3, "tt-weasels": 2.95}  # README "Prompts"; never played out by the IVR
+PROMPT_SAMPLES["demo-congrats"] = 242214  # played out in this project's heartbeat-mid-call.txt
+PROMPT_ONLY_CUT_S = {"tt-weasels": 2.95}  # README "Prompts"; never played out by the IVR
 # Samples a caller's Playback of a core sound delivers, and how many trailing samples of them are silence.
 CALLER_SAMPLES = {"hello-world": (11212, 3 * FRAME_SAMPLES + 12), "tt-weasels": (23586, 0)}
 

@@ -17,7 +17,7 @@ TIME_SCALE = 0.05
 
 
 @contextlib.asynccontextmanager
-async def backend(kind: str, prompts: Path) -> AsyncIterator[Backend]:
+async def backend(kind: str, prompts: Path, *, time_scale: float = TIME_SCALE) -> AsyncIterator[Backend]:
     """The calls' other end for one test."""
     if kind == "live":
         address = AmiAddress.parse(os.environ["CALLFLOW_AMI_URL"])
@@ -25,7 +25,7 @@ async def backend(kind: str, prompts: Path) -> AsyncIterator[Backend]:
         return
     from ami_server import AmiServer
 
-    async with AmiServer(secret=SECRET, time_scale=TIME_SCALE) as server:
+    async with AmiServer(secret=SECRET, time_scale=time_scale) as server:
         address = AmiAddress("127.0.0.1", server.port, "callflow", SECRET)
         yield Backend("server", address, "caller-live", prompts, server)
         refused = [*server.unrecorded, *server.unrecorded_commands]

@@ -119,11 +119,22 @@ class PhoneCall:
 class Phone:
     """Places calls into Callflow over AMI and plays the callers' part."""
 
-    def __init__(self, address: AmiAddress, *, caller_context: str = "caller-live", ivr_context: str = "callflow"):
+    def __init__(
+        self,
+        address: AmiAddress,
+        *,
+        caller_context: str = "caller-live",
+        ivr_context: str = "callflow",
+        ring_ms: int = 120_000,
+    ):
+        """`ring_ms`: how long an Originate waits for Callflow to answer (long: a test server may run its clock
+        fast, and 200 calls arriving at once are answered one after the other)."""
+        self.ring_ms = ring_ms
         self.address = address
         self.caller_context = caller_context
         self.ivr_context = ivr_context
-        self.connection = AmiConnection(address, self._event, events="agi,call,dialplan")
+        # PlayDTMF is answered once its tone has played: many callers on one connection wait their turn
+        self.connection = AmiConnection(address, self._event, events="agi,call,dialplan", action_timeout_s=30)
         self.calls: list[PhoneCall] = []
 
     async def __aenter__(self) -> Phone:
@@ -153,7 +164,7 @@ class Phone:
                     ("Exten", "idle"),
                     ("Priority", "1"),
                     ("Async", "true"),
-                    ("Timeout", "15000"),
+                    ("Timeout", str(self.ring_ms)),
                     ("CallerID", f'"Test Caller" <{caller_id}>'),
                     ("ChannelId", f"phone-{n}-caller"),
                     ("OtherChannelId", f"phone-{n}-ivr"),

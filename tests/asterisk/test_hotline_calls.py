@@ -1,0 +1,202 @@
+"""The reference hotline end to end over AMI: Callflow's driver serves calls, a phone plays the caller.
+
+Each scenario runs against the AMI test server and, marked `live`, against a real Asterisk (`CALLFLOW_AMI_URL`).
+The rules come from `shared/reference-flows/hotline-12345.md`; the simulator's tests cover every rule in detail
+(`tests/runtime/test_hotline.py`), these prove the same engine keeps them on a line.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import dataclasses
+from collections.abc import Awaitable, Callable
+from pathlib import Path
+from typing import Any
+
+from backends import backend
+from line import SATURDAY_10, Line, line
+
+from callflow.flowlang.environment import load_environment
+
+EXAMPLES = Path(__file__).resolve().parents[2] / "examples"
+
+
+def run(kind: str, prompts: Path, tmp_path: Path, scenario: Callable[[Line], Awaitable[None]], **options: Any) -> None:
+    async def go() -> None:
+        async with backend(kind, prompts) as where, line(where, tmp_path, **options) as hotline:
+            await scenario(hotline)
+
+    asyncio.run(go())
+
+
+def events(trace: list[dict[str, Any]], name: str) -> list[dict[str, Any]]:
+    return [e for e in trace if e["event"] == name]
+
+
+def said(trace: list[dict[str, Any]]) -> list[str]:
+    return [e["text"] for e in events(trace, "prompt")]
+
+
+def test_a_caller_checks_a_case_by_keypad(kind: str, prompts: Path, tmp_path: Path) -> None:
+    """Greeting, main menu 2, self-service 1, case number 20261001#: the status is read out of SQLite."""
+
+    async def scenario(hotline: Line) -> None:
+        call = await hotline.call()
+        await call.hears(hotline.file("main_menu"))
+        await call.press("2")
+        await call.hears(hotline.file("self_service"))
+        await call.press("1")
+        await call.hears(hotline.file("case_number"))
+        await call.press("20261001#")
+        await call.hears(hotline.file("case_status", ticket="20261001", status="已受理"))
+        await call.hang_up()
+        await call.wait_ended()
+        await asyncio.sleep(0.2)
+        trace = hotline.trace(call)
+        assert said(trace)[:4] == [
+            "您好，欢迎致电12345市民服务热线。",
+            "人工服务请按1，自助查询请按2，给市长信箱留言请按3，For English press 9。",
+            "查询工单进度请按1，听取政策信息请按2，返回上级菜单请按0。",
+            "请输入8位工单号，以井号键结束。",
+        ]
+        assert events(trace, "lookup")[0]["result"] == "found"
+        assert "".join(e["dtmf"] for e in events(trace, "input")) == "21" + "20261001"
+        assert trace[-1]["event"] == "end" and trace[-1]["reason"] == "hangup" and trace[-1]["by"] == "caller"
+
+    run(kind, prompts, tmp_path, scenario)
+
+
+def test_english_is_one_key_away(kind: str, prompts: Path, tmp_path: Path) -> None:
+    """9 in the main menu: the menu again, in English."""
+
+    async def scenario(hotline: Line) -> None:
+        call = await hotline.call()
+        await call.hears(hotline.file("main_menu"))
+        await call.press("9")
+        await call.hears(hotline.file("main_menu", "en"))
+        await call.hang_up()
+        await call.wait_ended()
+
+    run(kind, prompts, tmp_path, scenario)
+
+
+def test_a_message_for_the_mayor_is_recorded_and_kept(kind: str, prompts: Path, tmp_path: Path) -> None:
+    """Main menu 3: the caller leaves a message ended by #; it is in SQLite before the goodbye plays."""
+
+    async def scenario(hotline: Line) -> None:
+        call = await hotline.call()
+        await call.hears(hotline.file("main_menu"))
+        await call.press("3")
+        await call.until(lambda command: command.startswith("RECORD FILE"))
+        await asyncio.sleep(0.5)
+        await call.press("#")
+        await call.hears(hotline.file("message_received"))
+        await call.wait_ended()
+        await asyncio.sleep(0.2)
+        trace = hotline.trace(call)
+        (voicemail,) = events(trace, "voicemail")
+        assert voicemail["mailbox"] == "mayor" and voicemail["ended_by"] == "key"
+        assert trace[-1]["reason"] == "hangup" and trace[-1]["by"] == "flow"
+        record = next(c for c in call.commands if c.startswith("RECORD FILE"))
+        assert record.endswith(' wav "#" 120000 0 BEEP s=5')
+
+    run(kind, prompts, tmp_path, scenario)
+
+
+def test_after_hours_callers_hear_closed_and_go_to_the_mailbox(kind: str, prompts: Path, tmp_path: Path) -> None:
+    """Saturday: the closed notice, then the mailbox; a caller who hangs up while recording ends the call."""
+
+    async def scenario(hotline: Line) -> None:
+        call = await hotline.call()
+        await call.hears(hotline.file("closed"))
+        await call.hears(hotline.file("leave_message"))
+        await call.until(lambda command: command.startswith("RECORD FILE"))
+        await call.hang_up()
+        await call.wait_ended()
+        await asyncio.sleep(0.3)
+        trace = hotline.trace(call)
+        assert events(trace, "schedule")[0]["state"] == "closed"
+        assert events(trace, "voicemail")[0]["ended_by"] == "hangup"
+        assert trace[-1]["reason"] == "hangup" and trace[-1]["by"] == "caller"
+
+    run(kind, prompts, tmp_path, scenario, start_at=SATURDAY_10)
+
+
+def test_silence_in_the_main_menu_leads_to_an_agent(kind: str, prompts: Path, tmp_path: Path) -> None:
+    """No key three times: the no-input prompt twice, then "transferring you to an agent", the queue, an agent,
+    and the survey."""
+
+    async def scenario(hotline: Line) -> None:
+        call = await hotline.call()
+        await call.hears(hotline.file("to_agent"), timeout_s=90)
+        queue = await call.until(lambda command: command.startswith("EXEC Queue"))
+        assert queue == "EXEC Queue hotline,c,,,180"
+        await call.hears(hotline.file("survey"), timeout_s=60)  # the agent talked and hung up
+        await call.hang_up()
+        await call.wait_ended()
+        await asyncio.sleep(0.3)
+        trace = hotline.trace(call)
+        assert said(trace).count("对不起，没有听到您的选择。") == 2
+        assert [e["by"] for e in events(trace, "hangup")] == ["agent"]
+        assert trace[-1]["reason"] == "hangup" and trace[-1]["by"] == "caller"
+
+    run(kind, prompts, tmp_path, scenario)
+
+
+def test_the_emergency_switch_sends_callers_straight_to_the_emergency_line(
+    kind: str, prompts: Path, tmp_path: Path
+) -> None:
+    """`emergency = true`: no flow runs; the emergency destination is dialled (an agent answers and hangs up)."""
+    environment = load_environment(EXAMPLES / "callflow.toml")
+    environment = dataclasses.replace(environment, switches={**environment.switches, "emergency": True})
+
+    async def scenario(hotline: Line) -> None:
+        call = await hotline.call()
+        dial = await call.until(lambda command: command.startswith("EXEC Dial"))
+        assert dial == "EXEC Dial Local/01012345@callflow-test-agents,60"
+        await call.wait_ended()
+        await asyncio.sleep(0.3)
+        trace = hotline.trace(call)
+        assert [e["event"] for e in trace] == ["emergency", "transfer", "end"]
+        assert trace[-1]["reason"] == "transferred"
+        assert said(trace) == []
+
+    run(kind, prompts, tmp_path, scenario, environment=environment)
+
+
+def test_a_wrong_key_is_not_a_choice(kind: str, prompts: Path, tmp_path: Path) -> None:
+    """7 in the main menu: "that is not a valid choice", and the menu again."""
+
+    async def scenario(hotline: Line) -> None:
+        call = await hotline.call()
+        await call.hears(hotline.file("main_menu"))
+        await call.press("7")
+        await call.hears(hotline.file("invalid"))
+        await call.hears(hotline.file("main_menu"))
+        await call.hang_up()
+        await call.wait_ended()
+        await asyncio.sleep(0.3)
+        assert said(hotline.trace(call)).count("对不起，您的输入有误。") == 1
+
+    run(kind, prompts, tmp_path, scenario)
+
+
+def test_callers_from_the_local_area_wait_in_their_own_queue(kind: str, prompts: Path, tmp_path: Path) -> None:
+    """A 0571 number choosing an agent joins `hotline-local`; after the agent, the survey's answer is saved."""
+
+    async def scenario(hotline: Line) -> None:
+        call = await hotline.call(caller_id="057188886666")
+        await call.hears(hotline.file("main_menu"))
+        await call.press("1")
+        queue = await call.until(lambda command: command.startswith("EXEC Queue"))
+        assert queue == "EXEC Queue hotline-local,c,,,180"
+        await call.hears(hotline.file("survey"), timeout_s=60)
+        await call.press("2")
+        await call.hears(hotline.file("survey_thanks"))
+        await call.wait_ended()
+        await asyncio.sleep(0.3)
+        trace = hotline.trace(call)
+        assert trace[-1]["reason"] == "hangup" and trace[-1]["by"] == "flow"
+        assert hotline.store.values(f"{call.uniqueid}-ivr") == {"rating": "2"}  # the call id is the Uniqueid
+
+    run(kind, prompts, tmp_path, scenario)
