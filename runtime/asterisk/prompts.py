@@ -13,6 +13,7 @@ from pathlib import Path
 
 from callflow.flowlang.environment import Environment
 from callflow.runtime.types import Audio
+from callflow.speech.audio import duration_s, is_complete_wav
 from callflow.speech.cache import PromptCache
 from callflow.speech.types import Rendered
 from callflow.speech.voices import voice_for
@@ -34,13 +35,23 @@ class PromptFiles:
         """The file to play (as STREAM FILE wants it: an absolute path without `.wav`) and how long it plays.
 
         A prompt seen before is answered from memory (the cache's files are never changed in place)."""
-        known = self._known.get(audio)
+        known = self._known.get(audio) or self._on_disk(audio)
         if known is None:
             rendered = await asyncio.to_thread(self._render, audio)
             known = str(rendered.path.resolve().with_suffix("")), rendered.seconds
-            if len(self._known) < MAX_KNOWN:
-                self._known[audio] = known
+        if len(self._known) < MAX_KNOWN:
+            self._known[audio] = known
         return known
+
+    def _on_disk(self, audio: Audio) -> tuple[str, float] | None:
+        """A text prompt already in the cache (rendered ahead by `render-prompts`): found without a worker thread,
+        which matters when a burst of calls starts at once."""
+        if audio.file is not None:
+            return None
+        path = self.cache.path(audio.text or "", voice_for(audio.language or "en", self.environment))
+        if not is_complete_wav(path):
+            return None
+        return str(path.resolve().with_suffix("")), duration_s(path)
 
     def _render(self, audio: Audio) -> Rendered:
         if audio.file is not None:
