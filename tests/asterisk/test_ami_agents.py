@@ -15,9 +15,9 @@ TIMES_MS = [
 TIMES_S = [Tolerance("VarSet", "Value", r"(\d+)", 1, name) for name in ("ANSWEREDTIME", "DIALEDTIME")]
 # Whole seconds of a 2.5 s talk: the recording shows 2 and 3 for the same agent script.
 TALK_S = Tolerance("AgentComplete", "TalkTime", r"(\d+)", 1)
-# Where a prompt was cut by the hangup: the replayed client's own delay before its Hangup action (scaled up by the
-# time scale) moves it by up to 200 ms (1600 samples).
-CUT_AT = Tolerance("AsyncAGIExec", "Result", r"200%20result%3D-1%20endpos%3D(\d+)%0A", 1600)
+# Where a prompt was cut by the hangup: the replayed client's own delay before its Hangup action (scaled up five
+# times by the time scale) moves it; on a busy machine (CI) by up to a second of model time (8000 samples).
+CUT_AT = Tolerance("AsyncAGIExec", "Result", r"200%20result%3D-1%20endpos%3D(\d+)%0A", 8000)
 
 
 def test_exec_queue_hotline_is_replayed_byte_for_byte() -> None:

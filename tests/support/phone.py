@@ -148,8 +148,11 @@ class Phone:
         for call in self.calls:
             call.on_event(event)
 
-    async def call(self, number: str, caller_id: str = "13800000000", *, answer_timeout_s: float = 20) -> PhoneCall:
-        """Dial `number` into Callflow's context and wait until Callflow answers."""
+    async def call(
+        self, number: str, caller_id: str = "13800000000", *, exten: str = "idle", answer_timeout_s: float = 20
+    ) -> PhoneCall:
+        """Dial `number` into Callflow's context and wait until Callflow answers; the caller's half runs `exten`
+        of the caller context (`idle`: it waits while the test presses keys)."""
         n = next(_numbers)
         action_id = f"phone-{n}"
         call = PhoneCall(self, action_id, f"phone-{n}")
@@ -161,7 +164,7 @@ class Phone:
                     ("ActionID", action_id),
                     ("Channel", f"Local/{number}@{self.ivr_context}"),
                     ("Context", self.caller_context),
-                    ("Exten", "idle"),
+                    ("Exten", exten),
                     ("Priority", "1"),
                     ("Async", "true"),
                     ("Timeout", str(self.ring_ms)),
