@@ -12,13 +12,29 @@ import operator
 import re
 from collections.abc import Callable, Mapping
 from decimal import Decimal
+from functools import lru_cache
 from typing import Any, TypeAlias, TypeGuard
 
 from callflow.flowlang.errors import FlowError
-from callflow.flowlang.expression import Binary, Expression, ListExpr, Literal, Span, Unary, Variable
+from callflow.flowlang.expression import (
+    Binary,
+    Expression,
+    ListExpr,
+    Literal,
+    Span,
+    Unary,
+    Variable,
+    parse_expression,
+)
 
 Lookup: TypeAlias = Callable[[str], object] | Mapping[str, object]
 """Where variables come from: a mapping by dotted name, or a function raising `KeyError` for unknown names."""
+
+Reader: TypeAlias = Callable[[str], object]
+"""A variable's value by dotted name, raising `KeyError` for unknown names."""
+
+Compiled: TypeAlias = Callable[[Reader], object]
+"""An expression made into a function of where its variables come from."""
 
 
 class EvaluationError(FlowError):
@@ -51,6 +67,100 @@ def evaluate(expr: Expression, lookup: Lookup) -> object:
             return _apply(expr, _BINARY[op], evaluate(left, lookup), evaluate(right, lookup))
         case _:
             raise EvaluationError(f"unknown operator `{expr.op}`", expr.span)
+
+
+@lru_cache(maxsize=65536)
+def compiled(text: str) -> Compiled:
+    """The expression written as `text`, parsed and compiled once (an `ExpressionError` when malformed)."""
+    return compile_expression(parse_expression(text))
+
+
+def compile_expression(expr: Expression) -> Compiled:
+    """`expr` as a function of a `Reader`: the value and the errors of `evaluate`, without walking the tree."""
+    match expr:
+        case Literal(value=value):
+            return lambda read: value
+        case Variable():
+            return _compiled_read(expr.name, expr.span)
+        case ListExpr(items=items):
+            parts = [compile_expression(item) for item in items]
+            return lambda read: [part(read) for part in parts]
+        case Unary(op="not", operand=operand):
+            inner = compile_expression(operand)
+            return lambda read: not is_truthy(inner(read))
+        case Unary(op="-", operand=operand):
+            return _compiled_unary(expr.span, _negative, compile_expression(operand))
+        case Binary(op="and", left=left, right=right):
+            first, second = compile_expression(left), compile_expression(right)
+            return lambda read: is_truthy(first(read)) and is_truthy(second(read))
+        case Binary(op="or", left=left, right=right):
+            first, second = compile_expression(left), compile_expression(right)
+            return lambda read: is_truthy(first(read)) or is_truthy(second(read))
+        case Binary(op=op, left=left, right=right) if op in _BINARY:
+            return _compiled_binary(expr.span, _BINARY[op], left, right)
+    return lambda read: evaluate(expr, read)  # what `evaluate` refuses, it refuses when run
+
+
+def _compiled_read(name: str, span: Span | None) -> Compiled:
+    def read_variable(read: Reader) -> object:
+        try:
+            return read(name)
+        except KeyError:
+            raise EvaluationError(f"unknown variable `{name}`", span) from None
+
+    return read_variable
+
+
+def _compiled_unary(span: Span | None, operation: Callable[[object], object], operand: Compiled) -> Compiled:
+    def apply(read: Reader) -> object:
+        value = operand(read)
+        try:
+            return operation(value)
+        except EvaluationError as error:
+            raise EvaluationError(error.message, span) from None
+
+    return apply
+
+
+def _compiled_binary(
+    span: Span | None, operation: Callable[[object, object], object], left: Expression, right: Expression
+) -> Compiled:
+    if isinstance(left, Variable) and isinstance(right, Literal):  # `misses >= 3`: the commonest shape
+        name, where, constant = left.name, left.span, right.value
+
+        def apply_to_variable(read: Reader) -> object:
+            try:
+                first = read(name)
+            except KeyError:
+                raise EvaluationError(f"unknown variable `{name}`", where) from None
+            try:
+                return operation(first, constant)
+            except EvaluationError as error:  # blame the operator, as `evaluate` does
+                raise EvaluationError(error.message, span) from None
+
+        return apply_to_variable
+    first_operand = compile_expression(left)
+    if isinstance(right, Literal):  # no call to read a constant
+        constant = right.value
+
+        def apply_constant(read: Reader) -> object:
+            first = first_operand(read)
+            try:
+                return operation(first, constant)
+            except EvaluationError as error:  # blame the operator, as `evaluate` does
+                raise EvaluationError(error.message, span) from None
+
+        return apply_constant
+    second_operand = compile_expression(right)
+
+    def apply(read: Reader) -> object:
+        first, second = first_operand(read), second_operand(read)
+        try:
+            return operation(first, second)
+        except EvaluationError as error:  # blame the operator, as `evaluate` does
+            raise EvaluationError(error.message, span) from None
+
+    return apply
 
 
 def values_equal(left: object, right: object) -> bool:
@@ -96,14 +206,18 @@ def _apply(node: Unary | Binary, operation: Callable[..., object], *values: obje
 # ============================================================================
 
 _NUMERIC = re.compile(r"-?[0-9]+(?:\.[0-9]+)?")
+_NUMBERS = (int, float)
+_LISTS = (list, tuple)
+_PLAIN = (str, int, float)
+"""Types that compare with their own kind as they are (two strings, two integers, two floats)."""
 
 
 def _is_number(value: object) -> TypeGuard[int | float]:
-    return isinstance(value, int | float) and not isinstance(value, bool)
+    return isinstance(value, _NUMBERS) and not isinstance(value, bool)
 
 
 def _is_list(value: object) -> TypeGuard[list[object] | tuple[object, ...]]:
-    return isinstance(value, list | tuple)
+    return isinstance(value, _LISTS)
 
 
 def _kind(value: object) -> str:
@@ -152,6 +266,9 @@ def _text(value: object, op: str) -> str:
 
 def _comparable(left: object, right: object) -> tuple[Any, Any] | None:
     """Two strings, or two numbers (a numeric string beside a number is one); None if neither."""
+    kind = type(left)
+    if kind is type(right) and kind in _PLAIN:
+        return left, right
     if isinstance(left, str) and isinstance(right, str):
         return left, right
     left_number, right_number = _as_number(left), _as_number(right)

@@ -6,11 +6,12 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Mapping
 from dataclasses import dataclass
-from functools import lru_cache
+from functools import cached_property, lru_cache
 
 from callflow.flowlang.errors import FlowError
-from callflow.flowlang.evaluation import Lookup, evaluate, render_value
+from callflow.flowlang.evaluation import Compiled, Lookup, compile_expression, render_value
 from callflow.flowlang.expression import ExpressionError, Variable, parse_variable
 
 # Escaped braces, a placeholder, a lone brace (always an error), or a run of plain text.
@@ -40,7 +41,13 @@ class Template:
 
     def render(self, lookup: Lookup) -> str:
         """The text with each variable's value in its place (see `render_value` for how values read)."""
-        return "".join(part if isinstance(part, str) else render_value(evaluate(part, lookup)) for part in self.parts)
+        read = lookup.__getitem__ if isinstance(lookup, Mapping) else lookup
+        return "".join([piece if isinstance(piece, str) else render_value(piece(read)) for piece in self._pieces])
+
+    @cached_property
+    def _pieces(self) -> tuple[str | Compiled, ...]:
+        """The parts, each variable compiled once (a template is parsed once per text and rendered often)."""
+        return tuple(part if isinstance(part, str) else compile_expression(part) for part in self.parts)
 
 
 @lru_cache(maxsize=65536)

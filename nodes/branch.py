@@ -39,17 +39,24 @@ def check(ctx: NodeContext) -> list[Diagnostic]:
     ]
 
 
+def _exits(ctx: CallContext, params: Branch) -> tuple[tuple[str, str], ...]:
+    """The node's `when` exits with their conditions (`case` exits with their values, for a switch), in order."""
+    word = "when " if params.value is None else "case "
+    return tuple((e.exit, e.exit.removeprefix(word)) for e in ctx.edges() if e.exit.startswith(word))
+
+
 async def run(ctx: CallContext, params: Branch) -> str:
     """The first `when` that holds, or the `case` equal to the value; `else` otherwise."""
+    exits = ctx.prepared(_exits, params)
     if params.value is None:
-        for edge in ctx.edges():
-            if edge.exit.startswith("when ") and is_truthy(ctx.evaluate(edge.exit.removeprefix("when "))):
-                return edge.exit
+        for exit_name, condition in exits:
+            if is_truthy(ctx.evaluate(condition)):
+                return exit_name
         return "else"
     value = ctx.evaluate(params.value)
-    for edge in ctx.edges():
-        if edge.exit.startswith("case ") and values_equal(value, json.loads(edge.exit.removeprefix("case "))):
-            return edge.exit
+    for exit_name, case in exits:
+        if values_equal(value, json.loads(case)):
+            return exit_name
     return "else"
 
 

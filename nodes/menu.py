@@ -10,9 +10,10 @@ from callflow.flowlang.check.context import NodeContext
 from callflow.flowlang.check.resources import environment_name
 from callflow.flowlang.diagnostics import Diagnostic
 from callflow.flowlang.kinds import Flag, Integer, Key, Ref, Seconds, TextList
+from callflow.flowlang.model import GlobalKey
 from callflow.flowlang.nodetype import Designer, Exit, ExitFamily, NodeType, param
 from callflow.runtime.context import CallContext
-from callflow.runtime.keypad import read_choice
+from callflow.runtime.keypad import Choices, read_choice
 from callflow.runtime.signals import Goto
 from callflow.speech.model import languages_without_model
 
@@ -80,11 +81,27 @@ def check(ctx: NodeContext) -> list[Diagnostic]:
     return problems
 
 
+@dataclass(frozen=True)
+class _Keys:
+    """A menu's keys, worked out once per node: the offered ones (with their exits), the flow's global keys that
+    work in it, and all the choices a caller may type."""
+
+    exits: Mapping[str, str]
+    global_keys: Mapping[str, GlobalKey]
+    choices: Choices
+
+
+def _keys(ctx: CallContext, params: Menu) -> _Keys:
+    keys = ctx.family_values("key")
+    global_keys = {g.key: g for g in ctx.flow.global_keys if g.key not in keys}
+    return _Keys({key: f"key {key}" for key in keys}, global_keys, Choices([*keys, *global_keys]))
+
+
 async def run(ctx: CallContext, params: Menu) -> str:
     """Ask until the caller chooses an offered key (or says its words), with separate counts for silence and
     wrong keys; global keys repeat, go back or go elsewhere."""
-    keys = ctx.family_values("key")
-    global_keys = {g.key: g for g in ctx.flow.global_keys if g.key not in keys}
+    prepared = ctx.prepared(_keys, params)
+    keys, global_keys = prepared.exits, prepared.global_keys
     ctx.call.menus.append(ctx.node.id)
     no_input = no_match = attempts = 0
     status = "no_input"
@@ -92,11 +109,20 @@ async def run(ctx: CallContext, params: Menu) -> str:
     while True:
         attempts += 1
         ctx.set("menu.attempts", attempts, quiet=True)
-        choice = await _ask(ctx, params, prompt, keys, global_keys)
+        await ctx.say(prompt, barge_in=params.barge_in)
+        choice = await _spoken(ctx, params, keys) if params.speech and params.words else None
+        if choice is None:
+            choice = await read_choice(
+                ctx,
+                prepared.choices,
+                timeout_s=params.timeout_s,
+                inter_digit_timeout_s=params.inter_digit_timeout_s,
+                terminator=params.terminator,
+            )
         ctx.set("menu.digits", choice or "", quiet=True)
-        if choice in keys:
+        if choice is not None and choice in keys:
             ctx.set("menu.status", "match", quiet=True)
-            return f"key {choice}"
+            return keys[choice]
         if choice is not None and choice in global_keys:
             target = _global(ctx, global_keys[choice].action, global_keys[choice].target)
             if target is not None:
@@ -121,24 +147,14 @@ async def run(ctx: CallContext, params: Menu) -> str:
         prompt = (params.final_prompt if last else None) or params.retry_prompt or params.prompt
 
 
-async def _ask(
-    ctx: CallContext, params: Menu, prompt: str, keys: list[str], global_keys: Mapping[str, object]
-) -> str | None:
-    await ctx.say(prompt, barge_in=params.barge_in)
-    choices = [*keys, *global_keys]
-    if params.speech and params.words:
-        phrases = tuple(p for key in keys for p in params.words.get(key, ()))
-        heard = await ctx.channel.listen(phrases, ctx.language, params.timeout_s, 10)
-        if heard is not None:
-            said = heard.text.strip().lower()
-            return next((k for k in keys if said in (p.lower() for p in params.words.get(k, ()))), "?")
-    return await read_choice(
-        ctx,
-        choices,
-        timeout_s=params.timeout_s,
-        inter_digit_timeout_s=params.inter_digit_timeout_s,
-        terminator=params.terminator,
-    )
+async def _spoken(ctx: CallContext, params: Menu, keys: Mapping[str, str]) -> str | None:
+    """The key whose words the caller said ("?" for words of no key), or None on silence (keys may follow)."""
+    phrases = tuple(p for key in keys for p in params.words.get(key, ()))
+    heard = await ctx.channel.listen(phrases, ctx.language, params.timeout_s, 10)
+    if heard is None:
+        return None
+    said = heard.text.strip().lower()
+    return next((k for k in keys if said in (p.lower() for p in params.words.get(k, ()))), "?")
 
 
 def _global(ctx: CallContext, action: str, target: str | None) -> str | None:

@@ -2,16 +2,17 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
 from datetime import datetime
-from typing import TYPE_CHECKING, Any
+from functools import lru_cache
+from typing import TYPE_CHECKING, Any, TypeVar
 
 from callflow.flowlang.environment import Environment
-from callflow.flowlang.evaluation import evaluate
+from callflow.flowlang.evaluation import compiled
 from callflow.flowlang.expression import parse_expression, variables
 from callflow.flowlang.model import Edge, Flow, Node
-from callflow.flowlang.template import parse_template
+from callflow.runtime.prompts import trace_fields
 from callflow.runtime.signals import RuntimeFailure
 from callflow.runtime.trace import MASK, Tracer
 from callflow.runtime.types import Audio, Channel, Clock, Store
@@ -19,9 +20,14 @@ from callflow.runtime.types import Audio, Channel, Clock, Store
 if TYPE_CHECKING:
     from callflow.runtime.data import DataSources
     from callflow.runtime.engine import Engine
+    from callflow.runtime.plan import NodeStep
+    from callflow.runtime.prompts import FlowPrompts
+
+P = TypeVar("P")
+T = TypeVar("T")
 
 
-@dataclass
+@dataclass(slots=True)
 class Call:
     """One call: who called whom, when, and its variables (shared by every flow it passes through)."""
 
@@ -45,7 +51,7 @@ class Call:
     """Every node entered, as (flow, node)."""
 
 
-@dataclass
+@dataclass(slots=True)
 class Frame:
     """One flow being run: the top-level flow, or a subflow and the variables it sees."""
 
@@ -65,7 +71,7 @@ _CALL_VARIABLES: dict[str, Callable[[CallContext], Any]] = {
 """The variables every call has, computed only when read."""
 
 
-@dataclass
+@dataclass(slots=True)
 class CallContext:
     """The running call, as one node sees it."""
 
@@ -79,6 +85,10 @@ class CallContext:
     store: Store
     data: DataSources
     environment: Environment
+    step: NodeStep
+    """The node ready to run: its parameters, its exits, what it prepared."""
+    prompts: FlowPrompts
+    """The flow's prompts, ready to play."""
 
     @property
     def flow(self) -> Flow:
@@ -92,11 +102,20 @@ class CallContext:
 
     def edges(self) -> tuple[Edge, ...]:
         """This node's wired exits."""
-        return self.engine.edges_from(self.flow, self.node.id)
+        return self.step.edges
 
     def family_values(self, word: str) -> list[str]:
         """The values of this node's wired exits of a family (`key`: the menu's keys)."""
-        return self.engine.family_values(self.flow, self.node, word)
+        return self.step.family_values(word)
+
+    def prepared(self, make: Callable[[CallContext, P], T], params: P) -> T:
+        """What `make(ctx, params)` returns, made once per node of the flow version (its keys, its conditions):
+        work a node type can do before any call instead of on every call."""
+        prepared = self.step.prepared
+        made = prepared.get(make)
+        if made is None:
+            made = prepared[make] = make(self, params)
+        return made
 
     # -- variables -------------------------------------------------------------------------------------------
 
@@ -114,12 +133,13 @@ class CallContext:
         """Set a variable, and record it in the trace (masked when secret) unless `quiet`."""
         self.frame.variables[name] = value
         if not quiet:
-            self.event("set", name=name, value=MASK if name in self.frame.secrets else value)
+            shown = MASK if name in self.frame.secrets else value
+            self.tracer.record("set", self.node.id, {"name": name, "value": shown})
 
     def evaluate(self, text: str) -> Any:
         """The value of an expression over the call's variables."""
         try:
-            return evaluate(parse_expression(text), self.get)
+            return compiled(text)(self.get)
         except Exception as error:
             raise RuntimeFailure(f"cannot evaluate `{text}`: {getattr(error, 'message', error)}") from error
 
@@ -129,48 +149,39 @@ class CallContext:
 
     def reads_secret(self, expression: str) -> bool:
         """Whether an expression reads a secret variable (so its value is secret too)."""
-        return any(name in self.frame.secrets for name in variables(parse_expression(expression)))
+        return not self.frame.secrets.isdisjoint(_variables(expression))
 
     # -- prompts ---------------------------------------------------------------------------------------------
 
     def audio(self, prompt_id: str) -> Audio:
         """A prompt in the call's language, its `{variables}` filled in."""
-        key = (prompt_id, self.language)
-        fixed = self.engine.fixed_audio(self.flow).get(key)
-        if fixed is not None:
-            return fixed
-        prompt = self.flow.prompt(prompt_id)
-        if prompt is None:
-            raise RuntimeFailure(f"prompt `{prompt_id}` is not declared")
-        language = self.language if self.language in prompt.text or self.language in prompt.file else None
-        language = language or self.flow.language or ""
-        file = prompt.file.get(language) or prompt.file.get("*")
-        text = prompt.text.get(language)
-        template = parse_template(text) if text is not None else None
-        if template is not None:
-            text = template.render(self._visible)
-        if text is None and file is None:
-            raise RuntimeFailure(f"prompt `{prompt_id}` has nothing in {language}")
-        audio = Audio(text=text, language=language, file=file, prompt=prompt_id)
-        if template is None or not template.variables:  # the same for every call: made once per flow version
-            self.engine.fixed_audio(self.flow)[key] = audio
-        return audio
+        return self.prompts[prompt_id, self.call.language].render(self._visible)[0]
 
     def _visible(self, name: str) -> Any:
-        return MASK if self.is_secret(name) else self.get(name)
+        return MASK if name in self.frame.secrets else self.get(name)
 
-    async def play(self, audio: Audio, *, barge_in: bool = False) -> bool:
+    def play(self, audio: Audio, *, barge_in: bool = False) -> Awaitable[bool]:
         """Play audio to the caller (recorded in the trace); True when a key interrupted it."""
-        fields = {"text": audio.text, "lang": audio.language} if audio.text is not None else {"file": audio.file}
-        self.event("prompt", prompt=audio.prompt, **fields)
-        return await self.channel.play(audio, barge_in=barge_in)
+        self.tracer.record("prompt", self.node.id, trace_fields(audio))
+        return self.channel.play(audio, barge_in=barge_in)
 
-    async def say(self, prompt_id: str, *, barge_in: bool = False) -> bool:
+    def say(self, prompt_id: str, *, barge_in: bool = False) -> Awaitable[bool]:
         """Play a prompt of the flow; True when a key interrupted it."""
-        return await self.play(self.audio(prompt_id), barge_in=barge_in)
+        ready = self.prompts[prompt_id, self.call.language]
+        if ready.audio is not None:
+            audio, fields = ready.audio, ready.fields
+        else:
+            audio, fields = ready.render(self._visible)
+        self.tracer.record("prompt", self.node.id, fields)
+        return self.channel.play(audio, barge_in=barge_in)
 
     # -- trace -----------------------------------------------------------------------------------------------
 
     def event(self, kind: str, /, **fields: Any) -> None:
         """Record an event of this node in the trace."""
-        self.tracer.emit(kind, self.node.id, **fields)
+        self.tracer.record(kind, self.node.id, fields)
+
+
+@lru_cache(maxsize=65536)
+def _variables(expression: str) -> frozenset[str]:
+    return variables(parse_expression(expression))

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import asyncio
 import csv
+import math
 import sqlite3
 import threading
 import time
@@ -95,22 +96,21 @@ class DataSources:
     def _run_sql(self, source: DataSource, sql: str, params: dict[str, Any], deadline: float) -> LookupResult:
         if source.name not in self._seeded:
             self._seeded[source.name] = seed_sqlite(source)
-        databases: dict[str, sqlite_utils.Database] = self._local.__dict__.setdefault("databases", {})
-        database = databases.get(source.name)
-        if database is None:
-            database = databases[source.name] = sqlite_utils.Database(self._seeded[source.name])
-        connection = database.conn
+        databases: dict[str, _OpenDatabase] = self._local.__dict__.setdefault("databases", {})
+        opened = databases.get(source.name)
+        if opened is None:
+            opened = databases[source.name] = _OpenDatabase(sqlite_utils.Database(self._seeded[source.name]))
         # The deadline holds inside SQLite too: waiting for a lock, and running a long statement.
-        connection.execute(f"PRAGMA busy_timeout = {max(int((deadline - time.monotonic()) * 1000), 0)}")
-        connection.set_progress_handler(lambda: time.monotonic() > deadline, 10_000)
+        opened.busy_timeout(max(int((deadline - time.monotonic()) * 1000), 0))
+        opened.deadline = deadline
         try:
-            return self._execute(database, sql, params)
+            return self._execute(opened.database, sql, params)
         except sqlite3.OperationalError:
             if time.monotonic() >= deadline - 0.05:
                 raise TimeoutError from None
             raise
         finally:
-            connection.set_progress_handler(None, 0)
+            opened.deadline = math.inf
 
     def _execute(self, database: sqlite_utils.Database, sql: str, params: dict[str, Any]) -> LookupResult:
         with database.conn:  # a statement that changes rows is committed; one that fails is rolled back
@@ -160,6 +160,25 @@ class DataSources:
     def close(self) -> None:
         """Stop the worker threads."""
         self._pool.shutdown(wait=False, cancel_futures=True)
+
+
+class _OpenDatabase:
+    """A database open on one thread, with the deadline of the statement it runs (none between statements)."""
+
+    def __init__(self, database: sqlite_utils.Database) -> None:
+        self.database = database
+        self.deadline = math.inf
+        self._busy_timeout_ms: int | None = None
+        database.conn.set_progress_handler(self._late, 10_000)
+
+    def _late(self) -> bool:
+        return time.monotonic() > self.deadline
+
+    def busy_timeout(self, ms: int) -> None:
+        """How long SQLite waits for a lock (set only when it changes: the setting is a statement of its own)."""
+        if ms != self._busy_timeout_ms:
+            self.database.conn.execute(f"PRAGMA busy_timeout = {ms}")
+            self._busy_timeout_ms = ms
 
 
 def _found(response: httpx.Response) -> LookupResult:

@@ -7,16 +7,17 @@ safely: to the exit the node type names, to the node's `error` exit, and last to
 
 from __future__ import annotations
 
+from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
 from callflow.flowlang.environment import Environment
-from callflow.flowlang.model import Edge, Flow, Node
-from callflow.flowlang.nodetype import NodeType
+from callflow.flowlang.model import Edge, Flow
 from callflow.flowlang.registry import Registry
 from callflow.runtime.context import Call, CallContext, Frame
 from callflow.runtime.data import DataSources
 from callflow.runtime.flows import FlowLibrary
+from callflow.runtime.plan import FlowPlan
 from callflow.runtime.signals import (
     CallEnded,
     FlowReturned,
@@ -53,10 +54,14 @@ class Engine:
     data: DataSources
     flows: FlowLibrary
     max_steps: int = MAX_STEPS
-    _params: dict[int, tuple[Node, Any]] = field(default_factory=dict, repr=False)
-    _targets: dict[tuple[int, str], tuple[Node, tuple[str, str | None]]] = field(default_factory=dict, repr=False)
-    _families: dict[tuple[int, str], tuple[Node, list[str]]] = field(default_factory=dict, repr=False)
-    _audio: dict[int, tuple[Flow, dict[tuple[str, str], Audio]]] = field(default_factory=dict, repr=False)
+    _plans: dict[int, FlowPlan] = field(default_factory=dict, repr=False)
+
+    def plan(self, flow: Flow) -> FlowPlan:
+        """A flow version ready to run, made once per flow version."""
+        plan = self._plans.get(id(flow))
+        if plan is None or plan.flow is not flow:
+            plan = self._plans[id(flow)] = FlowPlan(flow, self.registry)
+        return plan
 
     def edges_from(self, flow: Flow, node_id: str) -> tuple[Edge, ...]:
         """The wired exits of a node."""
@@ -76,16 +81,7 @@ class Engine:
         call.variables = frame.variables
         tracer.secrets |= frame.secrets
         call.flows.setdefault(flow.name, flow)
-        tracer.emit(
-            "start",
-            None,
-            flow=flow.name,
-            caller=call.caller,
-            called=call.called,
-            language=call.language,
-            at=call.start.isoformat(),
-            switches=dict(call.switches),
-        )
+        tracer.record("start", None, _Start(flow.name, call))
         try:
             try:
                 await self.walk(frame, call, channel, clock, tracer)
@@ -100,43 +96,66 @@ class Engine:
                 fields["destination"] = ended.destination
             if isinstance(ended, FlowReturned):
                 fields["outcome"] = ended.outcome
-            tracer.emit("end", call.node.id if call.node else None, **fields)
+            tracer.record("end", call.node.id if call.node else None, fields)
             return ended.reason
 
     def frame(self, flow: Flow, inputs: dict[str, Any]) -> Frame:
         """A new scope for a flow: its variables at their initial values, then the inputs given."""
-        variables = {v.name: v.value for v in flow.variables}
+        plan = self.plan(flow)
+        variables = plan.variables.copy()
         variables.update(inputs)
-        return Frame(flow, variables, {v.name for v in flow.variables if v.secret})
+        return Frame(flow, variables, set(plan.secrets))
 
     async def walk(self, frame: Frame, call: Call, channel: Channel, clock: Clock, tracer: Tracer) -> None:
         """Run a flow from its start until the call ends (or, in a subflow, until it returns)."""
-        node = frame.flow.start
-        if node is None:
+        plan = self.plan(frame.flow)
+        step = plan.start
+        if step is None:
             return
-        ctx = CallContext(self, call, frame, node, channel, clock, tracer, self.store, self.data, self.environment)
-        while node is not None:
-            call.node = ctx.node = node
-            call.visited.append((frame.flow.name, node.id))
+        ctx = CallContext(
+            self,
+            call,
+            frame,
+            step.node,
+            channel,
+            clock,
+            tracer,
+            self.store,
+            self.data,
+            self.environment,
+            step,
+            plan.prompts,
+        )
+        visited, taken, max_steps = call.visited, call.taken, self.max_steps
+        while step is not None:
+            node = call.node = ctx.node = step.node
+            ctx.step = step
+            visited.append(step.visit)
             tracer.node = node.id
             try:
                 call.steps += 1
-                if call.steps > self.max_steps:
-                    raise RunawayFlow(f"the call passed through {self.max_steps} nodes without ending")
-                exit_name = await self._run_node(ctx)
+                if call.steps > max_steps:
+                    raise RunawayFlow(f"the call passed through {max_steps} nodes without ending")
+                try:
+                    run = step.run  # an attribute, not a method: loaded as one, it costs less than a method call
+                    exit_name = await run(ctx, step.params)
+                except RunawayFlow:  # the other signals are BaseExceptions: `except Exception` lets them pass
+                    raise
+                except Exception as error:  # any failure takes the node's error exit; the caller is never dropped
+                    ctx.event("error", message=str(error) or type(error).__name__)
+                    exit_name = "error"
             except Goto as goto:
-                node = frame.flow.node(goto.node_id)
-                if node is None:
+                step = plan.step(goto.node_id)
+                if step is None:
                     await self.fallback(ctx, f"there is no node `{goto.node_id}`")
                 continue
             except RunawayFlow as error:
                 ctx.event("error", message=str(error))
                 await self.fallback(ctx, "runaway")
-            followed, target = self.follow(frame.flow, node, exit_name)
-            call.taken.append((frame.flow.name, node.id, followed))
+            followed, target, step = step.routes[exit_name]
+            taken.append(followed)
             if target is None:
                 await self.fallback(ctx, f"exit `{exit_name}` leads nowhere")
-            node = frame.flow.node(target) if target else None
 
     async def call_subflow(
         self, ctx: CallContext, name: str, inputs: dict[str, Any], secret: frozenset[str] = frozenset()
@@ -163,65 +182,6 @@ class Engine:
             ctx.tracer.node = ctx.node.id
         raise RuntimeFailure(f"flow `{name}` ended without returning")
 
-    async def _run_node(self, ctx: CallContext) -> str:
-        node_type = self.registry.get(ctx.node.type)
-        try:
-            if node_type is None or node_type.run is None:
-                raise RuntimeFailure(f"node type `{ctx.node.type}` cannot run here")
-            return await node_type.run(ctx, self.params(node_type, ctx.node))
-        except (CallEnded, Returned, Goto, RunawayFlow):
-            raise
-        except Exception as error:  # any failure takes the node's error exit; the caller is never dropped
-            ctx.event("error", message=str(error) or type(error).__name__)
-            return "error"
-
-    def fixed_audio(self, flow: Flow) -> dict[tuple[str, str], Audio]:
-        """Prompts without variables, by (prompt, language), made once per flow version."""
-        cached = self._audio.get(id(flow))
-        if cached is None or cached[0] is not flow:
-            cached = self._audio[id(flow)] = (flow, {})
-        return cached[1]
-
-    def family_values(self, flow: Flow, node: Node, word: str) -> list[str]:
-        """The values of a node's wired exits of one family (a menu's keys), found once per node."""
-        key = (id(node), word)
-        cached = self._families.get(key)
-        if cached is None or cached[0] is not node:
-            prefix = word + " "
-            values = [e.exit[len(prefix) :] for e in flow.edges_from(node.id) if e.exit.startswith(prefix)]
-            cached = self._families[key] = (node, values)
-        return cached[1]
-
-    def params(self, node_type: NodeType, node: Node) -> Any:
-        """A node's typed parameters, built once per node of each flow version."""
-        cached = self._params.get(id(node))
-        if cached is None or cached[0] is not node:
-            cached = self._params[id(node)] = (node, node_type.build(node.params))
-        return cached[1]
-
-    def follow(self, flow: Flow, node: Node, exit_name: str) -> tuple[str, str | None]:
-        """The exit whose edge the call follows (the exit taken, else the exit the node type falls back to, else
-        `error`) and where it leads; no target when none of them is wired."""
-        key = (id(node), exit_name)
-        cached = self._targets.get(key)
-        if cached is None or cached[0] is not node:
-            cached = self._targets[key] = (node, self._resolve(flow, node, exit_name))
-        return cached[1]
-
-    def _resolve(self, flow: Flow, node: Node, exit_name: str) -> tuple[str, str | None]:
-        node_type = self.registry.get(node.type)
-        edges = self.edges_from(flow, node.id)
-        tried: set[str] = set()
-        name: str | None = exit_name
-        while name is not None and name not in tried:
-            tried.add(name)
-            edge = next((e for e in edges if e.exit == name), None)
-            if edge is not None:
-                return name, edge.target
-            spec = node_type.exit(name) if node_type else None
-            name = spec.otherwise if spec is not None and spec.otherwise else ("error" if name != "error" else None)
-        return exit_name, None
-
     async def fallback(self, ctx: CallContext, reason: str) -> None:
         """Say sorry and hand the call to the environment's fallback destination (or hang up without one)."""
         ctx.event("fallback", reason=reason)
@@ -235,6 +195,31 @@ class Engine:
             if outcome.outcome == "answered":
                 raise Transferred(destination)
         raise Hangup("flow")
+
+
+class _Start(Mapping[str, Any]):
+    """The fields of a call's `start` event, as the call began; its moment is written out (ISO 8601) only when
+    the trace is read."""
+
+    __slots__ = ("_moment", "_values")
+
+    def __init__(self, flow: str, call: Call) -> None:
+        self._values = (flow, call.caller, call.called, call.language, None, dict(call.switches))
+        self._moment = call.start
+
+    def __getitem__(self, key: str) -> Any:
+        if key == "at":
+            return self._moment.isoformat()
+        return self._values[_START_KEYS[key]]
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(_START_KEYS)
+
+    def __len__(self) -> int:
+        return len(_START_KEYS)
+
+
+_START_KEYS = {"flow": 0, "caller": 1, "called": 2, "language": 3, "at": 4, "switches": 5}
 
 
 def _describe(destination: object) -> dict[str, Any]:

@@ -2,9 +2,21 @@
 
 from __future__ import annotations
 
-from collections.abc import Collection
+from collections.abc import Collection, Iterable
 
 from callflow.runtime.context import CallContext
+
+
+class Choices(frozenset[str]):
+    """The key sequences a caller may choose from, knowing which typed keys are the start of a longer one."""
+
+    prefixes: frozenset[str]
+    """Every start of a choice shorter than the choice itself."""
+
+    def __new__(cls, choices: Iterable[str]) -> Choices:
+        self = super().__new__(cls, choices)
+        self.prefixes = frozenset(choice[:length] for choice in self for length in range(len(choice)))
+        return self
 
 
 async def read_choice(
@@ -20,6 +32,7 @@ async def read_choice(
     A choice is complete as soon as it matches and no longer choice starts with it (early match), when no choice
     can start with it any more, when the terminator is pressed, or after the inter-digit timeout.
     """
+    prefixes = (choices if isinstance(choices, Choices) else Choices(choices)).prefixes
     first = await ctx.channel.read_key(timeout_s)
     if first is None:
         return None
@@ -27,8 +40,7 @@ async def read_choice(
     while True:
         if terminator and digits.endswith(terminator) and digits != terminator:
             return digits[: -len(terminator)]
-        longer = any(c != digits and c.startswith(digits) for c in choices)
-        if not longer:
+        if digits not in prefixes:  # no longer choice starts with the keys typed
             return digits
         key = await ctx.channel.read_key(inter_digit_timeout_s)
         if key is None:

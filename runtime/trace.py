@@ -1,39 +1,98 @@
-"""The trace of a call: one JSON object per event, the same for simulated and live calls."""
+"""The trace of a call: one JSON object per event, the same for simulated and live calls.
+
+While a call runs, each event is kept as four items in one flat list (the moment, the event, the node and its
+fields, which events of the same kind may share); it becomes the JSON object `{"t", "event", "node", ...fields}`
+only when someone reads the trace or a sink wants it as it happens. Kept this way, an event costs a fraction of
+the object it becomes, and most calls' traces are read once, if at all.
+"""
 
 from __future__ import annotations
 
 import json
-from collections.abc import Callable
-from dataclasses import dataclass, field
+from collections.abc import Callable, Mapping
 from typing import Any
 
 from callflow.runtime.types import Clock
 
 MASK = "***"
 
+_MASKED_INPUT = ("dtmf", "speech")
 
-@dataclass
+
+def as_event(t: float, event: str, node: str | None, fields: Mapping[str, Any]) -> dict[str, Any]:
+    """A kept event as the JSON object the trace is made of."""
+    return {"t": round(t, 3), "event": event, "node": node, **fields}
+
+
 class Tracer:
     """Records what happens on a call; values of secret variables never appear in it."""
 
-    clock: Clock
-    secrets: set[str] = field(default_factory=set)
-    events: list[dict[str, Any]] = field(default_factory=list)
-    sink: Callable[[dict[str, Any]], None] | None = None
-    node: str | None = None
-    """The node running now: events that do not name one belong to it."""
-    mask_input: bool = False
-    """While set (a PIN is being entered), the keys and words a caller gives are not recorded."""
+    __slots__ = ("_events", "_kept", "_mask_input", "_plain", "_sink", "clock", "node", "secrets")
+
+    def __init__(
+        self,
+        clock: Clock,
+        secrets: set[str] | None = None,
+        sink: Callable[[dict[str, Any]], None] | None = None,
+        node: str | None = None,
+        mask_input: bool = False,
+    ) -> None:
+        self.clock = clock
+        self.secrets: set[str] = set() if secrets is None else secrets
+        self.node = node
+        """The node running now: events that do not name one belong to it."""
+        self._sink = sink
+        self._mask_input = mask_input
+        self._plain = sink is None and not mask_input
+        """Whether an event is only kept: no sink to hand it to, no input to mask (most of the time)."""
+        self._kept: list[Any] = []
+        """Four items per event: t, event, node, fields."""
+        self._events: list[dict[str, Any]] = []
+
+    @property
+    def events(self) -> list[dict[str, Any]]:
+        """Every event so far, as JSON objects (made from the kept items the first time they are read)."""
+        events, kept = self._events, self._kept
+        if len(events) * 4 < len(kept):
+            rest = kept[len(events) * 4 :]
+            events.extend(map(as_event, rest[0::4], rest[1::4], rest[2::4], rest[3::4]))
+        return events
+
+    @property
+    def sink(self) -> Callable[[dict[str, Any]], None] | None:
+        """Called with each event as it happens (to print a call as it goes)."""
+        return self._sink
+
+    @sink.setter
+    def sink(self, sink: Callable[[dict[str, Any]], None] | None) -> None:
+        self._sink = sink
+        self._plain = sink is None and not self._mask_input
+
+    @property
+    def mask_input(self) -> bool:
+        """While set (a PIN is being entered), the keys and words a caller gives are not recorded."""
+        return self._mask_input
+
+    @mask_input.setter
+    def mask_input(self, mask: bool) -> None:
+        self._mask_input = mask
+        self._plain = self._sink is None and not mask
+
+    def record(self, event: str, node: str | None, fields: Mapping[str, Any]) -> None:
+        """Record one event at the current time; `fields` must not change afterwards (it may be shared)."""
+        if self._plain:
+            self._kept += (self.clock.elapsed(), event, node or self.node, fields)
+            return
+        if self._mask_input and event == "input":
+            fields = {k: (MASK if k in _MASKED_INPUT else v) for k, v in fields.items()}
+        self._kept += (self.clock.elapsed(), event, node or self.node, fields)
+        if self._sink is not None:
+            self._sink(self.events[-1])
 
     def emit(self, event: str, node: str | None = None, /, **fields: Any) -> dict[str, Any]:
-        """Record one event at the current time."""
-        if event == "input" and self.mask_input:
-            fields = {k: (MASK if k in ("dtmf", "speech") else v) for k, v in fields.items()}
-        record = {"t": round(self.clock.elapsed(), 3), "event": event, "node": node or self.node, **fields}
-        self.events.append(record)
-        if self.sink is not None:
-            self.sink(record)
-        return record
+        """Record one event at the current time; the event as a JSON object."""
+        self.record(event, node, fields)
+        return self.events[-1]
 
 
 def to_json_line(event: dict[str, Any]) -> str:

@@ -50,6 +50,17 @@ def _span(start: float | None, end: float) -> float:
 class SimulatedChannel:
     """A caller who follows a script."""
 
+    __slots__ = (
+        "caller_steps",
+        "clock",
+        "far_steps",
+        "keys",
+        "queue_position",
+        "recognize",
+        "silent_until",
+        "tracer",
+    )
+
     def __init__(
         self,
         steps: list[Step],
@@ -59,8 +70,8 @@ class SimulatedChannel:
         queue_position: int = 1,
         recognize: Recognize | None = None,
     ) -> None:
-        self.caller_steps = deque(s for s in steps if s.kind not in FAR_SIDE_STEPS)
-        self.far_steps = deque(s for s in steps if s.kind in FAR_SIDE_STEPS)
+        self.far_steps = deque([s for s in steps if s.kind in FAR_SIDE_STEPS])
+        self.caller_steps = deque([s for s in steps if s.kind not in FAR_SIDE_STEPS] if self.far_steps else steps)
         self.clock = clock
         self.tracer = tracer
         self.keys: deque[str] = deque()
@@ -72,13 +83,16 @@ class SimulatedChannel:
 
     def _next(self, deadline: float) -> tuple[float, Step] | None:
         """The caller's next key, speech or hang-up, if it comes before the deadline (silence is used up)."""
-        while self.caller_steps and self.caller_steps[0].kind == "wait":
-            wait = self.caller_steps.popleft()
+        steps = self.caller_steps
+        while steps and steps[0].kind == "wait":
+            wait = steps.popleft()
             self.silent_until = max(self.silent_until, self.clock.t) + wait.seconds
-        if not self.caller_steps:
+        if not steps:
             return None
-        at = max(self.clock.t + REACTION_S, self.silent_until)
-        return (at, self.caller_steps[0]) if at <= deadline else None
+        at = self.clock.t + REACTION_S
+        if at < self.silent_until:  # max(), written out: the same moment, without a call
+            at = self.silent_until
+        return (at, steps[0]) if at <= deadline else None
 
     def _take(self, at: float, step: Step) -> None:
         self.caller_steps.popleft()
@@ -87,7 +101,7 @@ class SimulatedChannel:
             raise Hangup("caller")
         if step.kind == "dtmf":
             self.keys.extend(step.text)
-            self.tracer.emit("input", None, dtmf=step.text)
+            self.tracer.record("input", None, {"dtmf": step.text})
 
     # -- Channel ---------------------------------------------------------------------------------------------
 
@@ -95,11 +109,12 @@ class SimulatedChannel:
         """Play a prompt; with barge-in the caller's next key (or hang-up) may cut it short."""
         if barge_in and self.keys:
             return True
-        end = self.clock.t + speaking_time(audio)
+        text = audio.text  # speaking_time(audio), without a call: every prompt passes here
+        end = self.clock.t + (FILE_PROMPT_S if text is None else _speaking_time(text))
         if barge_in:
             found = self._next(end)
             if found is not None and found[1].kind in ("dtmf", "hangup"):
-                self._take(*found)
+                self._take(found[0], found[1])
                 return True
         self.clock.advance_to(end)
         return False
@@ -110,12 +125,12 @@ class SimulatedChannel:
             return self.keys.popleft()
         found = self._next(self.clock.t + timeout_s)
         if found is not None and found[1].kind in ("dtmf", "hangup"):
-            self._take(*found)
+            self._take(found[0], found[1])
             return self.keys.popleft()
         deadline = self.clock.t + timeout_s
         if found is not None:  # words said where keys were expected: heard as nothing
             self.caller_steps.popleft()
-            self.tracer.emit("input", None, speech=found[1].text, ignored=True)
+            self.tracer.record("input", None, {"speech": found[1].text, "ignored": True})
         self.clock.advance_to(deadline)
         return None
 
@@ -146,12 +161,12 @@ class SimulatedChannel:
         self.clock.advance_to(at)
         if step.kind == "say":
             self.clock.advance(min(speaking_time(Audio(step.text, language)), max_speech_s))
-            self.tracer.emit("input", None, speech=step.text)
+            self.tracer.record("input", None, {"speech": step.text})
             return Speech(step.text, 1.0)
         if self.recognize is None:
             raise RuntimeFailure(f"`say:@{step.text}` needs the speech recogniser, which is not available")
         heard = self.recognize(step.text, phrases, language)
-        self.tracer.emit("input", None, speech=heard.text if heard else "", file=step.text)
+        self.tracer.record("input", None, {"speech": heard.text if heard else "", "file": step.text})
         return heard
 
     async def record(self, *, max_s: float, silence_s: float, terminator: str | None, beep: bool) -> Recording:
@@ -185,7 +200,7 @@ class SimulatedChannel:
             if step.kind == "dtmf" and terminator and step.text.startswith(terminator):
                 self.caller_steps.popleft()
                 self.clock.advance_to(at)
-                self.tracer.emit("input", None, dtmf=step.text)
+                self.tracer.record("input", None, {"dtmf": step.text})
                 return Recording(_span(spoken_from, speech_end), "key")
             break
         self.clock.advance_to(speech_end + silence_s)
@@ -232,10 +247,10 @@ class SimulatedChannel:
         return bool(self.far_steps) and self.far_steps[0].kind == kind
 
     async def _talk(self, start: float, position: int) -> QueueOutcome:
-        self.tracer.emit("agent", None, answered_after=round(self.clock.t - start, 3))
+        self.tracer.record("agent", None, {"answered_after": round(self.clock.t - start, 3)})
         if self._far("agent-hangup"):
             self.clock.advance(self.far_steps.popleft().seconds)
-            self.tracer.emit("hangup", None, by="agent")
+            self.tracer.record("hangup", None, {"by": "agent"})
             return QueueOutcome("done", self.clock.t - start, position)
         found = self._next(math.inf)
         if found is not None and found[1].kind == "hangup":

@@ -12,6 +12,8 @@ DEFAULT_LIMIT_S = 3600.0
 class VirtualClock:
     """Virtual time for one simulated call, starting at a chosen moment, with a time limit."""
 
+    __slots__ = ("limit_s", "start", "t")
+
     def __init__(self, start: datetime, limit_s: float = DEFAULT_LIMIT_S) -> None:
         if start.tzinfo is None:
             raise ValueError("the virtual clock needs a time-zone aware start")
@@ -40,4 +42,8 @@ class VirtualClock:
 
     def advance_to(self, t: float) -> None:
         """Move time on to a moment (never back)."""
-        self.advance(t - self.t)
+        seconds = t - self.t  # the sum, not `t` itself: the same float as `advance` makes
+        self.t += seconds if seconds > 0.0 else 0.0
+        if self.t >= self.limit_s:
+            self.t = self.limit_s
+            raise TimeLimit()

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import asyncio
-import uuid
+import os
 from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
@@ -29,12 +29,17 @@ from callflow.speech.types import Recognizer
 class Simulation:
     """What happened on a simulated call."""
 
-    events: list[dict[str, Any]]
+    tracer: Tracer = field(repr=False)
     reason: str
-    store: Store
+    store: Store = field(repr=False)
     variables: dict[str, Any] = field(default_factory=dict)
     taken: list[tuple[str, str, str]] = field(default_factory=list)
     visited: list[tuple[str, str]] = field(default_factory=list)
+
+    @property
+    def events(self) -> list[dict[str, Any]]:
+        """The call's trace, one JSON object per event."""
+        return self.tracer.events
 
     def said(self) -> list[str]:
         """Every text the caller heard, in order."""
@@ -112,7 +117,7 @@ class Simulator:
             steps, clock, tracer, queue_position=queue_position, recognize=self.recognize or self._recognize
         )
         call = Call(
-            id=uuid.uuid4().hex[:12],
+            id=os.urandom(6).hex(),  # 12 random hex digits, as many as a uuid4's first 12
             caller=caller,
             called=called,
             start=at,
@@ -120,7 +125,7 @@ class Simulator:
             switches=dict(switches or {}),
         )
         reason = await self.engine.run_call(flow, call, channel, clock, tracer, inputs)
-        return Simulation(tracer.events, reason, self.store, call.variables, call.taken, call.visited)
+        return Simulation(tracer, reason, self.store, call.variables, call.taken, call.visited)
 
     def run(self, flow: Flow, steps: list[Step], **options: Any) -> Simulation:
         """`call`, for code that is not async."""
