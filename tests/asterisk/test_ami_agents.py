@@ -15,6 +15,8 @@ TIMES_MS = [
 TIMES_S = [Tolerance("VarSet", "Value", r"(\d+)", 1, name) for name in ("ANSWEREDTIME", "DIALEDTIME")]
 # Whole seconds of a 2.5 s talk: the recording shows 2 and 3 for the same agent script.
 TALK_S = Tolerance("AgentComplete", "TalkTime", r"(\d+)", 1)
+# A listed channel's age in whole seconds: the replay's own pace (scaled up by the time scale) may move it by one.
+AGE_S = Tolerance("CoreShowChannel", "Duration", r"00:00:(\d\d)", 1)
 # Where a prompt was cut by the hangup: the replayed client's own delay before its Hangup action (scaled up five
 # times by the time scale) moves it; on a busy machine (CI) by up to a second of model time (8000 samples).
 CUT_AT = Tolerance("AsyncAGIExec", "Result", r"200%20result%3D-1%20endpos%3D(\d+)%0A", 8000)
@@ -94,6 +96,7 @@ def test_heartbeat_and_channel_list_work_in_the_middle_of_calls() -> None:
             *TIMES_MS,
             *TIMES_S,
             TALK_S,
+            AGE_S,
             time_scale=0.2,
             reorder=channels_by_name,
             calls_taken={("hotline", AGENT): 2, ("hotline-local", AGENT): 1},
