@@ -222,13 +222,17 @@ def replace_section(text: str, name: str, body: str) -> str:
     return f"{text.rstrip()}\n\n{start}\n{body}\n{end}\n"
 
 
-def write_docs(results: list[Result], runs: int, load_before: str, path: Path = DOCS) -> None:
-    """Put the results into their section of the performance page, creating the page if needed."""
+def publish(name: str, body: str, path: Path = DOCS) -> None:
+    """Put one benchmark's section into the performance page, with the date and the machine of the run."""
     text = path.read_text(encoding="utf-8") if path.exists() else INTRO
     text = replace_section(text, "machine", f"Latest run: {datetime.date.today().isoformat()}, {machine()}.")
-    text = replace_section(text, SECTION, section(results, runs, load_before))
     path.parent.mkdir(parents=True, exist_ok=True)
-    path.write_text(text, encoding="utf-8")
+    path.write_text(replace_section(text, name, body), encoding="utf-8")
+
+
+def write_docs(results: list[Result], runs: int, load_before: str, path: Path = DOCS) -> None:
+    """Put the results into their section of the performance page, creating the page if needed."""
+    publish(SECTION, section(results, runs, load_before), path)
 
 
 def main(argv: list[str] | None = None) -> int:

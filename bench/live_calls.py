@@ -38,10 +38,10 @@ from callflow.speech.manifest import plan, render
 from callflow.speech.synthesis import Pyttsx3Synthesizer
 
 if TYPE_CHECKING:
-    from .check_speed import DOCS, load, machine, replace_section
+    from .check_speed import load, publish
 else:
     sys.path.insert(0, str(Path(__file__).resolve().parent))
-    from check_speed import DOCS, load, machine, replace_section
+    from check_speed import load, publish
 
 EXAMPLES = Path(__file__).resolve().parent.parent / "examples"
 PEER = Path(__file__).resolve().parent / "line_peer.py"
@@ -206,9 +206,7 @@ def main() -> int:
     body = section(timings, held, steady_from, per_call, held_memory, where)
     print(body)
     if not args.no_docs:
-        text = DOCS.read_text(encoding="utf-8")
-        text = replace_section(text, "machine", f"Latest run: {datetime.date.today().isoformat()}, {machine()}.")
-        DOCS.write_text(replace_section(text, SECTION, body), encoding="utf-8")
+        publish(SECTION, body)
     return 0
 
 

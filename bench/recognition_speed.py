@@ -25,10 +25,10 @@ from callflow.speech.model import models_from
 from callflow.speech.recognition import VoskRecognizer
 
 if TYPE_CHECKING:
-    from .check_speed import DOCS, load, machine, replace_section
+    from .check_speed import load, publish
 else:
     sys.path.insert(0, str(Path(__file__).resolve().parent))
-    from check_speed import DOCS, load, machine, replace_section
+    from check_speed import load, publish
 
 SECTION = "recognition_speed"
 TARGET_FACTOR = 0.3
@@ -156,9 +156,7 @@ def main(argv: list[str] | None = None) -> int:
     body = section(rows, load_s, model_mb, cold_s, args.runs, load_before)
     print(body)
     if not args.no_docs:
-        text = DOCS.read_text(encoding="utf-8")
-        text = replace_section(text, "machine", f"Latest run: {datetime.date.today().isoformat()}, {machine()}.")
-        DOCS.write_text(replace_section(text, SECTION, body), encoding="utf-8")
+        publish(SECTION, body)
     return 0
 
 

@@ -28,10 +28,10 @@ from callflow.speech.manifest import Entry, Job, plan, render, write_manifest
 from callflow.speech.synthesis import Pyttsx3Synthesizer
 
 if TYPE_CHECKING:
-    from .check_speed import DOCS, load, machine, replace_section
+    from .check_speed import load, publish
 else:
     sys.path.insert(0, str(Path(__file__).resolve().parent))
-    from check_speed import DOCS, load, machine, replace_section
+    from check_speed import load, publish
 
 EXAMPLES = Path(__file__).resolve().parent.parent / "examples"
 HOTLINE = EXAMPLES / "hotline_12345.flow"
@@ -163,9 +163,7 @@ def main(argv: list[str] | None = None) -> int:
     body = section(rtf, cold, cached, command, files, len(entries) - files, load_before)
     print(body)
     if not args.no_docs:
-        text = DOCS.read_text(encoding="utf-8")
-        text = replace_section(text, "machine", f"Latest run: {datetime.date.today().isoformat()}, {machine()}.")
-        DOCS.write_text(replace_section(text, SECTION, body), encoding="utf-8")
+        publish(SECTION, body)
     return 0
 
 
