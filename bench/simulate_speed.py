@@ -32,10 +32,10 @@ from callflow.runtime.simulator.script import Step, parse_script
 from callflow.runtime.trace import Tracer
 
 if TYPE_CHECKING:
-    from .check_speed import DOCS, load, machine, replace_section
+    from .check_speed import load, publish
 else:
     sys.path.insert(0, str(Path(__file__).resolve().parent))
-    from check_speed import DOCS, load, machine, replace_section
+    from check_speed import load, publish
 
 EXAMPLES = Path(__file__).resolve().parent.parent / "examples"
 AT = datetime.datetime(2026, 11, 20, 10, 0, tzinfo=ZoneInfo("Asia/Shanghai"))
@@ -190,9 +190,7 @@ def main(argv: list[str] | None = None) -> int:
     body = section(rate, simpy_rate, per_call, args.calls, args.in_flight, load_before)
     print(body)
     if not args.no_docs:
-        text = DOCS.read_text(encoding="utf-8")
-        text = replace_section(text, "machine", f"Latest run: {datetime.date.today().isoformat()}, {machine()}.")
-        DOCS.write_text(replace_section(text, SECTION, body), encoding="utf-8")
+        publish(SECTION, body)
     return 0
 
 

@@ -9,10 +9,15 @@ import re
 from collections.abc import Mapping
 from dataclasses import dataclass
 from functools import cached_property, lru_cache
+from types import FunctionType, MethodType
+from typing import cast
 
 from callflow.flowlang.errors import FlowError
-from callflow.flowlang.evaluation import Compiled, Lookup, compile_expression, render_value
+from callflow.flowlang.evaluation import Compiled, Lookup, Reader, compile_expression, render_value
 from callflow.flowlang.expression import ExpressionError, Variable, parse_variable
+
+_FUNCTIONS = (FunctionType, MethodType)
+"""Lookups that are surely not mappings (checking for one costs more than rendering a short text)."""
 
 # Escaped braces, a placeholder, a lone brace (always an error), or a run of plain text.
 _PIECE = re.compile(r"\{\{|\}\}|\{[^{}]*\}|[{}]|[^{}]+")
@@ -41,7 +46,10 @@ class Template:
 
     def render(self, lookup: Lookup) -> str:
         """The text with each variable's value in its place (see `render_value` for how values read)."""
-        read = lookup.__getitem__ if isinstance(lookup, Mapping) else lookup
+        if type(lookup) not in _FUNCTIONS and isinstance(lookup, Mapping):
+            read: Reader = lookup.__getitem__
+        else:
+            read = cast(Reader, lookup)
         return "".join([piece if isinstance(piece, str) else render_value(piece(read)) for piece in self._pieces])
 
     @cached_property

@@ -79,7 +79,8 @@ class Engine:
         """Run one call to its end; the reason it ended (`hangup`, `transferred`, `time_limit`, ...)."""
         frame = self.frame(flow, dict(inputs or {}))
         call.variables = frame.variables
-        tracer.secrets |= frame.secrets
+        if frame.secrets:
+            tracer.secrets |= frame.secrets
         call.flows.setdefault(flow.name, flow)
         tracer.record("start", None, _Start(flow.name, call))
         try:
@@ -170,7 +171,8 @@ class Engine:
             raise RuntimeFailure(f"subflows nested deeper than {MAX_DEPTH}")
         frame = self.frame(flow, inputs)
         frame.secrets |= secret
-        ctx.tracer.secrets |= frame.secrets
+        if frame.secrets:
+            ctx.tracer.secrets |= frame.secrets
         ctx.call.depth += 1
         try:
             await self.walk(frame, ctx.call, ctx.channel, ctx.clock, ctx.tracer)
@@ -201,16 +203,16 @@ class _Start(Mapping[str, Any]):
     """The fields of a call's `start` event, as the call began; its moment is written out (ISO 8601) only when
     the trace is read."""
 
-    __slots__ = ("_moment", "_values")
+    __slots__ = ("at", "called", "caller", "flow", "language", "switches")
 
     def __init__(self, flow: str, call: Call) -> None:
-        self._values = (flow, call.caller, call.called, call.language, None, dict(call.switches))
-        self._moment = call.start
+        self.flow, self.caller, self.called, self.language = flow, call.caller, call.called, call.language
+        self.at, self.switches = call.start, call.switches.copy()
 
     def __getitem__(self, key: str) -> Any:
-        if key == "at":
-            return self._moment.isoformat()
-        return self._values[_START_KEYS[key]]
+        if key not in _START_KEYS:
+            raise KeyError(key)
+        return self.at.isoformat() if key == "at" else getattr(self, key)
 
     def __iter__(self) -> Iterator[str]:
         return iter(_START_KEYS)
@@ -219,7 +221,7 @@ class _Start(Mapping[str, Any]):
         return len(_START_KEYS)
 
 
-_START_KEYS = {"flow": 0, "caller": 1, "called": 2, "language": 3, "at": 4, "switches": 5}
+_START_KEYS = ("flow", "caller", "called", "language", "at", "switches")
 
 
 def _describe(destination: object) -> dict[str, Any]:

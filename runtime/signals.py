@@ -1,7 +1,8 @@
 """Control-flow signals (not errors) and the runtime's errors.
 
 A hang-up ends a call the way `StopSimulation` ends a SimPy run: it unwinds the engine, and nothing treats it
-as a failure.
+as a failure. (The signals do not call `super().__init__`: `BaseException` keeps their arguments as `args` already,
+and one is raised on every call.)
 """
 
 from __future__ import annotations
@@ -20,7 +21,6 @@ class Hangup(CallEnded):
     reason = "hangup"
 
     def __init__(self, by: str) -> None:
-        super().__init__(by)
         self.by = by
 
 
@@ -30,7 +30,6 @@ class Transferred(CallEnded):
     reason = "transferred"
 
     def __init__(self, destination: str) -> None:
-        super().__init__(destination)
         self.destination = destination
 
 
@@ -40,7 +39,6 @@ class FlowReturned(CallEnded):
     reason = "returned"
 
     def __init__(self, outcome: str) -> None:
-        super().__init__(outcome)
         self.outcome = outcome
 
 
@@ -54,7 +52,6 @@ class Returned(BaseException):
     """A subflow returned an outcome to the node that called it."""
 
     def __init__(self, outcome: str) -> None:
-        super().__init__(outcome)
         self.outcome = outcome
 
 
@@ -62,7 +59,6 @@ class Goto(BaseException):
     """A global key sends the call to a node."""
 
     def __init__(self, node_id: str) -> None:
-        super().__init__(node_id)
         self.node_id = node_id
 
 

@@ -27,7 +27,7 @@ def as_event(t: float, event: str, node: str | None, fields: Mapping[str, Any]) 
 class Tracer:
     """Records what happens on a call; values of secret variables never appear in it."""
 
-    __slots__ = ("_events", "_kept", "_mask_input", "_plain", "_sink", "clock", "node", "secrets")
+    __slots__ = ("_events", "_kept", "_mask_input", "_plain", "_secrets", "_sink", "clock", "node")
 
     def __init__(
         self,
@@ -38,7 +38,7 @@ class Tracer:
         mask_input: bool = False,
     ) -> None:
         self.clock = clock
-        self.secrets: set[str] = set() if secrets is None else secrets
+        self._secrets = secrets  # made when first needed: most calls have no secret variables
         self.node = node
         """The node running now: events that do not name one belong to it."""
         self._sink = sink
@@ -47,16 +47,29 @@ class Tracer:
         """Whether an event is only kept: no sink to hand it to, no input to mask (most of the time)."""
         self._kept: list[Any] = []
         """Four items per event: t, event, node, fields."""
-        self._events: list[dict[str, Any]] = []
+        self._events: list[dict[str, Any]] | None = None
 
     @property
     def events(self) -> list[dict[str, Any]]:
         """Every event so far, as JSON objects (made from the kept items the first time they are read)."""
         events, kept = self._events, self._kept
+        if events is None:
+            events = self._events = []
         if len(events) * 4 < len(kept):
             rest = kept[len(events) * 4 :]
             events.extend(map(as_event, rest[0::4], rest[1::4], rest[2::4], rest[3::4]))
         return events
+
+    @property
+    def secrets(self) -> set[str]:
+        """The names of the call's secret variables."""
+        if self._secrets is None:
+            self._secrets = set()
+        return self._secrets
+
+    @secrets.setter
+    def secrets(self, names: set[str]) -> None:
+        self._secrets = names
 
     @property
     def sink(self) -> Callable[[dict[str, Any]], None] | None:

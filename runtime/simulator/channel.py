@@ -222,7 +222,7 @@ class SimulatedChannel:
                 self._take(*caller)  # type: ignore[misc]
             self.clock.advance_to(moment)
             if moment == answer_at:
-                return await self._talk(start, position)
+                return self._talk(start, position)
             if moment == give_up_at:
                 return QueueOutcome("timeout", self.clock.t - start, position)
             if moment == offer_at:
@@ -246,7 +246,7 @@ class SimulatedChannel:
     def _far(self, kind: str) -> bool:
         return bool(self.far_steps) and self.far_steps[0].kind == kind
 
-    async def _talk(self, start: float, position: int) -> QueueOutcome:
+    def _talk(self, start: float, position: int) -> QueueOutcome:
         self.tracer.record("agent", None, {"answered_after": round(self.clock.t - start, 3)})
         if self._far("agent-hangup"):
             self.clock.advance(self.far_steps.popleft().seconds)

@@ -23,7 +23,7 @@ class VirtualClock:
 
     def now(self) -> datetime:
         """The virtual moment."""
-        return self.start + timedelta(seconds=self.t)
+        return self.start + timedelta(0, self.t)  # (days, seconds): positional, as it is cheaper
 
     def elapsed(self) -> float:
         """Virtual seconds since the call began."""
@@ -42,8 +42,9 @@ class VirtualClock:
 
     def advance_to(self, t: float) -> None:
         """Move time on to a moment (never back)."""
-        seconds = t - self.t  # the sum, not `t` itself: the same float as `advance` makes
-        self.t += seconds if seconds > 0.0 else 0.0
-        if self.t >= self.limit_s:
-            self.t = self.limit_s
-            raise TimeLimit()
+        seconds = t - self.t  # added, not `t` itself: the same float as `advance` makes
+        if seconds > 0.0:
+            self.t += seconds
+            if self.t >= self.limit_s:
+                self.t = self.limit_s
+                raise TimeLimit()
