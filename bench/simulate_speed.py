@@ -171,7 +171,8 @@ def section(rate: float, simpy_rate: float, per_call: float, count: int, in_flig
             f"- at most {TARGET_BYTES_PER_CALL // 1024} KB per call in flight: {per_call / 1024:.1f} KB — {memory_ok}",
             "",
             f"Load average before the run: {load_before}. The SimPy model only waits; the simulator also runs every "
-            "node, evaluates conditions, renders prompts, queries SQLite and records a trace of each call.",
+            "node, evaluates conditions, renders prompts, queries SQLite and records a trace of each call (kept as "
+            "compact records while the call runs; they become the trace's JSON objects when the trace is read).",
         ]
     )
 
