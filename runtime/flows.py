@@ -40,6 +40,19 @@ class FlowLibrary:
             raise RuntimeFailure(f"there is no flow `{name}` in {self.directory}")
         return self.load(path)
 
+    def names(self) -> list[str]:
+        """Every flow in the folder, by name."""
+        found = {f.name[: -len(suffix)] for suffix in SUFFIXES for f in self.directory.glob(f"*{suffix}")}
+        return sorted(found)
+
+    def cached(self, name: str) -> Flow | None:
+        """The current version of a flow if it has been read already (nothing is parsed here), else None."""
+        path = self.path(name)
+        cached = self._cache.get(path) if path is not None else None
+        if path is None or cached is None or cached[0] != path.stat().st_mtime_ns:
+            return None
+        return cached[1]
+
     def load(self, path: Path) -> Flow:
         """A flow from its file, read again only when the file has changed."""
         mtime = path.stat().st_mtime_ns

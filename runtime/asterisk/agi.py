@@ -109,7 +109,8 @@ class AgiSession:
         command_id, future = await self._post(command)
         reconnects = self.connection.reconnects
         try:
-            reply = await asyncio.wait_for(asyncio.shield(future), timeout_s)
+            async with asyncio.timeout(timeout_s):  # awaits the reply itself: one hop of the loop, not three
+                reply = await future
             if self.timings is not None:
                 self._time(command, command_id, called)
             return reply

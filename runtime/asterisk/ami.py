@@ -13,8 +13,10 @@ Measured weaknesses (shared/notes/asterisk-ami.md) and what this wrapper does ab
 - `send` may write part of a message and is not thread-safe: it is replaced by a locked `sendall`;
 - nothing stops CR/LF in a value from injecting headers: every action is checked by `protocol.encode` first.
 
-Events reach the asyncio loop without blocking the reader: the reader only schedules them, so a slow consumer
-can never stall the AMI socket (Asterisk drops a client that does not read within its write timeout).
+Events reach the asyncio loop without blocking the reader: the reader only queues them, so a slow consumer can
+never stall the AMI socket (Asterisk drops a client that does not read within its write timeout). Everything the
+reader cut from one read is handed over in one batch (one wake-up of the loop, not one per message), and events
+the owner does not want (`wanted`) are dropped on the reader's side, before they cost the loop anything.
 """
 
 from __future__ import annotations
@@ -26,7 +28,8 @@ import socket
 import ssl
 import threading
 import time
-from collections.abc import Awaitable, Callable
+from collections import deque
+from collections.abc import Awaitable, Callable, Collection
 from typing import Any
 
 from asterisk.ami import AMIClient, SimpleAction
@@ -123,6 +126,7 @@ class AmiConnection:
         on_event: EventHandler,
         *,
         events: str = "agi,call,dtmf",
+        wanted: Collection[str] | None = None,
         on_connected: Callable[[], Awaitable[None]] | None = None,
         keepalive: Callable[[], Message] | None = None,
         action_timeout_s: float = ACTION_TIMEOUT_S,
@@ -131,6 +135,8 @@ class AmiConnection:
         self.address = address
         self.on_event = on_event
         self.events = events
+        self.wanted = frozenset(wanted) if wanted is not None else None
+        """The only events passed on (None: all); items of list actions (with an ActionID) always are."""
         self.on_connected = on_connected
         self.keepalive = keepalive
         self.action_timeout_s = action_timeout_s
@@ -145,6 +151,8 @@ class AmiConnection:
         self._counter = 0
         self._collectors: list[EventHandler] = []
         self._waiting: dict[str, asyncio.Future[Message]] = {}
+        self._inbox: deque[tuple[Callable[[Any], None], Any, float]] = deque()
+        self._drain_scheduled = False
         self.read_at = 0.0
         """While an event or response is handled: when the reader thread cut it from the stream (`perf_counter`)."""
         self.write_times: dict[str, float] | None = None
@@ -181,7 +189,7 @@ class AmiConnection:
         loop = asyncio.get_running_loop()
         client = _Client(self.address)
         client.add_listener(
-            on_event=lambda source, event: self._from_reader(self._event, event, client.pack_at),
+            on_event=lambda source, event: self._event_from_reader(event, client.pack_at),
             on_response=lambda source, response: self._from_reader(self._response, response, client.pack_at),
             on_disconnect=lambda source, error=None: self._from_reader(self._disconnected, client, 0.0),
         )
@@ -312,16 +320,36 @@ class AmiConnection:
 
     # -- from the reader thread ------------------------------------------------------------------------------
 
-    def _from_reader(self, handler: Callable[[Any], None], value: Any, read_at: float) -> None:
+    def _event_from_reader(self, event: Any, read_at: float) -> None:
         try:
-            if self._loop is not None and not self._loop.is_closed():
-                self._loop.call_soon_threadsafe(self._on_loop, handler, value, read_at)
+            if self.wanted is None or event.name in self.wanted or "ActionID" in event.keys:
+                self._from_reader(self._event, event, read_at)
+        except Exception:  # never let the reader thread die
+            log.exception("AMI: unreadable event")
+
+    def _from_reader(self, handler: Callable[[Any], None], value: Any, read_at: float) -> None:
+        """Queue a message for the loop; the first of a batch wakes the loop up (the others ride along).
+
+        The loop clears `_drain_scheduled` before it empties the inbox, and the reader appends before it looks at
+        the flag: a message is either drained by a run already under way or schedules the next one."""
+        try:
+            self._inbox.append((handler, value, read_at))
+            if not self._drain_scheduled and self._loop is not None and not self._loop.is_closed():
+                self._drain_scheduled = True
+                self._loop.call_soon_threadsafe(self._drain)
         except Exception:  # never let the reader thread die
             log.exception("AMI: cannot hand over to the event loop")
 
-    def _on_loop(self, handler: Callable[[Any], None], value: Any, read_at: float) -> None:
-        self.read_at = read_at
-        handler(value)
+    def _drain(self) -> None:
+        self._drain_scheduled = False
+        inbox = self._inbox
+        while inbox:
+            handler, value, read_at = inbox.popleft()
+            self.read_at = read_at
+            try:
+                handler(value)
+            except Exception:  # one bad message must not strand the rest of the batch
+                log.exception("AMI: a message handler failed")
 
     def _event(self, event: Any) -> None:
         try:

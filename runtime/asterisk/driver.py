@@ -15,7 +15,7 @@ from callflow.runtime.asterisk.channel import LineSettings
 from callflow.runtime.asterisk.dialplan import HEARTBEAT_VARIABLE
 from callflow.runtime.asterisk.prompts import PromptFiles
 from callflow.runtime.asterisk.protocol import Message
-from callflow.runtime.asterisk.service import CallService
+from callflow.runtime.asterisk.service import SERVICE_EVENTS, CallService
 from callflow.runtime.data import DataSources
 from callflow.runtime.engine import Engine
 from callflow.runtime.flows import FlowLibrary
@@ -71,12 +71,14 @@ async def start_driver(
         address,
         service.on_event,
         events="agi",
+        wanted=SERVICE_EVENTS,
         on_connected=service.on_connected,
         keepalive=heartbeat,
         keepalive_s=keepalive_s,
     )
     service.connection = connection
     try:
+        await service.prepare()
         await connection.start()
     except BaseException:
         data.close()

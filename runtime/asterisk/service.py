@@ -41,6 +41,9 @@ log = logging.getLogger(__name__)
 ROUTE_VARIABLE = "CALLFLOW_ROUTE"
 """Set before `ASYNCAGI BREAK` to tell the dialplan where the call goes next (`fallback`)."""
 
+SERVICE_EVENTS = frozenset({"AsyncAGIStart", "AsyncAGIExec", "AsyncAGIEnd"})
+"""The AMI events the service acts on (the `agi` class also carries AGIExecStart/AGIExecEnd for every command)."""
+
 _SAFE_ID = re.compile(r"[^A-Za-z0-9_.-]")
 
 
@@ -200,10 +203,24 @@ class CallService:
             log.warning("no flow for the number %r (add it to [numbers] or set CALLFLOW_FLOW)", number)
             return None
         try:
-            return self.library.get(name)
+            # a flow read for the first time, or changed since, is parsed off the loop: the other calls go on
+            return self.library.cached(name) or await asyncio.to_thread(self.library.get, name)
         except RuntimeFailure as error:
             log.error("%s", error)
             return None
+
+    async def prepare(self) -> None:
+        """Read and plan every flow of the folder before calls arrive (a flow with errors is reported, and its
+        calls go to the fallback), so that the first calls do not wait for the parser."""
+
+        def read_all() -> None:
+            for name in self.library.names():
+                try:
+                    self.engine.plan(self.library.get(name))
+                except RuntimeFailure as error:
+                    log.error("%s", error)
+
+        await asyncio.to_thread(read_all)
 
     async def _break_to_fallback(self, session: AgiSession) -> None:
         """Hand the call back to the dialplan, which apologises and transfers it."""

@@ -110,6 +110,57 @@ def test_a_failing_event_handler_does_not_stop_the_reader() -> None:
     assert asyncio.run(run()) == 3
 
 
+def test_only_wanted_events_reach_the_loop_and_list_items_always_do() -> None:
+    """`wanted`: AGIExecStart/AGIExecEnd (also of class `agi`) are dropped on the reader's side; the items of a list
+    action carry its ActionID and reach the collector whatever their name."""
+
+    async def run() -> tuple[list[str], list[str]]:
+        seen: list[str] = []
+        async with AmiServer(secret=SECRET, call_scripts={"press1": press("1")}) as server:
+            wanted = ("AsyncAGIStart", "AsyncAGIExec")
+            connection = AmiConnection(address(server), lambda e: seen.append(e["Event"]), events="agi", wanted=wanted)
+            await connection.start()
+            await connection.send(originate("press1"))
+            for _ in range(100):
+                if "AsyncAGIStart" in seen:
+                    break
+                await asyncio.sleep(0.01)
+            channel = "Local/s@callflow-00000000;2"
+            await connection.send(Message.of(Action="AGI", Channel=channel, Command="ANSWER", CommandID="c-1"))
+            for _ in range(100):
+                if "AsyncAGIExec" in seen:
+                    break
+                await asyncio.sleep(0.01)
+            before_list = list(seen)
+            listed = await connection.collect(Message.of(Action="CoreShowChannels"), "CoreShowChannelsComplete")
+            await connection.close()
+            return before_list, [item["Event"] for item in listed]
+
+    seen, listed = asyncio.run(run())
+    assert seen == ["AsyncAGIStart", "AsyncAGIExec"]  # no AGIExecStart/AGIExecEnd around the ANSWER
+    assert listed == ["CoreShowChannel", "CoreShowChannel"]
+
+
+def test_a_burst_of_events_arrives_whole_and_in_order() -> None:
+    """Many events cut from one read are handed over in batches: none lost, none reordered."""
+
+    async def run() -> list[str]:
+        handled: list[str] = []
+        async with AmiServer(secret=SECRET) as server:
+            connection = AmiConnection(address(server), lambda e: handled.append(e["UserEvent"]), events="user")
+            await connection.start()
+            sent = [connection.send(Message.of(Action="UserEvent", UserEvent=f"E{n}")) for n in range(300)]
+            await asyncio.gather(*sent)
+            for _ in range(200):
+                if len(handled) == 300:
+                    break
+                await asyncio.sleep(0.01)
+            await connection.close()
+            return handled
+
+    assert asyncio.run(run()) == [f"E{n}" for n in range(300)]
+
+
 class FixedPrompts:
     """Prompt files that the recorded Asterisk had: `hello-world` (1.40 s)."""
 

@@ -7,12 +7,14 @@ the test server and a real Asterisk; an Asterisk restart and the load test run a
 from __future__ import annotations
 
 import asyncio
+import logging
+import shutil
 from pathlib import Path
 from typing import Any
 
 import pytest
 from backends import backend
-from line import Line, crash, line
+from line import EXAMPLES, Line, crash, line
 from phone import Phone
 
 
@@ -33,6 +35,32 @@ def test_a_dropped_ami_connection_does_not_drop_the_call(kind: str, prompts: Pat
             trace = hotline.trace(call)
             assert trace[-1]["event"] == "end" and trace[-1]["by"] == "caller"
             assert [e["dtmf"] for e in trace if e["event"] == "input"] == ["2"]
+
+    asyncio.run(go())
+
+
+def test_a_flow_with_errors_is_reported_at_start_and_its_callers_reach_the_fallback(
+    kind: str, prompts: Path, tmp_path: Path, caplog: pytest.LogCaptureFixture
+) -> None:
+    """Every flow is read before the first call: a broken one is reported then (the others are ready), and a
+    call to its number is handed to the dialplan's fallback instead of waiting in silence."""
+    flows = tmp_path / "flows"
+    shutil.copytree(EXAMPLES, flows)
+    hotline_file = flows / "hotline_12345.flow"
+    hotline_file.write_text(hotline_file.read_text(encoding="utf-8") + "\nnot a node at all\n", encoding="utf-8")
+
+    async def go() -> None:
+        with caplog.at_level(logging.ERROR, logger="callflow.runtime.asterisk.service"):
+            async with backend(kind, prompts) as where, line(where, tmp_path, flows=flows) as hotline:
+                assert any("hotline_12345.flow has errors" in r.getMessage() for r in caplog.records)
+                library = hotline.driver.service.library
+                assert library.cached("post_call_survey") is not None  # read and planned before any call
+                assert library.cached("hotline_12345") is None
+                call = await hotline.call()
+                await call.until(lambda command: command == "ASYNCAGI BREAK", timeout_s=30)
+                assert "SET VARIABLE CALLFLOW_ROUTE fallback" in call.commands
+                await call.wait_ended(timeout_s=60)
+                assert list(hotline.reasons().values()) == ["fallback"]
 
     asyncio.run(go())
 

@@ -89,8 +89,9 @@ async def line(
     environment: Environment | None = None,
     start_at: datetime.datetime = FRIDAY_10,
     keepalive_s: float = 2.0,
+    flows: Path = EXAMPLES,
 ) -> AsyncIterator[Line]:
-    """Callflow serving the example flows through `backend`, and a phone."""
+    """Callflow serving the example flows (or those in `flows`) through `backend`, and a phone."""
     environment = environment or load_environment(EXAMPLES / "callflow.toml")
     flow = load_file(EXAMPLES / "hotline_12345.flow").flow
     assert flow is not None
@@ -104,7 +105,7 @@ async def line(
         settings = LineSettings(tmp_path / "recordings", trunk, guard_s=None)
     driver = await start_driver(
         backend.address,
-        flows=EXAMPLES,
+        flows=flows,
         environment=environment,
         store=store,
         prompts=backend.prompts,
