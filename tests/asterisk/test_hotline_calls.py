@@ -51,8 +51,7 @@ def test_a_caller_checks_a_case_by_keypad(kind: str, prompts: Path, tmp_path: Pa
         await call.hears(hotline.file("case_status", ticket="20261001", status="已受理"))
         await call.hang_up()
         await call.wait_ended()
-        await asyncio.sleep(0.2)
-        trace = hotline.trace(call)
+        trace = await hotline.ended_trace(call)
         assert said(trace)[:4] == [
             "您好，欢迎致电12345市民服务热线。",
             "人工服务请按1，自助查询请按2，给市长信箱留言请按3，For English press 9。",
@@ -92,8 +91,7 @@ def test_a_message_for_the_mayor_is_recorded_and_kept(kind: str, prompts: Path, 
         await call.press("#")
         await call.hears(hotline.file("message_received"))
         await call.wait_ended()
-        await asyncio.sleep(0.2)
-        trace = hotline.trace(call)
+        trace = await hotline.ended_trace(call)
         (voicemail,) = events(trace, "voicemail")
         assert voicemail["mailbox"] == "mayor" and voicemail["ended_by"] == "key"
         assert trace[-1]["reason"] == "hangup" and trace[-1]["by"] == "flow"
@@ -113,8 +111,7 @@ def test_after_hours_callers_hear_closed_and_go_to_the_mailbox(kind: str, prompt
         await call.until(lambda command: command.startswith("RECORD FILE"))
         await call.hang_up()
         await call.wait_ended()
-        await asyncio.sleep(0.3)
-        trace = hotline.trace(call)
+        trace = await hotline.ended_trace(call)
         assert events(trace, "schedule")[0]["state"] == "closed"
         assert events(trace, "voicemail")[0]["ended_by"] == "hangup"
         assert trace[-1]["reason"] == "hangup" and trace[-1]["by"] == "caller"
@@ -134,8 +131,7 @@ def test_silence_in_the_main_menu_leads_to_an_agent(kind: str, prompts: Path, tm
         await call.hears(hotline.file("survey"), timeout_s=60)  # the agent talked and hung up
         await call.hang_up()
         await call.wait_ended()
-        await asyncio.sleep(0.3)
-        trace = hotline.trace(call)
+        trace = await hotline.ended_trace(call)
         assert said(trace).count("对不起，没有听到您的选择。") == 2
         assert [e["by"] for e in events(trace, "hangup")] == ["agent"]
         assert trace[-1]["reason"] == "hangup" and trace[-1]["by"] == "caller"
@@ -155,8 +151,7 @@ def test_the_emergency_switch_sends_callers_straight_to_the_emergency_line(
         dial = await call.until(lambda command: command.startswith("EXEC Dial"))
         assert dial == "EXEC Dial Local/01012345@callflow-test-agents,60"
         await call.wait_ended()
-        await asyncio.sleep(0.3)
-        trace = hotline.trace(call)
+        trace = await hotline.ended_trace(call)
         assert [e["event"] for e in trace] == ["emergency", "transfer", "end"]
         assert trace[-1]["reason"] == "transferred"
         assert said(trace) == []
@@ -175,8 +170,7 @@ def test_a_wrong_key_is_not_a_choice(kind: str, prompts: Path, tmp_path: Path) -
         await call.hears(hotline.file("main_menu"))
         await call.hang_up()
         await call.wait_ended()
-        await asyncio.sleep(0.3)
-        assert said(hotline.trace(call)).count("对不起，您的输入有误。") == 1
+        assert said(await hotline.ended_trace(call)).count("对不起，您的输入有误。") == 1
 
     run(kind, prompts, tmp_path, scenario)
 
@@ -194,8 +188,7 @@ def test_callers_from_the_local_area_wait_in_their_own_queue(kind: str, prompts:
         await call.press("2")
         await call.hears(hotline.file("survey_thanks"))
         await call.wait_ended()
-        await asyncio.sleep(0.3)
-        trace = hotline.trace(call)
+        trace = await hotline.ended_trace(call)
         assert trace[-1]["reason"] == "hangup" and trace[-1]["by"] == "flow"
         assert hotline.store.values(f"{call.uniqueid}-ivr") == {"rating": "2"}  # the call id is the Uniqueid
 

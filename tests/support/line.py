@@ -76,9 +76,31 @@ class Line:
         """The trace Callflow wrote for a call (its id is the IVR half's Uniqueid)."""
         return trace_lines(self.traces / f"{call.uniqueid}-ivr.jsonl")
 
+    async def ended_trace(self, call: PhoneCall, timeout_s: float = 10) -> list[dict[str, Any]]:
+        """The whole trace of a call, once Callflow has finished it (which may be after the phone saw it end)."""
+        call_id = f"{call.uniqueid}-ivr"
+
+        async def wait() -> None:
+            while call_id not in self.reasons():
+                await asyncio.sleep(0.02)
+
+        await asyncio.wait_for(wait(), timeout_s)
+        return self.trace(call)
+
     def reasons(self) -> dict[str, str]:
         """How each call Callflow served ended, by call id."""
         return dict(self.driver.service.finished)
+
+    async def served(self, count: int, timeout_s: float = 10) -> dict[str, str]:
+        """`reasons` once Callflow has finished `count` calls: the phone may learn of a call's end (on its own AMI
+        session) before the driver has finished with it."""
+
+        async def wait() -> None:
+            while len(self.driver.service.finished) < count:
+                await asyncio.sleep(0.02)
+
+        await asyncio.wait_for(wait(), timeout_s)
+        return self.reasons()
 
 
 @contextlib.asynccontextmanager
