@@ -24,6 +24,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
+import re
 import socket
 import ssl
 import threading
@@ -34,7 +35,7 @@ from typing import Any
 
 from asterisk.ami import AMIClient, SimpleAction
 
-from callflow.runtime.asterisk.address import AmiAddress
+from callflow.runtime.asterisk.address import AddressError, AmiAddress
 from callflow.runtime.asterisk.protocol import Message, encode
 
 log = logging.getLogger(__name__)
@@ -68,13 +69,15 @@ class _Client(AMIClient):  # type: ignore[misc]
         # reads of 64 KiB, not the package's 1 KiB: each read is a trip for the GIL, and a burst of events (200
         # calls starting) would otherwise cost hundreds of them while the event loop is busy
         super().__init__(address=address.host, port=address.port, timeout=CONNECT_TIMEOUT_S, buffer_size=65536)
-        self._tls = address.tls
+        self._endpoint = address
         self._send_lock = threading.Lock()
 
     def connect(self) -> None:
+        # the CA file is read here, off the loop, at every connection: a renewed CA needs no restart of Callflow
+        context = self._endpoint.tls_context() if self._endpoint.tls else None
         raw = socket.create_connection((self._address, self._port), timeout=CONNECT_TIMEOUT_S)
-        if self._tls:
-            raw = ssl.create_default_context().wrap_socket(raw, server_hostname=self._address)
+        if context is not None:  # the handshake has the connect deadline; a failed one closes the socket
+            raw = context.wrap_socket(raw, server_hostname=self._address)
         raw.settimeout(None)  # the reader thread must never die of an idle socket
         raw.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
         self._socket = raw
@@ -93,6 +96,17 @@ class _Client(AMIClient):  # type: ignore[misc]
         data = (str(pack) + "\r\n").encode(self.encoding)
         with self._send_lock:
             self._socket.sendall(data)
+
+
+def _tls_failure(address: AmiAddress, error: ssl.SSLError) -> str:
+    """One line on a failed TLS handshake, without OpenSSL's `[LIB: CODE]` prefix and `(_ssl.c:N)` suffix."""
+    if isinstance(error, ssl.SSLCertVerificationError):
+        reason = f"certificate verify failed: {error.verify_message}"
+    else:
+        reason = re.sub(r"^\[[^]]*\] | \(_ssl\.c:\d+\)$", "", str(error.args[-1]))
+        if error.reason == "WRONG_VERSION_NUMBER":  # what a plain AMI port's banner looks like to TLS
+            reason += " (is this port Asterisk's tlsbindaddr, not its plain AMI port?)"
+    return f"TLS with Asterisk at {address.host}:{address.port}: {reason}"
 
 
 def _message(name_header: str, name: str, keys: dict[str, Any]) -> Message:
@@ -195,6 +209,10 @@ class AmiConnection:
         )
         try:
             await asyncio.wait_for(loop.run_in_executor(None, client.connect), CONNECT_TIMEOUT_S + 1)
+        except AddressError as error:  # the CA file went away after the address was parsed
+            raise AmiError(str(error)) from None
+        except ssl.SSLError as error:  # before OSError: it is one
+            raise AmiError(_tls_failure(self.address, error)) from None
         except (OSError, TimeoutError) as error:
             raise AmiError(f"cannot reach Asterisk at {self.address.host}:{self.address.port}: {error}") from None
         self._client = client

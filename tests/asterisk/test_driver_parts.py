@@ -5,8 +5,10 @@ from __future__ import annotations
 import asyncio
 from datetime import timedelta
 from pathlib import Path
+from urllib.parse import quote
 
 import pytest
+import trustme
 
 from callflow.runtime.asterisk.address import AddressError, AmiAddress
 from callflow.runtime.asterisk.agi import argument
@@ -30,11 +32,35 @@ def test_address_is_parsed_with_its_defaults() -> None:
         ("ami://host:5038", "needs the manager user"),
         ("ami://u:p@host:port", "bad port"),
         ("ami://u:p@", "names no host"),
+        ("amis://u:p@host?verify=no", r"unknown parameter 'verify' \(the only one is cafile=\)"),
+        ("amis://u:p@host?cafile=", "cafile= in the AMI address names no file"),
+        ("amis://u:p@host?cafile=/a.pem&cafile=/b.pem", "names cafile= twice"),
+        ("ami://u:p@host?cafile=/etc/ca.pem", r"cafile= is for amis:// \(TLS\); an ami:// address is plain TCP"),
+        ("amis://u:p@host?cafile=/nonexistent/ca.pem", "cannot read the CA file /nonexistent/ca.pem: No such file"),
     ],
 )
 def test_bad_addresses_say_what_is_wrong(url: str, message: str) -> None:
     with pytest.raises(AddressError, match=message):
         AmiAddress.parse(url)
+
+
+def test_a_tls_address_names_the_ca_that_signed_asterisk(tmp_path: Path) -> None:
+    """`?cafile=` (percent-encoded or not) is kept and shown; the secret is not."""
+    ca_path = tmp_path / "asterisk ca.pem"
+    trustme.CA().cert_pem.write_to_path(str(ca_path))
+    address = AmiAddress.parse(f"amis://callflow:s%40cret@pbx.example.com?cafile={quote(str(ca_path))}")
+    assert (address.tls, address.port, address.cafile) == (True, 5039, str(ca_path))
+    assert str(address) == f"amis://callflow:***@pbx.example.com:5039?cafile={quote(str(ca_path))}"
+    assert AmiAddress.parse("amis://u:p@pbx.example.com").cafile is None  # the system's CAs
+
+
+def test_a_ca_file_that_holds_no_certificate_is_refused(tmp_path: Path) -> None:
+    """A file that is not a PEM certificate (the CA's key copied by mistake) or a folder is refused."""
+    trustme.CA().private_key_pem.write_to_path(str(tmp_path / "ca.key"))
+    with pytest.raises(AddressError, match=f"the CA file {tmp_path}/ca.key holds no PEM certificate"):
+        AmiAddress.parse(f"amis://u:p@host?cafile={tmp_path}/ca.key")
+    with pytest.raises(AddressError, match=f"cannot read the CA file {tmp_path}: Is a directory"):
+        AmiAddress.parse(f"amis://u:p@host?cafile={tmp_path}")
 
 
 def test_plain_ami_across_a_network_is_warned_about() -> None:

@@ -32,6 +32,7 @@ import asyncio
 import contextlib
 import hashlib
 import secrets
+import ssl as tls
 import time
 from collections.abc import Mapping
 from pathlib import Path
@@ -73,6 +74,7 @@ class AmiServer:
         hints: Hints | None = None,
         calls_taken: Mapping[tuple[str, str], int] | None = None,
         device_states: Mapping[str, str] | None = None,
+        ssl: tls.SSLContext | None = None,
     ):
         """`call_scripts` adds `(context, exten)` scripts to the recorded dialplan (a bare `exten` key: in
         `caller-sim` and `caller-live`); `first_channel_number` is the
@@ -80,7 +82,8 @@ class AmiServer:
         modelled duration; `sounds` is where `<name>.wav` prompts are found and relative recordings written; `hints`
         (replay tests only) are the races a recording settled (`ami_events.Hints`); `calls_taken` ((queue, member
         interface) -> calls) and `device_states` (cached device -> state) are what a recording made later in the same
-        Asterisk process starts from, like `first_channel_number`."""
+        Asterisk process starts from, like `first_channel_number`; `ssl` makes it listen with TLS only (as
+        Asterisk's `tlsbindaddr` does), across `restart` too."""
         self.username, self.secret = username, secret
         self.auth_failure_delay_s = auth_failure_delay_s
         self.call_scripts = dict(DIALPLAN)
@@ -90,6 +93,7 @@ class AmiServer:
         self.first_channel_number = first_channel_number
         self.time_scale, self.sounds, self.hints = time_scale, sounds, hints
         self.calls_taken, self.device_states = dict(calls_taken or {}), dict(device_states or {})
+        self.ssl = ssl
         self.unrecorded: list[Message] = []
         self.unrecorded_commands: list[str] = []
         self.database: dict[tuple[str, str], str] = {}
@@ -140,7 +144,7 @@ class AmiServer:
         self._actions = Actions(self._pbx, self.call_scripts)
 
     async def _listen(self) -> None:
-        self._server = await asyncio.start_server(self._serve, "127.0.0.1", self._port)
+        self._server = await asyncio.start_server(self._serve, "127.0.0.1", self._port, ssl=self.ssl)
         self._port = int(self._server.sockets[0].getsockname()[1])
 
     async def _shut_down(self) -> None:
