@@ -28,6 +28,8 @@ CONTEXT = "callflow"
 FALLBACK_CONTEXT = "callflow-fallback"
 TEST_CALLER_CONTEXT = "callflow-test-caller"
 TEST_AGENTS_CONTEXT = "callflow-test-agents"
+TEST_SAY_EXTEN = "say"
+TEST_SAY_VARIABLE = "CALLFLOW_TEST_SAY"
 
 
 @dataclass(frozen=True)
@@ -88,13 +90,21 @@ def extensions(setup: AsteriskSetup) -> str:
 
 
 def test_extensions(setup: AsteriskSetup) -> str:
-    """Contexts for the live tests: a caller that idles while the test presses keys, and an agent."""
+    """Contexts for the live tests: a caller that idles while the test presses keys (or speaks when told), and an
+    agent."""
     return "\n".join(
         [
             f"[{TEST_CALLER_CONTEXT}]",
             "; The live tests originate Local/<number>@callflow with this as the caller's side and press keys",
             "; on it with the AMI PlayDTMF action.",
             "exten => idle,1,Wait(900)",
+            " same => n,Hangup()",
+            "; A test makes the caller speak: it sets CALLFLOW_TEST_SAY (a sound file without .wav) when it places",
+            "; the call and sends the caller's side here with the AMI Redirect action while Callflow records; then",
+            "; silence, as from a phone, so that the recording's silence detection ends it.",
+            f"exten => {TEST_SAY_EXTEN},1,Playback(${{{TEST_SAY_VARIABLE}}})",
+            " same => n,Playback(silence/10)",
+            " same => n,Wait(900)",
             " same => n,Hangup()",
             "",
             f"[{TEST_AGENTS_CONTEXT}]",

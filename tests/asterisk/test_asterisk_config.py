@@ -67,6 +67,15 @@ def test_test_dialplan_adds_the_live_test_caller_and_agents(tmp_path: Path) -> N
     text = config(tmp_path, "--test")
     dialplan = section(text, "extensions.conf")
     assert "[callflow-test-caller]\n" in dialplan and "exten => idle,1,Wait(900)" in dialplan
+    caller = dialplan.split("[callflow-test-caller]\n", 1)[1].split("\n\n", 1)[0].splitlines()
+    steps = [line for line in caller if not line.startswith(";")]
+    # the caller a test sends here with Redirect speaks the file CALLFLOW_TEST_SAY names, then is silent (recorded)
+    assert steps[2:] == [
+        "exten => say,1,Playback(${CALLFLOW_TEST_SAY})",
+        " same => n,Playback(silence/10)",
+        " same => n,Wait(900)",
+        " same => n,Hangup()",
+    ]
     assert "[callflow-test-agents]\n" in dialplan
     assert " same => n,Dial(Local/01012345@callflow-test-agents,60)" in dialplan
     assert "member => Local/agent@callflow-test-agents" in section(text, "queues.conf")

@@ -1,7 +1,8 @@
 """The actions of a logged-in AMI session: Originate, AGI, PlayDTMF, Hangup, CoreShowChannels, MailboxCount,
 answered as recorded (README facts 13-17, 20, 33, 36, 38, 39, 41); and Ping, Setvar/Getvar of a global (no
 `Channel`) and CoreSettings, which the shared recordings do not show, as this project recorded them from the same
-Asterisk build (`tests/asterisk/recordings/ping-setvar.txt`).
+Asterisk build (`tests/asterisk/recordings/ping-setvar.txt`); and Redirect of a caller's `;1` half that idles in
+`Wait()`, as recorded there in spoken-answer.txt.
 
 An action, or a form of one, that the recordings do not show is refused: the handler returns False, the server lists
 the request in `unrecorded` and closes the connection.
@@ -41,6 +42,7 @@ class Actions:
             "originate": self.originate,
             "agi": self.agi,
             "playdtmf": self.play_dtmf,
+            "redirect": self.redirect,
             "hangup": self.hangup,
             "coreshowchannels": self.core_show_channels,
             "mailboxcount": self.mailbox_count,
@@ -99,6 +101,24 @@ class Actions:
         session.send(response(request, "Success", ("Message", "DTMF successfully queued")))
         if half.alive:
             call.caller.press(digit, int(duration))
+        return True
+
+    async def redirect(self, session: Session, request: Message) -> bool:
+        """The caller's `;1` half, idling in `Wait()`, to priority 1 of an extension of the dialplan: `Redirect
+        successful`, then the new extension runs (spoken-answer.txt)."""
+        entry = self.pbx.channels.get(request.get("Channel", ""))
+        context, exten = request.get("Context", ""), request.get("Exten", "")
+        script = self.scripts.get((context, exten))
+        recorded = {"action", "actionid", "channel", "context", "exten", "priority"}
+        unrecorded = {name.casefold() for name, _ in request} - recorded  # ExtraChannel and the like
+        if entry is None or script is None or request.get("Priority") != "1" or unrecorded:
+            return False
+        call, half = entry
+        if half is not call.one or not call.answered or call.stopped:
+            return False
+        session.send(response(request, "Success", ("Message", "Redirect successful")))
+        if not call.caller.redirect(context, exten, script):
+            call.stop_model(f"Redirect of the caller in {half.application[0]}({half.application[1]})")
         return True
 
     async def hangup(self, session: Session, request: Message) -> bool:

@@ -1,23 +1,30 @@
 """The caller: the dialplan script the `;1` half of an Originate runs once the IVR answers (`[caller-sim]`,
-`[caller-live]`), and the digits a test presses with the AMI `PlayDTMF` action.
+`[caller-live]`, `[callflow-test-caller]`), the digits a test presses with the AMI `PlayDTMF` action, and the AMI
+`Redirect` action that sends the caller elsewhere in the dialplan.
 
 Recorded timings (model seconds): `Wait(n)` lasts n s; `SendDTMF(digits[,gap_ms[,duration_ms]])` sends its first
 DTMFBegin 0.1 s after the step starts, each tone lasts `duration_ms` (default 100) with `gap_ms` (default 250) after
 it, and the next step starts one gap after the last tone; `Playback(a&b)` sends each sound's frames (`ami_sounds`)
-and ends with `VarSet PLAYBACKSTATUS=SUCCESS` on `;1`; `Hangup()` hangs the caller up.
+and ends with `VarSet PLAYBACKSTATUS=SUCCESS` on `;1`; `Hangup()` hangs the caller up. `${NAME}` in a step is the
+channel variable (the Originate's `Variable`), and `Newexten` shows the value (spoken-answer.txt). A `Redirect` of the
+caller idling in `Wait()` starts the new extension at once: its first `Newexten` right after the action's Response, no
+other event (spoken-answer.txt).
 """
 
 from __future__ import annotations
 
 import asyncio
+import re
 from typing import TYPE_CHECKING
 
 import ami_endings as endings
-from ami_channels import DTMF_DURATION_MS, DTMF_FIRST_S, DTMF_GAP_MS, Step
+from ami_channels import DTMF_DURATION_MS, DTMF_FIRST_S, DTMF_GAP_MS, CallScript, Step
 from ami_sounds import SAMPLE_RATE_HZ
 
 if TYPE_CHECKING:
     from ami_call import Call
+
+_VARIABLE = re.compile(r"\$\{(\w+)\}")
 
 
 class Caller:
@@ -30,16 +37,41 @@ class Caller:
 
     def start(self, at: float) -> None:
         """The IVR answered at model time `at`: the first step's `Newexten` now, then the script."""
+        self._begin(self.call.script, at)
+
+    def redirect(self, context: str, exten: str, script: CallScript) -> bool:
+        """The AMI `Redirect` action sent the caller to `exten@context` (priority 1); False when the caller is not
+        where one was recorded (idling in `Wait()`)."""
+        one = self.call.one
+        if self.playing or self._task is None or one.application[0] != "Wait":
+            return False
+        self.stop()
+        one.context, one.exten = context, exten
+        self._begin(script, self.call.clock.now())
+        return True
+
+    def _begin(self, script: CallScript, at: float) -> None:
         one = self.call.one
         one.priority = 1
-        first = self.call.script.steps[0]
+        first = self._step(script.steps[0])
+        if first is None:
+            return
         self.call.emit(one.newexten(first.app, first.data))
-        self._task = asyncio.create_task(self._run(at))
+        self._task = asyncio.create_task(self._run(script, at))
 
     def stop(self) -> None:
-        """The call is over."""
+        """The call is over (or the caller goes elsewhere)."""
         if self._task is not None and self._task is not asyncio.current_task():
             self._task.cancel()
+
+    def _step(self, step: Step) -> Step | None:
+        """The step with its `${NAME}` variables filled in (None, and the model stops, for an unset one)."""
+        variables = self.call.one.variables
+        missing = [name for name in _VARIABLE.findall(step.data) if name not in variables]
+        if missing:
+            self.call.stop_model(f"caller {step.app}({step.data}) with {', '.join(missing)} unset")
+            return None
+        return Step(step.app, _VARIABLE.sub(lambda m: variables[m[1]], step.data))
 
     def press(self, digit: str, duration_ms: int) -> None:
         """A digit from the AMI `PlayDTMF` action on `;1`, its tone already played: DTMFBegin and DTMFEnd at once on
@@ -50,11 +82,14 @@ class Caller:
         call.emit(call.two.event("DTMFEnd", "dtmf", *end))
         call.deliver(digit, call.clock.now())
 
-    async def _run(self, at: float) -> None:
+    async def _run(self, script: CallScript, at: float) -> None:
         call = self.call
-        for priority, step in enumerate(call.script.steps, 1):
+        for priority, written in enumerate(script.steps, 1):
             await call.clock.until(at)
-            if priority > 1:  # the first step's Newexten is one of the answer events
+            step = self._step(written)
+            if step is None:
+                return
+            if priority > 1:  # the first step's Newexten came at its start (the answer, a Redirect)
                 call.one.priority = priority
                 call.emit(call.one.newexten(step.app, step.data))
             if step.app == "Wait":

@@ -3,7 +3,9 @@
 `DIALPLAN` maps `(context, exten)` to the script a channel runs there: the callers of `[caller-sim]` (the `;1` half of
 an Originate runs one once the IVR answers), the live caller `[caller-live]` `idle` (a test presses keys on it with the
 AMI `PlayDTMF` action and hangs it up with `Hangup`), the queue members of `[queue-agents]`, and the agent of
-`[callflow-test-agents]` that this project's recordings added (`agent` and `_X.`: Answer, Wait(2), Hangup). `[callflow]`
+`[callflow-test-agents]` that this project's recordings added (`agent` and `_X.`: Answer, Wait(2), Hangup), and the test
+caller of `callflow asterisk-config --test` (`[callflow-test-caller]`: `idle`, and `say`, where a test sends it with the
+AMI `Redirect` action to play the file named by its `CALLFLOW_TEST_SAY` variable: spoken-answer.txt). `[callflow]`
 itself (`s` and `_X.`: NoOp, AGI(agi:async), NoOp, Hangup) is built into `ami_call`."""
 
 from __future__ import annotations
@@ -35,11 +37,16 @@ QUEUE_AGENTS = {
 # Added to the lab's dialplan for this project's recordings (`tests/asterisk/recordings/`): an agent who answers,
 # listens for a moment and hangs up, as `agent` (queue member) and `_X.` (a dialled number).
 TEST_AGENT = CallScript.of("Answer()", "Wait(2)", "Hangup()")
+TEST_CALLER = {
+    "idle": CALLER_LIVE_IDLE,
+    "say": CallScript.of("Playback(${CALLFLOW_TEST_SAY})", "Playback(silence/10)", "Wait(900)", "Hangup()"),
+}
 DIALPLAN: dict[tuple[str, str], CallScript] = {
     **{("caller-sim", exten): script for exten, script in CALLER_SIM.items()},
     ("caller-live", "idle"): CALLER_LIVE_IDLE,
     **{("queue-agents", exten): script for exten, script in QUEUE_AGENTS.items()},
     ("callflow-test-agents", "agent"): TEST_AGENT,
+    **{("callflow-test-caller", exten): script for exten, script in TEST_CALLER.items()},
 }
 # queues.conf: queue -> (member interface, member name); both ring strategy `ringall`, one member each.
 QUEUES = {

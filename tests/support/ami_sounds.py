@@ -12,7 +12,11 @@ its last 61 ms (the recording ended by 2 s of silence then has the recorded 1873
 by a silence detection in the recordings, counts as voice throughout.
 
 A WAV file on disk (8 kHz, 16-bit, mono; an absolute path, or relative to the server's `sounds` folder) plays for its
-real length and its frames are voice or silence by Asterisk's default silence threshold (average magnitude 256).
+real length and its frames are voice or silence by Asterisk's default silence threshold (average magnitude 256). A
+caller's `Playback` of it sends all but its last 22 samples (this project's spoken-answer.txt: a 7832-sample file
+arrived as 7810 samples, 0.976 s, then the next sound's first sample; Asterisk's format_wav stops reading where the
+file position, header included, reaches the data chunk's length, so a 44-byte header costs the last 44 bytes).
+STREAM FILE still reports all its samples as `endpos` (record-file.txt: 32878 for a 32878-sample recording).
 A name found nowhere is the recorded missing file.
 """
 
@@ -104,12 +108,14 @@ def _is_silent(pcm: bytes) -> bool:
     return not values or sum(abs(v) for v in values) / len(values) < SILENCE_THRESHOLD
 
 
-def from_pcm(name: str, pcm: bytes) -> Sound:
-    """A sound with real audio."""
+def from_pcm(name: str, pcm: bytes, header_bytes: int = 0) -> Sound:
+    """A sound with real audio; from a WAV file whose samples start `header_bytes` into it, a caller's Playback
+    sends all but the last `header_bytes` bytes of them."""
     samples = len(pcm) // 2
+    sent = max(0, samples - header_bytes // 2)
     frames = []
-    for start in range(0, samples, FRAME_SAMPLES):
-        chunk = pcm[2 * start : 2 * min(samples, start + FRAME_SAMPLES)]
+    for start in range(0, sent, FRAME_SAMPLES):
+        chunk = pcm[2 * start : 2 * min(sent, start + FRAME_SAMPLES)]
         frames.append((len(chunk) // 2, _is_silent(chunk)))
     return Sound(name, samples, samples / SAMPLE_RATE_HZ, tuple(frames), pcm)
 
@@ -136,4 +142,5 @@ class Sounds:
         path = self.path(name)
         if path is None or not path.is_file():
             return None
-        return from_pcm(name, read_wav(path))
+        pcm = read_wav(path)
+        return from_pcm(name, pcm, header_bytes=path.stat().st_size - len(pcm))  # the data chunk comes last

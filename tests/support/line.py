@@ -26,6 +26,7 @@ from callflow.runtime.asterisk.service import trace_lines
 from callflow.runtime.records import SqliteStore
 from callflow.speech.cache import PromptCache
 from callflow.speech.synthesis import Pyttsx3Synthesizer
+from callflow.speech.types import Recognizer
 from callflow.speech.voices import voice_for
 
 if TYPE_CHECKING:
@@ -112,8 +113,10 @@ async def line(
     start_at: datetime.datetime = FRIDAY_10,
     keepalive_s: float = 2.0,
     flows: Path = EXAMPLES,
+    recognizer: Recognizer | None = None,
 ) -> AsyncIterator[Line]:
-    """Callflow serving the example flows (or those in `flows`) through `backend`, and a phone."""
+    """Callflow serving the example flows (or those in `flows`) through `backend`, and a phone; callers' speech is
+    heard by `recognizer` (None: speech menus take keys only)."""
     environment = environment or load_environment(EXAMPLES / "callflow.toml")
     flow = load_file(EXAMPLES / "hotline_12345.flow").flow
     assert flow is not None
@@ -136,6 +139,7 @@ async def line(
         traces=traces,
         start_at=start_at,
         keepalive_s=keepalive_s,
+        recognizer=recognizer,
     )
     try:
         async with Phone(backend.address, caller_context=backend.caller_context) as phone:

@@ -2,7 +2,9 @@
 
 A `Phone` originates a Local channel pair: the `;2` half runs the dialplan into Callflow, the `;1` half is a caller
 that idles (`caller-live,idle` on the test server, `callflow-test-caller,idle` on a live Asterisk) while the test
-presses keys on it with the AMI `PlayDTMF` action and hangs it up with the AMI `Hangup` action. The phone watches
+presses keys on it with the AMI `PlayDTMF` action and hangs it up with the AMI `Hangup` action. To speak, the caller
+is sent with the AMI `Redirect` action to `callflow-test-caller,say`, which plays the sound file the call's
+`CALLFLOW_TEST_SAY` variable names, then silence (spoken-answer.txt). The phone watches
 the AGI commands Callflow sends (`AGIExecStart` events) to know what the caller hears. The same test code runs
 against the AMI test server and against a real Asterisk.
 """
@@ -11,11 +13,12 @@ from __future__ import annotations
 
 import asyncio
 import itertools
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 
 from callflow.runtime.asterisk.address import AmiAddress
 from callflow.runtime.asterisk.ami import AmiConnection
+from callflow.runtime.asterisk.dialplan import TEST_CALLER_CONTEXT, TEST_SAY_EXTEN
 from callflow.runtime.asterisk.protocol import Message
 
 _numbers = itertools.count(1)
@@ -84,6 +87,12 @@ class PhoneCall:
                 )
             )
 
+    async def say(self) -> None:
+        """The caller says what the call's `CALLFLOW_TEST_SAY` names (`Phone.call(say=...)`), then keeps silent."""
+        assert self.caller_channel is not None
+        redirect = [("Action", "Redirect"), ("Channel", self.caller_channel), ("Context", TEST_CALLER_CONTEXT)]
+        await self.phone.connection.send(Message([*redirect, ("Exten", TEST_SAY_EXTEN), ("Priority", "1")]))
+
     async def hang_up(self) -> None:
         """The caller hangs up."""
         assert self.caller_channel is not None
@@ -149,10 +158,17 @@ class Phone:
             call.on_event(event)
 
     async def call(
-        self, number: str, caller_id: str = "13800000000", *, exten: str = "idle", answer_timeout_s: float = 20
+        self,
+        number: str,
+        caller_id: str = "13800000000",
+        *,
+        exten: str = "idle",
+        answer_timeout_s: float = 20,
+        variables: Mapping[str, str] | None = None,
     ) -> PhoneCall:
         """Dial `number` into Callflow's context and wait until Callflow answers; the caller's half runs `exten`
-        of the caller context (`idle`: it waits while the test presses keys)."""
+        of the caller context (`idle`: it waits while the test presses keys). `variables` are set on both halves
+        (the Originate's `Variable` headers), e.g. `CALLFLOW_TEST_SAY` for `PhoneCall.say`."""
         n = next(_numbers)
         action_id = f"phone-{n}"
         call = PhoneCall(self, action_id, f"phone-{n}")
@@ -171,6 +187,7 @@ class Phone:
                     ("CallerID", f'"Test Caller" <{caller_id}>'),
                     ("ChannelId", f"phone-{n}-caller"),
                     ("OtherChannelId", f"phone-{n}-ivr"),
+                    *(("Variable", f"{name}={value}") for name, value in (variables or {}).items()),
                 ]
             )
         )
