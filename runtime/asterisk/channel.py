@@ -21,6 +21,7 @@ from callflow.runtime.asterisk.agi import AgiSession, ReplyLost, SessionEnded, a
 from callflow.runtime.asterisk.prompts import PromptFiles
 from callflow.runtime.signals import Hangup
 from callflow.runtime.trace import Tracer
+from callflow.runtime.typeahead import TypeAhead
 from callflow.runtime.types import Audio, QueueOutcome, QueueRequest, Recording, Speech, TransferOutcome
 from callflow.speech.audio import AudioError, duration_s, peak_level
 from callflow.speech.types import Recognizer
@@ -51,7 +52,7 @@ class LineSettings:
     call whose driver vanished reaches the fallback within that long (None: no guard)."""
 
 
-class AsteriskChannel:
+class AsteriskChannel(TypeAhead):
     """One live caller, driven with AGI commands."""
 
     def __init__(
@@ -142,17 +143,6 @@ class AsteriskChannel:
         except ReplyLost:
             return None
         return self._key(reply.result)
-
-    def flush_keys(self) -> None:
-        """Forget keys typed ahead."""
-        self.keys.clear()
-
-    def take_key(self, key: str) -> bool:
-        """Remove the next key typed ahead if it is `key`."""
-        if self.keys and self.keys[0] == key:
-            self.keys.popleft()
-            return True
-        return False
 
     async def listen(
         self, phrases: tuple[str, ...], language: str, timeout_s: float, max_speech_s: float

@@ -18,6 +18,7 @@ from callflow.runtime.signals import Hangup, RuntimeFailure
 from callflow.runtime.simulator.clock import VirtualClock
 from callflow.runtime.simulator.script import FAR_SIDE_STEPS, Step
 from callflow.runtime.trace import Tracer
+from callflow.runtime.typeahead import TypeAhead
 from callflow.runtime.types import Audio, QueueOutcome, QueueRequest, Recording, Speech, TransferOutcome
 
 REACTION_S = 1.0
@@ -47,7 +48,7 @@ def _span(start: float | None, end: float) -> float:
     return 0.0 if start is None else round(end - start, 2)
 
 
-class SimulatedChannel:
+class SimulatedChannel(TypeAhead):
     """A caller who follows a script."""
 
     __slots__ = (
@@ -133,17 +134,6 @@ class SimulatedChannel:
             self.tracer.record("input", None, {"speech": found[1].text, "ignored": True})
         self.clock.advance_to(deadline)
         return None
-
-    def flush_keys(self) -> None:
-        """Forget keys typed ahead."""
-        self.keys.clear()
-
-    def take_key(self, key: str) -> bool:
-        """Remove the next key typed ahead if it is `key`."""
-        if self.keys and self.keys[0] == key:
-            self.keys.popleft()
-            return True
-        return False
 
     async def listen(
         self, phrases: tuple[str, ...], language: str, timeout_s: float, max_speech_s: float
