@@ -62,7 +62,13 @@ def _environment(env_path: Path | None, flows: Path) -> Environment:
 
 
 @click.command("run")
-@click.option("--ami", "url", required=True, envvar="CALLFLOW_AMI_URL", help="ami://USER:SECRET@HOST:PORT")
+@click.option(
+    "--ami",
+    "url",
+    required=True,
+    envvar="CALLFLOW_AMI_URL",
+    help="ami://USER:SECRET@HOST:PORT, or amis://…[?cafile=CA.pem] for TLS",
+)
 @_flows_option
 @_env_option
 @click.option(
