@@ -37,6 +37,7 @@ from asterisk.ami import AMIClient, SimpleAction
 
 from callflow.runtime.asterisk.address import AddressError, AmiAddress
 from callflow.runtime.asterisk.protocol import Message, encode
+from callflow.runtime.asterisk.tls import TlsStream
 
 log = logging.getLogger(__name__)
 
@@ -44,6 +45,10 @@ ACTION_TIMEOUT_S = 5.0
 CONNECT_TIMEOUT_S = 5.0
 KEEPALIVE_S = 2.0
 BACKOFF_S = (0.2, 0.5, 1.0, 2.0, 5.0)
+# Asterisk's manager (`get_input`) reads TLS into a 1 KiB line buffer, then polls the socket, not OpenSSL: the part of a
+# record that did not fit stays inside OpenSSL until more bytes arrive (an action > ~1 KiB went unanswered until the
+# next keep-alive). Records of 512 bytes always fit beside a partial line of up to 512 bytes.
+TLS_RECORD_BYTES = 512
 
 
 class AmiError(Exception):
@@ -75,12 +80,15 @@ class _Client(AMIClient):  # type: ignore[misc]
     def connect(self) -> None:
         # the CA file is read here, off the loop, at every connection: a renewed CA needs no restart of Callflow
         context = self._endpoint.tls_context() if self._endpoint.tls else None
+        deadline = time.monotonic() + CONNECT_TIMEOUT_S
         raw = socket.create_connection((self._address, self._port), timeout=CONNECT_TIMEOUT_S)
-        if context is not None:  # the handshake has the connect deadline; a failed one closes the socket
-            raw = context.wrap_socket(raw, server_hostname=self._address)
-        raw.settimeout(None)  # the reader thread must never die of an idle socket
         raw.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
-        self._socket = raw
+        stream: socket.socket | TlsStream = raw
+        if context is not None:  # not `wrap_socket`: an SSLSocket must not be read and written by two threads
+            stream = TlsStream(raw, context, server_hostname=self._address, record_bytes=TLS_RECORD_BYTES)
+            stream.handshake(deadline)  # a failed one closes the socket
+        raw.settimeout(None)  # the reader thread must never die of an idle socket
+        self._socket = stream
         self.finished = threading.Event()
         self._thread = threading.Thread(target=self.listen, name="ami-reader", daemon=True)
         self._thread.start()
@@ -91,6 +99,14 @@ class _Client(AMIClient):  # type: ignore[misc]
     def fire_recv_pack(self, pack: Any) -> None:
         self.pack_at = time.perf_counter()
         super().fire_recv_pack(pack)
+
+    def listen(self) -> None:
+        # the package reads the banner outside its own `try`: a connection closed before it (a TLS port spoken to
+        # in plain TCP) or a banner that is not the AMI's would end the thread without `on_disconnect`
+        try:
+            super().listen()
+        except Exception as error:
+            self._fire_on_disconnect(error=error)
 
     def send(self, pack: Any) -> None:
         data = (str(pack) + "\r\n").encode(self.encoding)
@@ -238,8 +254,10 @@ class AmiConnection:
         self.connected.clear()
         client, self._client = self._client, None
         if client is not None:
+            client.finished.set()
+            with contextlib.suppress(Exception):  # shut down first: a close alone leaves a blocked recv waiting
+                client._socket.shutdown(socket.SHUT_RDWR)
             with contextlib.suppress(Exception):
-                client.finished.set()
                 client._socket.close()
 
     async def _supervise(self) -> None:
@@ -389,7 +407,17 @@ class AmiConnection:
             _resolve(future, message)
 
     def _disconnected(self, client: _Client) -> None:
-        if client is self._client and not self._closing:
-            log.warning("AMI: connection to %s lost", self.address)
-            self.connected.clear()
-            self._lost.set()
+        if client is not self._client or self._closing:
+            return
+        if not self.connected.is_set():  # before the login was answered: say so now, not at the login's deadline
+            lost = AmiError(
+                f"{self.address.host}:{self.address.port} closed the connection before the login was answered "
+                "(is it Asterisk's AMI port? TLS ports need amis://)"
+            )
+            for future in self._waiting.values():
+                if not future.done():
+                    future.set_exception(lost)
+            return
+        log.warning("AMI: connection to %s lost", self.address)
+        self.connected.clear()
+        self._lost.set()

@@ -137,6 +137,21 @@ def test_tls_to_a_plain_ami_port_is_a_clear_error(tmp_path: Path) -> None:
     assert reason.endswith(": wrong version number (is this port Asterisk's tlsbindaddr, not its plain AMI port?)")
 
 
+def test_plain_ami_to_a_tls_port_is_a_clear_error() -> None:
+    """`ami://` to Asterisk's `tlsbindaddr`: the TLS server drops the plain Login; the reader thread reports the
+    closed connection (asterisk-ami would let it die silently) and `start` says what happened instead of waiting
+    for the login's deadline ("did not answer Login within 5 s")."""
+    ca = trustme.CA()
+
+    async def run() -> str:
+        async with AmiServer(secret=SECRET, ssl=listening_as(ca, "127.0.0.1")) as server:
+            return await refusal(AmiAddress("127.0.0.1", server.port, "callflow", SECRET))
+
+    assert asyncio.run(run()).endswith(
+        "closed the connection before the login was answered (is it Asterisk's AMI port? TLS ports need amis://)"
+    )
+
+
 def test_a_ca_file_gone_after_parsing_is_a_clear_error(tmp_path: Path) -> None:
     """The CA file is read at every connection (a renewed CA needs no restart), so its loss is reported then."""
     ca = trustme.CA()
@@ -195,3 +210,104 @@ def test_the_real_asterisk_answers_over_tls(tmp_path: Path) -> None:
     pong, reason = asyncio.run(run())
     assert pong == "Pong"
     assert reason.endswith("certificate verify failed: unable to get local issuer certificate")
+
+
+@pytest.mark.live
+def test_the_real_asterisk_answers_an_action_of_over_1_kib_over_tls() -> None:
+    """Asterisk reads TLS into a 1 KiB line buffer and then waits on the socket, stranding the rest of a larger
+    record inside OpenSSL: with small records an action of any size is answered at once, not at the next write."""
+    tls_url = os.environ.get("CALLFLOW_AMI_TLS_URL")
+    if not tls_url:
+        pytest.skip("no TLS AMI: set CALLFLOW_AMI_TLS_URL=amis://USER:SECRET@HOST:PORT?cafile=PATH (docs/asterisk.md)")
+
+    async def run() -> list[str]:
+        connection = AmiConnection(AmiAddress.parse(tls_url), lambda event: None, events="off")
+        await connection.start()
+        padding = {f"Pad{k}": "x" * 100 for k in range(10)}
+        answers = []
+        for n in range(3):  # nothing else is written meanwhile (no keep-alive here) to push a stranded tail through
+            answer = await connection.send(Message.of(Action="UserEvent", UserEvent="Large", Seq=str(n), **padding))
+            answers.append(answer["Response"])
+        await connection.close()
+        return answers
+
+    assert asyncio.run(run()) == ["Success"] * 3
+
+
+def test_actions_written_while_events_stream_in_all_arrive_in_order(tmp_path: Path) -> None:
+    """The loop writing actions while the reader thread reads over the same TLS connection corrupts nothing: 2000
+    UserEvents, each answered and echoed back as an event, all arrive, in the order sent."""
+    ca = trustme.CA()
+    count = 2000
+
+    async def run() -> tuple[list[str], list[str], list[Message]]:
+        seen: list[str] = []
+        async with AmiServer(secret=SECRET, ssl=listening_as(ca, "127.0.0.1")) as server:
+            address = AmiAddress.parse(url(server, cafile(ca, tmp_path)))
+            connection = AmiConnection(address, lambda event: seen.append(event["Seq"]), events="user")
+            await connection.start()
+            padding = {f"Pad{k}": "x" * 100 for k in range(10)}  # over 1 KiB: more than one TLS record each
+            burst = [Message.of(Action="UserEvent", UserEvent="Burst", Seq=str(n), **padding) for n in range(count)]
+            responses = await asyncio.gather(*(connection.send(action, timeout_s=60) for action in burst))
+            for _ in range(1000):
+                if len(seen) >= count:
+                    break
+                await asyncio.sleep(0.01)
+            await connection.close()
+            return [response["Message"] for response in responses], seen, server.unrecorded
+
+    answers, seen, unrecorded = asyncio.run(run())
+    assert answers == ["Event Sent"] * count
+    assert seen == [str(n) for n in range(count)]
+    assert unrecorded == []
+
+
+async def reconnected(connection: AmiConnection) -> None:
+    for _ in range(500):
+        if connection.reconnects and connection.connected.is_set():
+            return
+        await asyncio.sleep(0.01)
+
+
+def test_abort_over_tls_drops_the_connection_and_it_comes_back(tmp_path: Path) -> None:
+    """`abort` wakes the reader thread blocked in a TLS read, so the drop is noticed and the session made again."""
+    ca = trustme.CA()
+
+    async def run() -> tuple[int, bool, str, str]:
+        async with AmiServer(secret=SECRET, ssl=listening_as(ca, "127.0.0.1")) as server:
+            connection = AmiConnection(AmiAddress.parse(url(server, cafile(ca, tmp_path))), lambda event: None)
+            await connection.start()
+            first = server.sessions[0]
+            connection.abort()
+            await reconnected(connection)
+            pong = await connection.send(Message.of(Action="Ping"))
+            version = server.sessions[-1].writer.get_extra_info("ssl_object").version()
+            await connection.close()
+            return connection.reconnects, first in server.sessions, version, pong["Ping"]
+
+    reconnects, first_still_there, version, pong = asyncio.run(run())
+    assert (reconnects, first_still_there, pong) == (1, False, "Pong")
+    assert version.startswith("TLSv1.")
+
+
+def test_the_server_closing_the_tls_connection_is_a_disconnect(
+    tmp_path: Path, caplog: pytest.LogCaptureFixture
+) -> None:
+    """Asterisk closing the session (close_notify, then TCP close) is seen as a lost connection, which comes back."""
+    ca = trustme.CA()
+
+    async def run() -> tuple[AmiAddress, int, str]:
+        async with AmiServer(secret=SECRET, ssl=listening_as(ca, "127.0.0.1")) as server:
+            address = AmiAddress.parse(url(server, cafile(ca, tmp_path)))
+            connection = AmiConnection(address, lambda event: None)
+            await connection.start()
+            server.sessions[0].writer.close()
+            await reconnected(connection)
+            pong = await connection.send(Message.of(Action="Ping"))
+            await connection.close()
+            return address, connection.reconnects, pong["Ping"]
+
+    with caplog.at_level("WARNING", logger="callflow.runtime.asterisk.ami"):
+        address, reconnects, pong = asyncio.run(run())
+    assert (reconnects, pong) == (1, "Pong")
+    assert [record.getMessage() for record in caplog.records] == [f"AMI: connection to {address} lost"]
