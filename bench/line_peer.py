@@ -1,14 +1,16 @@
 """The far side of `live_calls.py`, in its own process so it takes no time from the driver being measured.
 
 It starts the AMI test server (unless `--ami` names a real Asterisk), prints `ami <url>`, and then obeys lines on
-stdin: `call N` places N calls into Callflow with idle callers (`answered N` when Callflow has answered them all),
-`hangup` hangs every caller up (`done` when Callflow's halves have all hung up), `quit` ends.
+stdin: `call N [RATE]` places N calls into Callflow with idle callers, all at once or arriving at RATE a second
+(`answered N` when Callflow has answered them all), `hangup` hangs every caller up (`done` when Callflow's halves
+have all hung up), `quit` ends.
 """
 
 from __future__ import annotations
 
 import argparse
 import asyncio
+import random
 import sys
 from pathlib import Path
 
@@ -21,6 +23,19 @@ from callflow.runtime.asterisk.address import AmiAddress
 SECRET = "bench-secret"
 
 
+async def place(phone: Phone, count: int, rate: float) -> list[PhoneCall]:
+    """`count` calls: all at once (`rate` 0), or arriving at random at `rate` calls a second (a Poisson process,
+    as independent callers arrive; seeded, so every run places the same calls at the same moments)."""
+    if not rate:
+        return await asyncio.gather(*(phone.call("12345", f"1390000{n:04d}") for n in range(count)))
+    arrivals = random.Random(12345)
+    placed = []
+    for n in range(count):
+        placed.append(asyncio.create_task(phone.call("12345", f"1390000{n:04d}")))
+        await asyncio.sleep(arrivals.expovariate(rate))
+    return await asyncio.gather(*placed)
+
+
 async def obey(address: AmiAddress, caller_context: str) -> None:
     print(f"ami ami://{address.username}:{address.secret}@{address.host}:{address.port}", flush=True)
     loop = asyncio.get_running_loop()
@@ -29,7 +44,8 @@ async def obey(address: AmiAddress, caller_context: str) -> None:
         while line := (await loop.run_in_executor(None, sys.stdin.readline)).strip():
             word, _, rest = line.partition(" ")
             if word == "call":
-                batch = await asyncio.gather(*(phone.call("12345", f"1390000{n:04d}") for n in range(int(rest))))
+                count, _, rate = rest.partition(" ")
+                batch = await place(phone, int(count), float(rate or 0))
                 calls += batch
                 print(f"answered {len(batch)}", flush=True)
             elif word == "hangup":
