@@ -15,8 +15,10 @@ from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
+import ami_queue_line as queue_line
 import ami_timeout
 from ami_channels import STATE_DESC
+from ami_dialplan import QUEUES
 from ami_usage import usage_reply
 
 from callflow.runtime.asterisk.protocol import Message
@@ -136,6 +138,8 @@ async def get_full_variable(call: Call, args: list[str], started: float) -> Repl
     if len(args) != 1:
         return refuse(call)
     functions = {"CALLERID(num)": call.caller_id[0], "CHANNEL(state)": STATE_DESC[call.two.state]}
+    for queue in QUEUES:  # queue-position.txt
+        functions[f"QUEUE_WAITING_COUNT({queue})"] = str(queue_line.waiting_count(call.pbx, queue))
     names = re.findall(r"\$\{([^}]*)\}", args[0])
     if any("(" in name and name not in functions for name in names):
         return refuse(call)

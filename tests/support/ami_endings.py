@@ -19,6 +19,15 @@ CAUSE_TEXT = {"0": "Unknown", "16": "Normal Clearing"}
 CUT_BY_AMI_HANGUP = ("STREAM FILE", "WAIT FOR DIGIT", "RECORD FILE", "EXEC QUEUE")
 
 
+def device_left(call: Call) -> None:
+    """The call's Local device after both halves went: two `DeviceStateChange`s, `INUSE` while another call to the
+    same device is up (queue-position.txt), else `NOT_INUSE`."""
+    others = any(other.device == call.device for other, _ in call.pbx.channels.values())
+    state = "INUSE" if others else "NOT_INUSE"
+    call.emit(device_state(call.device, state))
+    call.emit(device_state(call.device, state))
+
+
 def caller_hangs_up(call: Call, at: float) -> None:
     """The caller's `Hangup()`: the `;1` half goes, the `;2` half is asked to (caller-hangup-mid-prompt)."""
     one, two = call.one, call.two
@@ -44,8 +53,7 @@ def after_caller_hangup(call: Call) -> None:
     call.emit(two.event("SoftHangupRequest", "call", ("Cause", "16")))
     call.emit(two.event("Hangup", "call", ("Cause", cause), ("Cause-txt", CAUSE_TEXT[cause])))
     call.gone(two)
-    call.emit(device_state(call.device, "NOT_INUSE"))
-    call.emit(device_state(call.device, "NOT_INUSE"))
+    device_left(call)
     call.drop_queued()
 
 
@@ -64,8 +72,7 @@ def _hangup_pair(call: Call, cause: str) -> None:
     emit(one.event("SoftHangupRequest", "call", ("Cause", "16")))
     emit(one.event("Hangup", "call", ("Cause", cause), ("Cause-txt", text)))
     call.gone(one)
-    emit(device_state(call.device, "NOT_INUSE"))
-    emit(device_state(call.device, "NOT_INUSE"))
+    device_left(call)
     call.drop_queued()
 
 
@@ -116,8 +123,7 @@ def ami_hangs_up(call: Call, half: Half) -> None:
     call.emit(two.event("SoftHangupRequest", "call", ("Cause", "16")))
     call.emit(two.event("Hangup", "call", ("Cause", "0"), ("Cause-txt", "Unknown")))
     call.gone(two)
-    call.emit(device_state(call.device, "NOT_INUSE"))
-    call.emit(device_state(call.device, "NOT_INUSE"))
+    device_left(call)
     call.drop_queued()
 
 
@@ -136,6 +142,5 @@ async def no_answer(call: Call, deadline: float) -> None:
     emit(two.event("SoftHangupRequest", "call", ("Cause", "16")))
     emit(two.event("Hangup", "call", ("Cause", "19"), ("Cause-txt", "User alerting, no answer")))
     call.gone(two)
-    emit(device_state(call.device, "NOT_INUSE"))
-    emit(device_state(call.device, "NOT_INUSE"))
+    device_left(call)
     call.drop_queued()

@@ -1,5 +1,5 @@
 """What the calls of one modelled Asterisk share: the clock, the event bus, the sounds, AstDB, mailboxes, queue
-members' counters, the Local channel counter and the channels that exist now.
+members' counters, the Local channel counter, the channels that exist now and the callers waiting in each queue.
 """
 
 from __future__ import annotations
@@ -19,6 +19,7 @@ from callflow.runtime.asterisk.protocol import Message
 
 if TYPE_CHECKING:
     from ami_call import Call
+    from ami_queue import QueueCall
 
 
 @dataclass
@@ -46,6 +47,8 @@ class Pbx:
     channels: dict[str, tuple[Call, Half]] = field(default_factory=dict)  # live channels by name
     extra_channels: dict[str, Half] = field(default_factory=dict)  # a Queue's or Dial's agent (CoreShowChannels)
     device_states: dict[str, str] = field(default_factory=dict)  # cached states of Queue: and MWI: devices
+    queue_lines: dict[str, list[QueueCall]] = field(default_factory=dict)  # the callers in each queue, head first
+    member_rings: dict[str, int] = field(default_factory=dict)  # member interface -> callers ringing it now
     tasks: set[asyncio.Task[None]] = field(default_factory=set)  # what runs outside any call
 
     def emit(self, event: Message) -> None:

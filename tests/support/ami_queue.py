@@ -10,7 +10,8 @@ A member that starts with `Ringing()` (noanswer) rings until the Queue's timeout
 Wait(2), Hangup), which is in four queues: each of its status changes is reported to all four. The caller hanging up
 (the AMI `Hangup` action on `;1`) was recorded while that member talked (option `c`: `200 result=0`,
 QUEUESTATUS=CONTINUE, the `;2` half then clears with cause 16) and while the `noanswer` member rang (`200 result=-1`,
-ABANDONED, cause 0). The events between are the recorded ones, in the recorded order;
+ABANDONED, cause 0). Several callers waiting in `nobody` (queue-position.txt), Queue's `position` argument and
+QUEUEPOSITION are in `ami_queue_line`. The events between are the recorded ones, in the recorded order;
 `ANSWEREDTIME`/`DIALEDTIME`/`QUEUEWAIT` (and their `_MS`), `TalkTime`, `HoldTime` and `RingTime` are computed from model
 time. Other options, a ringing member outlasting its ring timeout (15 s, after which queues.conf's retry would start),
 or a hangup without option `c` while a member talks were not recorded. (A hangup within the 2 ms it took Asterisk to
@@ -24,6 +25,7 @@ import time
 import uuid
 from typing import TYPE_CHECKING
 
+import ami_queue_line as queue_line
 from ami_channels import ANSWER_S, Half, device_state
 from ami_commands import Reply, application, refuse
 from ami_dialplan import MEMBER_QUEUES, QUEUES, agent_script
@@ -42,20 +44,20 @@ CID_PRES = ("CID-CallingPres", "0 (Presentation Allowed, Not Screened)")
 class QueueCall:
     """One run of the Queue application for the IVR channel of `call`."""
 
+    m1: Half  # the member's Local pair, made when the member is dialled (`dial_member`)
+    m2: Half
+
     def __init__(self, call: Call, queue: str, started: float) -> None:
         self.call, self.queue, self.started, self.emit = call, queue, started, call.emit
         self.ivr = call.two
         self.interface, self.member_name = QUEUES[queue]
         self.exten, _, self.context = self.interface.split("/", 1)[1].partition("@")
-        number = call.pbx.local_number()
-        base = f"{self.interface}-{number:08x}"
-        ids = call.pbx.uniqueid(number, 1), call.pbx.uniqueid(number, 2)
-        linked = self.ivr.linkedid
-        self.m1 = Half(f"{base};1", ids[0], linked, self.context, self.exten, 0, created_s=started)
-        self.m2 = Half(f"{base};2", ids[1], linked, self.context, self.exten, 4, created_s=started)
         self.script = agent_script(self.context, self.exten)
         self.stats = call.pbx.members.setdefault((queue, self.interface), MemberStats())
         self.bridge = str(uuid.uuid4())
+        self.original = 0  # the caller's position when it joined
+        self.dialled = False
+        self.ringing = False  # counted in `Pbx.member_rings`
 
     def agent_event(self, name: str, dest: Half, *extra: tuple[str, str]) -> Message:
         pairs = [("Queue", self.queue), ("Interface", self.interface), ("MemberName", self.member_name)]
@@ -93,14 +95,31 @@ class QueueCall:
         ]  # fmt: skip
         return Message([("Event", name), ("Privilege", "call,all"), *pairs, *(half.headers() if half else [])])
 
-    def join(self) -> None:
-        """The caller joins and the member is dialled (both recorded calls alike)."""
-        ivr, m1, m2, emit, caller = self.ivr, self.m1, self.m2, self.emit, self.call.caller_id
+    def enter(self, position: int | None) -> None:
+        """The caller joins the queue's line (at its end, or at `position`) and hears hold music."""
+        ivr, emit = self.ivr, self.emit
         for name in ("ANSWEREDTIME", "ANSWEREDTIME_MS", "DIALEDTIME", "DIALEDTIME_MS", "QUEUEWAIT", "QUEUEWAIT_MS"):
             emit(ivr.var(name, ""))
+        if "ABANDONED" in ivr.variables:  # cleared when the caller rejoins after a timeout (queue-position.txt)
+            emit(ivr.var("ABANDONED", ""))
+            del ivr.variables["ABANDONED"]
         self.call.pbx.cached_device(f"Queue:{self.queue}", "RINGING")
-        emit(ivr.event("QueueCallerJoin", "agent", ("Queue", self.queue), ("Position", "1"), ("Count", "1")))
+        self.original, count = queue_line.join(self, position)
+        where = [("Queue", self.queue), ("Position", str(self.original)), ("Count", str(count))]
+        emit(ivr.event("QueueCallerJoin", "agent", *where))
         emit(ivr.event("MusicOnHoldStart", "call", ("Class", "default")))
+
+    def dial_member(self, at: float) -> None:
+        """The member is dialled at model time `at`: its Local pair (numbered then) and the recorded events."""
+        call, ivr, emit, caller = self.call, self.ivr, self.emit, self.call.caller_id
+        number = call.pbx.local_number()
+        base = f"{self.interface}-{number:08x}"
+        ids = call.pbx.uniqueid(number, 1), call.pbx.uniqueid(number, 2)
+        linked = ivr.linkedid
+        self.m1 = m1 = Half(f"{base};1", ids[0], linked, self.context, self.exten, 0, created_s=at)
+        self.m2 = m2 = Half(f"{base};2", ids[1], linked, self.context, self.exten, 4, created_s=at)
+        self.dialled = True
+        call.pbx.extra_channels.update({m2.name: m2, m1.name: m1})
         emit(m1.event("Newchannel", "call"))
         emit(m2.event("Newchannel", "call"))
         m1.caller = caller
@@ -127,6 +146,15 @@ class QueueCall:
         self.emit(m1.newexten("AppQueue", "(Outgoing Line)"))
         self.emit(m1.event("NewConnectedLine", "call"))
 
+    def leave(self) -> None:
+        """The caller leaves the line: `Queue:<queue>` idle if it was the last, QueueCallerLeave, QUEUEPOSITION."""
+        where, count = queue_line.leave(self)
+        if count == 0:
+            self.call.pbx.cached_device(f"Queue:{self.queue}", "NOT_INUSE")
+        pairs = [("Queue", self.queue), ("Position", str(where)), ("Count", str(count))]
+        self.emit(self.ivr.event("QueueCallerLeave", "agent", *pairs))
+        self.emit(self.ivr.var("QUEUEPOSITION", str(where)))
+
     def timing(self, *values: tuple[str, float]) -> None:
         """`NAME` (whole seconds) and `NAME_MS` of each (name, model seconds)."""
         for name, seconds in values:
@@ -137,24 +165,32 @@ class QueueCall:
 @application("Queue")
 async def queue(call: Call, args: list[str], started: float) -> Reply | None:
     parts = args[0].split(",") if len(args) == 1 else []
-    if len(parts) != 5 or parts[0] not in QUEUES or parts[1] not in ("", "c") or parts[2:4] != ["", ""]:
+    if len(parts) not in (5, 9) or parts[0] not in QUEUES or parts[1] not in ("", "c") or parts[2:4] != ["", ""]:
         return refuse(call)
-    if not parts[4].isdigit():
+    # The 9th argument is `position` (this build has no `macro`); only `1`, the head of the line, was recorded.
+    if not parts[4].isdigit() or (len(parts) == 9 and parts[5:] != ["", "", "", "1"]):
         return refuse(call)
     run = QueueCall(call, parts[0], started)
     first = run.script.steps[0].app if run.script else ""
     timeout_s = int(parts[4])
     if first not in ("Answer", "Ringing"):
         return refuse(call)
-    run.join()
-    call.pbx.extra_channels.update({run.m2.name: run.m2, run.m1.name: run.m1})
+    if first == "Answer" and queue_line.waiting_count(call.pbx, run.queue) != 0:
+        return refuse(call)  # an answering member with others waiting was not recorded
+    run.enter(1 if len(parts) == 9 else None)
     try:
         if first == "Answer":
+            run.dial_member(started)
             return await _answered(run, continue_after=parts[1] == "c")
         return await _unanswered(run, timeout_s)
     finally:
-        for half in (run.m1, run.m2):
-            call.pbx.extra_channels.pop(half.name, None)
+        if run in queue_line.line(call.pbx, run.queue):  # a refused run: out of the line without events
+            queue_line.leave(run)
+        if run.ringing:
+            queue_line.ring_ended(call.pbx, run.interface)
+        if run.dialled:
+            for half in (run.m1, run.m2):
+                call.pbx.extra_channels.pop(half.name, None)
         call.two.bridge = ""
 
 
@@ -169,9 +205,7 @@ async def _answered(run: QueueCall, *, continue_after: bool) -> Reply | None:
     emit(device_state(run.interface, "INUSE"))
     emit(device_state(run.interface, "INUSE"))
     run.member_busy()
-    call.pbx.cached_device(f"Queue:{run.queue}", "NOT_INUSE")
-    emit(ivr.event("QueueCallerLeave", "agent", ("Queue", run.queue), ("Position", "1"), ("Count", "0")))
-    emit(ivr.var("QUEUEPOSITION", "1"))
+    run.leave()
     emit(ivr.var("QUEUEWAIT", "0"))
     emit(ivr.var("QUEUEWAIT_MS", "0"))
     emit(run.agent_event("AgentConnect", m1, ("HoldTime", "0"), ("RingTime", "0")))
@@ -228,7 +262,40 @@ async def _answered(run: QueueCall, *, continue_after: bool) -> Reply | None:
 
 
 async def _unanswered(run: QueueCall, timeout_s: int) -> Reply | None:
-    call, ivr, m1, m2, emit = run.call, run.ivr, run.m1, run.m2, run.emit
+    """The member never answers: the caller rings it once at the head of the line (`ami_queue_line`), until Queue's
+    timeout: `200 result=0`, QUEUESTATUS=TIMEOUT."""
+    call = run.call
+    deadline = run.started + timeout_s
+    at = run.started
+    while at < deadline and queue_line.position(run) != 1:
+        at = min(at + queue_line.RECHECK_S, deadline)
+        if await call.listen("", at) is not None:
+            return refuse(call)  # a caller hanging up while others were ahead of it was not recorded
+    after: tuple[Message, ...] = ()
+    if at < deadline:
+        run.dial_member(at)
+        _ring(run)
+        signal = await call.listen("", min(deadline, at + MEMBER_RING_TIMEOUT_S))
+        if signal is not None:
+            return _abandoned(run, signal[1])
+        if deadline > at + MEMBER_RING_TIMEOUT_S:
+            return refuse(call)
+        after = _ring_timed_out(run, deadline - at)
+    ivr, emit = run.ivr, run.emit
+    emit(ivr.var("ABANDONED", "TRUE"))
+    abandon = [("Queue", run.queue), ("Position", str(queue_line.position(run))),
+               ("OriginalPosition", str(run.original)), ("HoldTime", str(timeout_s))]  # fmt: skip
+    emit(ivr.event("QueueCallerAbandon", "agent", *abandon))
+    run.timing(("QUEUEWAIT", float(timeout_s)), ("DIALEDTIME", deadline - ivr.created_s), ("ANSWEREDTIME", 0.0))
+    emit(ivr.event("MusicOnHoldStop", "call"))
+    run.leave()
+    emit(ivr.var("QUEUESTATUS", "TIMEOUT"))
+    return Reply("200 result=0", after=after)
+
+
+def _ring(run: QueueCall) -> None:
+    """The member's `Ringing()` and `Wait`; its status goes to 2 if no other caller rang it."""
+    m2, emit = run.m2, run.emit
     emit(m2.newexten("Ringing", ""))
     run.ring_back(5)
     m2.priority = 2
@@ -237,32 +304,27 @@ async def _unanswered(run: QueueCall, timeout_s: int) -> Reply | None:
     emit(m2.newexten(wait.app, wait.data))
     emit(run.dial("DialState", ("DialStatus", "RINGING")))
     emit(device_state(run.interface, "INUSE"))
-    run.member_busy()
-    at = run.started + timeout_s
-    signal = await call.listen("", min(at, run.started + MEMBER_RING_TIMEOUT_S))
-    if signal is not None:
-        return _abandoned(run, signal[1])
-    if timeout_s > MEMBER_RING_TIMEOUT_S:
-        return refuse(call)
-    emit(run.agent_event("AgentRingNoAnswer", m1, ("RingTime", str(timeout_s * 1000))))
+    run.ringing = True
+    if queue_line.ring_started(run.call.pbx, run.interface):
+        run.member_busy()
+
+
+def _ring_timed_out(run: QueueCall, rang_s: float) -> tuple[Message, ...]:
+    """Queue's timeout ends the ring after `rang_s`: the member's Local pair clears; the events raised after the
+    reply (the member's device state, and its status 1 if no other caller rings it)."""
+    m1, m2, emit = run.m1, run.m2, run.emit
+    emit(run.agent_event("AgentRingNoAnswer", m1, ("RingTime", str(round(rang_s * 1000)))))
     emit(run.dial("DialEnd", ("DialStatus", "NOANSWER")))
     emit(run.dial("DialEnd", ("DialStatus", "CANCEL")))
     emit(m2.event("HangupRequest", "call", ("Cause", "0")))
     emit(m1.event("Hangup", "call", ("Cause", "0"), ("Cause-txt", "Unknown")))
     emit(m2.event("SoftHangupRequest", "call", ("Cause", "16")))
     emit(m2.event("Hangup", "call", ("Cause", "0"), ("Cause-txt", "Unknown")))
-    emit(ivr.var("ABANDONED", "TRUE"))
-    abandon = [("Queue", run.queue), ("Position", "1"), ("OriginalPosition", "1"), ("HoldTime", str(timeout_s))]
-    emit(ivr.event("QueueCallerAbandon", "agent", *abandon))
-    run.timing(("QUEUEWAIT", at - run.started), ("DIALEDTIME", at - ivr.created_s), ("ANSWEREDTIME", 0.0))
-    emit(ivr.event("MusicOnHoldStop", "call"))
-    call.pbx.cached_device(f"Queue:{run.queue}", "NOT_INUSE")
-    emit(ivr.event("QueueCallerLeave", "agent", ("Queue", run.queue), ("Position", "1"), ("Count", "0")))
-    emit(ivr.var("QUEUEPOSITION", "1"))
-    emit(ivr.var("QUEUESTATUS", "TIMEOUT"))
-    after = (device_state(run.interface, "NOT_INUSE"), device_state(run.interface, "NOT_INUSE"),
-             *run.member_status("1"))  # fmt: skip
-    return Reply("200 result=0", after=after)
+    run.ringing = False
+    idle = queue_line.ring_ended(run.call.pbx, run.interface)
+    state = "NOT_INUSE" if idle else "INUSE"
+    return (device_state(run.interface, state), device_state(run.interface, state),
+            *(run.member_status("1") if idle else ()))  # fmt: skip
 
 
 def _caller_left(run: QueueCall, answered: float, *, continue_after: bool) -> Reply | None:
@@ -299,6 +361,8 @@ def _caller_left(run: QueueCall, answered: float, *, continue_after: bool) -> Re
 def _abandoned(run: QueueCall, at: float) -> Reply | None:
     """The caller hung up while the member rang (ami-hangup-mid-command, H): `200 result=-1`, ABANDONED."""
     call, ivr, m1, m2, emit = run.call, run.ivr, run.m1, run.m2, run.emit
+    if queue_line.waiting_count(call.pbx, run.queue) != 1:
+        return refuse(call)  # a caller hanging up while others waited was not recorded
     emit(ivr.event("MusicOnHoldStop", "call"))
     emit(run.dial("DialEnd", ("DialStatus", "CANCEL")))
     emit(run.dial("DialEnd", ("DialStatus", "CANCEL")))
@@ -309,9 +373,9 @@ def _abandoned(run: QueueCall, at: float) -> Reply | None:
     waited = str(int(at - run.started + 1e-6))
     abandon = [("Queue", run.queue), ("Position", "1"), ("OriginalPosition", "1"), ("HoldTime", waited)]
     emit(ivr.event("QueueCallerAbandon", "agent", *abandon))
-    call.pbx.cached_device(f"Queue:{run.queue}", "NOT_INUSE")
-    emit(ivr.event("QueueCallerLeave", "agent", ("Queue", run.queue), ("Position", "1"), ("Count", "0")))
-    emit(ivr.var("QUEUEPOSITION", "1"))
+    run.leave()
+    run.ringing = False
+    queue_line.ring_ended(call.pbx, run.interface)
     after = (
         m2.event("SoftHangupRequest", "call", ("Cause", "16")),
         m2.event("Hangup", "call", ("Cause", "0"), ("Cause-txt", "Unknown")),

@@ -1,0 +1,22 @@
+"""Callers waiting in one queue, QUEUEPOSITION after Queue's timeout and rejoining with Queue's `position` argument:
+this project's queue-position.txt, replayed byte for byte."""
+
+from __future__ import annotations
+
+from ami_replay import Tolerance, replayed
+
+# DIALEDTIME counts from the IVR channel's creation, which the replayed client's own pace moves (see test_ami_agents).
+DIALED_MS = Tolerance("VarSet", "Value", r"(\d+)", 100, "DIALEDTIME_MS")
+DIALED_S = Tolerance("VarSet", "Value", r"(\d+)", 1, "DIALEDTIME")
+# Caller B's turn came 0.095 s (model time) after A left: the replayed client's pace moves B's join against A's, so
+# the time scale keeps that margin well above a busy machine's delays.
+# Asterisk had run queue `nobody` before this recording: its device states were cached as idle.
+CACHED = {"Queue:nobody": "NOT_INUSE", "Queue:nobody_avail": "NOT_INUSE"}
+
+
+def test_waiting_callers_positions_and_a_rejoin_at_the_head_are_replayed_byte_for_byte() -> None:
+    """Three callers join `nobody` (its member never answers) two seconds apart with `EXEC Queue nobody,c,,,6`;
+    only the head of the line rings the member. Each times out (`result=0`, TIMEOUT) with QUEUEPOSITION where it
+    left from; the first rejoins with `position` 1 (the 9th argument) ahead of the two still waiting, who then
+    leave from position 2; QUEUE_WAITING_COUNT counts those still waiting."""
+    assert replayed("queue-position", 0x19EE, DIALED_MS, DIALED_S, time_scale=0.5, device_states=CACHED) > 0
