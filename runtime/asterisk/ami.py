@@ -24,31 +24,24 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
-import re
 import socket
 import ssl
-import threading
 import time
 from collections import deque
 from collections.abc import Awaitable, Callable, Collection
 from typing import Any
 
-from asterisk.ami import AMIClient, SimpleAction
+from asterisk.ami import SimpleAction
 
 from callflow.runtime.asterisk.address import AddressError, AmiAddress
+from callflow.runtime.asterisk.ami_client import CONNECT_TIMEOUT_S, ReaderClient, tls_failure
 from callflow.runtime.asterisk.protocol import Message, encode
-from callflow.runtime.asterisk.tls import TlsStream
 
 log = logging.getLogger(__name__)
 
 ACTION_TIMEOUT_S = 5.0
-CONNECT_TIMEOUT_S = 5.0
 KEEPALIVE_S = 2.0
 BACKOFF_S = (0.2, 0.5, 1.0, 2.0, 5.0)
-# Asterisk's manager (`get_input`) reads TLS into a 1 KiB line buffer, then polls the socket, not OpenSSL: the part of a
-# record that did not fit stays inside OpenSSL until more bytes arrive (an action > ~1 KiB went unanswered until the
-# next keep-alive). Records of 512 bytes always fit beside a partial line of up to 512 bytes.
-TLS_RECORD_BYTES = 512
 
 
 class AmiError(Exception):
@@ -65,64 +58,6 @@ class ActionFailed(AmiError):
     def __init__(self, response: Message) -> None:
         super().__init__(response.get("Message", "refused"))
         self.response = response
-
-
-class _Client(AMIClient):  # type: ignore[misc]
-    """`AMIClient` with a connect deadline, no read timeout, optional TLS and a whole, locked send."""
-
-    def __init__(self, address: AmiAddress) -> None:
-        # reads of 64 KiB, not the package's 1 KiB: each read is a trip for the GIL, and a burst of events (200
-        # calls starting) would otherwise cost hundreds of them while the event loop is busy
-        super().__init__(address=address.host, port=address.port, timeout=CONNECT_TIMEOUT_S, buffer_size=65536)
-        self._endpoint = address
-        self._send_lock = threading.Lock()
-
-    def connect(self) -> None:
-        # the CA file is read here, off the loop, at every connection: a renewed CA needs no restart of Callflow
-        context = self._endpoint.tls_context() if self._endpoint.tls else None
-        deadline = time.monotonic() + CONNECT_TIMEOUT_S
-        raw = socket.create_connection((self._address, self._port), timeout=CONNECT_TIMEOUT_S)
-        raw.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
-        stream: socket.socket | TlsStream = raw
-        if context is not None:  # not `wrap_socket`: an SSLSocket must not be read and written by two threads
-            stream = TlsStream(raw, context, server_hostname=self._address, record_bytes=TLS_RECORD_BYTES)
-            stream.handshake(deadline)  # a failed one closes the socket
-        raw.settimeout(None)  # the reader thread must never die of an idle socket
-        self._socket = stream
-        self.finished = threading.Event()
-        self._thread = threading.Thread(target=self.listen, name="ami-reader", daemon=True)
-        self._thread.start()
-
-    pack_at = 0.0
-    """`perf_counter` when the reader thread cut the latest message from the stream, before parsing it."""
-
-    def fire_recv_pack(self, pack: Any) -> None:
-        self.pack_at = time.perf_counter()
-        super().fire_recv_pack(pack)
-
-    def listen(self) -> None:
-        # the package reads the banner outside its own `try`: a connection closed before it (a TLS port spoken to
-        # in plain TCP) or a banner that is not the AMI's would end the thread without `on_disconnect`
-        try:
-            super().listen()
-        except Exception as error:
-            self._fire_on_disconnect(error=error)
-
-    def send(self, pack: Any) -> None:
-        data = (str(pack) + "\r\n").encode(self.encoding)
-        with self._send_lock:
-            self._socket.sendall(data)
-
-
-def _tls_failure(address: AmiAddress, error: ssl.SSLError) -> str:
-    """One line on a failed TLS handshake, without OpenSSL's `[LIB: CODE]` prefix and `(_ssl.c:N)` suffix."""
-    if isinstance(error, ssl.SSLCertVerificationError):
-        reason = f"certificate verify failed: {error.verify_message}"
-    else:
-        reason = re.sub(r"^\[[^]]*\] | \(_ssl\.c:\d+\)$", "", str(error.args[-1]))
-        if error.reason == "WRONG_VERSION_NUMBER":  # what a plain AMI port's banner looks like to TLS
-            reason += " (is this port Asterisk's tlsbindaddr, not its plain AMI port?)"
-    return f"TLS with Asterisk at {address.host}:{address.port}: {reason}"
 
 
 def _message(name_header: str, name: str, keys: dict[str, Any]) -> Message:
@@ -174,7 +109,7 @@ class AmiConnection:
         self.connected = asyncio.Event()
         self.reconnects = 0
         self._loop: asyncio.AbstractEventLoop | None = None
-        self._client: _Client | None = None
+        self._client: ReaderClient | None = None
         self._lost = asyncio.Event()
         self._closing = False
         self._supervisor: asyncio.Task[None] | None = None
@@ -217,7 +152,7 @@ class AmiConnection:
 
     async def _connect(self) -> None:
         loop = asyncio.get_running_loop()
-        client = _Client(self.address)
+        client = ReaderClient(self.address)
         client.add_listener(
             on_event=lambda source, event: self._event_from_reader(event, client.pack_at),
             on_response=lambda source, response: self._from_reader(self._response, response, client.pack_at),
@@ -228,7 +163,7 @@ class AmiConnection:
         except AddressError as error:  # the CA file went away after the address was parsed
             raise AmiError(str(error)) from None
         except ssl.SSLError as error:  # before OSError: it is one
-            raise AmiError(_tls_failure(self.address, error)) from None
+            raise AmiError(tls_failure(self.address, error)) from None
         except (OSError, TimeoutError) as error:
             raise AmiError(f"cannot reach Asterisk at {self.address.host}:{self.address.port}: {error}") from None
         self._client = client
@@ -328,7 +263,7 @@ class AmiConnection:
             self._collectors.remove(gather)
         return items
 
-    async def _send(self, client: _Client, action: Message, timeout_s: float) -> Message:
+    async def _send(self, client: ReaderClient, action: Message, timeout_s: float) -> Message:
         encode(action)  # refuses CR/LF and other header injection before anything is written
         headers = dict(action.headers)
         if len(headers) != len(action.headers):
@@ -406,7 +341,7 @@ class AmiConnection:
         if future is not None:
             _resolve(future, message)
 
-    def _disconnected(self, client: _Client) -> None:
+    def _disconnected(self, client: ReaderClient) -> None:
         if client is not self._client or self._closing:
             return
         if not self.connected.is_set():  # before the login was answered: say so now, not at the login's deadline
