@@ -5,9 +5,7 @@ from __future__ import annotations
 import wave
 from pathlib import Path
 
-from ami_replay import Item, Tolerance, replayed, with_secret
-
-from callflow.runtime.asterisk.protocol import Message
+from ami_replay import Tolerance, in_folder, replayed
 
 RECORDED_DIR = "/var/spool/asterisk/lab-recordings"  # as the README writes the recording machine's spool folder
 # Silence detection's `result=` is the milliseconds left of the 20000 ms limit when the 2 s of silence were complete:
@@ -22,15 +20,7 @@ def test_record_file_is_replayed_byte_for_byte(tmp_path: Path) -> None:
     """RECORD FILE ended by `#` (`result=35 (dtmf)`), by 2 s of silence, by its 3000 ms limit and by the caller's
     hangup, with the recorded `endpos` each time; STREAM FILE of the first recording plays its `endpos` samples."""
 
-    def rewrite(tag: str, block: Message, received: list[Item]) -> Message:
-        block = with_secret(tag, block, received)
-        return Message((k, v.replace(RECORDED_DIR, str(tmp_path))) for k, v in block)
-
-    def translate(item: Item) -> Item:
-        """The server echoes the command with this run's folder in it; the recording has its own."""
-        if not isinstance(item, Message):
-            return item
-        return Message((k, v.replace(str(tmp_path), RECORDED_DIR)) for k, v in item)
+    rewrite, translate = in_folder(RECORDED_DIR, tmp_path)
 
     count = replayed("record-file", 6, SILENCE_LEFT_MS, time_scale=0.1, rewrite=rewrite, translate=translate)
     assert count == 200

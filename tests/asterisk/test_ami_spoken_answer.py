@@ -7,9 +7,7 @@ import shutil
 import wave
 from pathlib import Path
 
-from ami_replay import Item, Tolerance, replayed, with_secret
-
-from callflow.runtime.asterisk.protocol import Message
+from ami_replay import Tolerance, in_folder, replayed
 
 RECORDINGS = Path(__file__).resolve().parent / "recordings"
 RECORDED_DIR = "/tmp/asterisk/rec"  # where the recording machine kept the caller's sounds and the recordings
@@ -29,15 +27,7 @@ def test_a_redirected_caller_is_heard_by_record_file(tmp_path: Path) -> None:
     for sound in RECORDINGS.glob("spoken-answer/*.wav"):
         shutil.copy(sound, tmp_path)
 
-    def rewrite(tag: str, block: Message, received: list[Item]) -> Message:
-        block = with_secret(tag, block, received)
-        return Message((k, v.replace(RECORDED_DIR, str(tmp_path))) for k, v in block)
-
-    def translate(item: Item) -> Item:
-        """The server echoes this run's folder (commands, `AppData`, the variable); the recording has its own."""
-        if not isinstance(item, Message):
-            return item
-        return Message((k, v.replace(str(tmp_path), RECORDED_DIR)) for k, v in item)
+    rewrite, translate = in_folder(RECORDED_DIR, tmp_path)
 
     count = replayed("spoken-answer", 0x106A, SILENCE_LEFT_MS, time_scale=0.1, rewrite=rewrite, translate=translate)
     assert count == 107

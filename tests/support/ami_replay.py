@@ -234,6 +234,22 @@ def with_secret(tag: str, block: Message, received: list[Item]) -> Message:
     return Message((k, SECRET if (k, v) == ("Secret", "<redacted>") else v) for k, v in block)
 
 
+def in_folder(recorded: str, here: Path) -> tuple[Rewrite, Callable[[Item], Item]]:
+    """`rewrite` and `translate` for a recording whose files lived in `recorded` and now live in `here`: what the
+    client sends names `here`; what the server echoes (commands, `AppData`, variables) is read back as `recorded`."""
+
+    def rewrite(tag: str, block: Message, received: list[Item]) -> Message:
+        block = with_secret(tag, block, received)
+        return Message((k, v.replace(recorded, str(here))) for k, v in block)
+
+    def translate(item: Item) -> Item:
+        if not isinstance(item, Message):
+            return item
+        return Message((k, v.replace(str(here), recorded)) for k, v in item)
+
+    return rewrite, translate
+
+
 def closed_by_peer(records: Sequence[Record]) -> set[str]:
     return {r.note.split(":")[0] for r in records if r.direction == "#" and "connection closed by peer" in r.note}
 
