@@ -12,8 +12,10 @@ from ami_replay import Tolerance, in_folder, replayed
 RECORDINGS = Path(__file__).resolve().parent / "recordings"
 RECORDED_DIR = "/tmp/asterisk/rec"  # where the recording machine kept the caller's sounds and the recordings
 # RECORD FILE's `result=` is the milliseconds left of its 12000 when the 2 s of silence were complete; on the recording
-# machine the frames of a played file reached the recording a few milliseconds later than the model's 20 ms steps.
-SILENCE_LEFT_MS = Tolerance("AsyncAGIExec", "Result", r"200%20result%3D(\d+)%20\(timeout\)%20endpos%3D\d+%0A", 25)
+# machine the frames of a played file reached the recording a few milliseconds later than the model's 20 ms steps,
+# and at the replay's time scale of 0.1 every real millisecond of scheduling delay is 10 model ones (seen: 9506 and
+# 9516 for the recorded 9545 in 2 of 5 runs with a 25 ms margin).
+SILENCE_LEFT_MS = Tolerance("AsyncAGIExec", "Result", r"200%20result%3D(\d+)%20\(timeout\)%20endpos%3D\d+%0A", 100)
 # The recordings the harness noted: the caller's sound less its last 22 samples, then 2 s of silence less the 1 s that
 # RECORD FILE keeps of it.
 RECORDED_SAMPLES = {"lab-spoken-ne-0": 11650, "lab-spoken-thanks-1": 19171}
