@@ -20,3 +20,10 @@ def test_waiting_callers_positions_and_a_rejoin_at_the_head_are_replayed_byte_fo
     left from; the first rejoins with `position` 1 (the 9th argument) ahead of the two still waiting, who then
     leave from position 2; QUEUE_WAITING_COUNT counts those still waiting."""
     assert replayed("queue-position", 0x19EE, DIALED_MS, DIALED_S, time_scale=0.5, device_states=CACHED) > 0
+
+
+def test_callers_rejoining_where_they_left_are_replayed_byte_for_byte() -> None:
+    """The driver's way with position announcements: each caller reads QUEUE_WAITING_COUNT (0, 1, 2) and joins
+    `nobody`; on each timeout it reads QUEUEPOSITION and rejoins there (A at 1; B, after a STREAM FILE, at 2 while
+    C had moved up to 2, so C goes back to 3); C's rejoin at 5 with two waiting puts it at the end (3)."""
+    assert replayed("queue-rejoin", 0, DIALED_MS, DIALED_S, time_scale=0.5) > 0

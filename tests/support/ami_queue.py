@@ -167,8 +167,9 @@ async def queue(call: Call, args: list[str], started: float) -> Reply | None:
     parts = args[0].split(",") if len(args) == 1 else []
     if len(parts) not in (5, 9) or parts[0] not in QUEUES or parts[1] not in ("", "c") or parts[2:4] != ["", ""]:
         return refuse(call)
-    # The 9th argument is `position` (this build has no `macro`); only `1`, the head of the line, was recorded.
-    if not parts[4].isdigit() or (len(parts) == 9 and parts[5:] != ["", "", "", "1"]):
+    # The 9th argument is `position` (this build has no `macro`): 1, 2 and one past the end were recorded.
+    position = parts[8] if len(parts) == 9 else None
+    if not parts[4].isdigit() or (position is not None and (parts[5:8] != ["", "", ""] or not _positive(position))):
         return refuse(call)
     run = QueueCall(call, parts[0], started)
     first = run.script.steps[0].app if run.script else ""
@@ -177,7 +178,7 @@ async def queue(call: Call, args: list[str], started: float) -> Reply | None:
         return refuse(call)
     if first == "Answer" and queue_line.waiting_count(call.pbx, run.queue) != 0:
         return refuse(call)  # an answering member with others waiting was not recorded
-    run.enter(1 if len(parts) == 9 else None)
+    run.enter(None if position is None else int(position))
     try:
         if first == "Answer":
             run.dial_member(started)
@@ -192,6 +193,10 @@ async def queue(call: Call, args: list[str], started: float) -> Reply | None:
             for half in (run.m1, run.m2):
                 call.pbx.extra_channels.pop(half.name, None)
         call.two.bridge = ""
+
+
+def _positive(text: str) -> bool:
+    return text.isdigit() and int(text) > 0
 
 
 async def _answered(run: QueueCall, *, continue_after: bool) -> Reply | None:
