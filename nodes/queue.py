@@ -19,7 +19,9 @@ class Queue:
 
     queue: str = param(Ref("queue"), positional=True, help="The environment's queue to wait in.")
     position: str | None = param(
-        Ref("prompt"), default=None, help="Announced on entry and every `announce_every`; may use {queue.position}."
+        Ref("prompt"),
+        default=None,
+        help="Announced on entry and every `announce_every` while callers are ahead: {queue.position} of them.",
     )
     announce_every_s: float = param(Seconds(10, 600), default=30, help="Time between position announcements.")
     music: str | None = param(Text(), default=None, help="The music-on-hold class; the queue's own when not given.")
@@ -53,12 +55,13 @@ async def run(ctx: CallContext, params: Queue) -> str:
     """Wait for an agent, hearing the position now and then; `done` after the agent's conversation ends."""
     ctx.event("queue", queue=params.queue, action="join")
 
-    def announce(position: int) -> Audio:
-        ctx.set("queue.position", position, quiet=True)
-        ctx.event("queue", queue=params.queue, position=position)
-        audio = ctx.audio(params.position) if params.position else Audio()
-        if params.position:
-            ctx.event("prompt", prompt=audio.prompt, text=audio.text, lang=audio.language)
+    def announce(ahead: int) -> Audio | None:
+        ctx.set("queue.position", ahead, quiet=True)
+        ctx.event("queue", queue=params.queue, position=ahead)
+        if not params.position or ahead <= 0:
+            return None  # nobody ahead: the caller is next, with no count to hear
+        audio = ctx.audio(params.position)
+        ctx.event("prompt", prompt=audio.prompt, text=audio.text, lang=audio.language)
         return audio
 
     def offer() -> Audio:

@@ -43,11 +43,12 @@ class Recording:
 class QueueRequest:
     """How a caller waits in a queue: position announcements, music, an offer to leave, a maximum wait.
 
-    `announce` makes the announcement for a position and `offer` the offer (each recorded in the trace).
+    `announce` makes the announcement for the number of callers ahead (None: nothing to hear, the caller is next)
+    and `offer` the offer (each recorded in the trace).
     """
 
     queue: str
-    announce: Callable[[int], Audio] | None
+    announce: Callable[[int], Audio | None] | None
     announce_every_s: float
     music: str | None
     offer: Callable[[], Audio] | None

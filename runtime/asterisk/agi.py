@@ -191,6 +191,11 @@ class AgiSession:
         reply = await self.run(f"GET VARIABLE {argument(name)}", timeout_s=RECONNECT_GRACE_S)
         return reply.data if reply.ok and reply.result == "1" else None
 
+    async def expression(self, expression: str) -> str | None:
+        """A dialplan expression such as `${QUEUE_WAITING_COUNT(q)}` on the channel (`GET FULL VARIABLE`)."""
+        reply = await self.run(f"GET FULL VARIABLE {argument(expression)}", timeout_s=RECONNECT_GRACE_S)
+        return reply.data if reply.ok and reply.result == "1" else None
+
 
 def _consume(future: asyncio.Future[AgiResult]) -> None:
     """Mark an exception as seen (a reply nobody waits for any more must not be reported as lost)."""

@@ -19,6 +19,7 @@ from typing import Any
 
 from callflow.runtime.asterisk.agi import AgiSession, ReplyLost, SessionEnded, argument
 from callflow.runtime.asterisk.prompts import PromptFiles
+from callflow.runtime.asterisk.queue_schedule import QueueSchedule
 from callflow.runtime.signals import Hangup
 from callflow.runtime.trace import Tracer
 from callflow.runtime.typeahead import TypeAhead
@@ -190,36 +191,65 @@ class AsteriskChannel(TypeAhead):
         return Recording(seconds, "silence", file)
 
     async def wait_in_queue(self, request: QueueRequest) -> QueueOutcome:
-        """EXEC Queue (option `c`: the call comes back to us when the agent hangs up).
+        """EXEC Queue (option `c`: the call comes back to us when the agent hangs up), in stretches.
 
-        Position announcements and music are the queue's own (queues.conf, printed by `callflow asterisk-config`);
-        the offer to leave is made when the first wait ends, and a caller who declines joins the queue again.
+        Each stretch times out when the flow has something to say (`QueueSchedule`): the caller hears the flow's own
+        position announcement or offer and joins again where it left (Queue's 9th argument `position`, from
+        `QUEUEPOSITION`; queue-rejoin.txt), so listening costs no place in line. The callers ahead are counted on
+        entry with `QUEUE_WAITING_COUNT`, and the caller keeps the place it was counted at while it hears that.
         """
         if not _QUEUE_NAME.fullmatch(request.queue):
             raise ValueError(f"unsafe queue name {request.queue!r}")
-        offer_at = request.offer_after_s if request.offer is not None else None
-        waited = 0.0
+        clock = self.tracer.clock
+        start = mark = clock.elapsed()
+        schedule = QueueSchedule.of(request)
+        place: int | None = None
+        if request.announce is not None:
+            ahead = await self._waiting_count(request.queue)
+            place = ahead + 1
+            await self._announce(request, ahead, schedule)
         while True:
-            limits = [s for s in (offer_at, None if request.max_wait_s is None else request.max_wait_s - waited) if s]
-            timeout = min(limits) if limits else None
-            arguments = f"{request.queue},c,,,{math.ceil(timeout)}" if timeout else f"{request.queue},c"
-            clock_before = self.tracer.clock.elapsed()
+            schedule.passed(clock.elapsed() - mark)
+            if schedule.gives_up():  # the offer (or a slow announcement) took the rest of the wait
+                return QueueOutcome("timeout", clock.elapsed() - start)
+            timeout = schedule.stretch_s()
+            at = "" if place is None else f",,,,{place}"
             try:
-                await self._run(f"EXEC Queue {arguments}", None)
+                await self._run(f"EXEC Queue {request.queue},c,,,{timeout}{at}", None)
             except ReplyLost:
-                return QueueOutcome("timeout", waited)
-            waited += self.tracer.clock.elapsed() - clock_before
+                return QueueOutcome("timeout", clock.elapsed() - start)
+            mark = clock.elapsed()
             status = await self._variable("QUEUESTATUS")
             if status == "CONTINUE":
                 self.tracer.emit("hangup", None, by="agent")
-                return QueueOutcome("done", waited)
-            if status != "TIMEOUT" or offer_at is None or request.offer is None:
-                return QueueOutcome("timeout", waited)
-            offer_at = None
-            await self.play(request.offer(), barge_in=True)
-            key = await self.read_key(OFFER_ANSWER_S)
-            if key == request.offer_key:
-                return QueueOutcome("offer", waited)
+                return QueueOutcome("done", clock.elapsed() - start)
+            if status != "TIMEOUT":
+                return QueueOutcome("timeout", clock.elapsed() - start)
+            schedule.passed(timeout)
+            if schedule.gives_up():
+                return QueueOutcome("timeout", clock.elapsed() - start)
+            place = _number(await self._variable("QUEUEPOSITION"))
+            if schedule.offers() and request.offer is not None:
+                await self.play(request.offer(), barge_in=True)
+                if await self.read_key(OFFER_ANSWER_S) == request.offer_key:
+                    return QueueOutcome("offer", clock.elapsed() - start)
+            if schedule.announces() and request.announce is not None and place is not None:
+                await self._announce(request, place - 1, schedule)
+
+    async def _announce(self, request: QueueRequest, ahead: int, schedule: QueueSchedule) -> None:
+        assert request.announce is not None
+        audio = request.announce(ahead)
+        if audio is not None:
+            await self.play(audio, barge_in=False)
+        schedule.announced(ahead)
+
+    async def _waiting_count(self, queue: str) -> int:
+        """The callers waiting in `queue` now (`QUEUE_WAITING_COUNT`, recorded in queue-rejoin.txt)."""
+        try:
+            value = await self.session.expression(f"${{QUEUE_WAITING_COUNT({queue})}}")
+        except SessionEnded:
+            raise Hangup("caller") from None
+        return _number(value) or 0
 
     async def transfer(self, destination: str, target: Mapping[str, Any], ring_s: float) -> TransferOutcome:
         """EXEC Dial of an allow-listed destination; DIALSTATUS tells how it went."""
@@ -249,6 +279,10 @@ class AsteriskChannel(TypeAhead):
             return await self.session.variable(name)
         except SessionEnded:
             raise Hangup("caller") from None
+
+
+def _number(value: str | None) -> int | None:
+    return int(value) if value is not None and value.isdigit() else None
 
 
 def _quiet(recording: Recording) -> bool:

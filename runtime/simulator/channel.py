@@ -228,10 +228,11 @@ class SimulatedChannel(TypeAhead):
                         return QueueOutcome("offer", self.clock.t - start, position)
                     self.keys.clear()
                 continue
-            if request.announce is not None:
-                await self.play(request.announce(position), barge_in=False)
-                position = max(1, position - 1)
-            next_announcement = moment + request.announce_every_s
+            if request.announce is not None and (audio := request.announce(position)) is not None:
+                await self.play(audio, barge_in=False)
+            # one caller ahead is served between announcements; a caller with nobody ahead hears no more of them
+            position = max(1, position - 1) if position > 0 else 0
+            next_announcement = moment + request.announce_every_s if position > 0 else math.inf
 
     def _far(self, kind: str) -> bool:
         return bool(self.far_steps) and self.far_steps[0].kind == kind

@@ -126,14 +126,19 @@ def test_silence_in_the_main_menu_leads_to_an_agent(kind: str, prompts: Path, tm
     async def scenario(hotline: Line) -> None:
         call = await hotline.call()
         await call.hears(hotline.file("to_agent"), timeout_s=90)
+        count = await call.until(lambda command: "QUEUE_WAITING_COUNT" in command)
+        assert count == "GET FULL VARIABLE ${QUEUE_WAITING_COUNT(hotline)}"
+        # nobody waiting: the caller joins at the head, hears no count, and waits until the offer is due
         queue = await call.until(lambda command: command.startswith("EXEC Queue"))
-        assert queue == "EXEC Queue hotline,c,,,180"
+        assert queue == "EXEC Queue hotline,c,,,180,,,,1"
         await call.hears(hotline.file("survey"), timeout_s=60)  # the agent talked and hung up
         await call.hang_up()
         await call.wait_ended()
         trace = await hotline.ended_trace(call)
         assert said(trace).count("对不起，没有听到您的选择。") == 2
         assert [e["by"] for e in events(trace, "hangup")] == ["agent"]
+        assert [e.get("position") for e in events(trace, "queue")] == [None, 0, None]  # join, nobody ahead, leave
+        assert not [text for text in said(trace) if "位来电" in text]
         assert trace[-1]["reason"] == "hangup" and trace[-1]["by"] == "caller"
 
     run(kind, prompts, tmp_path, scenario)
@@ -183,7 +188,7 @@ def test_callers_from_the_local_area_wait_in_their_own_queue(kind: str, prompts:
         await call.hears(hotline.file("main_menu"))
         await call.press("1")
         queue = await call.until(lambda command: command.startswith("EXEC Queue"))
-        assert queue == "EXEC Queue hotline-local,c,,,180"
+        assert queue == "EXEC Queue hotline-local,c,,,180,,,,1"
         await call.hears(hotline.file("survey"), timeout_s=60)
         await call.press("2")
         await call.hears(hotline.file("survey_thanks"))

@@ -194,6 +194,15 @@ def test_position_is_announced_on_entry_and_every_30_seconds(hotline: Path) -> N
     assert [round(b["t"] - a["t"]) for a, b in pairwise(announcements)] == [30, 30]
 
 
+def test_a_caller_with_nobody_ahead_hears_no_count(hotline: Path) -> None:
+    """With nobody ahead the caller is next: the position (0) is traced, but no announcement is heard then or later
+    (a live call takes no place-holder out of the line for it either)."""
+    result = call(hotline, "dtmf:1", "agent:75", "agent-hangup:10", queue_position=0)
+    assert [e["position"] for e in events(result, "queue") if "position" in e] == [0]
+    assert not [text for text in result.said() if "位来电" in text]
+    assert events(result, "agent")
+
+
 def test_after_180_seconds_pressing_1_leaves_a_message(hotline: Path) -> None:
     """After 180 s in the queue the caller is offered the mailbox; pressing 1 goes there."""
     result = call(hotline, "dtmf:1", "dtmf:1", "say:我的问题还没有解决", "dtmf:#")
