@@ -121,15 +121,21 @@ def test_extensions(setup: AsteriskSetup) -> str:
 
 
 def queues(setup: AsteriskSetup, *, test: bool = False) -> str:
-    """`queues.conf` entries for the environment's queues (position announcements and music are Asterisk's)."""
+    """`queues.conf` entries for the environment's queues: music is Asterisk's, position announcements the flow's
+    (the queue node's `position` prompt, between Queue runs), so Asterisk's own are off: they would count the caller
+    itself, in Asterisk's words and sounds, over the flow's."""
     blocks = []
     for queue in setup.environment.queues.values():
         lines = [f"[{queue.name}]"]
         if queue.description:
             lines.append(f"; {queue.description}")
         lines.append(f"musicclass = {queue.music or 'default'}")
-        if queue.announce_every_s:
-            lines += [f"announce-frequency = {round(queue.announce_every_s)}", "announce-position = yes"]
+        lines += [
+            "; position announcements are Callflow's (the queue node's `position` prompt)",
+            "announce-frequency = 0",
+            "announce-position = no",
+            "periodic-announce-frequency = 0",
+        ]
         lines.append("strategy = ringall")
         if test:
             lines.append(f"member => Local/agent@{TEST_AGENTS_CONTEXT}")
