@@ -19,7 +19,7 @@ from callflow.runtime.asterisk.protocol import Message
 
 if TYPE_CHECKING:
     from ami_call import Call
-    from ami_queue import QueueCall
+    from ami_queue_call import QueueCall
 
 
 @dataclass

@@ -1,10 +1,11 @@
-"""The callers waiting in one queue, as this project's queue-position.txt recorded them (queue `nobody`, whose one
-member rings and never answers; three callers, each `EXEC Queue nobody,c,,,6`, one rejoining with Queue's
-`position` argument).
+"""The callers waiting in one queue, as this project's queue-position.txt and queue-rejoin.txt recorded them (queue
+`nobody`, whose one member rings and never answers; three callers, each `EXEC Queue nobody,c,,,6`, rejoining with
+Queue's `position` argument).
 
 A caller joins at the end of the line (`QueueCallerJoin` `Position` = `Count` = callers now waiting), or with the
-9th argument `1` (`position`; this build has no `macro` argument, so it is the 9th) at its head, the others moving
-back by one without any event. Only the caller at the head rings the member: at once when it joins there, else at
+9th argument `position` (this build has no `macro` argument, so it is the 9th) at that place, ahead of the caller
+there (1: the head; queue-rejoin.txt: 2, and one past the end, which is the end), the others moving back by one
+without any event. Only the caller at the head rings the member: at once when it joins there, else at
 its next whole second since it joined (Queue checks its turn once a second), when the head before it has left; a
 caller still ringing when another joins before it keeps ringing. When Queue times out the caller leaves from where
 it is now: `QueueCallerAbandon` `Position` (now) and `OriginalPosition` (at joining), `QueueCallerLeave` `Position`
@@ -20,7 +21,7 @@ from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
     from ami_pbx import Pbx
-    from ami_queue import QueueCall
+    from ami_queue_call import QueueCall
 
 RECHECK_S = 1.0  # a waiting caller checks whether it is its turn once a second from joining (queue-position.txt)
 
