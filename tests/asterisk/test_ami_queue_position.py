@@ -27,3 +27,25 @@ def test_callers_rejoining_where_they_left_are_replayed_byte_for_byte() -> None:
     `nobody`; on each timeout it reads QUEUEPOSITION and rejoins there (A at 1; B, after a STREAM FILE, at 2 while
     C had moved up to 2, so C goes back to 3); C's rejoin at 5 with two waiting puts it at the end (3)."""
     assert replayed("queue-rejoin", 0, DIALED_MS, DIALED_S, time_scale=0.5) > 0
+
+
+# QUEUEWAIT and HoldTime after a hang-up count the clock's whole seconds (4 after 3.505 s): the model rounds down.
+WAIT_S = Tolerance("VarSet", "Value", r"(\d+)", 1, "QUEUEWAIT")
+WAIT_MS = Tolerance("VarSet", "Value", r"(\d+)", 1000, "QUEUEWAIT_MS")
+HOLD_S = Tolerance("QueueCallerAbandon", "HoldTime", r"(\d+)", 1)
+# At a time scale of 0.2 each real millisecond of the replayed client's pace is 5 model ms of DIALEDTIME.
+DIALED_MS_FAST = Tolerance("VarSet", "Value", r"(\d+)", 500, "DIALEDTIME_MS")
+# The head (B) hung up 4 ms after the last caller's once-a-second check of its turn, so that caller rang a second
+# later than it would have had the hang-up come 5 ms sooner: the replayed client's pace decides which check sees it.
+RING_MS = Tolerance("AgentRingNoAnswer", "RingTime", r"(\d+)", 1000)
+
+
+def test_a_long_ring_retried_and_callers_hanging_up_while_waiting_are_replayed_byte_for_byte() -> None:
+    """One caller waits 40 s in `nobody`: the member rings 15 s (AgentRingNoAnswer, its Local pair clears), the
+    queue waits its 2 s retry and rings a new pair, twice, until Queue's timeout cuts the third ring at 6 s. Then
+    three callers wait; the middle one hangs up (`200 result=-1`, QueueCallerAbandon from 2, the last moves up with
+    no event), then the head while ringing, and the last rings the member at its next whole second and times out
+    from position 1 (OriginalPosition 3)."""
+    tolerances = (DIALED_MS_FAST, DIALED_S, WAIT_S, WAIT_MS, HOLD_S, RING_MS)
+    # at 0.2, the 40 s wait with no client action in it fits the replay's 10 s limit for answers to come
+    assert replayed("queue-waiting", 0x1E, *tolerances, time_scale=0.2) > 0

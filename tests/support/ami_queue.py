@@ -1,5 +1,6 @@
 """`EXEC Queue <queue>,<options>,,,<timeout>` as recorded in exec-queue.txt (README facts 34, 35) and in this
-project's exec-queue-hotline.txt and ami-hangup-mid-command.txt.
+project's exec-queue-hotline.txt, ami-hangup-mid-command.txt, queue-position.txt, queue-rejoin.txt and
+queue-waiting.txt.
 
 The queues and their one member each come from queues.conf, the member's behaviour from its `[queue-agents]` extension:
 a member whose extension starts with `Answer()` (agent1) answers at once (Answer waits 0.5 s for audio), then runs the
@@ -14,8 +15,10 @@ ABANDONED, cause 0). Several callers waiting in `nobody` (queue-position.txt, qu
 argument (9th: 1, 2 and one past the end recorded) and QUEUEPOSITION are in `ami_queue_line`; the run itself in
 `ami_queue_call`. The events between are the recorded ones, in the recorded order;
 `ANSWEREDTIME`/`DIALEDTIME`/`QUEUEWAIT` (and their `_MS`), `TalkTime`, `HoldTime` and `RingTime` are computed from model
-time. Other options, a ringing member outlasting its ring timeout (15 s, after which queues.conf's retry would start),
-or a hangup without option `c` while a member talks were not recorded. (A hangup within the 2 ms it took Asterisk to
+time. A member ringing longer than its ring timeout (15 s) stops and rings again (a new Local pair) after queues.conf's
+`retry` (2 s), and callers hanging up while others wait (not ringing, or at the head ringing with callers behind) are
+in queue-waiting.txt. Other options, a hangup between two rings, or a hangup without option `c` while a member talks
+were not recorded. (A hangup within the 2 ms it took Asterisk to
 dial and bridge the hotline member was seen once: the model's member answers in the instant the caller joins, so a
 hangup always finds it talking.)"""
 
@@ -37,6 +40,7 @@ if TYPE_CHECKING:
     from ami_call import Call
 
 MEMBER_RING_TIMEOUT_S = 15  # queues.conf `timeout`
+MEMBER_RETRY_S = 2  # queues.conf `retry`: the wait before the member rings again (queue-waiting.txt)
 
 
 @application("Queue")
@@ -144,25 +148,34 @@ async def _answered(run: QueueCall, *, continue_after: bool) -> Reply | None:
 
 
 async def _unanswered(run: QueueCall, timeout_s: int) -> Reply | None:
-    """The member never answers: the caller rings it once at the head of the line (`ami_queue_line`), until Queue's
-    timeout: `200 result=0`, QUEUESTATUS=TIMEOUT."""
+    """The member never answers: the caller rings it at the head of the line (`ami_queue_line`) for its ring timeout
+    (15 s), then again after the retry (2 s; queue-waiting.txt), until Queue's timeout: `200 result=0`,
+    QUEUESTATUS=TIMEOUT. A caller hanging up while it waits (`_hung_up_waiting`) or rings (`_abandoned`) ends it."""
     call = run.call
     deadline = run.started + timeout_s
     at = run.started
-    while at < deadline and queue_line.position(run) != 1:
-        at = min(at + queue_line.RECHECK_S, deadline)
-        if await call.listen("", at) is not None:
-            return refuse(call)  # a caller hanging up while others were ahead of it was not recorded
     after: tuple[Message, ...] = ()
-    if at < deadline:
+    while at < deadline:
+        while at < deadline and queue_line.position(run) != 1:
+            at = min(at + queue_line.RECHECK_S, deadline)
+            if (signal := await call.listen("", at)) is not None:
+                return _hung_up_waiting(run, signal[1])
+        if at >= deadline:
+            break
         run.dial_member(at)
         _ring(run)
-        signal = await call.listen("", min(deadline, at + MEMBER_RING_TIMEOUT_S))
-        if signal is not None:
+        rang_until = min(deadline, at + MEMBER_RING_TIMEOUT_S)
+        if (signal := await call.listen("", rang_until)) is not None:
             return _abandoned(run, signal[1])
-        if deadline > at + MEMBER_RING_TIMEOUT_S:
-            return refuse(call)
-        after = _ring_timed_out(run, deadline - at)
+        if rang_until >= deadline:
+            after = _ring_timed_out(run, deadline - at)
+            break
+        for event in _ring_timed_out(run, MEMBER_RING_TIMEOUT_S):  # the retry's wait begins in the same instant
+            run.emit(event)
+        run.hung_up_member()
+        at = min(rang_until + MEMBER_RETRY_S, deadline)
+        if await call.listen("", at) is not None:
+            return refuse(call)  # a caller hanging up between two rings was not recorded
     ivr, emit = run.ivr, run.emit
     emit(ivr.var("ABANDONED", "TRUE"))
     abandon = [("Queue", run.queue), ("Position", str(queue_line.position(run))),
@@ -173,6 +186,25 @@ async def _unanswered(run: QueueCall, timeout_s: int) -> Reply | None:
     run.leave()
     emit(ivr.var("QUEUESTATUS", "TIMEOUT"))
     return Reply("200 result=0", after=after)
+
+
+def _hung_up_waiting(run: QueueCall, at: float) -> Reply:
+    """The caller hung up while others were ahead of it, not ringing (queue-waiting.txt, C): hold music stops, the
+    times are set (QUEUEWAIT in whole seconds of the clock), it leaves the line: `200 result=-1`."""
+    ivr, emit = run.ivr, run.emit
+    emit(ivr.event("MusicOnHoldStop", "call"))
+    run.timing(("DIALEDTIME", at - ivr.created_s), ("ANSWEREDTIME", 0.0))
+    run.whole_seconds("QUEUEWAIT", at - run.started)
+    emit(ivr.var("ABANDONED", "TRUE"))
+    emit(ivr.event("QueueCallerAbandon", "agent", *_abandon_headers(run, at)))
+    run.leave()
+    return Reply("200 result=-1", word="Unknown Result")
+
+
+def _abandon_headers(run: QueueCall, at: float) -> list[tuple[str, str]]:
+    waited = str(int(at - run.started + 1e-6))
+    return [("Queue", run.queue), ("Position", str(queue_line.position(run))),
+            ("OriginalPosition", str(run.original)), ("HoldTime", waited)]  # fmt: skip
 
 
 def _ring(run: QueueCall) -> None:
@@ -241,20 +273,18 @@ def _caller_left(run: QueueCall, answered: float, *, continue_after: bool) -> Re
 
 
 def _abandoned(run: QueueCall, at: float) -> Reply | None:
-    """The caller hung up while the member rang (ami-hangup-mid-command, H): `200 result=-1`, ABANDONED."""
+    """The caller hung up while the member rang (ami-hangup-mid-command, H, alone; queue-waiting.txt, B, with a caller
+    behind it, who rings the member at its next whole second): `200 result=-1`, ABANDONED."""
     call, ivr, m1, m2, emit = run.call, run.ivr, run.m1, run.m2, run.emit
-    if queue_line.waiting_count(call.pbx, run.queue) != 1:
-        return refuse(call)  # a caller hanging up while others waited was not recorded
     emit(ivr.event("MusicOnHoldStop", "call"))
     emit(run.dial("DialEnd", ("DialStatus", "CANCEL")))
     emit(run.dial("DialEnd", ("DialStatus", "CANCEL")))
     emit(m2.event("HangupRequest", "call", ("Cause", "0")))
     emit(m1.event("Hangup", "call", ("Cause", "0"), ("Cause-txt", "Unknown")))
-    run.timing(("QUEUEWAIT", at - run.started), ("DIALEDTIME", at - ivr.created_s), ("ANSWEREDTIME", 0.0))
+    run.timing(("DIALEDTIME", at - ivr.created_s), ("ANSWEREDTIME", 0.0))
+    run.whole_seconds("QUEUEWAIT", at - run.started)
     emit(ivr.var("ABANDONED", "TRUE"))
-    waited = str(int(at - run.started + 1e-6))
-    abandon = [("Queue", run.queue), ("Position", "1"), ("OriginalPosition", "1"), ("HoldTime", waited)]
-    emit(ivr.event("QueueCallerAbandon", "agent", *abandon))
+    emit(ivr.event("QueueCallerAbandon", "agent", *_abandon_headers(run, at)))
     run.leave()
     run.ringing = False
     queue_line.ring_ended(call.pbx, run.interface)

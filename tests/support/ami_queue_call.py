@@ -134,6 +134,20 @@ class QueueCall:
         self.emit(self.ivr.event("QueueCallerLeave", "agent", *pairs))
         self.emit(self.ivr.var("QUEUEPOSITION", str(where)))
 
+    def whole_seconds(self, name: str, seconds: float) -> None:
+        """`NAME` and `NAME_MS` as app_queue sets QUEUEWAIT when a caller hangs up: differences of the clock's whole
+        seconds (queue-waiting.txt: 4 and 4000 after 3.505 s, 5 and 5000 after 5.915 s); here the seconds rounded
+        down, which the recordings meet within one second."""
+        whole = int(seconds + 1e-6)
+        self.emit(self.ivr.var(name, str(whole)))
+        self.emit(self.ivr.var(f"{name}_MS", str(whole * 1000)))
+
+    def hung_up_member(self) -> None:
+        """The member's Local pair is gone (its ring timed out): the next ring dials a new one."""
+        for half in (self.m1, self.m2):
+            self.call.pbx.extra_channels.pop(half.name, None)
+        self.dialled = False
+
     def timing(self, *values: tuple[str, float]) -> None:
         """`NAME` (whole seconds) and `NAME_MS` of each (name, model seconds)."""
         for name, seconds in values:
