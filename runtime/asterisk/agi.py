@@ -103,12 +103,15 @@ class AgiSession:
 
     # -- commands --------------------------------------------------------------------------------------------
 
-    async def run(self, command: str, *, timeout_s: float | None) -> AgiResult:
-        """Run one command and wait for its reply (`timeout_s`: how long it may take at most, None: no limit)."""
+    async def run(self, command: str, *, timeout_s: float | None, then: str | None = None) -> AgiResult:
+        """Run one command and wait for its reply (`timeout_s`: how long it may take at most, None: no limit);
+        `then` is queued right behind it, and Asterisk runs it when the command ends, whatever becomes of us."""
         called = time.perf_counter()
         command_id, future = await self._post(command)
         reconnects = self.connection.reconnects
         try:
+            if then is not None:
+                await self._post(then)
             async with asyncio.timeout(timeout_s):  # awaits the reply itself: one hop of the loop, not three
                 reply = await future
             if self.timings is not None:

@@ -79,16 +79,23 @@ class AsteriskChannel(TypeAhead):
 
     async def _run(self, command: str, expected_s: float | None) -> Any:
         """Run a command that should take about `expected_s` (None: as long as it takes), keeping the guard
-        ahead of it; a hang-up while it waits ends the call."""
+        ahead of it; a hang-up while it waits ends the call.
+
+        A command with no expected length (a queue, a transfer) runs with the guard lifted, and the guard is queued
+        right behind it: Asterisk arms it the moment the command ends, so a caller whose driver vanished meanwhile
+        still reaches the fallback."""
+        rearm = self._rearm() if expected_s is None else None
         try:
             await self._guard(expected_s)
             timeout = None if expected_s is None else expected_s + MARGIN_S
-            reply = await self.session.run(command, timeout_s=timeout)
+            reply = await self.session.run(command, timeout_s=timeout, then=rearm)
         except SessionEnded:
             raise Hangup("caller") from None
         finally:
             if expected_s is None:
                 self._guard_until = 0.0  # the next command arms the guard again
+        if rearm is not None and self.settings.guard_s is not None:
+            self._guard_until = asyncio.get_running_loop().time() + math.ceil(self.settings.guard_s)
         if reply.ok and reply.result == "-1" and command.startswith(("STREAM", "CONTROL", "WAIT", "GET")):
             raise Hangup("caller")
         return reply
@@ -107,6 +114,10 @@ class AsteriskChannel(TypeAhead):
             ahead = math.ceil(expected_s + guard)
             await self.session.post(f"SET VARIABLE TIMEOUT(absolute) {ahead}")
             self._guard_until = now + ahead
+
+    def _rearm(self) -> str | None:
+        guard = self.settings.guard_s
+        return None if guard is None else f"SET VARIABLE TIMEOUT(absolute) {math.ceil(guard)}"
 
     def _key(self, code: str | None) -> str | None:
         if code is None or not code.lstrip("-").isdigit() or int(code) <= 0:

@@ -12,7 +12,9 @@ import pytest
 from backends import backend
 from line import crash, line
 from phone import Phone
+from queue_flows import write_flows
 
+from callflow.flowlang.environment import load_environment
 from callflow.runtime.asterisk.dialplan import FALLBACK_CONTEXT
 
 pytestmark = pytest.mark.live
@@ -29,6 +31,26 @@ def test_a_call_whose_driver_vanished_reaches_the_fallback(live: str, prompts: P
             await crash(hotline.driver)
             await call.reaches(FALLBACK_CONTEXT, "Playback", timeout_s=60)
             await call.reaches(FALLBACK_CONTEXT, "Dial", timeout_s=30)
+            await call.wait_ended(timeout_s=30)
+
+    asyncio.run(go())
+
+
+def test_a_caller_waiting_in_a_queue_when_callflow_vanished_reaches_the_fallback(
+    live: str, prompts: Path, tmp_path: Path
+) -> None:
+    """The guard is lifted while Queue runs (an agent's conversation may be long) and queued right behind it: when
+    the queue's wait ends and nobody drives the call any more, the guard fires and the caller gets the fallback."""
+    flows = write_flows(tmp_path / "flows")
+
+    async def go() -> None:
+        environment = load_environment(flows / "callflow.toml")
+        async with backend(live, prompts) as where, line(where, tmp_path, flows=flows, environment=environment) as q:
+            call = await q.phone.call("7103")
+            await call.until(lambda command: command.startswith("EXEC Queue nobody"))
+            await crash(q.driver)
+            await call.reaches(FALLBACK_CONTEXT, "Playback", timeout_s=60)  # 8 s in the queue, then 15 s of guard
+            assert call.commands[-1] == "SET VARIABLE TIMEOUT(absolute) 15"  # run by Asterisk after Queue, alone
             await call.wait_ended(timeout_s=30)
 
     asyncio.run(go())

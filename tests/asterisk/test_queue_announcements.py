@@ -14,53 +14,14 @@ from typing import Any
 
 from backends import backend
 from line import line
+from queue_flows import AHEAD, write_flows
 
 from callflow.flowlang.environment import load_environment
 
-FLOW = """\
-flow {name}
-  languages en
-
-prompt ahead
-  en "{{queue.position}} ahead."
-
-prompt leave_message
-  en "To leave a message instead, press 1."
-
-prompt sorry
-  en "Nobody could take your call. Goodbye."
-
-waiting: queue nobody
-  position       ahead
-  announce_every 10s
-  offer          leave_message
-  offer_after    {offer_after}s
-  max_wait       {max_wait}s
-  done           -> bye
-  offer          -> bye
-  timeout        -> bye
-
-bye: say sorry -> end
-
-end: hangup
-"""
-ENVIRONMENT = 'timezone = "Asia/Shanghai"\n\n[numbers]\n7101 = "first"\n7102 = "second"\n\n[queues.nobody]\n'
 TIME_SCALE = 0.2
 """The test server's pace for this test. The driver counts time between Queue runs on its real clock, so against
 the test server the second caller's moments fall a few model seconds later than live (its entry announcement, and
 real delays scaled up by 1/scale); at 0.2 they stay inside the scenario's margins."""
-AHEAD = "{} ahead."
-"""Short: the test server's model time runs on while the driver measures a prompt in real time (see TIME_SCALE)."""
-
-
-def write_flows(folder: Path) -> Path:
-    folder.mkdir()
-    # first: at the head of the line, gives up after 15 s (before its offer; its member rings no longer than its
-    # ring timeout, 15 s, whose retry no recording shows); second: one caller ahead until then
-    (folder / "first.flow").write_text(FLOW.format(name="first", offer_after=60, max_wait=15), encoding="utf-8")
-    (folder / "second.flow").write_text(FLOW.format(name="second", offer_after=25, max_wait=40), encoding="utf-8")
-    (folder / "callflow.toml").write_text(ENVIRONMENT, encoding="utf-8")
-    return folder
 
 
 def events(trace: list[dict[str, Any]], name: str) -> list[dict[str, Any]]:
@@ -76,7 +37,7 @@ def queue_runs(commands: list[str]) -> list[str]:
 
 
 def test_waiting_callers_hear_the_callers_ahead_and_keep_their_place(kind: str, prompts: Path, tmp_path: Path) -> None:
-    """The first caller has nobody ahead: no count, one Queue run at the head until its wait ends at 15 s. The second,
+    """The first caller has nobody ahead: no count, one Queue run at the head until its wait ends at 18 s. The second,
     calling just after, hears "1 ahead" on entry and 10 s later (the first is still there), joining again at
     2 each time; at 20 s the first has left and QUEUEPOSITION says 1: no count, and no more announcements; at 25 s
     the offer, declined, and it joins again at the head until its wait ends at 40 s.
@@ -103,7 +64,7 @@ def test_waiting_callers_hear_the_callers_ahead_and_keep_their_place(kind: str, 
     assert first.commands.count(count) == second.commands.count(count) == 1
 
     assert [e.get("position") for e in events(first_trace, "queue")] == [None, 0, None]
-    assert queue_runs(first.commands) == ["15,,,,1"]  # nobody ahead: no announcement, at the head to the end
+    assert queue_runs(first.commands) == ["18,,,,1"]  # nobody ahead: no announcement, at the head to the end
     assert AHEAD.format(0) not in heard(first_trace)
 
     assert [e.get("position") for e in events(second_trace, "queue") if "position" in e] == [1, 1, 0]
@@ -114,3 +75,28 @@ def test_waiting_callers_hear_the_callers_ahead_and_keep_their_place(kind: str, 
     leave = events(second_trace, "queue")[-1]
     assert leave["action"] == "leave" and leave["outcome"] == "timeout"
     assert heard(second_trace)[-1] == "Nobody could take your call. Goodbye."
+
+
+def test_the_guard_is_queued_behind_each_queue_run(kind: str, prompts: Path, tmp_path: Path) -> None:
+    """While Queue runs the dialplan's guard is lifted (`TIMEOUT(absolute) 0`: a conversation may be long); the
+    guard is queued right behind the Queue, so Asterisk arms it when Queue ends even if Callflow is gone by then
+    (tests/asterisk/test_dialplan_guard.py shows that live). The test server runs at real pace here, for the guard."""
+    flows = write_flows(tmp_path / "flows")
+
+    async def go() -> list[str]:
+        environment = load_environment(flows / "callflow.toml")
+        async with (
+            backend(kind, prompts, time_scale=1.0) as where,
+            line(where, tmp_path, flows=flows, environment=environment) as hotline,
+        ):
+            call = await hotline.phone.call("7103")
+            await call.wait_ended(timeout_s=40)
+            return call.commands
+
+    commands = asyncio.run(go())
+    queue = commands.index("EXEC Queue nobody,c,,,8")
+    assert commands[queue - 1 : queue + 2] == [
+        "SET VARIABLE TIMEOUT(absolute) 0",
+        "EXEC Queue nobody,c,,,8",
+        "SET VARIABLE TIMEOUT(absolute) 15",
+    ]

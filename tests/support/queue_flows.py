@@ -1,0 +1,74 @@
+"""Flows that wait in queue `nobody` (its one member rings and never answers), for the live-queue tests: two callers
+hearing position announcements (`first`, `second`) and one waiting quietly (`quiet`)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+FLOW = """\
+flow {name}
+  languages en
+
+prompt ahead
+  en "{{queue.position}} ahead."
+
+prompt leave_message
+  en "To leave a message instead, press 1."
+
+prompt sorry
+  en "Nobody could take your call. Goodbye."
+
+waiting: queue nobody
+  position       ahead
+  announce_every 10s
+  offer          leave_message
+  offer_after    {offer_after}s
+  max_wait       {max_wait}s
+  done           -> bye
+  offer          -> bye
+  timeout        -> bye
+
+bye: say sorry -> end
+
+end: hangup
+"""
+ENVIRONMENT = """\
+timezone = "Asia/Shanghai"
+
+[numbers]
+7101 = "first"
+7102 = "second"
+7103 = "quiet"
+
+[queues.nobody]
+"""
+QUIET = """\
+flow quiet
+  languages en
+
+prompt sorry
+  en "Nobody could take your call. Goodbye."
+
+waiting: queue nobody
+  max_wait 8s
+  done     -> bye
+  timeout  -> bye
+
+bye: say sorry -> end
+
+end: hangup
+"""
+AHEAD = "{} ahead."
+"""Short: the test server's model time runs on while the driver measures a prompt in real time (see TIME_SCALE)."""
+
+
+def write_flows(folder: Path) -> Path:
+    folder.mkdir()
+    # first: at the head of the line (its member rings 15 s, and again after the 2 s retry), gives up after 18 s,
+    # before its offer; second: one caller ahead until then
+    (folder / "first.flow").write_text(FLOW.format(name="first", offer_after=60, max_wait=18), encoding="utf-8")
+    (folder / "second.flow").write_text(FLOW.format(name="second", offer_after=25, max_wait=40), encoding="utf-8")
+    # quiet: no announcements, 8 s in the queue
+    (folder / "quiet.flow").write_text(QUIET, encoding="utf-8")
+    (folder / "callflow.toml").write_text(ENVIRONMENT, encoding="utf-8")
+    return folder
