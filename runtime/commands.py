@@ -47,7 +47,9 @@ from callflow.runtime.trace import describe, to_json_line
 @click.option(
     "--switch", "switches", multiple=True, metavar="NAME=on|off", help="Override a switch of the environment."
 )
-@click.option("--queue-position", default=1, show_default=True, help="Callers ahead when joining a queue.")
+@click.option(
+    "--queue-position", default=1, show_default=True, help="Callers ahead when joining a queue (0: next, no count)."
+)
 @click.option(
     "--limit", "limit_s", default=3600.0, show_default=True, help="Virtual time limit of the call, in seconds."
 )
