@@ -206,8 +206,9 @@ class AsteriskChannel(TypeAhead):
 
         Each stretch times out when the flow has something to say (`QueueSchedule`): the caller hears the flow's own
         position announcement or offer and joins again where it left (Queue's 9th argument `position`, from
-        `QUEUEPOSITION`; queue-rejoin.txt), so listening costs no place in line. The callers ahead are counted on
-        entry with `QUEUE_WAITING_COUNT`, and the caller keeps the place it was counted at while it hears that.
+        `QUEUEPOSITION`; queue-rejoin.txt), so callers behind it stay behind it (one ahead who leaves meanwhile is
+        not seen: docs/asterisk.md). The callers ahead are counted on entry with `QUEUE_WAITING_COUNT`, and the
+        caller joins at the place it was counted at once it has heard that.
         """
         if not _QUEUE_NAME.fullmatch(request.queue):
             raise ValueError(f"unsafe queue name {request.queue!r}")
