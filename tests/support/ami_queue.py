@@ -71,8 +71,7 @@ async def queue(call: Call, args: list[str], started: float) -> Reply | None:
         if run.ringing:
             queue_line.ring_ended(call.pbx, run.interface)
         if run.dialled:
-            for half in (run.m1, run.m2):
-                call.pbx.extra_channels.pop(half.name, None)
+            run.hung_up_member()
         call.two.bridge = ""
 
 

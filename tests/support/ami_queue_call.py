@@ -143,7 +143,7 @@ class QueueCall:
         self.emit(self.ivr.var(f"{name}_MS", str(whole * 1000)))
 
     def hung_up_member(self) -> None:
-        """The member's Local pair is gone (its ring timed out): the next ring dials a new one."""
+        """The member's Local pair is gone (its ring timed out, or Queue ended): a next ring dials a new one."""
         for half in (self.m1, self.m2):
             self.call.pbx.extra_channels.pop(half.name, None)
         self.dialled = False
