@@ -12,8 +12,8 @@ import pytest
 
 from callflow.flowlang.loader import load_file
 from callflow.runtime import flowtest
-from callflow.runtime.coverage import coverage
-from callflow.runtime.flowtest import SUFFIX, CaseResult, read_test_file, run_test_file
+from callflow.runtime.testing.coverage import coverage
+from callflow.runtime.testing.flowtest import SUFFIX, CaseResult, read_test_file, run_test_file
 
 EXAMPLES = Path(__file__).resolve().parents[2] / "examples"
 TEST_FILES = sorted(path.name for path in EXAMPLES.glob(f"*{SUFFIX}"))

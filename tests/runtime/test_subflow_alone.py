@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from callflow.runtime.flowtest import FlowTestError, read_test_file, run_test_file
+from callflow.runtime.testing.flowtest import FlowTestError, read_test_file, run_test_file
 
 CHECK_AGE = """flow check_age
   languages en

@@ -1,4 +1,4 @@
-"""`callflow simulate` (one call on a virtual clock, with a scripted caller) and `callflow test` (flow tests)."""
+"""`callflow simulate`: one call on a virtual clock, with a scripted caller."""
 
 from __future__ import annotations
 
@@ -12,8 +12,6 @@ import click
 from callflow.flowlang.check.files import environment_for
 from callflow.flowlang.environment import Environment, load_environment
 from callflow.flowlang.loader import load_file
-from callflow.runtime.coverage import coverage
-from callflow.runtime.flowtest import run_all, transcript_diff
 from callflow.runtime.simulator.run import Simulator, moment
 from callflow.runtime.simulator.script import parse_script
 from callflow.runtime.trace import describe, to_json_line
@@ -109,36 +107,3 @@ def parse_switches(values: tuple[str, ...]) -> dict[str, bool]:
             raise click.BadParameter(f"{value!r}: write NAME=on or NAME=off", param_hint="--switch")
         result[name] = state == "on"
     return result
-
-
-@click.command("test")
-@click.argument("paths", nargs=-1, type=click.Path(exists=True, path_type=Path))
-@click.option("--coverage/--no-coverage", "show_coverage", default=True, help="Report node and exit coverage.")
-def flow_test(paths: tuple[Path, ...], show_coverage: bool) -> None:
-    """Run the flow tests (`*.test.yaml`) in PATHS (default: the current folder)."""
-    results = run_all(paths or (Path("."),))
-    passed = failed = 0
-    for test_file, cases in results:
-        click.echo(str(test_file.path))
-        for result in cases:
-            if result.passed:
-                passed += 1
-                click.echo(f"  PASS  {result.case.name}")
-            else:
-                failed += 1
-                click.echo(f"  FAIL  {result.case.name}")
-                click.echo(transcript_diff(result))
-        if show_coverage and cases:
-            flow = load_file(test_file.flow_path).flow
-            assert flow is not None
-            covered = coverage(
-                flow,
-                [v for r in cases for v in r.simulation.visited],
-                [t for r in cases for t in r.simulation.taken],
-            )
-            click.echo(f"  coverage {covered.summary()}")
-            for node, exit_name in covered.missing_exits:
-                click.echo(f"    not covered: {node} -> {exit_name}")
-    click.echo(f"{passed} passed, {failed} failed")
-    if failed or not passed:
-        sys.exit(1)

@@ -15,14 +15,14 @@ from click.testing import CliRunner
 from callflow.flowlang.environment import load_environment
 from callflow.flowlang.loader import load_text
 from callflow.flowlang.model import Flow
-from callflow.runtime.commands import simulate
-from callflow.runtime.flowtest import unified
-from callflow.runtime.replay import ReplayError, call_options, experience, read_trace, script_from_trace
-from callflow.runtime.replay_commands import replay
+from callflow.runtime.testing.commands import simulate
+from callflow.runtime.testing.flowtest import unified
+from callflow.runtime.testing.replay import ReplayError, call_options, experience, read_trace, script_from_trace
+from callflow.runtime.testing.replay_commands import replay
 from callflow.runtime.simulator.run import Simulation, Simulator
 from callflow.runtime.simulator.script import Step, parse_script
 
-EXAMPLES = Path(__file__).resolve().parents[2] / "examples"
+EXAMPLES = Path(__file__).resolve().parents[3] / "examples"
 FRIDAY_MORNING = datetime(2026, 11, 20, 10, 0, tzinfo=ZoneInfo("Asia/Shanghai"))
 POLICY = "办理居住证请携带身份证和租房合同到所在街道办事处。"
 SELF_SERVICE = "查询工单进度请按1，听取政策信息请按2，返回上级菜单请按0。"
