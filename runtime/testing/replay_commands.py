@@ -22,12 +22,12 @@ from callflow.flowlang.errors import FlowError
 from callflow.flowlang.loader import load_file
 from callflow.flowlang.model import Edge, Flow
 from callflow.runtime.simulator.commands import parse_switches
+from callflow.runtime.simulator.run import Simulation, Simulator, moment
+from callflow.runtime.simulator.script import parse_script
 from callflow.runtime.testing.coverage import coverage
 from callflow.runtime.testing.explore import MAX_PATHS, TODO, needs_person, skeleton_for, walk
 from callflow.runtime.testing.flowtest import SUFFIX, CaseResult, TestFile, read_test_file, run_test_file, unified
 from callflow.runtime.testing.replay import call_options, experience, read_trace, recognizer, script_from_trace
-from callflow.runtime.simulator.run import Simulation, Simulator, moment
-from callflow.runtime.simulator.script import parse_script
 
 Command = TypeVar("Command", bound=Callable[..., Any])
 

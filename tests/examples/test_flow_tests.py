@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 
 from callflow.flowlang.loader import load_file
-from callflow.runtime import flowtest
+from callflow.runtime.testing import flowtest
 from callflow.runtime.testing.coverage import coverage
 from callflow.runtime.testing.flowtest import SUFFIX, CaseResult, read_test_file, run_test_file
 

@@ -15,12 +15,12 @@ from click.testing import CliRunner
 from callflow.flowlang.environment import Environment
 from callflow.flowlang.loader import load_file, load_text
 from callflow.flowlang.model import Flow
+from callflow.runtime.simulator.run import Simulation, Simulator
+from callflow.runtime.simulator.script import parse_script
 from callflow.runtime.testing.explore import Path as FlowPath
 from callflow.runtime.testing.explore import needs_person, paths, skeleton_for, wired_exits
 from callflow.runtime.testing.flowtest import check_expectations, read_test_file, run_test_file
 from callflow.runtime.testing.replay_commands import explore
-from callflow.runtime.simulator.run import Simulation, Simulator
-from callflow.runtime.simulator.script import parse_script
 
 EXAMPLES = Path(__file__).resolve().parents[3] / "examples"
 MORNING = datetime(2026, 11, 20, 10, 0, tzinfo=ZoneInfo("UTC"))

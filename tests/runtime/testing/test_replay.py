@@ -15,12 +15,12 @@ from click.testing import CliRunner
 from callflow.flowlang.environment import load_environment
 from callflow.flowlang.loader import load_text
 from callflow.flowlang.model import Flow
-from callflow.runtime.testing.commands import simulate
+from callflow.runtime.simulator.commands import simulate
+from callflow.runtime.simulator.run import Simulation, Simulator
+from callflow.runtime.simulator.script import Step, parse_script
 from callflow.runtime.testing.flowtest import unified
 from callflow.runtime.testing.replay import ReplayError, call_options, experience, read_trace, script_from_trace
 from callflow.runtime.testing.replay_commands import replay
-from callflow.runtime.simulator.run import Simulation, Simulator
-from callflow.runtime.simulator.script import Step, parse_script
 
 EXAMPLES = Path(__file__).resolve().parents[3] / "examples"
 FRIDAY_MORNING = datetime(2026, 11, 20, 10, 0, tzinfo=ZoneInfo("Asia/Shanghai"))
