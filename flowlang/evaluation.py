@@ -2,7 +2,8 @@
 
 DTMF digits arrive as strings, so beside a number a numeric string counts as a number: `menu.digits == 1`
 holds when the caller pressed 1. Everything else that mixes types is unequal, and ordering or arithmetic on
-it is an `EvaluationError`.
+it is an `EvaluationError`. So is a value past the limits of `bounds` (a whole number beyond 64 bits, a decimal
+that is no longer finite, a text or list past 65,536): no expression can grow a value without end.
 """
 
 from __future__ import annotations
@@ -13,8 +14,9 @@ import re
 from collections.abc import Callable, Mapping
 from decimal import Decimal
 from functools import lru_cache
-from typing import Any, TypeAlias, TypeGuard
+from typing import Any, TypeAlias, TypeGuard, TypeVar, cast
 
+from callflow.flowlang.bounds import OutOfBounds, checked_number, checked_text_length, value_size
 from callflow.flowlang.errors import FlowError
 from callflow.flowlang.expression import (
     Binary,
@@ -26,6 +28,8 @@ from callflow.flowlang.expression import (
     Variable,
     parse_expression,
 )
+
+T = TypeVar("T")
 
 Lookup: TypeAlias = Callable[[str], object] | Mapping[str, object]
 """Where variables come from: a mapping by dotted name, or a function raising `KeyError` for unknown names."""
@@ -54,7 +58,7 @@ def evaluate(expr: Expression, lookup: Lookup) -> object:
         case Variable():
             return _read(expr, lookup)
         case ListExpr(items=items):
-            return [evaluate(item, lookup) for item in items]
+            return _bounded_list(expr.span, [evaluate(item, lookup) for item in items])
         case Unary(op="not", operand=operand):
             return not is_truthy(evaluate(operand, lookup))
         case Unary(op="-", operand=operand):
@@ -84,7 +88,8 @@ def compile_expression(expr: Expression) -> Compiled:
             return _compiled_read(expr.name, expr.span)
         case ListExpr(items=items):
             parts = [compile_expression(item) for item in items]
-            return lambda read: [part(read) for part in parts]
+            span = expr.span
+            return lambda read: _bounded_list(span, [part(read) for part in parts])
         case Unary(op="not", operand=operand):
             inner = compile_expression(operand)
             return lambda read: not is_truthy(inner(read))
@@ -186,6 +191,15 @@ def render_value(value: object) -> str:
     return str(value)
 
 
+def _bounded_list(span: Span | None, items: list[object]) -> list[object]:
+    """A list written out in brackets, if it stays within the limits (`[x, x]` doubles `x`)."""
+    try:
+        value_size(items)
+    except OutOfBounds as error:
+        raise EvaluationError(f"the list {error.problem}", span) from None
+    return items
+
+
 def _read(variable: Variable, lookup: Lookup) -> object:
     try:
         return lookup[variable.name] if isinstance(lookup, Mapping) else lookup(variable.name)
@@ -246,7 +260,10 @@ def _as_number(value: object) -> int | float | None:
     if _is_number(value):
         return value
     if isinstance(value, str) and _NUMERIC.fullmatch(value):
-        return float(value) if "." in value else int(value)
+        try:
+            return float(value) if "." in value else int(value)
+        except ValueError:  # more digits than Python converts (4,300): no number a call could hold
+            return None
     return None
 
 
@@ -255,7 +272,10 @@ def _text(value: object, op: str) -> str:
     if isinstance(value, str):
         return value
     if _is_number(value):
-        return _number_text(value)
+        try:
+            return _number_text(checked_number(value))
+        except OutOfBounds as error:
+            raise EvaluationError(f"`{op}` cannot write a number that {error.problem}") from None
     raise EvaluationError(f"`{op}` works on strings and numbers, not {_kind(value)}")
 
 
@@ -304,12 +324,27 @@ def _member(item: object, container: object, op: str) -> bool:
 
 def _add(left: object, right: object) -> object:
     if isinstance(left, str) or isinstance(right, str):
-        return _text(left, "+") + _text(right, "+")
+        first, second = _text(left, "+"), _text(right, "+")
+        _bounded("+", checked_text_length, len(first) + len(second))  # measured before the text is made
+        return first + second
     if _is_number(left) and _is_number(right):
-        return left + right
+        return _sum(left, right)
     if _is_list(left) and _is_list(right):
-        return [*left, *right]
+        return _bounded("+", _list_within_bounds, [*left, *right])
     raise EvaluationError(f"`+` needs numbers, strings or lists, not {_kind(left)} and {_kind(right)}")
+
+
+def _list_within_bounds(items: list[object]) -> list[object]:
+    value_size(items)
+    return items
+
+
+def _bounded(op: str, check: Callable[[T], T], value: T) -> T:
+    """`value` when `check` lets it pass; else an EvaluationError naming the operator."""
+    try:
+        return check(value)
+    except OutOfBounds as error:
+        raise EvaluationError(f"the result of `{op}` {error.problem}") from None
 
 
 def _arithmetic(op: str, compute: Callable[[Any, Any], object]) -> Callable[[object, object], object]:
@@ -317,19 +352,23 @@ def _arithmetic(op: str, compute: Callable[[Any, Any], object]) -> Callable[[obj
         if not (_is_number(left) and _is_number(right)):
             raise EvaluationError(f"`{op}` needs numbers, not {_kind(left)} and {_kind(right)}")
         try:
-            return compute(left, right)
+            result = compute(left, right)
         except ZeroDivisionError:
             raise EvaluationError("division by zero") from None
         except OverflowError:
-            raise EvaluationError(f"the result of `{op}` is too large") from None
+            raise EvaluationError(f"the result of `{op}` is too large a number") from None
+        return _bounded(op, checked_number, cast(int | float, result))
 
     return calculate
+
+
+_sum = _arithmetic("+", operator.add)
 
 
 def _negative(value: object) -> object:
     if not _is_number(value):
         raise EvaluationError(f"`-` needs a number, not {_kind(value)}")
-    return -value
+    return _bounded("-", checked_number, -value)
 
 
 _BINARY: dict[str, Callable[[object, object], object]] = {

@@ -8,6 +8,7 @@ from datetime import datetime
 from functools import lru_cache
 from typing import TYPE_CHECKING, Any, TypeVar
 
+from callflow.flowlang.bounds import MAX_SIZE, OutOfBounds, value_size
 from callflow.flowlang.environment import Environment
 from callflow.flowlang.evaluation import compiled
 from callflow.flowlang.expression import parse_expression, variables
@@ -130,11 +131,25 @@ class CallContext:
         return self.frame.variables[name]
 
     def set(self, name: str, value: Any, *, quiet: bool = False) -> None:
-        """Set a variable, and record it in the trace (masked when secret) unless `quiet`."""
+        """Set a variable, and record it in the trace (masked when secret) unless `quiet` (a value the node type
+        made itself, such as `menu.attempts`, which is neither checked nor traced).
+
+        RuntimeFailure, the variable unchanged, for a value past the limits of `bounds` or one the trace has no
+        room for."""
+        if quiet:
+            self.frame.variables[name] = value
+            return
+        if type(value) is str and len(value) <= MAX_SIZE:  # the commonest value, measured without a call
+            size = len(value)
+        else:
+            try:
+                size = value_size(value)
+            except OutOfBounds as error:
+                raise RuntimeFailure(f"cannot set `{name}`: the value {error.problem}") from None
+        secret = name in self.frame.secrets
+        self.tracer.charge(3 if secret else size)
         self.frame.variables[name] = value
-        if not quiet:
-            shown = MASK if name in self.frame.secrets else value
-            self.tracer.record("set", self.node.id, {"name": name, "value": shown})
+        self.tracer.record("set", self.node.id, {"name": name, "value": MASK if secret else value})
 
     def evaluate(self, text: str) -> Any:
         """The value of an expression over the call's variables."""
@@ -154,8 +169,12 @@ class CallContext:
     # -- prompts ---------------------------------------------------------------------------------------------
 
     def audio(self, prompt_id: str) -> Audio:
-        """A prompt in the call's language, its `{variables}` filled in."""
-        return self.prompts[prompt_id, self.call.language].render(self._visible)[0]
+        """A prompt in the call's language, its `{variables}` filled in (counted against the trace's room)."""
+        ready = self.prompts[prompt_id, self.call.language]
+        audio = ready.render(self._visible)[0]
+        if ready.audio is None:
+            self.tracer.charge(len(audio.text or ""))
+        return audio
 
     def _visible(self, name: str) -> Any:
         return MASK if name in self.frame.secrets else self.get(name)
@@ -172,14 +191,34 @@ class CallContext:
             audio, fields = ready.audio, ready.fields
         else:
             audio, fields = ready.render(self._visible)
+            self.tracer.charge(len(audio.text or ""))
         self.tracer.record("prompt", self.node.id, fields)
         return self.channel.play(audio, barge_in=barge_in)
 
     # -- trace -----------------------------------------------------------------------------------------------
 
     def event(self, kind: str, /, **fields: Any) -> None:
-        """Record an event of this node in the trace."""
+        """Record an event of this node in the trace; TraceFull when its values would overfill the trace."""
+        self.tracer.charge(_size(fields))
         self.tracer.record(kind, self.node.id, fields)
+
+
+_PLAIN = frozenset((int, float, bool, type(None)))
+
+
+def _size(fields: dict[str, Any]) -> int:
+    """The characters of an event's values, as the trace's room counts them (most are short texts and numbers)."""
+    total = 0
+    for value in fields.values():
+        kind = type(value)
+        if kind is str:
+            total += len(value)
+        elif kind not in _PLAIN:
+            try:
+                total += value_size(value)
+            except OutOfBounds:
+                total += MAX_SIZE + 1
+    return total
 
 
 @lru_cache(maxsize=65536)

@@ -143,7 +143,7 @@ class Engine:
                 except RunawayFlow:  # the other signals are BaseExceptions: `except Exception` lets them pass
                     raise
                 except Exception as error:  # any failure takes the node's error exit; the caller is never dropped
-                    ctx.event("error", message=str(error) or type(error).__name__)
+                    tracer.record("error", node.id, {"message": str(error) or type(error).__name__})
                     exit_name = "error"
             except Goto as goto:
                 step = plan.step(goto.node_id)
@@ -151,7 +151,7 @@ class Engine:
                     await self.fallback(ctx, f"there is no node `{goto.node_id}`")
                 continue
             except RunawayFlow as error:
-                ctx.event("error", message=str(error))
+                tracer.record("error", node.id, {"message": str(error)})
                 await self.fallback(ctx, "runaway")
             followed, target, step = step.routes[exit_name]
             taken.append(followed)
@@ -186,13 +186,14 @@ class Engine:
 
     async def fallback(self, ctx: CallContext, reason: str) -> None:
         """Say sorry and hand the call to the environment's fallback destination (or hang up without one)."""
-        ctx.event("fallback", reason=reason)
+        # The engine's own events are recorded directly: a trace that is full (`ctx.event`) never stops a fallback.
+        ctx.tracer.record("fallback", ctx.node.id, {"reason": reason})
         language = ctx.language if ctx.language in APOLOGY else "en"
         await ctx.play(Audio(text=APOLOGY[language], language=language))
         destination = self.environment.fallback
         if destination is not None:
             target = self.environment.destinations.get(destination)
-            ctx.event("transfer", destination=destination)
+            ctx.tracer.record("transfer", ctx.node.id, {"destination": destination})
             outcome = await ctx.channel.transfer(destination, _describe(target), 30)
             if outcome.outcome == "answered":
                 raise Transferred(destination)

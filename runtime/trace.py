@@ -4,6 +4,10 @@ While a call runs, each event is kept as four items in one flat list (the moment
 fields, which events of the same kind may share); it becomes the JSON object `{"t", "event", "node", ...fields}`
 only when someone reads the trace or a sink wants it as it happens. Kept this way, an event costs a fraction of
 the object it becomes, and most calls' traces are read once, if at all.
+
+A trace holds at most `MAX_TRACE_SIZE` characters of the values a flow makes (variables set, prompts filled in,
+values looked up or saved): what would pass it is refused with `TraceFull`, which takes the node's error exit, so
+one call can never fill the process's memory or its trace file with the values of a runaway loop.
 """
 
 from __future__ import annotations
@@ -12,9 +16,13 @@ import json
 from collections.abc import Callable, Mapping
 from typing import Any
 
+from callflow.runtime.signals import RuntimeFailure
 from callflow.runtime.types import Clock
 
 MASK = "***"
+
+MAX_TRACE_SIZE = 1_000_000
+"""Characters of values one call's trace may hold (about 100 times what a long call of the reference hotline holds)."""
 
 _MASKED_INPUT = ("dtmf", "speech")
 
@@ -24,10 +32,14 @@ def as_event(t: float, event: str, node: str | None, fields: Mapping[str, Any]) 
     return {"t": round(t, 3), "event": event, "node": node, **fields}
 
 
+class TraceFull(RuntimeFailure):
+    """A value that would take the call's trace past `MAX_TRACE_SIZE`."""
+
+
 class Tracer:
     """Records what happens on a call; values of secret variables never appear in it."""
 
-    __slots__ = ("_events", "_kept", "_mask_input", "_plain", "_secrets", "_sink", "clock", "node")
+    __slots__ = ("_events", "_kept", "_mask_input", "_plain", "_room", "_secrets", "_sink", "clock", "node")
 
     def __init__(
         self,
@@ -48,6 +60,8 @@ class Tracer:
         self._kept: list[Any] = []
         """Four items per event: t, event, node, fields."""
         self._events: list[dict[str, Any]] | None = None
+        self._room = MAX_TRACE_SIZE
+        """Characters of values the trace may still take."""
 
     @property
     def events(self) -> list[dict[str, Any]]:
@@ -90,6 +104,14 @@ class Tracer:
     def mask_input(self, mask: bool) -> None:
         self._mask_input = mask
         self._plain = self._sink is None and not mask
+
+    def charge(self, size: int) -> None:
+        """Count `size` characters of a value about to be recorded; TraceFull (nothing counted) when they would
+        take the trace past its limit."""
+        room = self._room - size
+        if room < 0:
+            raise TraceFull(f"the call's trace is full: it holds at most {MAX_TRACE_SIZE:,} characters of values")
+        self._room = room
 
     def record(self, event: str, node: str | None, fields: Mapping[str, Any]) -> None:
         """Record one event at the current time; `fields` must not change afterwards (it may be shared)."""

@@ -231,24 +231,35 @@ arithmetic: st.SearchStrategy[Expression] = st.recursive(
 
 
 def python_value(expr: Expression) -> Any:
-    """What Python's own operators make of an arithmetic tree."""
+    """What Python's own operators make of an arithmetic tree; OverflowError where a step leaves 64 bits."""
     match expr:
         case Literal(value=value):
             return value
         case Unary(operand=operand):
-            return -python_value(operand)
+            return in_64_bits(-python_value(operand))
         case Binary(op=op, left=left, right=right):
-            return ARITHMETIC[op](python_value(left), python_value(right))
+            return in_64_bits(ARITHMETIC[op](python_value(left), python_value(right)))
     raise AssertionError(expr)
+
+
+def in_64_bits(number: Any) -> Any:
+    if isinstance(number, int) and not -(2**63) <= number < 2**63:
+        raise OverflowError(number)
+    return number
 
 
 @given(arithmetic)
 def test_integer_arithmetic_matches_python(expr: Expression) -> None:
-    """On integers, `+ - * / %` and unary minus give what Python gives (types too), or fail where it fails."""
+    """On integers, `+ - * / %` and unary minus give what Python gives (types too), or fail where it fails, and
+    no step may leave the 64-bit range."""
     try:
         expected = python_value(expr)
     except ZeroDivisionError:
         with pytest.raises(EvaluationError, match="division by zero"):
+            evaluate(expr, {})
+        return
+    except OverflowError:
+        with pytest.raises(EvaluationError, match="outside the 64-bit range"):
             evaluate(expr, {})
         return
     result = evaluate(expr, {})

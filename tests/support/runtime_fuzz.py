@@ -1,0 +1,110 @@
+"""Hostile values for the runtime, as hypothesis strategies, and the properties they must keep.
+
+The tests run each property with a small, fixed number of examples (`FUZZ_EXAMPLES`) so the suite stays short;
+`bench/fuzz_runtime.py` runs the same properties with many more.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from hypothesis import strategies as st
+
+from callflow.flowlang.bounds import MAX_INTEGER, MAX_SIZE, MIN_INTEGER, OutOfBounds, value_size
+from callflow.flowlang.evaluation import EvaluationError, compile_expression, evaluate
+from callflow.flowlang.expression import Binary, Expression, ListExpr, Literal, Unary, Variable
+
+FUZZ_EXAMPLES = 150
+"""Examples per property in the test suite."""
+
+# -- expressions ----------------------------------------------------------------------------------------------
+
+
+_LARGE: dict[str, Any] = {
+    "a text at the limit": "x" * MAX_SIZE,
+    "a text of 40,000": "x" * 40_000,
+    "a list of long texts": ["x" * 1000] * 60,
+    "a number of 4,000 digits": 10**4000,
+}
+"""Large values, drawn by name so that hypothesis does not print them whole."""
+
+
+def _large(*names: str) -> st.SearchStrategy[Any]:
+    return st.sampled_from(names).map(_value_named)
+
+
+def _value_named(name: str) -> Any:
+    return _LARGE[name]
+
+
+VALUES: st.SearchStrategy[Any] = st.one_of(
+    st.integers(MIN_INTEGER, MAX_INTEGER),
+    st.floats(allow_nan=False, allow_infinity=False),
+    st.text(max_size=20),
+    st.lists(st.one_of(st.text(max_size=5), st.integers(-10, 10)), max_size=5),
+    st.none(),
+    st.booleans(),
+    st.sampled_from(["12", "1" * 30, 2**62, MAX_INTEGER, MIN_INTEGER, 1e308, 5e-324]),
+    _large("a text at the limit", "a list of long texts"),
+)
+"""What a variable of a call can hold: every value `CallContext.set` lets through."""
+
+CONSTANTS: st.SearchStrategy[Any] = st.one_of(
+    st.integers(),
+    st.floats(),
+    st.text(max_size=10),
+    st.sampled_from([0, 1, 2, 10**30, float("inf"), float("nan"), "", True, None]),
+    _large("a number of 4,000 digits", "a text of 40,000"),
+)
+"""Constants as an expression may hold them, out of range ones included (the parser's own limits aside)."""
+
+_OPERATORS = ["==", "!=", "<", "<=", ">", ">=", "in", "not in", "contains", "startswith", "endswith"]
+_OPERATORS += ["+", "-", "*", "/", "%", "and", "or"]
+
+EXPRESSIONS: st.SearchStrategy[Expression] = st.recursive(
+    st.one_of(st.builds(Literal, CONSTANTS), st.just(Variable(("x",)))),
+    lambda children: st.one_of(
+        st.builds(Unary, st.sampled_from(["-", "not"]), children),
+        st.builds(Binary, st.sampled_from(_OPERATORS), children, children),
+        st.builds(ListExpr, st.lists(children, max_size=3).map(tuple)),
+    ),
+    max_leaves=8,
+)
+"""Expressions over one variable `x`: every operator, constants of every size."""
+
+_MADE = ("+", "-", "*", "/", "%")
+
+
+def _makes_a_value(expr: Expression) -> bool:
+    """Whether an expression's value is made by it (not a constant or variable passed through, nor a truth)."""
+    return isinstance(expr, ListExpr) or (isinstance(expr, Unary | Binary) and expr.op in _MADE)
+
+
+def evaluation_is_bounded(expr: Expression, x: Any) -> None:
+    """`expr` gives a value within the limits (when it makes one) or an EvaluationError, never another error, and
+    the compiled form gives the same."""
+    variables = {"x": x}
+    try:
+        value = evaluate(expr, variables)
+    except EvaluationError as error:
+        try:
+            compile_expression(expr)(variables.__getitem__)
+        except EvaluationError as again:
+            assert again.message == error.message
+            return
+        raise AssertionError(f"compiled, {expr} does not fail with {error.message!r}") from None
+    assert repr(compile_expression(expr)(variables.__getitem__)) == repr(value)
+    if _makes_a_value(expr):
+        value_size(value)  # OutOfBounds fails the property
+
+
+def assignment_loops_stay_bounded(expr: Expression, x: Any, rounds: int = 100) -> None:
+    """`x = expr` repeated as a flow's loop repeats it: every value stays within the limits, or the loop fails
+    (an EvaluationError, or a value `CallContext.set` refuses) long before growing without end."""
+    run = compile_expression(expr)
+    for _ in range(rounds):
+        try:
+            x = run({"x": x}.__getitem__)
+            value_size(x)
+        except (EvaluationError, OutOfBounds):
+            return
