@@ -25,6 +25,8 @@ from callflow.flowlang.hours import Schedule as Schedule  # re-exported: part of
 FILENAME = "callflow.toml"
 DEFAULT_TIMEZONE = "UTC"
 DEFAULT_HTTP_TIMEOUT_S = 5.0
+DEFAULT_MAX_RESPONSE_BYTES = 1_048_576
+"""The largest answer an HTTP source may give (1 MiB) unless its `max_response_bytes` says otherwise."""
 KeyPath = tuple[str | int, ...]
 
 
@@ -90,6 +92,7 @@ class DataSource:
     url: str | None = None
     timeout_s: float | None = None
     allow_hosts: tuple[str, ...] = ()
+    max_response_bytes: int = DEFAULT_MAX_RESPONSE_BYTES
 
 
 @dataclass(frozen=True)
@@ -203,8 +206,15 @@ def _source(name: str, spec: Mapping[str, Any], base: Path, file: str) -> DataSo
     if host not in allow_hosts:
         raise _error(f"host {host!r} is not in allow_hosts", file, ("sources", name, "url"))
     timeout_s = float(spec.get("timeout_s", DEFAULT_HTTP_TIMEOUT_S))
+    max_bytes = int(spec.get("max_response_bytes", DEFAULT_MAX_RESPONSE_BYTES))
     return DataSource(
-        name, "http", spec.get("description"), url=spec["url"], timeout_s=timeout_s, allow_hosts=allow_hosts
+        name,
+        "http",
+        spec.get("description"),
+        url=spec["url"],
+        timeout_s=timeout_s,
+        allow_hosts=allow_hosts,
+        max_response_bytes=max_bytes,
     )
 
 

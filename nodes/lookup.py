@@ -9,11 +9,13 @@ from callflow.flowlang import diagnostics as codes
 from callflow.flowlang.check.context import NodeContext
 from callflow.flowlang.check.variables import RESOURCE_PREFIXES, known_variables
 from callflow.flowlang.diagnostics import Diagnostic
+from callflow.flowlang.evaluation import render_value
 from callflow.flowlang.expression_kinds import Assignments
 from callflow.flowlang.kinds import Choice, Ref, RefList, Seconds, Text
 from callflow.flowlang.nodetype import Designer, Exit, NodeType, param
 from callflow.flowlang.template import TemplateError, parse_template
 from callflow.runtime.context import CallContext
+from callflow.runtime.data import quote_value
 from callflow.runtime.trace import MASK
 
 
@@ -79,7 +81,7 @@ async def run(ctx: CallContext, params: Lookup) -> str:
     if params.query is not None:
         result = await ctx.data.query(params.source, params.query, values, params.timeout_s)
     else:
-        path = parse_template(params.path or "").render(ctx.get)
+        path = parse_template(params.path or "").render(lambda name: quote_value(render_value(ctx.get(name))))
         result = await ctx.data.request(params.source, params.method, path, values, params.timeout_s)
     given = params.params or {}
     shown = {k: MASK if ctx.reads_secret(given[k]) else v for k, v in values.items()}

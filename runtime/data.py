@@ -1,14 +1,16 @@
 """Data lookups: SQLite files (through sqlite-utils, parameterised queries only) and HTTP services (httpx).
 
-Values are never pasted into SQL: they are bound as `:named` parameters. HTTP requests go only to the hosts the
-environment allows. Every lookup has a deadline, so a slow or broken source ends in `timeout` or `error`,
-never in a caller waiting in silence.
+Values are never pasted into SQL: they are bound as `:named` parameters. HTTP requests go only under the source's
+URL, to the hosts the environment allows, with every value percent-encoded. Every lookup has one deadline for the
+whole exchange and an HTTP answer a size limit, so a slow, trickling, huge or broken source ends in `timeout` or
+`error`, never in a caller waiting in silence or a process filling its memory.
 """
 
 from __future__ import annotations
 
 import asyncio
 import csv
+import json
 import math
 import sqlite3
 import threading
@@ -18,7 +20,7 @@ from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
-from urllib.parse import urljoin, urlsplit
+from urllib.parse import quote, unquote, urlsplit, urlunsplit
 
 import httpx
 import sqlite_utils
@@ -129,33 +131,62 @@ class DataSources:
     async def request(
         self, name: str, method: str, path: str, params: Mapping[str, Any], timeout_s: float
     ) -> LookupResult:
-        """Call an HTTP source: 2xx finds the JSON object it returns, 404 finds nothing."""
+        """Call an HTTP source: 2xx finds the JSON object it returns, 404 finds nothing.
+
+        `path` is under the source's URL, with any value inserted into it percent-encoded already (`quote_value`).
+        `timeout_s` is one deadline for connecting, sending and reading the whole answer, which may be at most the
+        source's `max_response_bytes` long."""
         try:
             source = self.source(name)
             if source.kind != "http" or source.url is None:
                 return LookupResult("error", detail=f"`{name}` is not an HTTP source")
-            url = urljoin(source.url.rstrip("/") + "/", path.lstrip("/"))
+            url = request_url(source.url, path)
             host = urlsplit(url).hostname or ""
             if host not in source.allow_hosts:
                 return LookupResult("error", detail=f"host {host} is not allowed for `{name}`")
-            client = self._client or httpx.AsyncClient()
-            try:
-                if method.upper() in ("GET", "DELETE"):
-                    response = await client.request(method.upper(), url, params=dict(params), timeout=timeout_s)
-                else:
-                    response = await client.request(method.upper(), url, json=dict(params), timeout=timeout_s)
-            finally:
-                if self._client is None:
-                    await client.aclose()
-        except httpx.TimeoutException:
+            async with asyncio.timeout(timeout_s):
+                status, body = await self._exchange(method.upper(), url, params, timeout_s, source.max_response_bytes)
+        except (TimeoutError, httpx.TimeoutException):
             return LookupResult("timeout", detail=f"no answer within {timeout_s}s")
         except Exception as error:
-            return LookupResult("error", detail=str(error))
-        if response.status_code == 404:
+            return LookupResult("error", detail=str(error) or type(error).__name__)
+        if status == 404:
             return LookupResult("not_found")
-        if not response.is_success:
-            return LookupResult("error", detail=f"HTTP {response.status_code}")
-        return _found(response)
+        if not 200 <= status < 300:
+            return LookupResult("error", detail=f"HTTP {status}")
+        return _found(body)
+
+    async def _exchange(
+        self, method: str, url: str, params: Mapping[str, Any], timeout_s: float, max_bytes: int
+    ) -> tuple[int, bytes]:
+        """The status and body of one request; AnswerRefused as soon as the body passes `max_bytes`."""
+        client = self._client or httpx.AsyncClient()
+        target, payload = httpx.URL(url), None
+        if method in ("GET", "DELETE"):  # the values join the query the path may have (not replace it)
+            target = target.copy_merge_params(dict(params))
+        else:
+            payload = dict(params)
+        headers = {"Accept": "application/json", "Accept-Encoding": "identity"}
+        exchange = client.stream(method, target, json=payload, headers=headers, timeout=timeout_s)
+        try:
+            async with exchange as response:
+                if not 200 <= response.status_code < 300:
+                    return response.status_code, b""
+                encoding = response.headers.get("content-encoding", "identity").strip().lower()
+                if encoding != "identity":  # a compressed answer could unpack past any limit
+                    raise AnswerRefused(f"the answer is compressed ({encoding}), which was not asked for")
+                declared = response.headers.get("content-length", "")
+                if declared.isdigit() and int(declared) > max_bytes:
+                    raise AnswerRefused(_too_large(max_bytes))
+                body = bytearray()
+                async for chunk in response.aiter_raw():
+                    body += chunk
+                    if len(body) > max_bytes:
+                        raise AnswerRefused(_too_large(max_bytes))
+                return response.status_code, bytes(body)
+        finally:
+            if self._client is None:
+                await client.aclose()
 
     def close(self) -> None:
         """Stop the worker threads."""
@@ -181,11 +212,56 @@ class _OpenDatabase:
             self._busy_timeout_ms = ms
 
 
-def _found(response: httpx.Response) -> LookupResult:
+class AnswerRefused(Exception):
+    """An HTTP answer that is not taken: larger than the source allows, or compressed."""
+
+
+def _too_large(max_bytes: int) -> str:
+    return f"the answer is larger than the source's max_response_bytes ({max_bytes:,} bytes)"
+
+
+def quote_value(value: str) -> str:
+    """A value as it is inserted into a lookup's path or query: every character but letters, digits and `-._~`
+    percent-encoded, so it stays one path segment or one query value."""
+    return quote(value, safe="")
+
+
+def request_url(base: str, path: str) -> str:
+    """The URL that `path` names under an HTTP source's URL `base` (their queries joined).
+
+    ValueError for a path that would leave `base`: a URL of its own, or a `.` or `..` segment, written or reached by
+    percent-decoding (servers decode, some more than once, and treat `\\` as `/`). The message never quotes the
+    path, which may hold a secret."""
+    if urlsplit(path).scheme or path.startswith("//"):
+        raise ValueError("the lookup's path is a URL of its own; it must be a path under the source's URL")
+    path_part, _, query = path.partition("?")
+    if any(_climbs(segment) for segment in _decodings(path_part)):
+        raise ValueError("the lookup's path leaves the source's URL (it has a `.` or `..` segment)")
+    scheme, netloc, base_path, base_query, _ = urlsplit(base)
+    joined_query = "&".join(part for part in (base_query, query) if part)
+    return urlunsplit((scheme, netloc, base_path.rstrip("/") + "/" + path_part.lstrip("/"), joined_query, ""))
+
+
+def _decodings(path: str, rounds: int = 3) -> set[str]:
+    """The segments of `path` as written and as up to `rounds` percent-decodings read it, `\\` taken as `/`."""
+    segments = set()
+    for _ in range(rounds + 1):
+        segments.update(path.replace("\\", "/").split("/"))
+        path = unquote(path)
+    return segments
+
+
+def _climbs(segment: str) -> bool:
+    """Whether a segment is `.` or `..`, also with parameters after `;` (which some servers drop)."""
+    return segment.partition(";")[0] in (".", "..")
+
+
+def _found(body: bytes) -> LookupResult:
     try:
-        body = response.json() if response.content else {}
-    except ValueError:
+        value = json.loads(body) if body.strip() else {}
+    except (ValueError, RecursionError):  # RecursionError: arrays nested thousands deep
         return LookupResult("error", detail="the answer is not JSON")
-    if isinstance(body, list):
-        return LookupResult("found", body[0]) if body and isinstance(body[0], dict) else LookupResult("not_found")
-    return LookupResult("found", body if isinstance(body, dict) else {"value": body})
+    if isinstance(value, list):
+        first = value[0] if value else None
+        return LookupResult("found", first) if isinstance(first, dict) else LookupResult("not_found")
+    return LookupResult("found", value if isinstance(value, dict) else {"value": value})

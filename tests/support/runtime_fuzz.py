@@ -7,12 +7,15 @@ The tests run each property with a small, fixed number of examples (`FUZZ_EXAMPL
 from __future__ import annotations
 
 from typing import Any
+from urllib.parse import unquote, urlsplit
 
+import httpx
 from hypothesis import strategies as st
 
 from callflow.flowlang.bounds import MAX_INTEGER, MAX_SIZE, MIN_INTEGER, OutOfBounds, value_size
 from callflow.flowlang.evaluation import EvaluationError, compile_expression, evaluate
 from callflow.flowlang.expression import Binary, Expression, ListExpr, Literal, Unary, Variable
+from callflow.runtime.data import quote_value, request_url
 
 FUZZ_EXAMPLES = 150
 """Examples per property in the test suite."""
@@ -108,3 +111,32 @@ def assignment_loops_stay_bounded(expr: Expression, x: Any, rounds: int = 100) -
             value_size(x)
         except (EvaluationError, OutOfBounds):
             return
+
+
+# -- lookup paths ---------------------------------------------------------------------------------------------
+
+BASES = st.sampled_from(["http://127.0.0.1:8000", "http://127.0.0.1:8000/v1", "https://crm.example.org/v1/?key=k"])
+
+INSERTED: st.SearchStrategy[str] = st.one_of(
+    st.text(),
+    st.lists(st.sampled_from(["..", ".", "/", "\\", "%2e", "%2F", "%25", "?", "#", "&", "=", ";", " ", "a", "é"])).map(
+        "".join
+    ),
+)
+"""What a caller's speech or number can put into a lookup's path: any text, and texts made of what climbs paths."""
+
+
+def inserted_values_stay_under_the_base(base: str, value: str) -> None:
+    """A value inserted into `/cases/{value}/notes` is sent as one segment under the source's base path (it decodes
+    back to itself), or the lookup is refused; it never reaches another path or host."""
+    try:
+        url = request_url(base, f"/cases/{quote_value(value)}/notes")
+    except ValueError as error:
+        assert "leaves the source's URL" in str(error)
+        return
+    sent = httpx.Request("GET", url).url  # what httpx sends, after its own normalisation
+    base_path = urlsplit(base).path.rstrip("/")
+    assert sent.host == urlsplit(base).hostname
+    raw = sent.raw_path.decode("ascii").partition("?")[0]
+    assert raw.startswith(f"{base_path}/cases/") and raw.endswith("/notes")
+    assert unquote(raw.removeprefix(f"{base_path}/cases/").removesuffix("/notes")) == value
