@@ -7,10 +7,26 @@ from datetime import datetime, timedelta
 from callflow.runtime.signals import TimeLimit
 
 DEFAULT_LIMIT_S = 3600.0
+MAX_LIMIT_S = 86_400.0
+"""The longest time limit of a simulated call (a day): every simulated call ends, and soon."""
+
+
+def checked_limit(limit_s: object) -> float:
+    """`limit_s` when it can be a simulated call's time limit (more than 0 s, at most a day); ValueError saying
+    what a limit must be (`nan` and `inf` too: with either, a call would never end)."""
+    if isinstance(limit_s, int | float) and not isinstance(limit_s, bool):
+        if 0 < limit_s <= MAX_LIMIT_S:  # false for nan
+            return float(limit_s)
+        shown = format(limit_s, "g")
+    else:
+        shown = repr(limit_s)
+    raise ValueError(
+        f"a time limit is a number of seconds more than 0 and at most {MAX_LIMIT_S:.0f} (a day), not {shown}"
+    )
 
 
 class VirtualClock:
-    """Virtual time for one simulated call, starting at a chosen moment, with a time limit."""
+    """Virtual time for one simulated call, starting at a chosen moment, with a time limit (see `checked_limit`)."""
 
     __slots__ = ("limit_s", "start", "t")
 
@@ -18,7 +34,7 @@ class VirtualClock:
         if start.tzinfo is None:
             raise ValueError("the virtual clock needs a time-zone aware start")
         self.start = start
-        self.limit_s = limit_s
+        self.limit_s = checked_limit(limit_s)
         self.t = 0.0
 
     def now(self) -> datetime:

@@ -12,6 +12,7 @@ import click
 from callflow.flowlang.check.files import environment_for
 from callflow.flowlang.environment import Environment, load_environment
 from callflow.flowlang.loader import load_file
+from callflow.runtime.simulator.clock import DEFAULT_LIMIT_S, MAX_LIMIT_S, checked_limit
 from callflow.runtime.simulator.run import Simulator, moment
 from callflow.runtime.simulator.script import parse_script
 from callflow.runtime.trace import describe, to_json_line
@@ -49,7 +50,12 @@ from callflow.runtime.trace import describe, to_json_line
     "--queue-position", default=1, show_default=True, help="Callers ahead when joining a queue (0: next, no count)."
 )
 @click.option(
-    "--limit", "limit_s", default=3600.0, show_default=True, help="Virtual time limit of the call, in seconds."
+    "--limit",
+    "limit_s",
+    default=DEFAULT_LIMIT_S,
+    show_default=True,
+    callback=lambda _, param, value: _time_limit(param, value),
+    help=f"Virtual time limit of the call, in seconds (more than 0, at most {MAX_LIMIT_S:.0f}).",
 )
 @click.option("--json", "as_json", is_flag=True, help="One JSON object per event instead of a transcript.")
 def simulate(
@@ -96,6 +102,13 @@ def simulate(
     finally:
         simulator.close()
     sys.stdout.flush()
+
+
+def _time_limit(param: click.Parameter, value: float) -> float:
+    try:
+        return checked_limit(value)
+    except ValueError as error:
+        raise click.BadParameter(str(error), param=param) from None
 
 
 def parse_switches(values: tuple[str, ...]) -> dict[str, bool]:

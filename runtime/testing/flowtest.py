@@ -37,6 +37,7 @@ from callflow.flowlang.environment import Environment, load_environment
 from callflow.flowlang.errors import FlowError
 from callflow.flowlang.loader import load_file
 from callflow.flowlang.model import Flow
+from callflow.runtime.simulator.clock import DEFAULT_LIMIT_S, checked_limit
 from callflow.runtime.simulator.run import Simulation, Simulator, moment
 from callflow.runtime.simulator.script import parse_script
 from callflow.runtime.trace import describe
@@ -156,10 +157,18 @@ async def _run_case(simulator: Simulator, flow: Flow, test_file: TestFile, case:
         called=str(options.get("to", "12345")),
         switches=switches,
         queue_position=int(options.get("queue_position", 1)),
-        limit_s=float(options.get("limit", 3600)),
+        limit_s=_limit(case, options.get("limit", DEFAULT_LIMIT_S)),
         inputs=inputs,
     )
     return CaseResult(case, simulation, list(check_expectations(case.expect, simulation)))
+
+
+def _limit(case: Case, value: Any) -> float:
+    """A case's `limit`, refused with a clear message when no call could have it (`.nan`, `.inf`, 0, text)."""
+    try:
+        return checked_limit(value)
+    except ValueError as error:
+        raise FlowTestError(f"case `{case.name}`: `limit`: {error}") from None
 
 
 def _on(value: Any) -> bool:

@@ -18,7 +18,7 @@ from typing import Any
 
 from callflow.flowlang.errors import FlowError
 from callflow.runtime.simulator.channel import REACTION_S, Recognize, speaking_time
-from callflow.runtime.simulator.clock import DEFAULT_LIMIT_S
+from callflow.runtime.simulator.clock import DEFAULT_LIMIT_S, checked_limit
 from callflow.runtime.simulator.script import Step
 from callflow.runtime.trace import MASK
 from callflow.runtime.types import Audio, Speech
@@ -316,13 +316,21 @@ def call_options(events: Sequence[Event]) -> dict[str, Any]:
     """The recorded call's caller, number dialled, first queue position and time limit, for `Simulator.call`."""
     start, end = events[0], events[-1]
     position = next((e["position"] for e in events if e["event"] == "queue" and "position" in e), 1)
-    limit = float(end["t"]) if end["event"] == "end" and end.get("reason") == "time_limit" else DEFAULT_LIMIT_S
+    limit = _time_limit(end) if end["event"] == "end" and end.get("reason") == "time_limit" else DEFAULT_LIMIT_S
     return {
         "caller": str(start.get("caller", "10000000000")),
         "called": str(start.get("called", "12345")),
         "queue_position": int(position),
         "limit_s": limit,
     }
+
+
+def _time_limit(end: Event) -> float:
+    """The time limit a recorded call ended at; ReplayError when no call could have it (`NaN`, `Infinity`)."""
+    try:
+        return checked_limit(end["t"])
+    except ValueError as error:
+        raise ReplayError(f"the recorded call ended at its time limit, but {error}") from None
 
 
 def recognizer(events: Sequence[Event]) -> Recognize | None:
