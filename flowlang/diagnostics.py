@@ -55,6 +55,9 @@ KEY_PREFIX = _code("W205", "key-prefix", "A menu key is the start of another, so
 SHADOWED_GLOBAL_KEY = _code(
     "W206", "shadowed-global-key", "A menu key is also a global key; in that menu the global key does not work."
 )
+GROWING_VALUE = _code(
+    "W207", "growing-value", "A loop squares or doubles a variable each time round, so it soon passes a value's limits."
+)
 UNKNOWN_PROMPT = _code("E301", "unknown-prompt", "A node uses a prompt that is not declared.")
 MISSING_LANGUAGE = _code("E302", "missing-language", "A prompt has no text or file for a declared language.")
 UNKNOWN_VARIABLE = _code("E303", "unknown-variable", "An expression or prompt reads an undeclared variable.")

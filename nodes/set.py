@@ -5,6 +5,13 @@ from __future__ import annotations
 from collections.abc import Mapping
 from dataclasses import dataclass
 
+import networkx as nx
+
+from callflow.flowlang import diagnostics as codes
+from callflow.flowlang.check.context import FlowContext, NodeContext
+from callflow.flowlang.check.graph import flow_graph
+from callflow.flowlang.diagnostics import Diagnostic
+from callflow.flowlang.expression import Binary, ExpressionError, parse_expression, variables, walk
 from callflow.flowlang.expression_kinds import Assignments
 from callflow.flowlang.kinds import Flag
 from callflow.flowlang.nodetype import Designer, Exit, NodeType, param
@@ -20,6 +27,46 @@ class Set:
         Assignments(targets="variable"), positional=True, help="`name = expression` pairs, set in order."
     )
     save: bool = param(Flag(), default=False, help="Whether the values are also stored with the call record.")
+
+
+def check(ctx: NodeContext) -> list[Diagnostic]:
+    """In a loop, an assignment that squares or doubles its own variable (`n = n * n`, `s = s + s`) passes the
+    limits of a value within a few rounds: a warning, since the call would then take the error path."""
+    params: Set = ctx.params
+    if ctx.node.id not in ctx.flow_context.memo("nodes in loops", lambda: _nodes_in_loops(ctx.flow_context)):
+        return []
+    return [
+        ctx.problem(
+            codes.GROWING_VALUE,
+            f"`{name} = {text}` squares or doubles `{name}` each time round a loop through `{ctx.node.id}`; within "
+            "a few rounds it passes the limits of a value (64-bit numbers, 65,536 characters) and `set` fails",
+            ctx.param_location("values"),
+        )
+        for name, text in params.values.items()
+        if _grows_itself(name, text)
+    ]
+
+
+def _nodes_in_loops(ctx: FlowContext) -> frozenset[str]:
+    graph = flow_graph(ctx)
+    looping = [
+        component
+        for component in nx.strongly_connected_components(graph)
+        if len(component) > 1 or any(graph.has_edge(node, node) for node in component)
+    ]
+    return frozenset().union(*looping)
+
+
+def _grows_itself(name: str, text: str) -> bool:
+    """Whether `text` adds or multiplies two parts that both read `name`."""
+    try:
+        expr = parse_expression(text)
+    except ExpressionError:  # reported by the parameter's own check
+        return False
+    return any(
+        isinstance(part, Binary) and part.op in ("*", "+") and name in variables(part.left) & variables(part.right)
+        for part in walk(expr)
+    )
 
 
 async def run(ctx: CallContext, params: Set) -> str:
@@ -38,6 +85,7 @@ NODE = NodeType(
     params=Set,
     exits=(Exit("next", help="After the values are set."), Exit("error", required=False)),
     primary_exit="next",
+    check=check,
     designer=Designer(label="Set", category="Logic", icon="variable", description=__doc__ or ""),
     run=run,
 )

@@ -99,3 +99,31 @@ def test_set_loop_without_the_caller_is_an_endless_loop() -> None:
     text = VALID.replace("else             -> get", "else             -> count")
     message = "the loop count -> check -> count never waits for the caller and could repeat forever"
     assert ("E203", message, 15) in problems(text)
+
+
+def test_a_counter_in_a_loop_is_not_a_growing_value() -> None:
+    """`misses = misses + 1` round a loop is the ordinary counter: no warning."""
+    assert problems(VALID) == []
+
+
+def test_squaring_or_doubling_a_variable_in_a_loop_is_reported() -> None:
+    """`n = n * n` or `s = s + s` round a loop passes a value's limits within a few rounds: W207 for each."""
+    text = VALID.replace('rating = "none"', "misses = misses * misses, rating = rating + rating").replace(
+        "misses = misses + 1, ", ""
+    )
+    message = (
+        "`{0} = {1}` squares or doubles `{0}` each time round a loop through `count`; within a few rounds it passes "
+        "the limits of a value (64-bit numbers, 65,536 characters) and `set` fails"
+    )
+    assert problems(text) == [
+        ("W207", message.format("misses", "misses * misses"), 15),
+        ("W207", message.format("rating", "rating + rating"), 15),
+    ]
+
+
+def test_squaring_a_variable_outside_any_loop_is_not_reported() -> None:
+    """Once is harmless: the warning is for nodes a call can pass through again and again."""
+    text = VALID.replace("  else             -> get", "  else             -> bye").replace(
+        "misses = misses + 1", "misses = (misses + 1) * (misses + 1)"
+    )
+    assert [code for code, _, _ in problems(text)] == []
