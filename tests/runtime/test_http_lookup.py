@@ -4,6 +4,7 @@ under the source's URL, one deadline covers the whole exchange, and an answer ma
 from __future__ import annotations
 
 import asyncio
+from collections.abc import Iterator
 from datetime import datetime
 from pathlib import Path
 from typing import Any
@@ -11,9 +12,15 @@ from urllib.parse import parse_qs, unquote, urlsplit
 from zoneinfo import ZoneInfo
 
 import pytest
-from http_services import Compressed, Large, Recording, Streaming, Trickling, service
-from hypothesis import HealthCheck, given, settings
-from runtime_fuzz import BASES, FUZZ_EXAMPLES, INSERTED, inserted_values_stay_under_the_base
+from http_services import Compressed, Large, Recording, Service, Streaming, Trickling, service
+from hypothesis import given, settings
+from runtime_fuzz import (
+    BASES,
+    FUZZ_EXAMPLES,
+    INSERTED,
+    inserted_values_stay_under_the_base,
+    lookups_reach_only_the_base,
+)
 
 from callflow.flowlang.environment import EnvironmentFileError, load_environment
 from callflow.flowlang.loader import load_file
@@ -120,22 +127,19 @@ def test_any_inserted_value_stays_one_segment_under_the_base(base: str, value: s
     inserted_values_stay_under_the_base(base, value)
 
 
-@settings(
-    max_examples=FUZZ_EXAMPLES // 3,
-    deadline=None,
-    suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
-)
+@pytest.fixture(scope="module")
+def recording_service() -> Iterator[Service]:
+    """One recording service for every example of a property."""
+    with service(Recording) as crm:
+        yield crm
+
+
+@settings(max_examples=FUZZ_EXAMPLES // 3, deadline=None)
 @given(INSERTED)
-def test_any_caller_value_reaches_a_real_service_only_under_the_base(tmp_path: Path, value: str) -> None:
+def test_any_caller_value_reaches_a_real_service_only_under_the_base(recording_service: Service, value: str) -> None:
     """Through the lookup node and a real service: the service is asked for exactly one path under `/v1/cases/`,
     holding the value, or for nothing (a refused value)."""
-    with service(Recording) as crm:
-        found = lookup(tmp_path, crm.url + "/v1", value)
-    if found["result"] == "error":
-        assert "leaves the source's URL" in found["detail"] and crm.targets == []
-        return
-    (target,) = crm.targets
-    assert target.startswith("/v1/cases/") and unquote(target.removeprefix("/v1/cases/")) == value
+    lookups_reach_only_the_base(recording_service.url + "/v1", recording_service.targets, value)
 
 
 # -- one deadline, one size limit -----------------------------------------------------------------------------------

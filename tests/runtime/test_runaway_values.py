@@ -10,8 +10,12 @@ from pathlib import Path
 from typing import Any
 from zoneinfo import ZoneInfo
 
+from hypothesis import given, settings
+from runtime_fuzz import EXPRESSIONS, FUZZ_EXAMPLES, VALUES, silent_loops_end
+
 from callflow.flowlang.bounds import MAX_SIZE
 from callflow.flowlang.environment import load_environment
+from callflow.flowlang.expression import Expression
 from callflow.flowlang.loader import load_file
 from callflow.runtime.simulator.run import Simulation, Simulator
 from callflow.runtime.simulator.script import parse_script
@@ -142,3 +146,11 @@ def test_the_trace_of_a_long_call_is_far_from_its_limit(tmp_path: Path) -> None:
     result = run(tmp_path, silent_loop("0", "v + 1"), limit_s=86_400)
     assert [e["message"] for e in kinds(result, "error")] == ["the call passed through 1000 nodes without ending"]
     assert [e["value"] for e in kinds(result, "set")] == list(range(1, 501))  # 1,000 nodes: 500 rounds
+
+
+@settings(max_examples=FUZZ_EXAMPLES // 3, deadline=None)
+@given(EXPRESSIONS, VALUES)
+def test_any_assignment_in_a_silent_menu_loop_ends_the_call(expr: Expression, x: object) -> None:
+    """Whatever a flow assigns each time round a loop, starting from any value a variable can hold, the call ends:
+    at the step cap, at the time limit or in the fallback, never with an exception and never stalling."""
+    silent_loops_end(expr, x)

@@ -6,6 +6,11 @@ The tests run each property with a small, fixed number of examples (`FUZZ_EXAMPL
 
 from __future__ import annotations
 
+import asyncio
+import tempfile
+from datetime import UTC, datetime
+from functools import cache
+from pathlib import Path
 from typing import Any
 from urllib.parse import unquote, urlsplit
 
@@ -13,9 +18,14 @@ import httpx
 from hypothesis import strategies as st
 
 from callflow.flowlang.bounds import MAX_INTEGER, MAX_SIZE, MIN_INTEGER, OutOfBounds, value_size
+from callflow.flowlang.environment import Environment, load_environment
 from callflow.flowlang.evaluation import EvaluationError, compile_expression, evaluate
-from callflow.flowlang.expression import Binary, Expression, ListExpr, Literal, Unary, Variable
+from callflow.flowlang.expression import Binary, Expression, ListExpr, Literal, Unary, Variable, to_text
+from callflow.flowlang.loader import load_text
+from callflow.flowlang.model import Flow
 from callflow.runtime.data import quote_value, request_url
+from callflow.runtime.simulator.run import Simulator
+from callflow.runtime.simulator.script import parse_script
 
 FUZZ_EXAMPLES = 150
 """Examples per property in the test suite."""
@@ -113,6 +123,49 @@ def assignment_loops_stay_bounded(expr: Expression, x: Any, rounds: int = 100) -
             return
 
 
+SILENT_LOOP = """flow t
+  languages en
+
+var x = 0
+
+prompt ask
+  en "Press 1 for help, {x}."
+
+menu: menu ask
+  max_no_input 1
+  timeout      1s
+  key 1        -> bye
+  failed       -> grow
+
+grow: set x = EXPRESSION -> menu
+
+bye: hangup
+"""
+"""A silent caller in a menu, an assignment each time round, and a prompt that says the value."""
+
+
+@cache
+def _simulator() -> Simulator:
+    """One simulator for the whole run (its folder holds no flows: the calls' flows come as text)."""
+    return Simulator(Environment.empty(), Path(tempfile.mkdtemp(prefix="callflow-fuzz-")))
+
+
+def silent_loops_end(expr: Expression, x: Any) -> None:
+    """A flow that assigns `x = expr` each time a silent caller lets a menu fail, and says `x` in the menu's prompt,
+    ends: at the step cap, the time limit, or in the fallback after an error; never with an exception or a hang."""
+    try:
+        text = SILENT_LOOP.replace("EXPRESSION", to_text(expr))
+    except ValueError:  # a constant no flow can write (`inf`): nothing to run
+        return
+    loaded = load_text(text, "loop.flow", "dsl")
+    if loaded.flow is None or not loaded.ok:  # the parser's own limits (deeply nested, very long)
+        return
+    start = datetime(2026, 11, 20, 10, 0, tzinfo=UTC)
+    call = _simulator().call(loaded.flow, parse_script([]), at=start, inputs={"x": x}, limit_s=3600)
+    result = asyncio.run(call)
+    assert result.end["event"] == "end" and result.end["reason"] in ("hangup", "time_limit")
+
+
 # -- lookup paths ---------------------------------------------------------------------------------------------
 
 BASES = st.sampled_from(["http://127.0.0.1:8000", "http://127.0.0.1:8000/v1", "https://crm.example.org/v1/?key=k"])
@@ -140,3 +193,49 @@ def inserted_values_stay_under_the_base(base: str, value: str) -> None:
     raw = sent.raw_path.decode("ascii").partition("?")[0]
     assert raw.startswith(f"{base_path}/cases/") and raw.endswith("/notes")
     assert unquote(raw.removeprefix(f"{base_path}/cases/").removesuffix("/notes")) == value
+
+
+LOOKUP = """flow t
+  languages en
+
+var status = ""
+
+find: lookup crm
+  path      "/cases/{caller}"
+  save      status
+  timeout   20s
+  found     -> bye
+  not_found -> bye
+  error     -> bye
+  timeout   -> bye
+
+bye: hangup
+"""
+"""A call that looks its caller up by inserting the caller's number into the path."""
+
+
+@cache
+def _lookup_call(url: str) -> tuple[Simulator, Flow]:
+    """A simulator whose source `crm` is at `url`, and the flow that looks callers up there."""
+    folder = Path(tempfile.mkdtemp(prefix="callflow-fuzz-"))
+    (folder / "callflow.toml").write_text(f'[sources.crm]\ntype = "http"\nurl = "{url}"\n', encoding="utf-8")
+    loaded = load_text(LOOKUP, "lookup.flow", "dsl")
+    assert loaded.ok and loaded.flow is not None
+    return Simulator(load_environment(folder / "callflow.toml"), folder), loaded.flow
+
+
+def lookups_reach_only_the_base(url: str, targets: list[str], value: str) -> None:
+    """Through the lookup node and a real service at `url` (which records the `targets` it is asked for): a caller
+    whose number is `value` makes the service get exactly one path under `/cases/` holding the value, or nothing
+    (a refused value, the lookup's `error`)."""
+    simulator, flow = _lookup_call(url)
+    targets.clear()
+    start = datetime(2026, 11, 20, 10, 0, tzinfo=UTC)
+    result = asyncio.run(simulator.call(flow, parse_script([]), at=start, caller=value))
+    (event,) = [e for e in result.events if e["event"] == "lookup"]
+    if event["result"] == "error":
+        assert "leaves the source's URL" in event["detail"] and targets == []
+        return
+    (target,) = targets
+    base = urlsplit(url).path.rstrip("/")
+    assert target.startswith(f"{base}/cases/") and unquote(target.removeprefix(f"{base}/cases/")) == value
