@@ -5,7 +5,7 @@ BIN    := $(VENV)/bin
 SUDO   := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 APT_PACKAGES := graphviz espeak-ng libespeak-ng1
 
-.PHONY: setup system-packages run test lint typecheck pytest bench docs format clean
+.PHONY: setup system-packages run test lint typecheck pytest bench fuzz-runtime docs format clean
 
 setup: system-packages $(VENV)/.installed
 
@@ -51,6 +51,10 @@ bench: setup
 	$(PYTHON) bench/speech_speed.py
 	$(PYTHON) bench/recognition_speed.py
 	$(PYTHON) bench/live_calls.py
+
+# The runtime's hypothesis properties at length (the tests run them with a few examples); into docs/performance.md.
+fuzz-runtime: setup
+	$(PYTHON) bench/fuzz_runtime.py
 
 # Regenerate what is made from the code: the JSON Schema and the node and check references.
 docs: setup
