@@ -45,7 +45,10 @@ class _Handler(BaseHTTPRequestHandler):
         for name, value in (headers or {"Content-Length": str(len(body))}).items():
             self.send_header(name, value)
         self.end_headers()
-        self.wfile.write(body)
+        try:
+            self.wfile.write(body)
+        except OSError:  # the client stopped reading (a body past its limit) and left
+            pass
 
 
 class Recording(_Handler):
