@@ -54,8 +54,8 @@ def checked_text_length(length: int) -> int:
 def value_size(value: object) -> int:
     """The size of a value as the limits count it (see `MAX_SIZE`); OutOfBounds when it is past a limit.
 
-    Lists are walked only as far as the limit, so even a list that holds itself many times over is measured
-    quickly."""
+    A list is measured as far as the limit only, and a part it holds many times (`[x, x]`) is walked once, so even
+    a list that doubles itself in a loop is measured quickly."""
     kind = type(value)
     if kind is str:
         return checked_text_length(len(value))  # type: ignore[arg-type]
@@ -64,34 +64,33 @@ def value_size(value: object) -> int:
         return 1
     if kind in _SCALARS:
         return 1
-    return _nested_size(value)
+    if isinstance(value, list | tuple | dict):
+        return _nested_size(value, 0, {})
+    return len(value) if isinstance(value, bytes) else 1
 
 
-def _nested_size(value: object) -> int:
-    total = 0
-    pending: list[tuple[object, int]] = [(value, 0)]
-    while pending:
-        item, depth = pending.pop()
-        if depth > MAX_DEPTH:
-            raise OutOfBounds(f"nests lists deeper than {MAX_DEPTH}")
-        if isinstance(item, str | bytes):
-            total += len(item)
-        elif isinstance(item, list | tuple):
-            total += len(item)  # each item counts, before its contents are walked
-            if total > MAX_SIZE:
-                break
-            pending.extend([(element, depth + 1) for element in item])
-        elif isinstance(item, dict):
-            total += len(item)
-            if total > MAX_SIZE:
-                break
-            for key, element in item.items():
-                pending.append((key, depth + 1))
-                pending.append((element, depth + 1))
-        elif isinstance(item, int | float) and not isinstance(item, bool):
-            checked_number(item)
+def _nested_size(
+    value: list[object] | tuple[object, ...] | dict[object, object], depth: int, known: dict[int, int]
+) -> int:
+    """The size of a list (or an object from JSON): its items, and the size of each (`known`: of the lists measured
+    so far, by identity, which they keep while the value is measured)."""
+    if depth >= MAX_DEPTH:
+        raise OutOfBounds(f"nests lists deeper than {MAX_DEPTH}")
+    measured = known.get(id(value))
+    if measured is not None:
+        return measured
+    total = len(value)  # each item counts, before its contents are walked
+    parts = [*value.keys(), *value.values()] if isinstance(value, dict) else value
+    for part in parts:
         if total > MAX_SIZE:
             break
+        if isinstance(part, str | bytes):
+            total += len(part)
+        elif isinstance(part, list | tuple | dict):
+            total += _nested_size(part, depth + 1, known)
+        elif isinstance(part, int | float) and not isinstance(part, bool):
+            checked_number(part)
     if total > MAX_SIZE:
         raise OutOfBounds(f"is a list past the limit of {MAX_SIZE:,} characters and items")
+    known[id(value)] = total
     return total
