@@ -79,11 +79,15 @@ class Audit:
 
     def last(self, tenant_id: int, action: str, target: str) -> Entry | None:
         """The newest entry of one action on one target."""
-        row = self.database.read().execute(
-            "SELECT id, at, actor, action, target, detail, address FROM audit "
-            "WHERE tenant_id = ? AND action = ? AND target = ? ORDER BY id DESC LIMIT 1",
-            (tenant_id, action, target),
-        ).fetchone()
+        row = (
+            self.database.read()
+            .execute(
+                "SELECT id, at, actor, action, target, detail, address FROM audit "
+                "WHERE tenant_id = ? AND action = ? AND target = ? ORDER BY id DESC LIMIT 1",
+                (tenant_id, action, target),
+            )
+            .fetchone()
+        )
         if row is None:
             return None
         return Entry(row[0], row[1], row[2], row[3], row[4], json.loads(row[5]) if row[5] else None, row[6])

@@ -51,9 +51,11 @@ class Credentials:
 
     def session_user(self, secret: str) -> int | None:
         """The user of a live session."""
-        row = self.database.read().execute(
-            "SELECT user_id, expires_at FROM sessions WHERE token_hash = ?", (_hash(secret),)
-        ).fetchone()
+        row = (
+            self.database.read()
+            .execute("SELECT user_id, expires_at FROM sessions WHERE token_hash = ?", (_hash(secret),))
+            .fetchone()
+        )
         if row is None or row[1] < datetime.now(UTC).isoformat(timespec="seconds"):
             return None
         return int(row[0])
@@ -75,9 +77,11 @@ class Credentials:
 
     def token_user(self, secret: str) -> int | None:
         """The user of a token that is not revoked."""
-        row = self.database.read().execute(
-            "SELECT user_id FROM tokens WHERE token_hash = ? AND revoked_at IS NULL", (_hash(secret),)
-        ).fetchone()
+        row = (
+            self.database.read()
+            .execute("SELECT user_id FROM tokens WHERE token_hash = ? AND revoked_at IS NULL", (_hash(secret),))
+            .fetchone()
+        )
         return int(row[0]) if row else None
 
     def tokens(self, user_id: int) -> list[Token]:

@@ -36,11 +36,15 @@ class Environments:
 
     def current(self, tenant_id: int) -> EnvironmentText:
         """The newest revision (an empty environment before the first save)."""
-        row = self.database.read().execute(
-            "SELECT revision, text, changed_at, changed_by FROM environments WHERE tenant_id = ? "
-            "ORDER BY revision DESC LIMIT 1",
-            (tenant_id,),
-        ).fetchone()
+        row = (
+            self.database.read()
+            .execute(
+                "SELECT revision, text, changed_at, changed_by FROM environments WHERE tenant_id = ? "
+                "ORDER BY revision DESC LIMIT 1",
+                (tenant_id,),
+            )
+            .fetchone()
+        )
         return EnvironmentText(*row) if row else EnvironmentText(0, "", "", "")
 
     def history(self, tenant_id: int, limit: int = 50) -> list[EnvironmentText]:
@@ -61,6 +65,7 @@ class Environments:
         actor: Actor,
         *,
         action: str = "environment.save",
+        target: str = "environment",
         detail: dict[str, Any] | None = None,
     ) -> EnvironmentText:
         """A new revision, if `revision` is still the newest, claiming `numbers` for the tenant."""
@@ -87,7 +92,7 @@ class Environments:
                 "INSERT INTO environments (tenant_id, revision, text, changed_at, changed_by) VALUES (?, ?, ?, ?, ?)",
                 (tenant_id, current + 1, text, now(), actor.name),
             )
-            record(conn, tenant_id, actor, action, "environment", {"revision": current + 1, **(detail or {})})
+            record(conn, tenant_id, actor, action, target, {"revision": current + 1, **(detail or {})})
         return self.current(tenant_id)
 
     def tenant_of_number(self, number: str) -> int | None:

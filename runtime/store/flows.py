@@ -116,9 +116,7 @@ class Flows:
             )
             record(conn, tenant_id, actor, "flow.delete", name)
 
-    def rename(
-        self, tenant_id: int, name: str, to: str, text: str, revision: int, actor: Actor
-    ) -> Draft:
+    def rename(self, tenant_id: int, name: str, to: str, text: str, revision: int, actor: Actor) -> Draft:
         """Give a never-published flow another name (its text already says the new one)."""
         check_name(to)
         with self.database.write() as conn:

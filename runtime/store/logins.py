@@ -27,10 +27,14 @@ class Logins:
         cutoff = time.time() - WINDOW_S
         waits = []
         for key, limit in ((f"account:{account}", MAX_PER_ACCOUNT), (f"address:{address}", MAX_PER_ADDRESS)):
-            rows = self.database.read().execute(
-                "SELECT at FROM login_failures WHERE key = ? AND at > ? ORDER BY at DESC LIMIT ?",
-                (key, cutoff, limit),
-            ).fetchall()
+            rows = (
+                self.database.read()
+                .execute(
+                    "SELECT at FROM login_failures WHERE key = ? AND at > ? ORDER BY at DESC LIMIT ?",
+                    (key, cutoff, limit),
+                )
+                .fetchall()
+            )
             if len(rows) >= limit:
                 waits.append(rows[-1][0] + WINDOW_S - time.time())
         return max(max(waits), 1.0) if waits else None

@@ -50,9 +50,14 @@ class Suites:
 
     def get(self, tenant_id: int, flow: str, suite: str) -> Suite:
         """One suite."""
-        row = self.database.read().execute(
-            f"SELECT {_COLUMNS} FROM suites WHERE tenant_id = ? AND flow = ? AND suite = ?", (tenant_id, flow, suite)
-        ).fetchone()
+        row = (
+            self.database.read()
+            .execute(
+                f"SELECT {_COLUMNS} FROM suites WHERE tenant_id = ? AND flow = ? AND suite = ?",
+                (tenant_id, flow, suite),
+            )
+            .fetchone()
+        )
         if row is None:
             raise NotFound(f"{flow!r} has no test suite {suite!r}" if suite else f"{flow!r} has no tests yet")
         return Suite(*row)

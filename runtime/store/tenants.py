@@ -32,9 +32,7 @@ class Tenants:
     def add(self, name: str, title: str | None = None) -> Tenant:
         """A new tenant."""
         if not NAME.fullmatch(name):
-            raise StoreError(
-                f"{name!r} cannot name a tenant: use lower-case letters, digits and hyphens (at most 40)"
-            )
+            raise StoreError(f"{name!r} cannot name a tenant: use lower-case letters, digits and hyphens (at most 40)")
         try:
             with self.database.write() as conn:
                 cursor = conn.execute(

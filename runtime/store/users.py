@@ -109,9 +109,11 @@ class Users:
 
     def verify(self, tenant_id: int, name: str, password: str) -> User | None:
         """The user, when the password is theirs; None otherwise (an unknown name costs the same time)."""
-        row = self.database.read().execute(
-            "SELECT id, password_hash FROM users WHERE tenant_id = ? AND name = ?", (tenant_id, name)
-        ).fetchone()
+        row = (
+            self.database.read()
+            .execute("SELECT id, password_hash FROM users WHERE tenant_id = ? AND name = ?", (tenant_id, name))
+            .fetchone()
+        )
         try:
             HASHER.verify(row[1] if row else _DUMMY_HASH, password)
         except (VerificationError, InvalidHashError):

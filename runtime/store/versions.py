@@ -73,20 +73,28 @@ class Versions:
 
     def get(self, tenant_id: int, flow: str, version: int) -> Version:
         """One version."""
-        row = self.database.read().execute(
-            f"SELECT {_COLUMNS} FROM versions WHERE tenant_id = ? AND flow = ? AND version = ?",
-            (tenant_id, flow, version),
-        ).fetchone()
+        row = (
+            self.database.read()
+            .execute(
+                f"SELECT {_COLUMNS} FROM versions WHERE tenant_id = ? AND flow = ? AND version = ?",
+                (tenant_id, flow, version),
+            )
+            .fetchone()
+        )
         if row is None:
             raise NotFound(f"{flow!r} has no version {version}")
         return Version(*row)
 
     def newest(self, tenant_id: int, flow: str) -> Version | None:
         """The version live calls run, if the flow was ever published."""
-        row = self.database.read().execute(
-            f"SELECT {_COLUMNS} FROM versions WHERE tenant_id = ? AND flow = ? ORDER BY version DESC LIMIT 1",
-            (tenant_id, flow),
-        ).fetchone()
+        row = (
+            self.database.read()
+            .execute(
+                f"SELECT {_COLUMNS} FROM versions WHERE tenant_id = ? AND flow = ? ORDER BY version DESC LIMIT 1",
+                (tenant_id, flow),
+            )
+            .fetchone()
+        )
         return Version(*row) if row else None
 
     def newest_of_all(self, tenant_id: int) -> dict[str, Version]:
