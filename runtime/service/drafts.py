@@ -96,3 +96,38 @@ def renamed_text(workspace: Workspace, draft: Draft, to: str) -> str:
     if loaded.flow is None:
         raise InvalidFlow(f"{draft.name} cannot be read as a flow", list(loaded.problems))
     return canonical(workspace, replace(loaded.flow, name=to))
+
+
+def node_of(location: Location, flow: Flow | None) -> str | None:
+    """The node a problem is in, found from its place (a DSL line, or a JSON Pointer into `nodes` or `edges`)."""
+    if flow is None:
+        return None
+    if location.pointer is not None:
+        parts = location.pointer.split("/")
+        if len(parts) > 2 and parts[2].isdigit():
+            index = int(parts[2])
+            if parts[1] == "nodes" and index < len(flow.nodes):
+                return flow.nodes[index].id
+            if parts[1] == "edges" and index < len(flow.edges):
+                return flow.edges[index].source
+        return None
+    line = location.line
+    if line is None:
+        return None
+    anchors: list[tuple[int, str | None]] = [(n.location.line, n.id) for n in flow.nodes if n.location.line]
+    anchors += [(p.location.line, None) for p in flow.prompts if p.location.line]
+    anchors += [(v.location.line, None) for v in flow.variables if v.location.line]
+    before = [(at, node) for at, node in anchors if at <= line]
+    return max(before, key=lambda anchor: anchor[0])[1] if before else None
+
+
+def diagnostics_json(diagnostics: list[Diagnostic], flow: Flow | None) -> list[dict[str, object]]:
+    """Diagnostics as the API answers them, each with the node it is about when that is known."""
+    found = []
+    for diagnostic in diagnostics:
+        data: dict[str, object] = diagnostic.to_json()
+        node = node_of(diagnostic.location, flow)
+        if node is not None:
+            data["node"] = node
+        found.append(data)
+    return found
