@@ -262,5 +262,3 @@ def export_command(target: Path, tenant: str, published: bool, data: Path | None
     """Write a tenant's flows (as `callflow fmt` writes them), tests, environment and data files into a folder."""
     written = export_folder(open_service(data).workspace_named(tenant), target, published=published)
     click.echo(f"exported {len(written)} files to {target}")
-
-
