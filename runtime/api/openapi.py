@@ -28,6 +28,12 @@ REASONS = {
 }
 
 
+HEADER_SCHEMAS: dict[str, dict[str, Any]] = {
+    "If-Match": {"type": "string", "pattern": r'^(W/)?"[0-9]{1,18}"$'},
+    "If-None-Match": {"const": "*"},
+}
+
+
 def _path_parameters(path: str) -> list[dict[str, Any]]:
     names = re.findall(r"{(\w+)(?::(\w+))?}", path)
     return [
@@ -43,7 +49,13 @@ def _operation(op: Operation) -> dict[str, Any]:
         for q in op.query
     ]
     parameters += [
-        {"name": name, "in": "header", "required": False, "description": text, "schema": {"type": "string"}}
+        {
+            "name": name,
+            "in": "header",
+            "required": name in op.required_headers,
+            "description": text,
+            "schema": HEADER_SCHEMAS[name],
+        }
         for name, text in op.headers.items()
     ]
     error = {"description": "", "content": {JSON_TYPE: {"schema": ERROR}}}
@@ -67,6 +79,8 @@ def _operation(op: Operation) -> dict[str, Any]:
     }
     if op.description:
         operation["description"] = op.description
+    if op.semantic:
+        operation["x-semantic-body"] = True
     if op.body is not None or op.texts:
         content = {JSON_TYPE: {"schema": op.body}} if op.body is not None else {}
         content |= {t: {"schema": {"type": "string"}} for t in op.texts}

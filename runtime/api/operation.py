@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import inspect
 import json
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 from functools import cache
 from typing import Any
@@ -97,16 +97,12 @@ class Operation:
     description: str = ""
     headers: dict[str, str] = field(default_factory=dict)
     """Headers of the request it reads, with what they mean (If-Match...)."""
+    required_headers: tuple[str, ...] = ()
+    """Those of `headers` it cannot do without."""
+    semantic: bool = False
+    """Its body is a flow, tests or an environment: more can be wrong with it than its schema can say."""
     in_thread: bool = True
     """Run the handler in a worker thread (it touches the store or computes); False for handlers that stream."""
-
-    def route(self) -> Route:
-        """The Starlette route."""
-
-        async def endpoint(request: Request) -> Response:
-            return await self.serve(request)
-
-        return Route(self.path, endpoint, methods=[self.method], name=f"{self.method} {self.path}")
 
     async def serve(self, request: Request) -> Response:
         """Authenticate, authorise, read and validate the body, run the handler, and answer in JSON."""
@@ -166,6 +162,21 @@ class Operation:
             where = "/" + "/".join(str(p) for p in first.absolute_path)
             raise ApiError(422, "invalid_body", f"{where}: {first.message}", pointer=where)
         return data, JSON_TYPE
+
+
+def routes(operations: Iterable[Operation]) -> list[Route]:
+    """One route per path, serving each of its operations by method (so a 405 lists every method the path has)."""
+    by_path: dict[str, dict[str, Operation]] = {}
+    for op in operations:
+        by_path.setdefault(op.path, {})[op.method] = op
+
+    def route(path: str, methods: dict[str, Operation]) -> Route:
+        async def endpoint(request: Request) -> Response:
+            return await methods[request.method if request.method != "HEAD" else "GET"].serve(request)
+
+        return Route(path, endpoint, methods=list(methods), name=path)
+
+    return [route(path, methods) for path, methods in by_path.items()]
 
 
 async def read_body(request: Request, limit: int) -> bytes:
