@@ -3,6 +3,7 @@ answer, and ones that send more than a source allows."""
 
 from __future__ import annotations
 
+import contextlib
 import gzip
 import json
 import threading
@@ -45,10 +46,8 @@ class _Handler(BaseHTTPRequestHandler):
         for name, value in (headers or {"Content-Length": str(len(body))}).items():
             self.send_header(name, value)
         self.end_headers()
-        try:
+        with contextlib.suppress(OSError):  # the client stopped reading (a body past its limit) and left
             self.wfile.write(body)
-        except OSError:  # the client stopped reading (a body past its limit) and left
-            pass
 
 
 class Recording(_Handler):
