@@ -16,7 +16,14 @@ from decimal import Decimal
 from functools import lru_cache
 from typing import Any, TypeAlias, TypeGuard, TypeVar, cast
 
-from callflow.flowlang.bounds import OutOfBounds, checked_number, checked_text_length, value_size
+from callflow.flowlang.bounds import (
+    MAX_INTEGER,
+    MIN_INTEGER,
+    OutOfBounds,
+    checked_number,
+    checked_text_length,
+    value_size,
+)
 from callflow.flowlang.errors import FlowError
 from callflow.flowlang.expression import (
     Binary,
@@ -357,6 +364,8 @@ def _arithmetic(op: str, compute: Callable[[Any, Any], object]) -> Callable[[obj
             raise EvaluationError("division by zero") from None
         except OverflowError:
             raise EvaluationError(f"the result of `{op}` is too large a number") from None
+        if type(result) is int and MIN_INTEGER <= result <= MAX_INTEGER:  # the commonest result, without a call
+            return result
         return _bounded(op, checked_number, cast(int | float, result))
 
     return calculate

@@ -85,7 +85,7 @@ async def run(ctx: CallContext, params: Lookup) -> str:
         result = await ctx.data.request(params.source, params.method, path, values, params.timeout_s)
     given = params.params or {}
     shown = {k: MASK if ctx.reads_secret(given[k]) else v for k, v in values.items()}
-    ctx.event("lookup", source=params.source, result=result.status, params=shown, **_detail(result.detail))
+    ctx.values_event("lookup", source=params.source, result=result.status, params=shown, **_detail(result.detail))
     ctx.set("lookup.status", result.status, quiet=True)
     if result.status == "found" and result.row is not None:
         for name in params.save or ():

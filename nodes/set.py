@@ -76,7 +76,7 @@ async def run(ctx: CallContext, params: Set) -> str:
     if params.save:
         saved = {name: ctx.get(name) for name in params.values}
         ctx.store.save_values(ctx.call.id, saved)
-        ctx.event("save", values={k: MASK if ctx.is_secret(k) else v for k, v in saved.items()})
+        ctx.values_event("save", values={k: MASK if ctx.is_secret(k) else v for k, v in saved.items()})
     return "next"
 
 

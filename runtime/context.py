@@ -8,7 +8,7 @@ from datetime import datetime
 from functools import lru_cache
 from typing import TYPE_CHECKING, Any, TypeVar
 
-from callflow.flowlang.bounds import MAX_SIZE, OutOfBounds, value_size
+from callflow.flowlang.bounds import MAX_INTEGER, MAX_SIZE, MIN_INTEGER, OutOfBounds, value_size
 from callflow.flowlang.environment import Environment
 from callflow.flowlang.evaluation import compiled
 from callflow.flowlang.expression import parse_expression, variables
@@ -139,17 +139,21 @@ class CallContext:
         if quiet:
             self.frame.variables[name] = value
             return
-        if type(value) is str and len(value) <= MAX_SIZE:  # the commonest value, measured without a call
+        kind = type(value)
+        if kind is str and len(value) <= MAX_SIZE:  # the commonest values, measured without a call
             size = len(value)
+        elif kind is int and MIN_INTEGER <= value <= MAX_INTEGER:
+            size = 1
         else:
             try:
                 size = value_size(value)
             except OutOfBounds as error:
                 raise RuntimeFailure(f"cannot set `{name}`: the value {error.problem}") from None
-        secret = name in self.frame.secrets
-        self.tracer.charge(3 if secret else size)
+        if name in self.frame.secrets:
+            self.tracer.keep("set", self.node.id, {"name": name, "value": MASK}, 3)
+        else:
+            self.tracer.keep("set", self.node.id, {"name": name, "value": value}, size)
         self.frame.variables[name] = value
-        self.tracer.record("set", self.node.id, {"name": name, "value": MASK if secret else value})
 
     def evaluate(self, text: str) -> Any:
         """The value of an expression over the call's variables."""
@@ -169,7 +173,8 @@ class CallContext:
     # -- prompts ---------------------------------------------------------------------------------------------
 
     def audio(self, prompt_id: str) -> Audio:
-        """A prompt in the call's language, its `{variables}` filled in (counted against the trace's room)."""
+        """A prompt in the call's language, its `{variables}` filled in (counted against the trace's room, as the
+        event that records it will hold it)."""
         ready = self.prompts[prompt_id, self.call.language]
         audio = ready.render(self._visible)[0]
         if ready.audio is None:
@@ -188,19 +193,22 @@ class CallContext:
         """Play a prompt of the flow; True when a key interrupted it."""
         ready = self.prompts[prompt_id, self.call.language]
         if ready.audio is not None:
-            audio, fields = ready.audio, ready.fields
-        else:
-            audio, fields = ready.render(self._visible)
-            self.tracer.charge(len(audio.text or ""))
-        self.tracer.record("prompt", self.node.id, fields)
+            self.tracer.record("prompt", self.node.id, ready.fields)
+            return self.channel.play(ready.audio, barge_in=barge_in)
+        audio, fields = ready.render(self._visible)
+        self.tracer.keep("prompt", self.node.id, fields, len(audio.text or ""))
         return self.channel.play(audio, barge_in=barge_in)
 
     # -- trace -----------------------------------------------------------------------------------------------
 
     def event(self, kind: str, /, **fields: Any) -> None:
-        """Record an event of this node in the trace; TraceFull when its values would overfill the trace."""
-        self.tracer.charge(_size(fields))
+        """Record an event of this node in the trace (its fields are the flow's names and small numbers)."""
         self.tracer.record(kind, self.node.id, fields)
+
+    def values_event(self, kind: str, /, **fields: Any) -> None:
+        """Record an event that holds values of the call (a lookup's params, the values saved), counted against
+        the trace's room: TraceFull when they would overfill it."""
+        self.tracer.keep(kind, self.node.id, fields, _size(fields))
 
 
 _PLAIN = frozenset((int, float, bool, type(None)))
