@@ -14,7 +14,7 @@ MAX_LIMIT_S = 86_400.0
 def checked_limit(limit_s: object) -> float:
     """`limit_s` when it can be a simulated call's time limit (more than 0 s, at most a day); ValueError saying
     what a limit must be (`nan` and `inf` too: with either, a call would never end)."""
-    if isinstance(limit_s, int | float) and not isinstance(limit_s, bool):
+    if isinstance(limit_s, (int, float)) and not isinstance(limit_s, bool):
         if 0 < limit_s <= MAX_LIMIT_S:  # false for nan
             return float(limit_s)
         shown = format(limit_s, "g")
