@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Protocol
 
 from callflow.flowlang.loader import load_file
 from callflow.flowlang.model import Flow
@@ -15,6 +16,14 @@ from callflow.flowlang.registry import Registry
 from callflow.runtime.signals import RuntimeFailure
 
 SUFFIXES = (".flow", ".flow.json")
+
+
+class FlowSource(Protocol):
+    """Where the flows a call reaches by name (its subflows) come from: a folder, a store, flows in memory."""
+
+    def get(self, name: str) -> Flow:
+        """The current version of a flow. Raises RuntimeFailure when there is none."""
+        ...
 
 
 @dataclass

@@ -134,12 +134,13 @@ async def run_test_file(test_file: TestFile) -> list[CaseResult]:
         raise FlowTestError(f"{test_file.flow_path} has errors; run `callflow check {test_file.flow_path}`")
     simulator = Simulator(test_file.environment, test_file.flow_path.parent)
     try:
-        return [await _run_case(simulator, loaded.flow, test_file, case) for case in test_file.cases]
+        return [await run_case(simulator, loaded.flow, case, test_file.environment) for case in test_file.cases]
     finally:
         simulator.close()
 
 
-async def _run_case(simulator: Simulator, flow: Flow, test_file: TestFile, case: Case) -> CaseResult:
+async def run_case(simulator: Simulator, flow: Flow, case: Case, environment: Environment) -> CaseResult:
+    """Run one case against a version of a flow, in the environment its moment is read in."""
     options = case.options
     inputs = dict(options.get("inputs") or {})
     unknown = sorted(set(inputs) - set(flow.inputs))
@@ -151,7 +152,7 @@ async def _run_case(simulator: Simulator, flow: Flow, test_file: TestFile, case:
     simulation = await simulator.call(
         flow,
         parse_script(list(case.steps)),
-        at=moment(at_text, test_file.environment),
+        at=moment(at_text, environment),
         caller=str(options.get("from", "10000000000")),
         called=str(options.get("to", "12345")),
         switches=switches,
