@@ -1,4 +1,8 @@
-"""Header changes: the flow's name, title, languages, inputs and outputs, start, global keys and variables."""
+"""Header changes: the flow's name, title, languages, inputs and outputs, start, global keys and variables.
+
+When the language calls start in changes without `default_language` saying so (the first of `languages` is
+another), that is shown too, as `start_language`.
+"""
 
 from __future__ import annotations
 
@@ -18,6 +22,8 @@ def header_changes(old: Flow, new: Flow, renames: Mapping[str, str]) -> Iterator
         before, after = _plain(getattr(old, name)), _plain(getattr(new, name))
         if not same_value(before, after):
             yield HeaderChange(name, before, after)
+    if old.language != new.language and (old.default_language, new.default_language) != (old.language, new.language):
+        yield HeaderChange("start_language", old.language, new.language)
     old_start = old.nodes[0].id if old.nodes else None
     new_start = new.nodes[0].id if new.nodes else None
     if (renames.get(old_start, old_start) if old_start else None) != new_start:

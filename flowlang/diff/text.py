@@ -74,7 +74,8 @@ def _header_line(change: HeaderChange) -> str:
         return _added_removed_changed(f"global_key {change.key}", change.old, change.new, _global_key, sep=" ")
     if change.field == "variable":
         return _added_removed_changed(f"var {change.key}", change.old, change.new, _variable, sep=" ")
-    return f"{change.field}: {_header_value(change.old)} {ARROW} {_header_value(change.new)}"
+    label = "language a call starts in" if change.field == "start_language" else change.field
+    return f"{label}: {_header_value(change.old)} {ARROW} {_header_value(change.new)}"
 
 
 def _added_removed_changed(label: str, old: Any, new: Any, show: Any, sep: str) -> str:
@@ -164,7 +165,9 @@ def _param_side(change: ParamChange, old: bool) -> str:
     value, text = (change.old, change.old_text) if old else (change.new, change.new_text)
     if value is not MISSING:
         return text
-    return f"{change.default_text} (default)" if change.default is not MISSING else "(not set)"
+    if change.default is MISSING or change.default is None:
+        return "(not set)"
+    return f"{change.default_text} (default)"
 
 
 # -- layout and comments -------------------------------------------------------------------------------------

@@ -1,9 +1,10 @@
 """The consequence of a change for callers: a flow's test cases run on two versions, and the calls that go differently.
 
-Each case's scripted caller calls both versions (as `callflow test` runs it); a case is listed when what the caller
-lives (`replay.experience`: prompts heard, keys pressed, queues, transfers, the end), the nodes the call passes
-through (a renamed node counts as the same node), the way the call ends, how long it lasts, whether the case
-passes, or whether it can run at all differs.
+The cases run on the old version, then on the new one, each time in order as `callflow test` runs them. A case is
+listed when anything of its call differs: what the caller lives (`replay.experience`: prompts heard, keys pressed,
+queues, transfers, the end), the nodes it passes through (a renamed node counts as the same node), how it ends, how
+long it lasts, whether the case passes, or whether it can run at all. Each version's calls run on a private copy of
+the environment's SQLite data (`private_data`), so both start from the same data and the files stay as they are.
 """
 
 from __future__ import annotations
@@ -22,6 +23,7 @@ from callflow.flowlang.registry import Registry, default_registry
 from callflow.runtime.flows import FlowLibrary, FlowSource
 from callflow.runtime.simulator.run import Simulator
 from callflow.runtime.testing.flowtest import Case, CaseResult, run_case
+from callflow.runtime.testing.private_data import private_data
 from callflow.runtime.testing.replay import experience
 
 ASPECTS = ("experience", "nodes", "outcome", "duration", "result", "error")
@@ -99,18 +101,26 @@ async def affected_cases(
     folder = folder or (flows if isinstance(flows, Path) else Path("."))
     if renames is None:
         renames = find_renames(FlowGraph.of(old), FlowGraph.of(new))
-    simulator = Simulator(environment, folder, registry, flows=source)
+    calls = []
+    for flow in (old, new):
+        with private_data(environment) as private:  # each version's calls start from the same data
+            calls.append(await _calls(flow, cases, Simulator(private, folder, registry, flows=source), private))
+    before, after = calls
     found = []
+    for case, was, now in zip(cases, before, after, strict=True):
+        differs = _differences(was, now, [_seen(node, renames) for node in was.nodes])
+        if differs:
+            found.append(AffectedCase(case, differs, was, now))
+    return found
+
+
+async def _calls(flow: Flow, cases: Sequence[Case], simulator: Simulator, environment: Environment) -> list[CaseCall]:
+    """Every case run on one version, in order, as `callflow test` runs a file (data the calls change stays
+    changed for the next case, as it does there)."""
     try:
-        for case in cases:
-            before = _call(await _run(simulator, old, case, environment), old.name)
-            after = _call(await _run(simulator, new, case, environment), new.name)
-            differs = _differences(before, after, [_seen(node, renames) for node in before.nodes])
-            if differs:
-                found.append(AffectedCase(case, differs, before, after))
+        return [_call(await _run(simulator, flow, case, environment), flow.name) for case in cases]
     finally:
         simulator.close()
-    return found
 
 
 async def _run(simulator: Simulator, flow: Flow, case: Case, environment: Environment) -> CaseResult | str:
