@@ -79,3 +79,21 @@ def test_pairs_cover_each_kind_of_change() -> None:
         seen |= {"same"} if data["same"] else set()
     assert {"added", "removed", "rewired", "renamed", "changed"} <= statuses
     assert {"prompt", "header", "layout only", "parameter", "same"} <= seen
+
+
+def test_docs_show_a_golden_pair_as_the_cli_prints_it() -> None:
+    """The text example in docs/diff.md is exactly the `added_and_removed` pair's diff."""
+    docs = (GOLDEN.parents[3] / "docs" / "diff.md").read_text(encoding="utf-8")
+    (example,) = [b for b in docs.split("```text\n")[1:] if b.startswith("library_line:")]
+    assert example.split("```")[0] == (GOLDEN / "added_and_removed" / "diff.txt").read_text(encoding="utf-8")
+
+
+def test_docs_json_example_has_the_shape_of_the_diff() -> None:
+    """The JSON example in docs/diff.md has the keys `to_json()` gives, at the top and in each kind of entry."""
+    docs = (GOLDEN.parents[3] / "docs" / "diff.md").read_text(encoding="utf-8")
+    example = json.loads(docs.split("```json\n")[1].split("```")[0])
+    real = json.loads((GOLDEN / "added_and_removed" / "diff.json").read_text(encoding="utf-8"))
+    assert list(example) == list(real) and list(example["summary"]) == list(real["summary"])
+    assert example["summary"]["nodes"].keys() == real["summary"]["nodes"].keys()
+    for entry in example["nodes"]:
+        assert {"id", "status", "type", "params", "exits"} <= set(entry)

@@ -41,6 +41,16 @@ def test_the_tests_whose_call_changes_are_listed_with_the_caller_s_experience(ve
     assert f"  {case}  [experience, duration, result]  passes → fails\n" in result.output
 
 
+def test_docs_show_the_listed_cases_as_the_cli_prints_them(versions: tuple[Path, Path]) -> None:
+    """The `--tests` example in docs/diff.md (the same edit) is what the command prints, the file's path aside."""
+    old, new = versions
+    tests = old.with_name("hotline_12345.test.yaml")
+    output = CliRunner().invoke(diff, [str(old), str(new), "--tests", str(tests)]).output
+    docs = (EXAMPLES.parent / "docs" / "diff.md").read_text(encoding="utf-8")
+    (example,) = [b.split("```")[0] for b in docs.split("```text\n") if b.startswith("test cases whose call")]
+    assert example.replace("examples/hotline_12345.test.yaml", str(tests)) in output
+
+
 def test_json_lists_the_cases_run_and_those_that_changed(versions: tuple[Path, Path]) -> None:
     """`--format json` gives the diff, how many cases ran and the changed ones, each with both calls."""
     old, new = versions
