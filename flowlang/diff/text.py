@@ -6,6 +6,7 @@ Layout and comments come last, in groups of their own, since they never change a
 from __future__ import annotations
 
 import json
+from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 
 from callflow.flowlang.diff.values import MISSING
@@ -40,20 +41,17 @@ def summary_line(diff: FlowDiff) -> str:
     name = diff.new_name if diff.old_name == diff.new_name else f"{diff.old_name} {ARROW} {diff.new_name}"
     if diff.same:
         return f"{name}: no differences"
-    counts = diff.node_counts()
-    node_words = [f"{counts[s]} {s}" for s in ("changed", "rewired", "renamed", "added", "removed") if counts[s]]
-    if node_words:
-        node_words[0] = node_words[0].replace(" ", f" node{'s' * (_first_count(node_words) != 1)} ", 1)
+    counted = [(diff.node_counts()[s], s) for s in ("changed", "rewired", "renamed", "added", "removed")]
+    node_words = [f"{n} {status}" for n, status in counted if n]
+    if node_words:  # "2 nodes changed, 1 added"
+        n, status = next((n, status) for n, status in counted if n)
+        node_words[0] = f"{_count(n, 'node')} {status}"
     prompts = [f"{n} prompt{'s' * (n != 1)} {s}" for s, n in diff.summary()["prompts"].items() if n]
     parts = [", ".join(node_words), ", ".join(prompts), _count(len(diff.header), "header change")]
     logic = "; ".join(p for p in parts if p) or "no change to calls"
     notes = [f"layout: {_count(len(diff.layout), 'node')} moved" if diff.layout else ""]
     notes.append(f"comments: {len(diff.comments)} changed" if diff.comments else "")
     return f"{name}: " + "; ".join([logic, *(n for n in notes if n)])
-
-
-def _first_count(words: list[str]) -> int:
-    return int(words[0].split(" ", 1)[0])
 
 
 def _count(n: int, noun: str) -> str:
@@ -71,27 +69,31 @@ def _header(diff: FlowDiff) -> list[str]:
 
 def _header_line(change: HeaderChange) -> str:
     if change.field == "global_key":
-        return _added_removed_changed(f"global_key {change.key}", change.old, change.new, _global_key, sep=" ")
+        return _keyed_line(f"global_key {change.key}", change.old, change.new, _global_key)
     if change.field == "variable":
-        return _added_removed_changed(f"var {change.key}", change.old, change.new, _variable, sep=" ")
+        return _keyed_line(f"var {change.key}", change.old, change.new, _variable)
     label = "language a call starts in" if change.field == "start_language" else change.field
-    return f"{label}: {_header_value(change.old)} {ARROW} {_header_value(change.new)}"
+    show = _quoted if change.field == "title" else _header_value
+    return f"{label}: {_shown(change.old, show)} {ARROW} {_shown(change.new, show)}"
 
 
-def _added_removed_changed(label: str, old: Any, new: Any, show: Any, sep: str) -> str:
+def _keyed_line(label: str, old: Any, new: Any, show: Callable[[Any], str]) -> str:
+    """A global key or a variable: `+ LINE` added, `- LINE` removed, `LABEL: old → new` changed."""
     if old is MISSING:
-        return f"+ {label}{sep}{show(new)}".rstrip()
+        return f"+ {label} {show(new)}".rstrip()
     if new is MISSING:
-        return f"- {label}{sep}{show(old)}".rstrip()
+        return f"- {label} {show(old)}".rstrip()
     return f"{label}: {show(old) or '(no value)'} {ARROW} {show(new) or '(no value)'}"
 
 
+def _shown(value: Any, show: Callable[[Any], str]) -> str:
+    return "(not set)" if value is None else show(value)
+
+
 def _header_value(value: Any) -> str:
-    if value is None:
-        return "(not set)"
     if isinstance(value, list):
         return ", ".join(value) if value else "(none)"
-    return _quoted(value) if isinstance(value, str) and " " in value else str(value)
+    return str(value)
 
 
 def _global_key(value: dict[str, Any]) -> str:
@@ -118,7 +120,7 @@ def _file_word(language: str) -> str:
     return "file" if language == "*" else f"file {language}"
 
 
-def _text_line(status: str, label: str, change: TextChange, show: Any) -> str:
+def _text_line(status: str, label: str, change: TextChange, show: Callable[[str | None], str]) -> str:
     if change.old is None:
         return f"{'+ ' * (status == 'changed')}{label}: {show(change.new)}"
     if change.new is None:
