@@ -19,11 +19,16 @@ SUFFIXES = (".flow", ".flow.json")
 
 
 class FlowSource(Protocol):
-    """Where the flows a call reaches by name (its subflows) come from: a folder, a store, flows in memory."""
+    """Where a call's flows come from by name: a folder of files, or a tenant's published versions."""
 
     def get(self, name: str) -> Flow:
-        """The current version of a flow. Raises RuntimeFailure when there is none."""
-        ...
+        """The current version of a flow. Raises RuntimeFailure when it is missing or has errors."""
+
+    def names(self) -> list[str]:
+        """Every flow there, by name."""
+
+    def cached(self, name: str) -> Flow | None:
+        """The current version of a flow if it is at hand without parsing, else None."""
 
 
 @dataclass

@@ -78,11 +78,12 @@ class Simulator:
     registry: Registry = field(default_factory=default_registry)
     store: Store = field(default_factory=NullStore)
     recognize: Recognize | None = None
-    flows: FlowSource | None = None
-    """Where subflows come from (default: the flows in `directory`)."""
+    library: FlowSource | None = None
+    """Where subflows are found (default: the flow files in `directory`)."""
 
     def __post_init__(self) -> None:
-        self.library = self.flows if self.flows is not None else FlowLibrary(self.directory, self.registry)
+        if self.library is None:
+            self.library = FlowLibrary(self.directory, self.registry)
         self.data = DataSources(self.environment, inline=True)
         self.engine = Engine(self.registry, self.environment, self.store, self.data, self.library)
         self.recognizer: Recognizer | None = None

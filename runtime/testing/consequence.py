@@ -104,7 +104,7 @@ async def affected_cases(
     calls = []
     for flow in (old, new):
         with private_data(environment) as private:  # each version's calls start from the same data
-            calls.append(await _calls(flow, cases, Simulator(private, folder, registry, flows=source), private))
+            calls.append(await _calls(flow, cases, Simulator(private, folder, registry, library=source)))
     before, after = calls
     found = []
     for case, was, now in zip(cases, before, after, strict=True):
@@ -114,19 +114,19 @@ async def affected_cases(
     return found
 
 
-async def _calls(flow: Flow, cases: Sequence[Case], simulator: Simulator, environment: Environment) -> list[CaseCall]:
+async def _calls(flow: Flow, cases: Sequence[Case], simulator: Simulator) -> list[CaseCall]:
     """Every case run on one version, in order, as `callflow test` runs a file (data the calls change stays
     changed for the next case, as it does there)."""
     try:
-        return [_call(await _run(simulator, flow, case, environment), flow.name) for case in cases]
+        return [_call(await _run(simulator, flow, case), flow.name) for case in cases]
     finally:
         simulator.close()
 
 
-async def _run(simulator: Simulator, flow: Flow, case: Case, environment: Environment) -> CaseResult | str:
+async def _run(simulator: Simulator, flow: Flow, case: Case) -> CaseResult | str:
     """The case run on one version, or why it cannot run there (an input the version does not declare...)."""
     try:
-        return await run_case(simulator, flow, case, environment)
+        return await run_case(simulator, flow, case)
     except FlowError as error:
         return str(error)
 
