@@ -6,7 +6,9 @@ Layout and comments come last, in groups of their own, since they never change a
 from __future__ import annotations
 
 import json
+import re
 from collections.abc import Callable
+from difflib import SequenceMatcher
 from typing import TYPE_CHECKING, Any
 
 from callflow.flowlang.diff.values import MISSING
@@ -27,6 +29,12 @@ if TYPE_CHECKING:
 
 ARROW = "→"
 INDENT = "  "
+MARKED_FROM = 16
+"""Texts at least this long get their edit marked in place on a line of its own."""
+MARKED_RATIO = 0.6
+"""...when at least this share of the two texts is the same."""
+WORD = re.compile(r"[A-Za-z0-9_']+|\s+|.", re.S)
+"""What an edit is marked in: a word of a spaced language, a space, or one character (a Chinese character)."""
 
 
 def render(diff: FlowDiff) -> str:
@@ -111,7 +119,11 @@ def _variable(value: dict[str, Any]) -> str:
 def _prompt(change: PromptChange) -> list[str]:
     played = f" (played by {', '.join(change.used_by)})" if change.used_by else ""
     lines = [f"prompt {change.id}: {change.status}{played}"]
-    lines += [INDENT + _text_line(change.status, t.language, t, _quoted) for t in change.text]
+    for text in change.text:
+        lines.append(INDENT + _text_line(change.status, text.language, text, _quoted))
+        marked = marked_words(text.old, text.new)
+        if marked is not None:
+            lines.append(f"{INDENT * 2}{' ' * len(text.language)}{marked}")
     lines += [INDENT + _text_line(change.status, _file_word(t.language), t, _quoted) for t in change.file]
     return lines
 
@@ -126,6 +138,27 @@ def _text_line(status: str, label: str, change: TextChange, show: Callable[[str 
     if change.new is None:
         return f"{'- ' * (status == 'changed')}{label}: {show(change.old)}"
     return f"{label}: {show(change.old)} {ARROW} {show(change.new)}"
+
+
+def marked_words(old: str | None, new: str | None) -> str | None:
+    """A small edit to a long text, marked in place as `git diff --word-diff` does: `办理[-居-]{+暂+}住证…`.
+
+    None where there is nothing to mark (a side missing, a short text) or most of the text changed (then the two
+    texts say it better)."""
+    if old is None or new is None or max(len(old), len(new)) < MARKED_FROM:
+        return None
+    before, after = WORD.findall(old), WORD.findall(new)
+    matcher = SequenceMatcher(None, before, after, autojunk=False)
+    if matcher.ratio() < MARKED_RATIO:
+        return None
+    parts = []
+    for tag, i1, i2, j1, j2 in matcher.get_opcodes():
+        if tag == "equal":
+            parts.extend(before[i1:i2])
+            continue
+        parts.append(f"[-{''.join(before[i1:i2])}-]" if i2 > i1 else "")
+        parts.append(f"{{+{''.join(after[j1:j2])}+}}" if j2 > j1 else "")
+    return "".join(parts)
 
 
 def _quoted(text: str | None) -> str:

@@ -7,6 +7,7 @@ from typing import Any
 from flowtools import FlowTools
 
 from callflow.flowlang.diff import FlowDiff, diff_flows
+from callflow.flowlang.diff.text import marked_words
 from callflow.flowlang.diff.values import same_value
 from callflow.flowlang.model import Edge, Flow, Node, Position
 from callflow.flowlang.registry import default_registry
@@ -254,3 +255,24 @@ def test_a_flow_with_errors_is_diffed_as_the_engine_reads_it() -> None:
         },
     ]
     assert 'to: "mars" → "venus"' in difference.to_text()
+
+
+def test_a_small_edit_to_a_long_prompt_text_is_marked_in_place() -> None:
+    """Under a long text's `old → new` line, the edit is marked as `git diff --word-diff` marks it: Chinese by
+    character, spaced languages by word; a rewrite or a short text is left as the two texts."""
+    assert marked_words(
+        "办理居住证请携带身份证和租房合同到所在街道办事处。", "办理暂住证请携带身份证和租房合同到所在街道办事处。"
+    ) == ("办理[-居-]{+暂+}住证请携带身份证和租房合同到所在街道办事处。")
+    assert marked_words(
+        "For an agent press 1. For self-service press 2.", "For an operator press 1. For self-service press 2."
+    ) == ("For an [-agent-]{+operator+} press 1. For self-service press 2.")
+    assert marked_words("Welcome to the city library.", "Thank you for calling. Goodbye.") is None
+    assert marked_words("你好。", "您好。") is None
+    new = edited(('en    "Please choose."', 'en    "Please choose one of the options."'))
+    assert '  en: "Please choose." → "Please choose one of the options."\n' in diff_of(BASE, new).to_text()
+    long_old = edited(('en    "Please choose."', 'en    "Please choose a service now."'))
+    long_new = edited(('en    "Please choose."', 'en    "Please choose a service today."'))
+    assert (
+        '"Please choose a service today."\n      Please choose a service [-now-]{+today+}.\n'
+        in diff_of(long_old, long_new).to_text()
+    )
