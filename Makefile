@@ -52,6 +52,7 @@ bench: setup
 	$(PYTHON) bench/speech_speed.py
 	$(PYTHON) bench/recognition_speed.py
 	$(PYTHON) bench/live_calls.py
+	$(PYTHON) bench/service_speed.py
 
 # Regenerate what is made from the code: the JSON Schema and the node and check references.
 docs: setup
