@@ -3,13 +3,27 @@ VENV   ?= .venv
 PYTHON := $(VENV)/bin/python
 BIN    := $(VENV)/bin
 SUDO   := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
-APT_PACKAGES := graphviz espeak-ng libespeak-ng1
+APT_PACKAGES := graphviz espeak-ng libespeak-ng1 chromium fonts-noto-cjk
 
 .PHONY: setup system-packages run test lint typecheck pytest bench docs format clean
 
-setup: system-packages $(VENV)/.installed
+setup: system-packages $(VENV)/.installed designer/dist/.built
 
-# Debian packages the project needs: graphviz draws `callflow graph --format svg`; espeak-ng speaks prompts.
+# The browser designer (designer/, Node 20): its packages from package-lock.json, then its production build,
+# each redone only when what it is made from changed.
+DESIGNER_SOURCES := $(shell find designer/src designer/scripts -type f -not -path 'designer/src/generated/*' 2>/dev/null) \
+  designer/index.html designer/vite.config.ts designer/tsconfig.json schemas/flow.schema.json
+
+designer/node_modules/.installed: designer/package.json designer/package-lock.json
+	cd designer && npm ci --no-audit --no-fund
+	touch $@
+
+designer/dist/.built: designer/node_modules/.installed $(DESIGNER_SOURCES)
+	cd designer && npm run build
+	touch $@
+
+# Debian packages the project needs: graphviz draws `callflow graph --format svg`; espeak-ng speaks prompts;
+# chromium (driven by Playwright) and the CJK fonts run the designer's browser tests.
 system-packages:
 	@missing=""; for p in $(APT_PACKAGES); do dpkg -s $$p >/dev/null 2>&1 || missing="$$missing $$p"; done; \
 	if [ -n "$$missing" ]; then \
@@ -63,4 +77,4 @@ format: setup
 	$(BIN)/ruff check --fix .
 
 clean:
-	rm -rf $(VENV) build .mypy_cache .pytest_cache .ruff_cache .hypothesis
+	rm -rf $(VENV) build .mypy_cache .pytest_cache .ruff_cache .hypothesis designer/dist designer/node_modules designer/src/generated
