@@ -32,6 +32,9 @@ async function request(method: string, path: string, body?: Body, headers: Recor
   } else if (body) {
     init.body = body.text;
     (init.headers as Record<string, string>)["Content-Type"] = body.type;
+  } else if (method !== "GET") {
+    // The service asks every change made with a session cookie to name its content type (no cross-site forms).
+    (init.headers as Record<string, string>)["Content-Type"] = "application/json";
   }
   const response = await fetch(path, init);
   if (!response.ok) {

@@ -25,6 +25,7 @@ void i18n.use(initReactI18next).init({
   lng: initialLanguage(),
   fallbackLng: "en",
   interpolation: { escapeValue: false },
+  showSupportNotice: false,
 });
 document.documentElement.lang = i18n.language;
 

@@ -4,18 +4,18 @@ const GLYPHS: Record<string, string> = {
   "corner-down-left": "↵",
   "circle-dot": "◉",
   clock: "◷",
-  variable: "𝑥",
+  variable: "≔",
   database: "⛁",
   voicemail: "✉",
   "message-circle": "♪",
-  workflow: "⧉",
+  workflow: "▣",
   users: "☺",
   languages: "文",
   hash: "#",
   "phone-forwarded": "↗",
   "phone-off": "☎",
-  "git-branch": "⑂",
-  mic: "🎤",
+  "git-branch": "◇",
+  mic: "◎",
 };
 
 export function glyph(icon: string, fallback: string): string {

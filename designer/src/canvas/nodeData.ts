@@ -48,6 +48,10 @@ export function summaryOf(flow: FlowGraph, info: NodeTypeInfo | undefined, param
   if (!key) return "";
   const value = params[key];
   if (typeof value !== "string") return value === undefined ? "" : JSON.stringify(value);
+  const properties = (info?.params_schema.properties ?? {}) as Record<string, Record<string, unknown>>;
+  const hinted = Object.values(properties).some((p) => "x-callflow-ref" in p);
+  // A service that names what each parameter refers to says which are prompts; an older one does not.
+  if (hinted && properties[key]?.["x-callflow-ref"] !== "prompt") return value;
   const prompt = flow.prompts?.find((p) => p.id === value);
   if (prompt?.text) {
     const texts = prompt.text;

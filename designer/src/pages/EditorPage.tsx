@@ -179,7 +179,7 @@ export function EditorPage({ name }: { name: string }) {
         <div className="editor-body">
           {editable && view === "canvas" && <Palette />}
           <div className="editor-main">
-            {view === "canvas" ? <Canvas readOnly={!editable} /> : <TextView name={name} readOnly={!editable} />}
+            {view === "canvas" ? laidOut ? <Canvas readOnly={!editable} /> : <p className="muted page-error">{t("loading")}</p> : <TextView name={name} readOnly={!editable} />}
             {searching && <SearchBox onClose={() => setSearching(false)} />}
           </div>
           <aside className="side">
