@@ -54,7 +54,7 @@ lint:
 # mypy sees the repository as the `callflow` package through a symlink, as it is installed.
 typecheck:
 	@mkdir -p build/typecheck && ln -sfn ../.. build/typecheck/callflow
-	MYPYPATH=build/typecheck $(BIN)/mypy -p callflow.flowlang -p callflow.nodes -p callflow.runtime -p callflow.speech
+	MYPYPATH=build/typecheck $(BIN)/mypy -p callflow.flowlang -p callflow.nodes -p callflow.runtime -p callflow.speech -m callflow.server
 
 pytest:
 	$(BIN)/pytest
