@@ -42,7 +42,7 @@ def create_app(data: Path, *, designer: Path | None = None, max_body_bytes: int 
         routes=[*routes, Mount("/", app=designer_app(designer) if designer else designer_app())],
         middleware=[Middleware(SecurityHeaders)],
         exception_handlers={HTTPException: http_error, Exception: unexpected_error},
-        max_body_size=max_body_bytes,
     )
     app.state.service = Service(data)
+    app.state.max_body_bytes = max_body_bytes
     return app

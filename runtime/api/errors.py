@@ -36,10 +36,18 @@ class ApiError(Exception):
         return JSONResponse(body, status_code=self.status, headers=self.headers)
 
 
+HTTP_CODES = {404: "not_found", 405: "method_not_allowed", 413: "too_large"}
+
+
 def as_api_error(error: Exception) -> ApiError:
     """The API's answer to an error raised below it."""
     if isinstance(error, ApiError):
         return error
+    if isinstance(error, HTTPException):
+        detail = "the request body is too large" if error.status_code == 413 else str(error.detail)
+        answer = ApiError(error.status_code, HTTP_CODES.get(error.status_code, "http_error"), detail)
+        answer.headers.update(error.headers or {})
+        return answer
     if isinstance(error, InvalidFlow):
         diagnostics = [d.to_json() for d in error.diagnostics]
         return ApiError(422, "invalid_flow", error.message, diagnostics=diagnostics)
@@ -69,13 +77,12 @@ def as_api_error(error: Exception) -> ApiError:
 async def http_error(request: Request, error: Exception) -> Response:
     """Starlette's own errors (404 of a route, 405, 413 of a body too big) in the API's form."""
     assert isinstance(error, HTTPException)
-    codes = {404: "not_found", 405: "method_not_allowed", 413: "too_large"}
     details = {
         404: f"there is nothing at {request.url.path}",
         405: f"{request.method} is not allowed on {request.url.path}",
         413: "the request body is too large",
     }
-    code = codes.get(error.status_code, "http_error")
+    code = HTTP_CODES.get(error.status_code, "http_error")
     answer = ApiError(error.status_code, code, details.get(error.status_code, str(error.detail)))
     answer.headers.update(error.headers or {})
     return answer.response()

@@ -63,6 +63,11 @@ def flow_response(call: Call, name: str, text: str, revision: int | None) -> Res
     return Response(dump(loaded.flow, JSON), media_type=JSON_TYPE, headers=headers)
 
 
+def body_text(call: Call) -> str:
+    """A flow sent in the body, as text (a JSON graph arrives parsed and validated as JSON)."""
+    return call.body if isinstance(call.body, str) else json.dumps(call.body, ensure_ascii=False)
+
+
 def list_flows(call: Call) -> dict[str, Any]:
     """Every flow of the tenant: its draft, and what is published."""
     folder, tenant = call.service.folder, call.user.tenant.id
@@ -97,7 +102,9 @@ def put_flow(call: Call) -> Response:
     revision = required_revision(call, f"flow {name}") if existing is not None else None
     if existing is None and if_match(call) is not None:
         raise ApiError(404, "not_found", f"there is no flow {name!r} to change; send If-None-Match: * to create it")
-    saved = save_draft(call.workspace, name, call.body, FORMS[call.content_type or JSON_TYPE], revision, call.actor)
+    saved = save_draft(
+        call.workspace, name, body_text(call), FORMS[call.content_type or JSON_TYPE], revision, call.actor
+    )
     flow = call.service.parsed.load(saved.draft.text, flow_file(name)).flow
     body = {"revision": saved.draft.revision, "diagnostics": diagnostics_json(saved.diagnostics, flow)}
     return _json(body, 201 if existing is None else 200, saved.draft.revision)
@@ -150,11 +157,11 @@ def check_flow(call: Call) -> dict[str, Any]:
         found = check_draft(workspace, draft)
         flow = workspace.parsed.load(draft.text, flow_file(name)).flow
     else:
-        form = FORMS[call.content_type or JSON_TYPE]
-        loaded = workspace.parsed.load(call.body, flow_file(name) + (".json" if form == JSON else ""), form)
+        form, text = FORMS[call.content_type or JSON_TYPE], body_text(call)
+        loaded = workspace.parsed.load(text, flow_file(name) + (".json" if form == JSON else ""), form)
         if loaded.flow is not None and loaded.flow.name != name:
-            loaded = read_flow(workspace, name, call.body, form)  # raises: it names another flow
-        found = workspace.check(loaded, call.body)
+            loaded = read_flow(workspace, name, text, form)  # raises: it names another flow
+        found = workspace.check(loaded, text)
         flow = loaded.flow
     errors = sum(d.severity.value == "error" for d in found)
     return {"diagnostics": diagnostics_json(found, flow), "errors": errors, "warnings": len(found) - errors}

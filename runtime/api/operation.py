@@ -138,7 +138,7 @@ class Operation:
 
     async def _body(self, request: Request) -> tuple[Any, str | None]:
         accepts_body = self.body is not None or self.texts
-        raw = await request.body()
+        raw = await read_body(request, request.app.state.max_body_bytes)
         if not accepts_body:
             return None, None
         content_type = request.headers.get("content-type", "").split(";")[0].strip().lower() or None
@@ -166,6 +166,20 @@ class Operation:
             where = "/" + "/".join(str(p) for p in first.absolute_path)
             raise ApiError(422, "invalid_body", f"{where}: {first.message}", pointer=where)
         return data, JSON_TYPE
+
+
+async def read_body(request: Request, limit: int) -> bytes:
+    """The request's body, refused with 413 as soon as it is known to be over `limit` bytes."""
+    declared = request.headers.get("content-length", "")
+    if declared.isdigit() and int(declared) > limit:
+        raise ApiError(413, "too_large", f"the request body is over {limit} bytes")
+    chunks, total = [], 0
+    async for chunk in request.stream():
+        total += len(chunk)
+        if total > limit:
+            raise ApiError(413, "too_large", f"the request body is over {limit} bytes")
+        chunks.append(chunk)
+    return b"".join(chunks)
 
 
 @cache

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import asyncio
 import io
+import json
 from typing import Any
 
 from ruamel.yaml import YAML
@@ -14,7 +15,7 @@ from starlette.responses import Response
 from callflow.runtime.api.errors import ApiError
 from callflow.runtime.api.flows import flow_name
 from callflow.runtime.api.operation import Call, Operation, Query
-from callflow.runtime.api.revisions import etag, if_match
+from callflow.runtime.api.revisions import etag, if_match, required_revision
 from callflow.runtime.api.schemas import ANY_OBJECT, INTEGER, STRING, array, obj
 from callflow.runtime.service.simulation import DRAFT
 from callflow.runtime.service.testing import run_suites
@@ -61,8 +62,6 @@ def put_suite(call: Call) -> Response:
     suite = call.query.get("suite", "")
     validated(call.body, f"{name}{'.' + suite if suite else ''}.test.yaml")
     saved = call.service.folder.suites.save(call.user.tenant.id, name, suite, call.body, if_match(call), call.actor)
-    import json
-
     return Response(
         json.dumps(suite_json(saved), ensure_ascii=False),
         media_type="application/json",
@@ -74,8 +73,8 @@ def delete_suite(call: Call) -> Response:
     """Remove a suite."""
     name = _flow(call)
     suite = call.query.get("suite", "")
-    call.service.folder.suites.get(call.user.tenant.id, name, suite)
-    call.service.folder.suites.delete(call.user.tenant.id, name, suite)
+    revision = required_revision(call, "the suite")
+    call.service.folder.suites.delete(call.user.tenant.id, name, suite, revision, call.actor)
     return Response(status_code=204)
 
 
@@ -173,7 +172,8 @@ OPERATIONS = (
         role=Role.editor,
         query=(SUITE_QUERY,),
         status=204,
-        errors=(404,),
+        headers={"If-Match": "the suite's revision (ETag)"},
+        errors=(404, 409, 428),
     ),
     Operation(
         "POST",

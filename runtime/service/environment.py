@@ -49,8 +49,12 @@ def _update(container: Container | Table | tomlkit.TOMLDocument, data: Mapping[s
         existing = container.get(key)
         if isinstance(value, Mapping) and isinstance(existing, Table):
             _update(existing, value)
-        elif existing is None or existing.unwrap() != value:
+        elif existing is None or _plain(existing) != value:
             container[key] = value
+
+
+def _plain(item: Any) -> Any:
+    return item.unwrap() if hasattr(item, "unwrap") else item
 
 
 def validate(workspace: Workspace, text: str) -> Environment:

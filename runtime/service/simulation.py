@@ -34,6 +34,7 @@ class CallRequest:
 def flow_and_catalog(workspace: Workspace, name: str, version: str | int) -> tuple[Flow, Catalog]:
     """The flow to run (its draft or one of its versions) and where the flows it calls come from."""
     if version == DRAFT:
+        workspace.folder.flows.get(workspace.tenant.id, name)  # NotFound for a flow that is not there
         catalog = workspace.drafts()
         return catalog.for_calls().get(name), catalog
     number = int(version)

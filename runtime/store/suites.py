@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from callflow.runtime.store.audit import Actor
+from callflow.runtime.store.audit import Actor, record
 from callflow.runtime.store.database import Database, now
 from callflow.runtime.store.errors import NotFound, StaleRevision, StoreError
 
@@ -87,7 +87,15 @@ class Suites:
             )
         return self.get(tenant_id, flow, suite)
 
-    def delete(self, tenant_id: int, flow: str, suite: str) -> None:
-        """Remove a suite."""
+    def delete(self, tenant_id: int, flow: str, suite: str, revision: int, actor: Actor) -> None:
+        """Remove a suite, if `revision` is still its revision."""
         with self.database.write() as conn:
+            row = conn.execute(
+                "SELECT revision FROM suites WHERE tenant_id = ? AND flow = ? AND suite = ?", (tenant_id, flow, suite)
+            ).fetchone()
+            if row is None:
+                raise NotFound(f"{flow!r} has no test suite {suite!r}" if suite else f"{flow!r} has no tests")
+            if row[0] != revision:
+                raise StaleRevision(f"the suite was changed (revision {row[0]})", {"revision": row[0]})
             conn.execute("DELETE FROM suites WHERE tenant_id = ? AND flow = ? AND suite = ?", (tenant_id, flow, suite))
+            record(conn, tenant_id, actor, "tests.delete", flow, {"suite": suite})
