@@ -48,8 +48,9 @@ async function saveNow(): Promise<void> {
         status: "conflict",
         conflict: {
           currentRevision: String(body.current_revision ?? ""),
-          changedBy: String(body.changed_by ?? ""),
-          changedAt: String(body.changed_at ?? ""),
+          // The contract names them changed_by/changed_at; the service sends current_changed_by/_at.
+          changedBy: String(body.changed_by ?? body.current_changed_by ?? ""),
+          changedAt: String(body.changed_at ?? body.current_changed_at ?? ""),
         },
       });
     } else if (error instanceof ApiError && error.status === 422) {
