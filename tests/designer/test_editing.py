@@ -5,8 +5,8 @@ from __future__ import annotations
 import re
 
 from designer_browser import Designer
-from playwright.sync_api import expect
 from designer_steps import add_exit, add_node, new_prompt, select_node, wait_saved, wire
+from playwright.sync_api import expect
 
 
 def test_a_flow_built_from_the_palette_reports_an_unwired_exit_until_it_is_wired(designer: Designer) -> None:

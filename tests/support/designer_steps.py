@@ -7,7 +7,11 @@ from playwright.sync_api import Page, expect
 
 def add_node(page: Page, node_type: str) -> str:
     """Add a node from the palette (below the selected node); the new node's id."""
-    before = page.get_by_test_id("inspector").get_attribute("data-node") if page.get_by_test_id("inspector").count() else None
+    before = (
+        page.get_by_test_id("inspector").get_attribute("data-node")
+        if page.get_by_test_id("inspector").count()
+        else None
+    )
     page.locator(f".palette-item[data-type={node_type}]").click()
     inspector = page.get_by_test_id("inspector")
     expect(inspector).not_to_have_attribute("data-node", before or "")

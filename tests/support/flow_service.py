@@ -54,7 +54,9 @@ def _wait_until_up(url: str, process: subprocess.Popen[str]) -> None:
     deadline = time.monotonic() + START_DEADLINE_S
     while time.monotonic() < deadline:
         if process.poll() is not None:
-            raise RuntimeError(f"callflow serve exited with {process.returncode}: {process.stderr.read() if process.stderr else ''}")
+            raise RuntimeError(
+                f"callflow serve exited with {process.returncode}: {process.stderr.read() if process.stderr else ''}"
+            )
         try:
             if httpx.get(f"{url}/healthz", timeout=2).status_code == 200:
                 return

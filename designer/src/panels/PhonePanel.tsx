@@ -61,9 +61,12 @@ export function PhonePanel({ name, canSave }: { name: string; canSave: boolean }
           at: `${at}:00`,
           from: caller,
           to: called,
-          input: script,
-          stop_for_input: true,
+          // The caller hangs up when the script runs out: the call stops where the flow would wait for the next
+          // key or word (the engine is deterministic, so each step re-runs the call with one more input).
+          input: [...script, "hangup"],
         });
+        const hungUp = answer.events.some((e) => (e.event === "hangup" || e.event === "end") && e.by === "caller");
+        answer.waiting_for_input = answer.waiting_for_input ?? hungUp;
         setInputs(script);
         setResult(answer);
         setPath(answer.nodes);

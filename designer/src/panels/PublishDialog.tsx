@@ -28,7 +28,14 @@ export function PublishDialog({ name, onClose }: { name: string; onClose: () => 
         setReasons(diagnostics.filter((d) => d.severity === "error").map((d) => `${d.code} ${d.node ?? ""}: ${d.message}`));
       } else if (e instanceof ApiError && e.code === "tests_failed") {
         const failures = (e.body.failures as Json[]) ?? [];
-        setReasons(failures.map((f) => (typeof f === "string" ? f : String((f as Record<string, Json>).name ?? JSON.stringify(f)))));
+        setReasons(
+          failures.map((f) => {
+            if (typeof f === "string") return f;
+            const failure = f as Record<string, Json>;
+            const what = Array.isArray(failure.failures) ? failure.failures.join("; ") : "";
+            return `${String(failure.case ?? failure.name ?? "")}: ${what}`;
+          }),
+        );
       } else setReasons([e instanceof Error ? e.message : String(e)]);
     } finally {
       setBusy(false);
