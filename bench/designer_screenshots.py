@@ -1,5 +1,8 @@
 """Screenshots of the designer's main screens for docs/designer.md and the README: the flow list, the hotline on
-the canvas, the phone panel mid-call, coverage after running the tests. Run: `.venv/bin/python bench/designer_screenshots.py`."""
+the canvas, the phone panel mid-call, coverage after running the tests.
+
+Run: `.venv/bin/python bench/designer_screenshots.py`.
+"""
 
 from __future__ import annotations
 
@@ -9,8 +12,8 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "tests" / "support"))
 
-from flow_service import REPOSITORY, running_service  # noqa: E402
-from playwright.sync_api import expect, sync_playwright  # noqa: E402
+from flow_service import REPOSITORY, running_service
+from playwright.sync_api import expect, sync_playwright
 
 ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
         "--disable-background-networking", "--disable-component-update", "--disable-sync"]  # fmt: skip
