@@ -21,10 +21,21 @@ const ROOT_OPTIONS = {
   "elk.separateConnectedComponents": "true",
 };
 
+/** Past this many nodes ELK's thorough settings take seconds (bench/designer_speed.py): trade some crossing
+ * minimisation and the model-order constraints for speed. */
+const LARGE_FLOW_NODES = 200;
+const LARGE_FLOW_OPTIONS = {
+  "elk.layered.thoroughness": "1",
+  "elk.layered.crossingMinimization.greedySwitch.type": "OFF",
+  "elk.layered.considerModelOrder.strategy": "NONE",
+  "elk.layered.nodePlacement.strategy": "SIMPLE",
+};
+
 function graphOf(request: LayoutRequest): ElkNode {
+  const large = request.nodes.length > LARGE_FLOW_NODES;
   return {
     id: "root",
-    layoutOptions: ROOT_OPTIONS,
+    layoutOptions: large ? { ...ROOT_OPTIONS, ...LARGE_FLOW_OPTIONS } : ROOT_OPTIONS,
     children: request.nodes.map((node) => ({
       id: node.id,
       width: node.width,

@@ -46,6 +46,7 @@ export function EditorPage({ name }: { name: string }) {
   const [searching, setSearching] = useState(false);
   const [publishing, setPublishing] = useState(false);
   const [laidOut, setLaidOut] = useState(false);
+  const [layoutMs, setLayoutMs] = useState<number | null>(null);
   const editable = canEdit(user);
   const selectedCount = useSelection((s) => s.selected.size);
 
@@ -62,9 +63,10 @@ export function EditorPage({ name }: { name: string }) {
         useEditor.getState().setNodeTypes(nodes);
         useEditor.getState().load(name, loaded.graph, loaded.revision);
         clearHistory();
-        const [checked] = await Promise.all([api.check(name), layoutOnOpen()]);
+        const [checked, laid] = await Promise.all([api.check(name), layoutOnOpen()]);
         if (cancelled) return;
         useEditor.getState().setDiagnostics(checked.diagnostics);
+        setLayoutMs(laid ? laid.elapsedMs : null);
         setLaidOut(true);
       } catch (e) {
         if (!cancelled) setError(e instanceof ApiError ? e.message : String(e));
@@ -134,7 +136,7 @@ export function EditorPage({ name }: { name: string }) {
 
   return (
     <ReactFlowProvider>
-      <div className="editor" data-testid="editor" data-laid-out={laidOut ? "yes" : "no"}>
+      <div className="editor" data-testid="editor" data-laid-out={laidOut ? "yes" : "no"} data-layout-ms={layoutMs ?? ""}>
         <div className="toolbar">
           <a href="#/flows" className="ghost back" aria-label={t("nav.flows")}>
             ←
