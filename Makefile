@@ -5,7 +5,7 @@ BIN    := $(VENV)/bin
 SUDO   := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 APT_PACKAGES := graphviz espeak-ng libespeak-ng1 chromium fonts-noto-cjk
 
-.PHONY: setup system-packages run test lint typecheck pytest bench docs format clean
+.PHONY: setup system-packages run tour test lint typecheck pytest bench docs format clean
 
 setup: system-packages $(VENV)/.installed designer/dist/.built
 
@@ -37,9 +37,21 @@ $(VENV)/.installed: pyproject.toml
 	$(PYTHON) -m pip install -q -e '.[dev]'
 	touch $@
 
-# Run Callflow on its embedded defaults (the bundled examples, SQLite, the simulator): check the examples,
-# simulate one call to the 12345 hotline, and run the examples' flow tests.
+# The designer on the bundled examples: imported once into ./callflow-data (the first admin password is kept in
+# callflow-data/first-login.txt, readable by you only), then served on 127.0.0.1:8080.
+DATA ?= callflow-data
 run: setup
+	@if [ ! -d $(DATA) ]; then \
+	  mkdir -p $(DATA) && chmod 700 $(DATA) && \
+	  $(BIN)/callflow import examples --data $(DATA) 2> $(DATA)/first-login.txt && chmod 600 $(DATA)/first-login.txt; \
+	fi
+	@echo "Callflow designer: http://127.0.0.1:8080"
+	@grep -h password $(DATA)/first-login.txt 2>/dev/null || true
+	$(BIN)/callflow serve --data $(DATA) --host 127.0.0.1 --port 8080
+
+# A tour of the command line on the bundled examples: check them, simulate one call to the 12345 hotline, and run
+# the examples' flow tests.
+tour: setup
 	$(BIN)/callflow check --strict examples/
 	$(BIN)/callflow simulate examples/hotline_12345.flow --at 2026-11-20T10:00 \
 	  -i dtmf:2 -i dtmf:1 -i 'dtmf:20261001#' -i dtmf:0 -i dtmf:3 -i 'say:路灯坏了，请派人修理' -i 'dtmf:#'
@@ -65,6 +77,7 @@ bench: setup
 	$(PYTHON) bench/speech_speed.py
 	$(PYTHON) bench/recognition_speed.py
 	$(PYTHON) bench/live_calls.py
+	$(PYTHON) bench/designer_speed.py
 
 # Regenerate what is made from the code: the JSON Schema and the node and check references.
 docs: setup
