@@ -2,7 +2,7 @@
 // service and what is painted over it (diagnostics, a simulated call's path, coverage, a diff).
 import { temporal } from "zundo";
 import { create } from "zustand";
-import type { Diagnostic, FlowEdge, FlowGraph, FlowNode, Json, NodeTypeInfo, Position } from "../model/types";
+import type { Diagnostic, FlowEdge, FlowGraph, FlowNode, Json, NodeTypeInfo, Position, Prompt } from "../model/types";
 
 export type Routes = Record<string, Position[]>;
 
@@ -213,11 +213,18 @@ export function applyLayout(positions: Record<string, Position>, routes: Routes)
 }
 
 /** Paste nodes (with the edges among them) under fresh ids, offset from where they were copied. */
-export function pasteNodes(nodes: FlowNode[], edges: FlowEdge[], layout: Record<string, Position>, offset: Position) {
+export function pasteNodes(
+  nodes: FlowNode[],
+  edges: FlowEdge[],
+  layout: Record<string, Position>,
+  offset: Position,
+  prompts: Prompt[] = [],
+) {
   const renamed = new Map<string, string>();
   let pasted: string[] = [];
   useEditor.getState().update((flow) => {
-    const working: FlowGraph = { ...flow, nodes: [...flow.nodes] };
+    const missing = prompts.filter((p) => !(flow.prompts ?? []).some((q) => q.id === p.id));
+    const working: FlowGraph = { ...flow, nodes: [...flow.nodes], prompts: [...(flow.prompts ?? []), ...missing] };
     const newLayout = { ...(flow.layout ?? {}) };
     for (const node of nodes) {
       const id = working.nodes.some((n) => n.id === node.id) ? freshNodeId(working, node.id) : node.id;
