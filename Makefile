@@ -78,6 +78,7 @@ bench: setup
 	$(PYTHON) bench/recognition_speed.py
 	$(PYTHON) bench/live_calls.py
 	$(PYTHON) bench/designer_speed.py
+	$(PYTHON) bench/service_speed.py
 
 # Regenerate what is made from the code: the JSON Schema and the node and check references.
 docs: setup

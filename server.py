@@ -11,11 +11,22 @@ from pathlib import Path
 from starlette.applications import Starlette
 from starlette.exceptions import HTTPException
 from starlette.middleware import Middleware
-from starlette.routing import Mount
 
-from callflow.runtime.api import environment, flows, meta, prompts, session, simulation, suites, users, versions
+from callflow.runtime.api import (
+    environment,
+    files,
+    flows,
+    meta,
+    prompts,
+    session,
+    simulation,
+    suites,
+    users,
+    versions,
+)
 from callflow.runtime.api.errors import http_error, unexpected_error
 from callflow.runtime.api.openapi import document_operation
+from callflow.runtime.api.operation import routes as operation_routes
 from callflow.runtime.api.pages import SecurityHeaders, designer_app
 from callflow.runtime.service.core import Service
 
@@ -30,6 +41,7 @@ OPERATIONS = (
     *simulation.OPERATIONS,
     *prompts.OPERATIONS,
     *environment.OPERATIONS,
+    *files.OPERATIONS,
     *users.OPERATIONS,
     *meta.OPERATIONS,
 )
@@ -37,12 +49,13 @@ OPERATIONS = (
 
 def create_app(data: Path, *, designer: Path | None = None, max_body_bytes: int = MAX_BODY_BYTES) -> Starlette:
     """The application over a data folder."""
-    routes = [op.route() for op in (*OPERATIONS, document_operation(OPERATIONS))]
+    routes = operation_routes((*OPERATIONS, document_operation(OPERATIONS)))
     app = Starlette(
-        routes=[*routes, Mount("/", app=designer_app(designer) if designer else designer_app())],
+        routes=routes,
         middleware=[Middleware(SecurityHeaders)],
         exception_handlers={HTTPException: http_error, Exception: unexpected_error},
     )
+    app.router.default = designer_app(designer) if designer else designer_app()  # what no route matches
     app.state.service = Service(data)
     app.state.max_body_bytes = max_body_bytes
     return app

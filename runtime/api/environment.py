@@ -76,6 +76,8 @@ OPERATIONS = (
         texts=(TOML_TYPE,),
         response=obj({"revision": INTEGER, "changed_at": STRING, "changed_by": STRING, "environment": ANY_OBJECT}),
         headers={"If-Match": "the environment's revision (ETag)"},
+        required_headers=("If-Match",),
+        semantic=True,
         errors=(409, 422, 428),
     ),
     Operation(

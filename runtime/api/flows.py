@@ -8,6 +8,7 @@ from typing import Any
 
 from starlette.responses import Response
 
+from callflow.flowlang.kinds import NAME_PATTERN
 from callflow.flowlang.loader import dump
 from callflow.runtime.api.errors import ApiError
 from callflow.runtime.api.operation import JSON_TYPE, Call, Operation
@@ -118,7 +119,7 @@ def create_flow(call: Call) -> Response:
         source = call.service.folder.flows.get(call.user.tenant.id, body["copy_of"])
         text = renamed_text(workspace, source, name)
     else:
-        text = new_flow(name, body.get("title"), tuple(body.get("languages") or ("zh-CN", "en")))
+        text = new_flow(workspace, name, body.get("title"), tuple(body.get("languages") or ("zh-CN", "en")))
     saved = save_draft(workspace, name, text, DSL, None, call.actor)
     flow = call.service.parsed.load(saved.draft.text, flow_file(name)).flow
     answer = {"name": name, "revision": saved.draft.revision, "diagnostics": diagnostics_json(saved.diagnostics, flow)}
@@ -175,6 +176,7 @@ def _json(body: dict[str, Any], status: int, revision: int) -> Response:
 
 SAVED = obj({"revision": INTEGER, "diagnostics": array(DIAGNOSTIC)})
 CHECKED = obj({"diagnostics": array(DIAGNOSTIC), "errors": INTEGER, "warnings": INTEGER})
+LANGUAGE = {"type": "string", "pattern": NAME_PATTERN}
 NAME_SCHEMA = {"type": "string", "pattern": NAME.pattern.join("^$")}
 REVISION_HEADERS = {"If-Match": "the revision (ETag) the change was made to; required when the flow exists"}
 
@@ -194,10 +196,10 @@ OPERATIONS = (
         create_flow,
         "flows",
         role=Role.editor,
-        body=obj({"name": NAME_SCHEMA}, {"title": STRING, "copy_of": NAME_SCHEMA, "languages": array(STRING)}),
+        body=obj({"name": NAME_SCHEMA}, {"title": STRING, "copy_of": NAME_SCHEMA, "languages": array(LANGUAGE)}),
         response=obj({"name": STRING, "revision": INTEGER, "diagnostics": array(DIAGNOSTIC)}),
         status=201,
-        errors=(409, 422),
+        errors=(404, 409, 422),
     ),
     Operation(
         "GET",
@@ -220,6 +222,7 @@ OPERATIONS = (
         texts=(DSL_TYPE,),
         response=SAVED,
         headers={**REVISION_HEADERS, "If-None-Match": "`*` to create a flow and never overwrite one"},
+        semantic=True,
         errors=(404, 409, 412, 422, 428),
     ),
     Operation(
@@ -231,6 +234,7 @@ OPERATIONS = (
         role=Role.editor,
         status=204,
         headers=REVISION_HEADERS,
+        required_headers=("If-Match",),
         errors=(404, 409, 428),
     ),
     Operation(
@@ -243,6 +247,7 @@ OPERATIONS = (
         body=obj({"to": NAME_SCHEMA}),
         response=obj({"name": STRING, "revision": INTEGER}),
         headers=REVISION_HEADERS,
+        required_headers=("If-Match",),
         errors=(404, 409, 428),
     ),
     Operation(
@@ -254,6 +259,7 @@ OPERATIONS = (
         body=ANY_OBJECT,
         texts=(DSL_TYPE,),
         body_required=False,
+        semantic=True,
         response=CHECKED,
         errors=(404, 422),
     ),

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import inspect
 import json
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 from functools import cache
 from typing import Any
@@ -87,6 +87,10 @@ class Operation:
     """The JSON Schema of a JSON body."""
     texts: tuple[str, ...] = ()
     """Content types of text bodies it also takes (a flow as DSL, tests as YAML, an environment as TOML)."""
+    binary: bool = False
+    """It takes any body as bytes (a data file)."""
+    path_params: dict[str, dict[str, Any]] = field(default_factory=dict)
+    """JSON Schemas of path parameters that are more than any string."""
     body_required: bool = True
     response: dict[str, Any] | None = None
     """The JSON Schema of its JSON answer."""
@@ -97,16 +101,12 @@ class Operation:
     description: str = ""
     headers: dict[str, str] = field(default_factory=dict)
     """Headers of the request it reads, with what they mean (If-Match...)."""
+    required_headers: tuple[str, ...] = ()
+    """Those of `headers` it cannot do without."""
+    semantic: bool = False
+    """Its body is a flow, tests or an environment: more can be wrong with it than its schema can say."""
     in_thread: bool = True
     """Run the handler in a worker thread (it touches the store or computes); False for handlers that stream."""
-
-    def route(self) -> Route:
-        """The Starlette route."""
-
-        async def endpoint(request: Request) -> Response:
-            return await self.serve(request)
-
-        return Route(self.path, endpoint, methods=[self.method], name=f"{self.method} {self.path}")
 
     async def serve(self, request: Request) -> Response:
         """Authenticate, authorise, read and validate the body, run the handler, and answer in JSON."""
@@ -137,11 +137,13 @@ class Operation:
         return JSONResponse(result, status_code=self.status)
 
     async def _body(self, request: Request) -> tuple[Any, str | None]:
-        accepts_body = self.body is not None or self.texts
+        accepts_body = self.body is not None or self.texts or self.binary
         raw = await read_body(request, request.app.state.max_body_bytes)
         if not accepts_body:
             return None, None
         content_type = request.headers.get("content-type", "").split(";")[0].strip().lower() or None
+        if self.binary:
+            return raw, content_type
         if not raw and (content_type is None or content_type == JSON_TYPE):
             if self.body_required:
                 raise ApiError(422, "invalid", "this request needs a body")
@@ -166,6 +168,21 @@ class Operation:
             where = "/" + "/".join(str(p) for p in first.absolute_path)
             raise ApiError(422, "invalid_body", f"{where}: {first.message}", pointer=where)
         return data, JSON_TYPE
+
+
+def routes(operations: Iterable[Operation]) -> list[Route]:
+    """One route per path, serving each of its operations by method (so a 405 lists every method the path has)."""
+    by_path: dict[str, dict[str, Operation]] = {}
+    for op in operations:
+        by_path.setdefault(op.path, {})[op.method] = op
+
+    def route(path: str, methods: dict[str, Operation]) -> Route:
+        async def endpoint(request: Request) -> Response:
+            return await methods[request.method if request.method != "HEAD" else "GET"].serve(request)
+
+        return Route(path, endpoint, methods=list(methods), name=path)
+
+    return [route(path, methods) for path, methods in by_path.items()]
 
 
 async def read_body(request: Request, limit: int) -> bytes:

@@ -28,7 +28,7 @@ class DesignerFiles(StaticFiles):
         try:
             return await super().get_response(path, scope)
         except HTTPException as error:
-            if error.status_code != 404 or path.startswith("api/"):
+            if error.status_code != 404:
                 raise
         index = Path(str(self.directory)) / "index.html"
         return FileResponse(index)
@@ -36,17 +36,25 @@ class DesignerFiles(StaticFiles):
 
 def designer_app(folder: Path = DESIGNER) -> ASGIApp:
     """The designer's files, or a note saying how to build them."""
-    if (folder / "index.html").is_file():
-        return DesignerFiles(directory=folder, html=True)
+    files = DesignerFiles(directory=folder, html=True) if (folder / "index.html").is_file() else None
 
-    async def missing(scope: Scope, receive: Receive, send: Send) -> None:
-        if str(scope["path"]).startswith("/api/"):
-            note = {"error": "not_found", "detail": f"there is nothing at {scope['path']}"}
-        else:
+    async def serve(scope: Scope, receive: Receive, send: Send) -> None:
+        path = str(scope.get("path", ""))
+        if scope["type"] != "http":
+            return
+        if path.startswith("/api/") or path == "/api":
+            note = {"error": "not_found", "detail": f"there is nothing at {path}"}
+            await JSONResponse(note, status_code=404)(scope, receive, send)
+        elif scope["method"] not in ("GET", "HEAD"):
+            note = {"error": "method_not_allowed", "detail": f"{scope['method']} is not allowed on {path}"}
+            await JSONResponse(note, status_code=405, headers={"Allow": "GET, HEAD"})(scope, receive, send)
+        elif files is None:
             note = {"error": "no_designer", "detail": "the designer is not built: run `make setup`"}
-        await JSONResponse(note, status_code=404)(scope, receive, send)
+            await JSONResponse(note, status_code=404)(scope, receive, send)
+        else:
+            await files(scope, receive, send)
 
-    return missing
+    return serve
 
 
 class SecurityHeaders:

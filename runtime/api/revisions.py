@@ -8,7 +8,7 @@ import re
 from callflow.runtime.api.errors import ApiError
 from callflow.runtime.api.operation import Call
 
-_TAG = re.compile(r'\s*(?:W/)?"(\d{1,18})"\s*')
+_TAG = re.compile(r'\s*(?:W/)?"?(\d{1,18})"?\s*')
 
 
 def etag(revision: int) -> str:

@@ -91,11 +91,14 @@ async def simulate_call(call: Call) -> Response:
     return StreamingResponse(stream(), media_type=EVENT_STREAM, headers={"Cache-Control": "no-store"})
 
 
+AT_PATTERN = r"^[0-9]{4}-[0-9]{2}-[0-9]{2}([T ][0-9]{2}:[0-9]{2}(:[0-9]{2}(\.[0-9]+)?)?)?(Z|[+-][0-9]{2}:[0-9]{2})?$"
+"""An ISO 8601 date-time, with an offset or in the environment's time zone."""
+
 SIMULATE = obj(
     {},
     {
         "version": {"oneOf": [{"const": "draft"}, {"type": "integer", "minimum": 1}]},
-        "at": STRING,
+        "at": {"type": "string", "pattern": AT_PATTERN},
         "from": {"type": "string", "maxLength": 64},
         "to": {"type": "string", "maxLength": 64},
         "input": {**array({"type": "string", "maxLength": 4096}), "maxItems": 1000},
@@ -117,6 +120,7 @@ OPERATIONS = (
         response=obj({"events": array(ANY_OBJECT), "reason": STRING, "nodes": array(STRING)}),
         produces=("application/json", EVENT_STREAM),
         errors=(404, 422),
+        semantic=True,
         in_thread=False,
     ),
 )

@@ -161,6 +161,7 @@ OPERATIONS = (
         query=(SUITE_QUERY,),
         response=SUITE,
         headers={"If-Match": "the suite's revision (ETag); leave it out to create a suite"},
+        semantic=True,
         errors=(404, 409, 422),
     ),
     Operation(
@@ -173,6 +174,7 @@ OPERATIONS = (
         query=(SUITE_QUERY,),
         status=204,
         headers={"If-Match": "the suite's revision (ETag)"},
+        required_headers=("If-Match",),
         errors=(404, 409, 428),
     ),
     Operation(

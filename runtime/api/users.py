@@ -9,9 +9,10 @@ from starlette.responses import Response
 from callflow.runtime.api.errors import ApiError
 from callflow.runtime.api.operation import Call, Operation, Query
 from callflow.runtime.api.schemas import ANY_OBJECT, STRING, array, obj
-from callflow.runtime.store.users import Role, User, role_named
+from callflow.runtime.store.users import NAME, Role, User, role_named
 
 ROLE = {"enum": [r.name for r in Role]}
+USER_NAME = {"type": "string", "pattern": NAME.pattern.join("^$")}
 
 
 def user_json(user: User) -> dict[str, Any]:
@@ -66,7 +67,9 @@ def audit(call: Call) -> dict[str, Any]:
     """The audit log, newest first (`before`: an entry id, to page back)."""
     before = call.query.get("before")
     limit = call.query.get("limit", "100")
-    if (before is not None and not before.isdigit()) or not limit.isdigit() or not 0 < int(limit) <= 1000:
+    if (before is not None and not (before.isdigit() and int(before) > 0)) or not (
+        limit.isdigit() and 0 < int(limit) <= 1000
+    ):
         raise ApiError(422, "invalid", "`before` is an entry id and `limit` a number from 1 to 1000")
     entries = call.service.folder.audit.entries(
         call.user.tenant.id, limit=int(limit), before=int(before) if before else None, action=call.query.get("action")
@@ -93,7 +96,7 @@ OPERATIONS = (
         add_user,
         "users",
         role=Role.admin,
-        body=obj({"name": STRING, "role": ROLE, "password": {"type": "string", "minLength": 8}}),
+        body=obj({"name": USER_NAME, "role": ROLE, "password": {"type": "string", "minLength": 8}}),
         response=USER,
         status=201,
         errors=(409, 422),
@@ -127,8 +130,8 @@ OPERATIONS = (
         "users",
         role=Role.admin,
         query=(
-            Query("before", {"type": "string", "pattern": "^[0-9]+$"}, "an entry id: the entries before it"),
-            Query("limit", {"type": "string", "pattern": "^[0-9]+$"}, "how many entries (at most 1000)"),
+            Query("before", {"type": "integer", "minimum": 1}, "an entry id: the entries before it"),
+            Query("limit", {"type": "integer", "minimum": 1, "maximum": 1000}, "how many entries (at most 1000)"),
             Query("action", {"type": "string"}, "only entries of this action (flow.publish, switch.flip, login...)"),
         ),
         response=obj({"entries": array(ANY_OBJECT)}),

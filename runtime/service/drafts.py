@@ -8,7 +8,7 @@ from callflow.flowlang import diagnostics as codes
 from callflow.flowlang.diagnostics import Diagnostic
 from callflow.flowlang.errors import Location
 from callflow.flowlang.loader import Loaded, dump
-from callflow.flowlang.model import Flow
+from callflow.flowlang.model import Flow, Node
 from callflow.runtime.service.library import flow_file
 from callflow.runtime.service.workspace import Workspace
 from callflow.runtime.store.audit import Actor
@@ -56,19 +56,11 @@ def canonical(workspace: Workspace, flow: Flow) -> str:
     return dump(flow, DSL, workspace.registry)
 
 
-def new_flow(name: str, title: str | None, languages: tuple[str, ...] = ("zh-CN", "en")) -> str:
+def new_flow(workspace: Workspace, name: str, title: str | None, languages: tuple[str, ...] = ("zh-CN", "en")) -> str:
     """The text of a new flow: a header and a first node."""
     check_name(name)
-    lines = [f"flow {name}"]
-    if title:
-        lines.append("  title     " + _quoted(title))
-    lines.append("  languages " + ", ".join(languages))
-    return "\n".join([*lines, "", "start: hangup", ""])
-
-
-def _quoted(text: str) -> str:
-    escaped = text.replace("\\", "\\\\").replace('"', '\\"')
-    return f'"{escaped}"'
+    flow = Flow(name, title=title or None, languages=languages, nodes=(Node("start", "hangup"),))
+    return canonical(workspace, flow)
 
 
 def save_draft(workspace: Workspace, name: str, text: str, form: str, revision: int | None, actor: Actor) -> Saved:
