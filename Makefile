@@ -43,7 +43,7 @@ DATA ?= callflow-data
 run: setup
 	@if [ ! -d $(DATA) ]; then \
 	  mkdir -p $(DATA) && chmod 700 $(DATA) && \
-	  $(BIN)/callflow import examples --data $(DATA) 2> $(DATA)/first-login.txt && chmod 600 $(DATA)/first-login.txt; \
+	  $(BIN)/callflow import examples --publish --data $(DATA) 2> $(DATA)/first-login.txt && chmod 600 $(DATA)/first-login.txt; \
 	fi
 	@echo "Callflow designer: http://127.0.0.1:8080"
 	@grep -h password $(DATA)/first-login.txt 2>/dev/null || true
