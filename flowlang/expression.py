@@ -16,6 +16,8 @@ from lark.exceptions import UnexpectedCharacters, UnexpectedInput, UnexpectedTok
 from lark.tree import Meta
 
 from callflow.flowlang.errors import FlowError
+from callflow.flowlang.numbers import NumberError, read_number
+from callflow.flowlang.strings import StringError, bad_escape, read_quoted
 
 Span: TypeAlias = tuple[int, int]
 """Where a node was written: start and end character offsets (0-based, end exclusive) into the source text."""
@@ -153,7 +155,7 @@ class _ToTree(Transformer[Token, Expression]):
         return Literal(float(digits) if "." in digits else int(digits), span=_span(meta))
 
     def string(self, meta: Meta, quoted: Token) -> Literal:
-        return Literal(json.loads(quoted, strict=False), span=_span(meta))
+        return Literal(read_quoted(quoted), span=_span(meta))
 
     def true(self, meta: Meta) -> Literal:
         return Literal(True, span=_span(meta))
@@ -211,6 +213,13 @@ def _parse(text: str, start: str) -> Expression:
         raise _syntax_error(error, text, start) from None
     if _deeper_than(tree, MAX_DEPTH):
         raise ExpressionError(f"expression is nested more than {MAX_DEPTH} deep", 0)
+    for token in tree.scan_values(lambda value: isinstance(value, Token) and value.type in ("NUMBER", "STRING")):
+        try:
+            read_number(token) if token.type == "NUMBER" else read_quoted(token)
+        except NumberError as error:
+            raise ExpressionError(error.message, token.start_pos or 0) from None
+        except StringError as error:
+            raise ExpressionError(error.message, (token.start_pos or 0) + error.offset) from None
     return _ToTree().transform(tree)
 
 
@@ -260,10 +269,8 @@ def _string_error(text: str, offset: int) -> ExpressionError:
             position = escape.end()
         elif text[position] != "\\" or text[position + 1 : position + 2] in ("", "\n"):
             position += 1
-        elif text[position + 1] == "u":
-            return ExpressionError("`\\u` must be followed by four hex digits", position)
         else:
-            return ExpressionError(f"invalid escape `{text[position : position + 2]}` in string", position)
+            return ExpressionError(bad_escape(text, position), position)
     return ExpressionError("unterminated string", offset)
 
 

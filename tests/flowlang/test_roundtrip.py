@@ -13,6 +13,7 @@ from callflow.flowlang.jsonform import dump_json
 from callflow.flowlang.loader import load_text
 from callflow.flowlang.model import Comment, Edge, Flow, GlobalKey, Node, Position, Prompt, Variable
 from callflow.flowlang.nodetype import NodeType
+from callflow.flowlang.numbers import LIMIT
 from callflow.flowlang.printer import format_flow
 from callflow.flowlang.registry import default_registry
 
@@ -39,7 +40,11 @@ expressions = st.sampled_from(
 )
 literals = st.one_of(texts, st.integers(-1000, 1000))
 json_scalars = st.one_of(
-    st.none(), st.booleans(), st.integers(-(10**6), 10**6), st.floats(allow_nan=False, allow_infinity=False), texts
+    st.none(),
+    st.booleans(),
+    st.integers(-(10**6), 10**6),
+    st.floats(min_value=-LIMIT, max_value=LIMIT, allow_nan=False, allow_infinity=False),
+    texts,
 )
 
 
