@@ -15,13 +15,21 @@ from callflow.flowlang.loader import load_file
 from callflow.flowlang.model import Flow
 from callflow.flowlang.registry import Registry
 
+MAX_NAME_BYTES = 255 - len(".flow.json")
+"""A called flow is found by its file name, which most file systems keep to 255 bytes."""
+
 
 def flow_path(name: str, directory: Path) -> Path | None:
     """The file of a called flow: `NAME.flow` or `NAME.flow.json` in the caller's folder."""
+    if len(name.encode("utf-8")) > MAX_NAME_BYTES:
+        return None
     for suffix in (".flow", ".flow.json"):
         candidate = directory / f"{name}{suffix}"
-        if candidate.is_file():
-            return candidate
+        try:
+            if candidate.is_file():
+                return candidate
+        except OSError:  # a name the file system cannot hold (too long, ...) names no file
+            continue
     return None
 
 
@@ -38,7 +46,10 @@ def load_called_flow(name: str, directory: Path | None, registry: Registry) -> F
     path = flow_path(name, directory)
     if path is None:
         return None
-    return _load(path.resolve(), path.stat().st_mtime_ns, registry)
+    try:
+        return _load(path.resolve(), path.stat().st_mtime_ns, registry)
+    except OSError:  # gone, or unreadable, since it was found
+        return None
 
 
 def _called(flow: Flow, registry: Registry) -> set[str]:
@@ -77,7 +88,12 @@ def check_subflows(ctx: FlowContext) -> Iterator[Diagnostic]:
     for ref in calls:
         if ref.name == ctx.flow.name:
             continue
-        if ctx.directory is not None and flow_path(ref.name, ctx.directory) is None:
+        if len(ref.name.encode("utf-8")) > MAX_NAME_BYTES:
+            message = (
+                f"`{ref.node.id}` calls a flow whose name is longer than a file name can be ({MAX_NAME_BYTES} bytes)"
+            )
+            yield ctx.problem(codes.SUBFLOW_NOT_FOUND, message, ref.location)
+        elif ctx.directory is not None and flow_path(ref.name, ctx.directory) is None:
             message = (
                 f"`{ref.node.id}` calls flow `{ref.name}`, but there is no {ref.name}.flow or {ref.name}.flow.json"
             )
