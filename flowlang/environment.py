@@ -148,14 +148,20 @@ def load_environment(path: Path) -> Environment:
         raise EnvironmentFileError(f"cannot read file ({error.strerror})", Location(file)) from None
     except UnicodeDecodeError:
         raise EnvironmentFileError("file is not UTF-8 text", Location(file)) from None
-    return replace(load_environment_text(text, file, path.absolute().parent), path=path)
+    return environment_from_text(text, path)
+
+
+def environment_from_text(text: str, path: Path) -> Environment:
+    """Validate and bind the text of a `callflow.toml`, as if read from `path` (relative paths resolve against its
+    folder, messages name it); raise `EnvironmentFileError` saying where it is wrong."""
+    return replace(load_environment_text(text, str(path), path.absolute().parent), path=path)
 
 
 def load_environment_text(text: str, file: str = "<environment>", base: Path | None = None) -> Environment:
     """Validate and bind the text of a `callflow.toml`; relative paths in it are relative to `base`.
 
     The errors are those of `load_environment`: any text at all gives an `Environment` or an
-    `EnvironmentFileError` saying where it is wrong, never another exception.
+    `EnvironmentFileError` saying where it is wrong (naming `file`), never another exception.
     """
     try:
         data = read_toml(text)

@@ -91,19 +91,15 @@ def read_test_file(path: Path) -> TestFile:
     try:
         text = path.read_text(encoding="utf-8")
     except (OSError, UnicodeDecodeError) as error:
-        raise FlowTestError(
-            f"{path}: cannot read the test file ({getattr(error, 'strerror', None) or error})"
-        ) from None
-    document = read_yaml(text, str(path))
-    data = document.data
+        reason = getattr(error, "strerror", None) or error
+        raise FlowTestError(f"{path}: cannot read the test file ({reason})") from None
+    data = parse_test_text(text, str(path))
     flow_path = path.parent / str(data.get("flow") or path.name.removesuffix(SUFFIX) + ".flow")
     if not _is_file(flow_path):
         raise FlowTestError(f"{path}: the flow under test, {flow_path.name}, does not exist")
     env_name = data.get("env")
     environment = load_environment(path.parent / env_name) if env_name else environment_for(flow_path)
-    defaults = {k: v for k, v in data.items() if k not in ("flow", "env", "cases")}
-    cases = tuple(_case(document, index, raw, defaults) for index, raw in enumerate(data["cases"]))
-    return TestFile(path, flow_path, environment or Environment.empty(), cases)
+    return TestFile(path, flow_path, environment or Environment.empty(), cases_from(data, str(path)))
 
 
 def _is_file(path: Path) -> bool:
@@ -113,8 +109,19 @@ def _is_file(path: Path) -> bool:
         return False
 
 
-def _case(document: YamlDocument, index: int, raw: dict[str, Any], defaults: Mapping[str, Any]) -> Case:
-    merged = {**defaults, **raw}
+def parse_test_text(text: str, file: str) -> dict[str, Any]:
+    """The values of a test file's text, checked against the flow-test schema, with each case's moment and steps
+    checked too; a `FlowTestError` at `file:line:col` for the first thing wrong (`file` names it in messages)."""
+    document = read_yaml(text, file)
+    data: dict[str, Any] = document.data
+    defaults = {k: v for k, v in data.items() if k not in ("flow", "env", "cases")}
+    for index, raw in enumerate(data["cases"]):
+        _check_case(document, index, {**defaults, **raw}, raw)
+    return data
+
+
+def _check_case(document: YamlDocument, index: int, merged: Mapping[str, Any], raw: Mapping[str, Any]) -> None:
+    """What the schema cannot say about a case: its moment is an ISO date and time, its steps are steps."""
 
     def where(key: str) -> tuple[str | int, ...]:
         return ("cases", index, key) if key in raw else (key,)
@@ -125,12 +132,20 @@ def _case(document: YamlDocument, index: int, raw: dict[str, Any], defaults: Map
             datetime.fromisoformat(at)
         except ValueError:
             raise document.error(where("at"), f"`{at}` is not an ISO date and time such as 2026-11-20T10:00") from None
-    steps = tuple(merged.get("input") or ())
     try:
-        parse_script(list(steps))
+        parse_script(list(merged.get("input") or ()))
     except ScriptError as error:
         raise document.error(where("input"), str(error)) from None
-    return Case(raw["name"], steps, merged, merged.get("expect") or {})
+
+
+def cases_from(data: Mapping[str, Any], file: str) -> tuple[Case, ...]:
+    """The cases of a test file's data (as `parse_test_text` gives it), each with the file's defaults."""
+    defaults = {k: v for k, v in data.items() if k not in ("flow", "env", "cases")}
+    cases = []
+    for raw in data["cases"]:
+        merged = {**defaults, **raw}
+        cases.append(Case(raw["name"], tuple(merged.get("input") or ()), merged, merged.get("expect") or {}))
+    return tuple(cases)
 
 
 async def run_test_file(test_file: TestFile) -> list[CaseResult]:
@@ -140,12 +155,13 @@ async def run_test_file(test_file: TestFile) -> list[CaseResult]:
         raise FlowTestError(f"{test_file.flow_path} has errors; run `callflow check {test_file.flow_path}`")
     simulator = Simulator(test_file.environment, test_file.flow_path.parent)
     try:
-        return [await _run_case(simulator, loaded.flow, test_file, case) for case in test_file.cases]
+        return [await run_case(simulator, loaded.flow, case) for case in test_file.cases]
     finally:
         simulator.close()
 
 
-async def _run_case(simulator: Simulator, flow: Flow, test_file: TestFile, case: Case) -> CaseResult:
+async def run_case(simulator: Simulator, flow: Flow, case: Case) -> CaseResult:
+    """Run one case: a simulated call through `flow` with the simulator's environment."""
     options = case.options
     inputs = dict(options.get("inputs") or {})
     unknown = sorted(set(inputs) - set(flow.inputs))
@@ -157,7 +173,7 @@ async def _run_case(simulator: Simulator, flow: Flow, test_file: TestFile, case:
     simulation = await simulator.call(
         flow,
         parse_script(list(case.steps)),
-        at=moment(at_text, test_file.environment),
+        at=moment(at_text, simulator.environment),
         caller=str(options.get("from", "10000000000")),
         called=str(options.get("to", "12345")),
         switches=switches,
