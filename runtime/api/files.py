@@ -12,6 +12,9 @@ from callflow.runtime.api.schemas import INTEGER, STRING, array, obj
 from callflow.runtime.service import files
 from callflow.runtime.store.users import Role
 
+PATH = {
+    "path": {"type": "string", "pattern": f"^{files.PART.pattern}(/{files.PART.pattern}){{0,{files.MAX_DEPTH - 1}}}$"}
+}
 FILE = obj({"path": STRING, "size": INTEGER, "modified": {"type": "number"}})
 
 
@@ -57,6 +60,7 @@ OPERATIONS = (
         "files",
         role=Role.admin,
         produces=("application/octet-stream",),
+        path_params=PATH,
         errors=(404, 422),
     ),
     Operation(
@@ -67,6 +71,7 @@ OPERATIONS = (
         "files",
         role=Role.admin,
         binary=True,
+        path_params=PATH,
         response=FILE,
         errors=(422,),
     ),
@@ -78,6 +83,7 @@ OPERATIONS = (
         "files",
         role=Role.admin,
         status=204,
+        path_params=PATH,
         errors=(404, 422),
     ),
 )

@@ -34,16 +34,21 @@ HEADER_SCHEMAS: dict[str, dict[str, Any]] = {
 }
 
 
-def _path_parameters(path: str) -> list[dict[str, Any]]:
-    names = re.findall(r"{(\w+)(?::(\w+))?}", path)
+def _path_parameters(op: Operation) -> list[dict[str, Any]]:
+    names = re.findall(r"{(\w+)(?::(\w+))?}", op.path)
     return [
-        {"name": name, "in": "path", "required": True, "schema": {"type": "integer" if kind == "int" else "string"}}
+        {
+            "name": name,
+            "in": "path",
+            "required": True,
+            "schema": op.path_params.get(name) or {"type": "integer" if kind == "int" else "string"},
+        }
         for name, kind in names
     ]
 
 
 def _operation(op: Operation) -> dict[str, Any]:
-    parameters = _path_parameters(op.path)
+    parameters = _path_parameters(op)
     parameters += [
         {"name": q.name, "in": "query", "required": q.required, "description": q.description, "schema": q.schema}
         for q in op.query

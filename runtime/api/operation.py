@@ -89,6 +89,8 @@ class Operation:
     """Content types of text bodies it also takes (a flow as DSL, tests as YAML, an environment as TOML)."""
     binary: bool = False
     """It takes any body as bytes (a data file)."""
+    path_params: dict[str, dict[str, Any]] = field(default_factory=dict)
+    """JSON Schemas of path parameters that are more than any string."""
     body_required: bool = True
     response: dict[str, Any] | None = None
     """The JSON Schema of its JSON answer."""
