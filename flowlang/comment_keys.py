@@ -19,7 +19,8 @@ from callflow.flowlang.registry import Registry
 
 def flow_keys(flow: Flow) -> set[str]:
     """The lines of a flow's header and layout block."""
-    keys = {""} | {name for name in FIELDS if name != "global_key" and getattr(flow, name, None)}
+    keys = {"", *(["title"] if flow.title is not None else [])}
+    keys |= {name for name in FIELDS if name not in ("title", "global_key") and getattr(flow, name)}
     keys |= {f"global_key {key.key}" for key in flow.global_keys}
     if flow.layout:
         keys |= {"layout"} | {f"layout {node_id}" for node_id in flow.layout}
