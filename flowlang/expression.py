@@ -4,10 +4,8 @@ from __future__ import annotations
 
 import json
 import math
-import re
 from collections.abc import Iterator
 from dataclasses import dataclass, field
-from decimal import Decimal
 from functools import cache, lru_cache
 from typing import TypeAlias, cast
 
@@ -16,8 +14,8 @@ from lark.exceptions import UnexpectedCharacters, UnexpectedInput, UnexpectedTok
 from lark.tree import Meta
 
 from callflow.flowlang.errors import FlowError
-from callflow.flowlang.numbers import NumberError, read_number
-from callflow.flowlang.strings import StringError, bad_escape, read_quoted
+from callflow.flowlang.numbers import NumberError, decimal_text, read_number
+from callflow.flowlang.strings import ESCAPE, StringError, bad_escape, read_quoted
 
 Span: TypeAlias = tuple[int, int]
 """Where a node was written: start and end character offsets (0-based, end exclusive) into the source text."""
@@ -245,9 +243,6 @@ _LEXICAL_MISTAKES = {
     "'": "strings are written in double quotes",
 }
 
-# A valid escape inside a string; mirrors STRING in expression.lark.
-_ESCAPE = re.compile(r'\\(?:["\\/bfnrt]|u[0-9a-fA-F]{4})')
-
 
 def _lexical_error(text: str, offset: int) -> ExpressionError:
     """Explain characters that start no token: a common slip from other languages, or a broken string."""
@@ -265,7 +260,7 @@ def _string_error(text: str, offset: int) -> ExpressionError:
     """Explain why the string opening at `offset` is not one: a bad escape, or no closing quote."""
     position = offset + 1
     while position < len(text) and text[position] not in '"\n':
-        if escape := _ESCAPE.match(text, position):
+        if escape := ESCAPE.match(text, position):
             position = escape.end()
         elif text[position] != "\\" or text[position + 1 : position + 2] in ("", "\n"):
             position += 1
@@ -396,9 +391,7 @@ def _literal_text(value: LiteralValue) -> str:
         case int():
             return str(value)
         case float() if math.isfinite(value):
-            # Positional notation (no exponent) keeps the grammar simple; `.0` keeps it a float.
-            digits = format(Decimal(repr(value)), "f")
-            return digits if "." in digits else digits + ".0"
+            return decimal_text(value)  # positional notation keeps the grammar simple; `.0` keeps it a float
         case str():
             return json.dumps(value, ensure_ascii=False)
     raise ValueError(f"{value!r} cannot be written in an expression")

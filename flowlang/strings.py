@@ -12,7 +12,8 @@ ESCAPES = '`\\"`, `\\\\`, `\\/`, `\\b`, `\\f`, `\\n`, `\\r`, `\\t` and `\\uXXXX`
 
 _PLAIN = re.compile(r'"(?:[^"\\\x00-\x08\x0a-\x1f\ud800-\udfff]|\\["\\/bfnrt])*"')
 """A string with no `\\u` escape and nothing wrong in it: most strings, read without a closer look."""
-_ESCAPE = re.compile(r'\\(?:["\\/bfnrt]|u([0-9a-fA-F]{4}))')
+ESCAPE = re.compile(r'\\(?:["\\/bfnrt]|u([0-9a-fA-F]{4}))')
+"""An escape a string may hold (the expression grammar's STRING token allows the same)."""
 _NOT_HELD = re.compile(r"[\x00-\x08\x0a-\x1f\ud800-\udfff]")
 
 
@@ -56,13 +57,13 @@ def bad_escape(text: str, position: int) -> str:
 
 
 def _escape_end(text: str, position: int) -> int:
-    escape = _ESCAPE.match(text, position)
+    escape = ESCAPE.match(text, position)
     if escape is None:
         raise StringError(bad_escape(text, position), position)
     code = int(escape[1] or "0", 16)
     if not 0xD800 <= code < 0xE000:
         return escape.end()
-    low = _ESCAPE.match(text, escape.end())
+    low = ESCAPE.match(text, escape.end())
     if code < 0xDC00 and low is not None and 0xDC00 <= int(low[1] or "0", 16) < 0xE000:
         return low.end()
     message = f"`{escape[0]}` is half of a character (a UTF-16 surrogate); write the character itself"
