@@ -17,15 +17,22 @@ from typing import Any
 import pytest
 from hypothesis import given
 from hypothesis import strategies as st
-from mutants import FUZZ, HUGE_DIGITS, json_mutant, text_mutant
+from mutants import FUZZ, HUGE_DIGITS, any_text, json_mutant, text_mutant
 
 from callflow.flowlang.environment import load_environment
 from callflow.flowlang.errors import FlowError
 from callflow.flowlang.loader import load_file
 from callflow.runtime.simulator.run import Simulator, moment
 from callflow.runtime.simulator.script import parse_script
-from callflow.runtime.testing.flowtest import read_test_file, run_test_file
-from callflow.runtime.testing.replay import call_options, experience, read_trace, recognizer, script_from_trace
+from callflow.runtime.testing.flowtest import FlowTestError, cases_from, parse_test_text, read_test_file, run_test_file
+from callflow.runtime.testing.replay import (
+    ReplayError,
+    call_options,
+    experience,
+    read_trace,
+    recognizer,
+    script_from_trace,
+)
 
 EXAMPLES = Path(__file__).resolve().parents[3] / "examples"
 TEST_FILES = [path.read_text(encoding="utf-8") for path in sorted(EXAMPLES.glob("*.test.yaml"))]
@@ -159,3 +166,19 @@ def test_any_changed_trace_is_refused_with_where_or_replays(trace_lines: list[st
     experience(events)
     call_options(events)
     recognizer(events)
+
+
+@FUZZ
+@given(any_text())
+def test_any_text_at_all_is_test_cases_or_a_flow_test_error(text: str) -> None:
+    """`parse_test_text` (what the service reads a suite's text with) raises nothing but `FlowTestError`."""
+    with contextlib.suppress(FlowTestError):
+        cases_from(parse_test_text(text, "suite.test.yaml"), "suite.test.yaml")
+
+
+@FUZZ
+@given(any_text())
+def test_any_text_at_all_is_a_trace_or_a_replay_error(text: str) -> None:
+    """`read_trace` takes any string, whatever it holds, and raises nothing but `ReplayError`."""
+    with contextlib.suppress(ReplayError):
+        read_trace(text, "any.jsonl")
