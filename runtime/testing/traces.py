@@ -35,6 +35,8 @@ EVENT_SCHEMA: dict[str, Any] = {
         "caller": {"type": ["string", "integer", "null"]},
         "called": {"type": ["string", "integer", "null"]},
     },
+    "if": {"properties": {"event": {"const": "agent"}}},
+    "then": {"required": ["answered_after"]},
 }
 """The fields of an event that a replay reads, with their types; an event may have others."""
 

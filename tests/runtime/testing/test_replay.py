@@ -157,6 +157,7 @@ START = '{"t": 0, "event": "start", "node": null, "caller": "1", "called": "2"}'
         pytest.param(
             '{"t": 1, "event": "queue", "position": "x"}', "trace:2: `position`: 'x' is not of type", id="pos"
         ),
+        pytest.param('{"t": 1, "event": "agent"}', "trace:2: `the event`: 'answered_after' is a required", id="agent"),
         pytest.param(
             '{"t": 2, "event": "x"}\n{"t": 1, "event": "y"}',
             "trace:3: this event comes before the one above",
