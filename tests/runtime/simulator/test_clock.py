@@ -7,6 +7,7 @@ from __future__ import annotations
 import asyncio
 import json
 import math
+import re
 from datetime import datetime
 from importlib.metadata import entry_points
 from pathlib import Path
@@ -24,6 +25,7 @@ from callflow.flowlang.loader import load_file
 from callflow.runtime.simulator.clock import MAX_LIMIT_S, VirtualClock, checked_limit
 from callflow.runtime.simulator.run import Simulator
 from callflow.runtime.simulator.script import parse_script
+from callflow.runtime.testing.flowtest import Case, FlowTestError, run_case
 
 AT = datetime(2026, 11, 20, 10, 0, tzinfo=ZoneInfo("Asia/Shanghai"))
 REFUSED = "a time limit is a number of seconds more than 0 and at most 86400 (a day), not"
@@ -73,25 +75,43 @@ def test_simulate_ends_a_waiting_call_at_its_limit(queue_flow: Path) -> None:
     assert (end["event"], end["reason"], end["t"]) == ("end", "time_limit", 90)
 
 
-@pytest.mark.parametrize(("written", "shown"), [(".nan", "nan"), (".inf", "inf"), ("0", "0"), ("abc", "'abc'")])
-def test_a_flow_test_with_a_limit_no_call_could_reach_is_refused(quick_flow: Path, written: str, shown: str) -> None:
-    """`limit: .nan` in a flow test is an error that names the case, not a test that never ends."""
+@pytest.mark.parametrize("written", [".nan", ".inf", "0", "abc", "100000"])
+def test_a_flow_test_with_a_limit_no_call_could_reach_is_refused(quick_flow: Path, written: str) -> None:
+    """`limit: .nan` in a flow test is an error at its line and column, not a test that never ends."""
     test_file = quick_flow.with_name("t.test.yaml")
     test_file.write_text(f"cases:\n  - name: waits\n    limit: {written}\n", encoding="utf-8")
     result = callflow("test", str(test_file))
     assert result.exit_code != 0
-    assert f"case `waits`: `limit`: {REFUSED} {shown}" in result.output
+    assert "t.test.yaml:3:12: " in result.output and f"limit: {written}" in result.output
 
 
-def test_replaying_a_trace_that_ended_at_a_limit_of_nan_is_refused(quick_flow: Path) -> None:
-    """A trace whose call ended at its time limit at `NaN` seconds cannot be replayed: a clear error."""
+@pytest.mark.parametrize(("limit", "shown"), [(math.nan, "nan"), (math.inf, "inf"), ("abc", "'abc'")])
+def test_a_case_made_in_code_with_such_a_limit_is_refused(quick_flow: Path, limit: object, shown: str) -> None:
+    """A case that did not come through a test file's schema (the service makes them too) is refused by name."""
+    loaded = load_file(quick_flow)
+    assert loaded.flow is not None
+    simulator = Simulator(load_environment(quick_flow.with_name("callflow.toml")), quick_flow.parent)
+    case = Case("waits", (), {"limit": limit}, {})
+    try:
+        with pytest.raises(FlowTestError, match=re.escape(f"case `waits`: `limit`: {REFUSED} {shown}")):
+            asyncio.run(run_case(simulator, loaded.flow, case))
+    finally:
+        simulator.close()
+
+
+@pytest.mark.parametrize(("t", "said"), [(math.nan, "NaN"), (100_000, f"{REFUSED} 100000")])
+def test_replaying_a_trace_that_ended_at_a_limit_no_call_could_reach_is_refused(
+    quick_flow: Path, t: float, said: str
+) -> None:
+    """A trace whose call ended at its time limit at `NaN` seconds, or past a day, cannot be replayed: a clear
+    error (the first from reading the trace, the second from the limit)."""
     start = {"t": 0, "event": "start", "node": None, "flow": "t", "caller": "1", "called": "2", "language": "en"}
-    end = {"t": math.nan, "event": "end", "node": "bye", "reason": "time_limit"}
+    end = {"t": t, "event": "end", "node": "bye", "reason": "time_limit"}
     trace = quick_flow.with_name("call.jsonl")
     trace.write_text("\n".join(json.dumps(event) for event in (start, end)) + "\n", encoding="utf-8")
     result = callflow("replay", str(trace), "--flow", str(quick_flow), "--at", "2026-11-20T10:00")
     assert result.exit_code != 0
-    assert f"the recorded call ended at its time limit, but {REFUSED} nan" in result.output
+    assert said in result.output and "Traceback" not in result.output
 
 
 def test_the_clock_itself_refuses_such_a_limit() -> None:
