@@ -40,6 +40,7 @@ class AgentGroup:
         self.waiting: deque[Waiter] = deque()
         self.waiting_level = Level(bin_s)
         self.busy_level = Level(bin_s)
+        """Agents' time taken (from being given a caller to the conversation's end), added as it ends."""
         self.staffed_level = Level(bin_s)
 
     def staff(self, agents: int) -> None:
@@ -50,8 +51,13 @@ class AgentGroup:
 
     def join(self, waiter: Waiter) -> None:
         """A caller joins the end of the queue, and is answered at once when an agent is free."""
+        now = self.scheduler.now
+        if not self.waiting and self.busy < self.staffed:
+            self.busy += 1
+            waiter.answered_at = now
+            return
         self.waiting.append(waiter)
-        self.waiting_level.set(self.scheduler.now, len(self.waiting))
+        self.waiting_level.set(now, len(self.waiting))
         if self.busy < self.staffed:
             self.dispatch()
 
@@ -65,11 +71,13 @@ class AgentGroup:
             self.waiting.remove(waiter)
             self.waiting_level.set(self.scheduler.now, len(self.waiting))
 
-    def release(self, _: object = None) -> None:
-        """An agent's conversation has ended: the agent takes the next caller (or leaves, off shift)."""
+    def release(self, answered_at: float) -> None:
+        """An agent's conversation (taken at `answered_at`) has ended: the agent takes the next caller, or leaves
+        when off shift."""
         self.busy -= 1
-        self.busy_level.set(self.scheduler.now, self.busy)
-        self.dispatch()
+        self.busy_level.occupy(answered_at, self.scheduler.now)
+        if self.waiting:
+            self.dispatch()
 
     def dispatch(self) -> None:
         """Free agents take the callers who have waited longest."""
@@ -83,5 +91,4 @@ class AgentGroup:
             waiter.answered_at = now
             if waiter.process is not scheduler.current:  # the caller joining now sees it without being woken
                 scheduler.wake(waiter.process, ANSWERED)
-        self.busy_level.set(now, self.busy)
         self.waiting_level.set(now, len(waiting))

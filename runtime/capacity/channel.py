@@ -45,7 +45,7 @@ class LoadCall(Process):
         handling_u: float,
         ended: Callable[[LoadCall, Any], None],
     ) -> None:
-        super().__init__()
+        self.generation = 0  # Process's own state, set here: one call fewer per call
         self.offset = offset
         """When the call arrived, in seconds from the run's start: its own clock's zero on the shared one."""
         self.caller_type = caller_type
@@ -90,18 +90,22 @@ class LoadChannel(SimulatedChannel):
 
 
 class LoadTracer(Tracer):
-    """A call's trace in a load run: only the failures are counted; the figures come from elsewhere."""
+    """A call's trace in a load run: failures are counted; the events themselves are kept only when asked (the
+    first calls of a run, to show what they went through), since the figures come from elsewhere."""
 
-    __slots__ = ("errors", "fallbacks")
+    __slots__ = ("errors", "fallbacks", "keep")
 
-    def __init__(self, clock: Any) -> None:
+    def __init__(self, clock: Any, keep: bool = False) -> None:
         super().__init__(clock)
         self.errors = 0
         self.fallbacks = 0
+        self.keep = keep
 
     def record(self, event: str, node: str | None, fields: Mapping[str, Any]) -> None:
-        """Count nodes that failed and calls that fell back; keep nothing else."""
+        """Count nodes that failed and calls that fell back; keep the event when the call's trace is kept."""
         if event == "error":
             self.errors += 1
         elif event == "fallback":
             self.fallbacks += 1
+        if self.keep:
+            super().record(event, node, fields)

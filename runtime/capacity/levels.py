@@ -49,6 +49,20 @@ class Level:
         if level > peaks[last]:
             peaks[last] = level
 
+    def occupy(self, begin: float, end: float) -> None:
+        """Add one unit of level from `begin` to `end` to the areas (a span that has ended; peaks are not kept)."""
+        bin_s = self.bin_s
+        first, last = int(begin // bin_s), int(end // bin_s)
+        self._grow(last)
+        areas = self.areas
+        if first == last:
+            areas[first] += end - begin
+            return
+        areas[first] += (first + 1) * bin_s - begin
+        for index in range(first + 1, last):
+            areas[index] += bin_s
+        areas[last] += end - last * bin_s
+
     def _grow(self, index: int) -> None:
         missing = index + 1 - len(self.areas)
         if missing > 0:

@@ -84,6 +84,8 @@ class LoadResult:
     """Per caller type: calls and outcomes."""
     nodes: dict[str, dict[str, dict[str, Any]]]
     """Traffic per flow and node: `visits` and the count of each exit taken (the heat map's numbers)."""
+    traces: tuple[dict[str, Any], ...] = ()
+    """The whole traces of the first calls, when asked for (`LoadSpec.traces`), in the order they ended."""
 
     def to_json(self) -> dict[str, Any]:
         """The result as JSON."""
@@ -139,6 +141,7 @@ def build_result(spec: LoadSpec, run: LoadRun) -> LoadResult:
         queues=queues,
         callers=callers,
         nodes=nodes,
+        traces=tuple(sorted(run.traces, key=lambda trace: str(trace["call"]))),
     )
 
 

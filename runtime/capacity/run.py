@@ -92,24 +92,25 @@ class LoadRun:
         self.ended = 0
         self.in_flight = 0
         self.peak_in_flight = 0
-        self._times = spec.arrivals.times(self._arrivals_rng)
         self._steps = [list(caller.steps) for caller in spec.callers.types]
         self._recognizer: Any = None
         # what every arrival reads, at hand
         self._pick, self._types, self._patience = spec.callers.pick, spec.callers.types, spec.patience.quantile
         self._start, self._limit_s, self._called = spec.arrivals.start, spec.limit_s, spec.called
         self._flow, self._language, self._switches = spec.flow, spec.flow.language or "", dict(spec.switches)
+        self._traces = spec.traces
+        self.traces: list[dict[str, Any]] = []
+        """The kept traces of the first calls."""
         self._heard: dict[tuple[str, tuple[str, ...], str], Speech] = {}
 
     async def run(self) -> LoadResult:
         """Simulate the day and every call in it to its end; the figures."""
         spec, scheduler = self.spec, self.scheduler
         try:
-            self._next_arrival()
             self._staff(0)
             if self.progress is not None:
                 self._tick(1)
-            await scheduler.run()
+            await scheduler.run(spec.arrivals.times(self._arrivals_rng), self._arrive)
         finally:
             self.data.close()
         if self.progress is not None:
@@ -117,11 +118,6 @@ class LoadRun:
         return build_result(spec, self)
 
     # -- events ----------------------------------------------------------------------------------------------
-
-    def _next_arrival(self) -> None:
-        moment = next(self._times, None)
-        if moment is not None:
-            self.scheduler.call_at(moment, self._arrive)
 
     def _staff(self, interval: int) -> None:
         for name, staffing in self.spec.queues.items():
@@ -136,10 +132,9 @@ class LoadRun:
         if step < PROGRESS_STEPS:
             self.scheduler.call_at(step * self.spec.arrivals.duration_s / PROGRESS_STEPS, self._tick, step + 1)
 
-    def _arrive(self, _: object = None) -> None:
+    def _arrive(self) -> None:
         """A call arrives: it draws what it will do and runs through the flow until it must wait for others."""
         offset = self.scheduler.now
-        self._next_arrival()
         kind = self._pick(self._types_rng.random())
         caller_type = self._types[kind]
         call = LoadCall(
@@ -147,7 +142,7 @@ class LoadRun:
         )
         start = self._start + timedelta(0, offset)
         clock = VirtualClock(start, self._limit_s)
-        tracer = call.tracer = LoadTracer(clock)
+        tracer = call.tracer = LoadTracer(clock, self.arrived < self._traces)
         channel = LoadChannel(self._steps[kind].copy(), clock, tracer, recognize=self._recognize)
         channel.call, channel.queues = call, self.queues
         self.arrived += 1
@@ -190,6 +185,17 @@ class LoadRun:
         figures.fallbacks += tracer.fallbacks
         self.in_flight -= 1
         self.ended += 1
+        if tracer.keep:
+            self.traces.append(
+                {
+                    "call": engine_call.id,
+                    "caller_type": self.spec.callers.types[call.caller_type].name,
+                    "caller": engine_call.caller,
+                    "arrived": engine_call.start.isoformat(),
+                    "outcome": outcome,
+                    "events": tracer.events,
+                }
+            )
 
     def _recognize(self, file: str, phrases: tuple[str, ...], language: str) -> Speech | None:
         """`say:@FILE` through vosk, as in `callflow simulate` (the same file, phrases and language: heard once)."""

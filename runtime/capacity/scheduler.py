@@ -12,8 +12,9 @@ lookup takes no virtual time in the simulator either.
 from __future__ import annotations
 
 import heapq
+import math
 import types
-from collections.abc import Callable, Coroutine, Generator
+from collections.abc import Callable, Coroutine, Generator, Iterator
 from typing import Any
 
 TIMER = "timer"
@@ -108,20 +109,29 @@ class Scheduler:
         if yielded is not _SUSPEND:
             self._foreign.append((process, yielded))
 
-    async def run(self, until: Callable[[], bool] | None = None) -> None:
-        """Process events in time order until none are left (or `until()` says stop)."""
+    async def run(self, arrivals: Iterator[float] | None = None, arrive: Callable[[], None] | None = None) -> None:
+        """Process events in time order until none are left, and start a process with `arrive()` at each moment
+        of `arrivals` (in order; drawn one at a time, so no more than the next one is ever kept)."""
         heap = self._heap
         pop = heapq.heappop
         foreign = self._foreign
-        while heap:
-            t, _, callback, argument = pop(heap)
-            self.now = t
-            callback(argument)
+        arrivals = arrivals or iter(())
+        next_arrival = next(arrivals, math.inf)
+        while True:
+            if heap and heap[0][0] <= next_arrival:
+                t, _, callback, argument = pop(heap)
+                self.now = t
+                callback(argument)
+            elif next_arrival != math.inf:
+                assert arrive is not None
+                self.now = next_arrival
+                next_arrival = next(arrivals, math.inf)
+                arrive()
+            else:
+                break
             while foreign:
                 process, awaited = foreign.pop()
                 await self._await_foreign(process, awaited)
-            if until is not None and until():
-                break
 
     async def _await_foreign(self, process: Process, awaited: Any) -> None:
         """Let a process await something of asyncio's (real I/O) as a task would, the shared clock standing still."""

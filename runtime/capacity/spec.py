@@ -88,6 +88,8 @@ class LoadSpec:
     limit_s: float = DEFAULT_LIMIT_S
     called: str = "12345"
     switches: Mapping[str, bool] = field(default_factory=dict)
+    traces: int = 0
+    """How many of the first calls keep their whole trace (in the result, to see what they went through)."""
 
     @property
     def report_interval_s(self) -> float:
@@ -121,4 +123,5 @@ class LoadSpec:
             "limit_s": self.limit_s,
             "called": self.called,
             "switches": dict(self.switches),
+            "traces": self.traces,
         }

@@ -56,6 +56,8 @@ class QueueModel:
         call.queued = True
         waiter = Waiter(call)
         group.join(waiter)
+        if waiter.answered_at is not None:  # an agent was free: no wait at all
+            return self._talk(call, channel, group, figures, index, start, start, None)
         hangs_up = channel.scripted_hangup()
         leave_at = min(start + call.patience_s, math.inf if hangs_up is None else offset + hangs_up)
         offer_at = start + request.offer_after_s if request.offer and request.offer_after_s is not None else math.inf
@@ -75,7 +77,8 @@ class QueueModel:
                     group.leave(waiter)
                     figures.leave(index, waited, "abandoned")
                     call.abandoned = True
-                    channel.tracer.record("hangup", None, {"by": "caller", "waited_s": round(waited, 3)})
+                    if call.tracer.keep:
+                        call.tracer.record("hangup", None, {"by": "caller", "waited_s": round(waited, 3)})
                     raise Hangup("caller")
                 if moment == give_up_at:
                     group.leave(waiter)
@@ -123,10 +126,13 @@ class QueueModel:
         u = call.handling_u if call.answered == 0 else self.rng.random()
         talk_s = self.handling[group.name].quantile(u)
         call.answered += 1
-        self.scheduler.call_at(connected + talk_s, group.release)
+        self.scheduler.call_at(connected + talk_s, group.release, answered_at)
         figures.answer(index, connected - start)
         channel.clock.advance_to(connected - call.offset)
-        channel.tracer.record("agent", None, {"answered_after": round(connected - start, 3)})
+        tracer = call.tracer
+        if tracer.keep:  # what `callflow simulate` records of a conversation, for a call whose trace is kept
+            tracer.record("agent", None, {"answered_after": round(connected - start, 3)})
         channel.clock.advance(talk_s)
-        channel.tracer.record("hangup", None, {"by": "agent"})
+        if tracer.keep:
+            tracer.record("hangup", None, {"by": "agent"})
         return QueueOutcome("done", connected + talk_s - start, position)
