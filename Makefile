@@ -52,6 +52,8 @@ bench: setup
 	$(PYTHON) bench/recognition_speed.py
 	$(PYTHON) bench/live_calls.py
 	$(PYTHON) bench/service_speed.py
+	$(PYTHON) bench/load_speed.py
+	$(PYTHON) bench/capacity_theory.py
 
 # Regenerate what is made from the code: the JSON Schema and the node and check references.
 docs: setup

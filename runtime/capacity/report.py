@@ -120,7 +120,7 @@ def _queue_table(rows: Sequence[QueueInterval], total: QueueInterval, target_per
         body.append(
             [
                 label,
-                f"{row.agents:g}",
+                f"{round(row.agents, 1):g}",
                 f"{row.offered:,}",
                 f"{row.answered:,}",
                 f"{row.abandoned:,}",

@@ -117,7 +117,7 @@ def queue_table(rows: Sequence[QueueInterval], total: QueueInterval, first: str)
     def cells(label: str, row: QueueInterval) -> list[str]:
         return [
             label,
-            f"{row.agents:g}",
+            f"{round(row.agents, 1):g}",
             f"{row.offered:,}",
             f"{row.answered:,}",
             f"{row.abandoned:,}",

@@ -17,11 +17,14 @@ comparisons with runs of millions of calls, where the issue's tolerance holds ev
 from __future__ import annotations
 
 import math
+import random
 import statistics
+from collections.abc import Iterator
 from dataclasses import dataclass
 from dataclasses import replace as with_changes
 
 import pytest
+import simpy
 from load_runs import exponential, straight_spec
 
 from callflow.runtime.capacity.result import LoadResult
@@ -101,6 +104,40 @@ def batches(result: LoadResult, count: int = 20) -> tuple[Estimate, Estimate]:
         Estimate(total.service_level, statistics.stdev(levels) / math.sqrt(count)),
         Estimate(total.asa_s, statistics.stdev(speeds) / math.sqrt(count)),
     )
+
+
+def test_every_wait_is_the_one_a_textbook_fifo_queue_gives_for_the_same_calls() -> None:
+    """Fed the run's own arrivals and handling times, a textbook multi-server FIFO queue in SimPy (one process per
+    call, a `Resource` of agents) gives exactly the same waits: the same average and the same service level."""
+    spec = straight_spec(50, 55, calls=10_000, handling_s=HANDLING_S)
+    total = run_load(spec).queues["agents"].total
+    arrivals = list(spec.arrivals.times(random.Random(f"callflow-load:{spec.seed}:arrivals")))
+    draws = random.Random(f"callflow-load:{spec.seed}:handling")  # one draw per call, in the order they arrive
+    handling = [-HANDLING_S * math.log1p(-draws.random()) for _ in arrivals]
+    env = simpy.Environment()
+    agents = simpy.Resource(env, 55)
+    waits: list[float] = []
+
+    def call(talk_s: float) -> Iterator[simpy.events.Event]:
+        came = env.now
+        with agents.request() as request:
+            yield request
+            waits.append(env.now - came)
+            yield env.timeout(talk_s)
+
+    def arrive() -> Iterator[simpy.events.Event]:
+        last = 0.0
+        for moment, talk_s in zip(arrivals, handling, strict=True):
+            yield env.timeout(moment - last)
+            last = moment
+            env.process(call(talk_s))
+
+    env.process(arrive())
+    env.run()
+    assert total.answered == len(waits) > 9000
+    assert total.asa_s == round(sum(waits) / len(waits), 3)
+    assert total.answered_within == sum(wait <= WITHIN_S for wait in waits)
+    assert total.longest_wait_s == round(max(waits), 3)
 
 
 def test_the_formulas_here_are_erlang_c() -> None:
