@@ -12,7 +12,18 @@ from starlette.applications import Starlette
 from starlette.exceptions import HTTPException
 from starlette.middleware import Middleware
 
-from callflow.runtime.api import environment, flows, meta, prompts, session, simulation, suites, users, versions
+from callflow.runtime.api import (
+    environment,
+    files,
+    flows,
+    meta,
+    prompts,
+    session,
+    simulation,
+    suites,
+    users,
+    versions,
+)
 from callflow.runtime.api.errors import http_error, unexpected_error
 from callflow.runtime.api.openapi import document_operation
 from callflow.runtime.api.operation import routes as operation_routes
@@ -30,6 +41,7 @@ OPERATIONS = (
     *simulation.OPERATIONS,
     *prompts.OPERATIONS,
     *environment.OPERATIONS,
+    *files.OPERATIONS,
     *users.OPERATIONS,
     *meta.OPERATIONS,
 )

@@ -34,16 +34,21 @@ HEADER_SCHEMAS: dict[str, dict[str, Any]] = {
 }
 
 
-def _path_parameters(path: str) -> list[dict[str, Any]]:
-    names = re.findall(r"{(\w+)(?::(\w+))?}", path)
+def _path_parameters(op: Operation) -> list[dict[str, Any]]:
+    names = re.findall(r"{(\w+)(?::(\w+))?}", op.path)
     return [
-        {"name": name, "in": "path", "required": True, "schema": {"type": "integer" if kind == "int" else "string"}}
+        {
+            "name": name,
+            "in": "path",
+            "required": True,
+            "schema": op.path_params.get(name) or {"type": "integer" if kind == "int" else "string"},
+        }
         for name, kind in names
     ]
 
 
 def _operation(op: Operation) -> dict[str, Any]:
-    parameters = _path_parameters(op.path)
+    parameters = _path_parameters(op)
     parameters += [
         {"name": q.name, "in": "query", "required": q.required, "description": q.description, "schema": q.schema}
         for q in op.query
@@ -59,7 +64,8 @@ def _operation(op: Operation) -> dict[str, Any]:
         for name, text in op.headers.items()
     ]
     error = {"description": "", "content": {JSON_TYPE: {"schema": ERROR}}}
-    codes = {400, 413, 415, 422, *op.errors} if op.body is not None or op.texts else set(op.errors)
+    takes_body = op.body is not None or op.texts or op.binary
+    codes = {400, 413, 415, 422, *op.errors} if takes_body else set(op.errors)
     if op.role is not None:
         codes |= {401, 403}
     responses: dict[str, Any] = {str(c): {**error, "description": REASONS.get(c, "Error")} for c in sorted(codes)}
@@ -81,9 +87,11 @@ def _operation(op: Operation) -> dict[str, Any]:
         operation["description"] = op.description
     if op.semantic:
         operation["x-semantic-body"] = True
-    if op.body is not None or op.texts:
+    if takes_body:
         content = {JSON_TYPE: {"schema": op.body}} if op.body is not None else {}
         content |= {t: {"schema": {"type": "string"}} for t in op.texts}
+        if op.binary:
+            content["application/octet-stream"] = {"schema": {"type": "string", "format": "binary"}}
         operation["requestBody"] = {"required": op.body_required, "content": content}
     if op.role is not None:
         operation["security"] = [{"session": []}, {"bearer": []}]

@@ -87,6 +87,10 @@ class Operation:
     """The JSON Schema of a JSON body."""
     texts: tuple[str, ...] = ()
     """Content types of text bodies it also takes (a flow as DSL, tests as YAML, an environment as TOML)."""
+    binary: bool = False
+    """It takes any body as bytes (a data file)."""
+    path_params: dict[str, dict[str, Any]] = field(default_factory=dict)
+    """JSON Schemas of path parameters that are more than any string."""
     body_required: bool = True
     response: dict[str, Any] | None = None
     """The JSON Schema of its JSON answer."""
@@ -133,11 +137,13 @@ class Operation:
         return JSONResponse(result, status_code=self.status)
 
     async def _body(self, request: Request) -> tuple[Any, str | None]:
-        accepts_body = self.body is not None or self.texts
+        accepts_body = self.body is not None or self.texts or self.binary
         raw = await read_body(request, request.app.state.max_body_bytes)
         if not accepts_body:
             return None, None
         content_type = request.headers.get("content-type", "").split(";")[0].strip().lower() or None
+        if self.binary:
+            return raw, content_type
         if not raw and (content_type is None or content_type == JSON_TYPE):
             if self.body_required:
                 raise ApiError(422, "invalid", "this request needs a body")

@@ -18,6 +18,7 @@ PATH_VALUES = {
     "language": "zh-CN",
     "switch": "emergency",
     "user": "nobody",
+    "path": "data/tickets.csv",
 }
 PROTECTED = [op for op in OPERATIONS if op.role is not None]
 
