@@ -17,6 +17,7 @@ callers:
 from __future__ import annotations
 
 import bisect
+import math
 import random
 import re
 from collections.abc import Mapping, Sequence
@@ -156,8 +157,8 @@ def _caller(raw: Any, index: int, file: str) -> CallerType:
             f"{where}: unknown keys {', '.join(map(str, unknown))}; a caller type has {', '.join(_KEYS)}"
         )
     weight = raw.get("weight")
-    if isinstance(weight, bool) or not isinstance(weight, int | float) or not weight > 0:
-        raise CallerMixError(f"{where}: `weight` must be a number above 0 (how often this caller calls)")
+    if isinstance(weight, bool) or not isinstance(weight, int | float) or not 0 < weight < math.inf:
+        raise CallerMixError(f"{where}: `weight` must be a finite number above 0 (how often this caller calls)")
     steps = _steps(raw.get("input", []), where)
     numbers = raw.get("from", DEFAULT_CALLER)
     numbers = [numbers] if isinstance(numbers, str | int) else numbers

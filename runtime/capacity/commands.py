@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import math
 import sys
 from collections.abc import Callable
 from dataclasses import replace
@@ -34,6 +35,8 @@ from callflow.runtime.flows import FlowLibrary
 from callflow.runtime.simulator.commands import parse_switches
 
 FILE = click.Path(exists=True, dir_okay=False, path_type=Path)
+MAX_LIMIT_S = 86_400.0
+"""The longest time limit of a call: a day."""
 
 
 @click.command("load")
@@ -92,6 +95,8 @@ def load(
     report_path: Path | None,
 ) -> None:
     """Simulate a day of callers through FLOW on one virtual clock, with shared queues and agents."""
+    if not 0 < limit_s <= MAX_LIMIT_S:
+        raise click.BadParameter(f"{limit_s:g}: a call's time limit is above 0 and at most a day", param_hint="--limit")
     try:
         flow = _flow(flow_path)
         environment = load_environment(env_path) if env_path else environment_for(flow_path) or Environment.empty()
@@ -185,7 +190,7 @@ def _arrivals(
 def _target(text: str, seconds: float | None) -> ServiceTarget:
     target = parse_target(text)
     if seconds is not None:
-        if seconds < 0:
+        if not 0 <= seconds < math.inf:
             raise click.BadParameter("the seconds of a service level are 0 or more", param_hint="--sl-target")
         target = ServiceTarget(target.percent, seconds)
     return target

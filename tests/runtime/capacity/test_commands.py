@@ -94,6 +94,11 @@ def test_compare_shows_both_flows_and_the_difference(tmp_path: Path) -> None:
         ([HOTLINE, "--arrivals", MIX, *AGENTS], "the header needs a time column"),
         ([HOTLINE, "--calls-per-hour", "10", "--duration", "soon", *AGENTS], "`soon` is not a duration"),
         ([HOTLINE, *BUSY_HOUR, *AGENTS, "--start", "Monday"], "--start: 'Monday' is not an ISO date"),
+        ([HOTLINE, *BUSY_HOUR, *AGENTS, "--limit", "nan"], "a call's time limit is above 0 and at most a day"),
+        ([HOTLINE, *BUSY_HOUR, *AGENTS, "--limit", "0"], "a call's time limit is above 0 and at most a day"),
+        ([HOTLINE, *BUSY_HOUR, *AGENTS, "--sl-target", "nan"], "the seconds of a service level are 0 or more"),
+        ([HOTLINE, "--calls-per-hour", "inf", *AGENTS], "calls per hour must be a positive number"),
+        ([HOTLINE, *BUSY_HOUR, *AGENTS, "--patience", "nan"], "--patience: the mean must be a positive number"),
     ],
 )
 def test_mistakes_are_refused_with_a_clear_message(arguments: list[str], message: str) -> None:

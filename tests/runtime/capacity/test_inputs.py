@@ -140,7 +140,8 @@ def test_callers_are_drawn_by_weight_and_numbers_from_their_patterns() -> None:
     ("text", "message"),
     [
         ("callers: []\n", "a caller mix has `callers:`"),
-        ("callers:\n  - weight: 0\n", r"m:2: `weight` must be a number above 0"),
+        ("callers:\n  - weight: 0\n", r"m:2: `weight` must be a finite number above 0"),
+        ("callers:\n  - weight: .inf\n", r"m:2: `weight` must be a finite number above 0"),
         ("callers:\n  - weight: 1\n    input: [press:1]\n", r"m:2: `press:1` is not a step"),
         ("callers:\n  - weight: 1\n    input: [dtmf:1, agent:20]\n", "agents come from --agents"),
         ("callers:\n  - weight: 1\n    from: 'abc'\n", "is not a number or pattern"),
