@@ -25,6 +25,7 @@ from callflow.runtime.context import Call
 from callflow.runtime.data import DataSources
 from callflow.runtime.engine import Engine
 from callflow.runtime.simulator.clock import VirtualClock
+from callflow.runtime.testing.private_data import private_data
 from callflow.runtime.types import Speech
 
 Progress = Callable[[float, int], None]
@@ -72,8 +73,6 @@ class LoadRun:
             )
         self.registry = registry or default_registry()
         self.store = CountingStore()
-        self.data = DataSources(spec.environment, inline=True)
-        self.engine = Engine(self.registry, spec.environment, self.store, self.data, self.flows)
         self.scheduler = Scheduler()
         interval_s, intervals = spec.report_interval_s, spec.intervals
         series_s = SERIES_S if interval_s % SERIES_S == 0 else interval_s
@@ -104,15 +103,21 @@ class LoadRun:
         self._heard: dict[tuple[str, tuple[str, ...], str], Speech] = {}
 
     async def run(self) -> LoadResult:
-        """Simulate the day and every call in it to its end; the figures."""
+        """Simulate the day and every call in it to its end; the figures.
+
+        Lookups run on a private copy of each SQLite source (made when the run starts, deleted when it ends): a
+        flow that writes (a PIN count) leaves the files as they were, and every run starts from the same data."""
         spec, scheduler = self.spec, self.scheduler
-        try:
-            self._staff(0)
-            if self.progress is not None:
-                self._tick(1)
-            await scheduler.run(spec.arrivals.times(self._arrivals_rng), self._arrive)
-        finally:
-            self.data.close()
+        with private_data(spec.environment) as environment:
+            data = DataSources(environment, inline=True)
+            self.engine = Engine(self.registry, environment, self.store, data, self.flows)
+            try:
+                self._staff(0)
+                if self.progress is not None:
+                    self._tick(1)
+                await scheduler.run(spec.arrivals.times(self._arrivals_rng), self._arrive)
+            finally:
+                data.close()
         if self.progress is not None:
             self.progress(1.0, self.ended)
         return build_result(spec, self)

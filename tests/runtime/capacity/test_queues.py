@@ -2,6 +2,10 @@
 
 from __future__ import annotations
 
+import sqlite3
+from contextlib import closing
+from pathlib import Path
+
 from load_runs import ENVIRONMENT, at, fixed, spec
 
 from callflow.runtime.capacity.callers import CallerMix, CallerType
@@ -157,3 +161,33 @@ def test_an_unknown_queue_cannot_be_left_without_agents() -> None:
         assert "agents=N" in str(error)
     else:
         raise AssertionError("a queue without agents was accepted")
+
+
+COUNTING = """\
+flow counting
+
+start: lookup calls
+  query     "insert into calls (caller) values (:caller) returning id"
+  params    caller = caller
+  found     -> wait
+  not_found -> wait
+  error     -> wait
+
+wait: queue agents
+  done -> bye
+
+bye: hangup
+"""
+
+
+def test_lookups_that_write_leave_the_data_as_it_was(tmp_path: Path) -> None:
+    """A run writes to a private copy of each SQLite source: every call's insert succeeds, the file is unchanged."""
+    database = tmp_path / "calls.sqlite"
+    with closing(sqlite3.connect(database)) as connection, connection:
+        connection.execute("create table calls (id integer primary key, caller text)")
+    before = database.read_bytes()
+    env = ENVIRONMENT + f'\n[sources.calls]\ntype = "sqlite"\npath = "{database}"\n'
+    result = run_load(spec(COUNTING, at(0, 1, 2), one_agent(10, agents=(3,)), env=env))
+    assert result.nodes["counting"]["start"]["exits"] == {"found": 3, "not_found": 0, "error": 0}
+    assert result.calls["node_errors"] == 0
+    assert database.read_bytes() == before
