@@ -37,6 +37,21 @@ _STYLE: dict[Any, Any] = {  # typed loosely: matplotlib's stubs name every key a
 }
 
 
+_LEGEND: dict[str, Any] = {
+    "loc": "upper center",
+    "bbox_to_anchor": (0.5, -0.14),
+    "fontsize": 8,
+    "frameon": False,
+    "ncols": 3,
+}
+"""Legends go under the plot, where they hide no line."""
+
+
+def _style(runs: int, index: int) -> str:
+    """The line of a run: solid for the first (or only) run, dashed for the second."""
+    return "--" if runs > 1 and index > 0 else "-"
+
+
 def svg(figure: Figure) -> str:
     """A figure as an SVG element."""
     buffer = io.StringIO()
@@ -60,54 +75,54 @@ def service_levels(runs: Sequence[tuple[str, LoadResult]], target_percent: float
     with matplotlib.rc_context(_STYLE):
         figure = _figure()
         axes = figure.subplots()
-        colour = iter(COLOURS * 4)
-        for label, result in runs:
-            for name, queue in result.queues.items():
+        for index, (label, result) in enumerate(runs):
+            for colour, (name, queue) in zip(COLOURS, result.queues.items(), strict=False):
                 levels = [math.nan if row.service_level is None else row.service_level * 100 for row in queue.intervals]
                 axes.plot(
                     _labels([r.start for r in queue.intervals]),
                     levels,
                     marker="o",
                     markersize=3,
-                    color=next(colour),
+                    color=colour,
+                    linestyle=_style(len(runs), index),
                     label=f"{name}{label}",
                 )
         axes.axhline(target_percent, color="#6b7280", linestyle="--", linewidth=1, label=f"target {target_percent:g} %")
         axes.set_ylim(0, 105)
         axes.set_ylabel("answered within target (%)")
         _ticks(axes)
-        axes.legend(loc="lower left", fontsize=8, frameon=False, ncols=4)
+        axes.legend(**_LEGEND)
         return svg(figure)
 
 
 def waits(runs: Sequence[tuple[str, LoadResult]]) -> str:
-    """Average speed of answer and longest wait per interval for each queue."""
+    """Average speed of answer (and, for a single run, the longest wait) per interval for each queue."""
     with matplotlib.rc_context(_STYLE):
         figure = _figure()
         axes = figure.subplots()
-        colour = iter(COLOURS * 4)
-        for label, result in runs:
-            for name, queue in result.queues.items():
+        for index, (label, result) in enumerate(runs):
+            for colour, (name, queue) in zip(COLOURS, result.queues.items(), strict=False):
                 labels = _labels([r.start for r in queue.intervals])
-                c = next(colour)
                 axes.plot(
                     labels,
                     [math.nan if row.asa_s is None else row.asa_s for row in queue.intervals],
                     marker="o",
                     markersize=3,
-                    color=c,
+                    color=colour,
+                    linestyle=_style(len(runs), index),
                     label=f"{name}{label}: average speed of answer",
                 )
-                axes.plot(
-                    labels,
-                    [row.longest_wait_s for row in queue.intervals],
-                    linestyle=":",
-                    color=c,
-                    label=f"{name}{label}: longest wait",
-                )
+                if len(runs) == 1:  # beside a second run, the longest waits would crowd the chart
+                    axes.plot(
+                        labels,
+                        [row.longest_wait_s for row in queue.intervals],
+                        linestyle=":",
+                        color=colour,
+                        label=f"{name}: longest wait",
+                    )
         axes.set_ylabel("seconds")
         _ticks(axes)
-        axes.legend(loc="upper right", fontsize=8, frameon=False, ncols=2)
+        axes.legend(**_LEGEND)
         return svg(figure)
 
 
@@ -126,7 +141,7 @@ def queue_length(result: LoadResult) -> str:
             axes.step(hours, queue.length["max"], where="post", color=colour, alpha=0.35, label=f"{name}: peak")
         axes.set_xlabel("hour of the day")
         axes.set_ylabel("callers waiting")
-        axes.legend(loc="upper right", fontsize=8, frameon=False, ncols=2)
+        axes.legend(**_LEGEND)
         return svg(figure)
 
 
@@ -150,7 +165,7 @@ def wait_histogram(queue: QueueResult) -> str:
                 )
         axes.set_xlabel("seconds waited")
         axes.set_ylabel("callers")
-        axes.legend(loc="upper right", fontsize=8, frameon=False)
+        axes.legend(**_LEGEND)
         return svg(figure)
 
 
@@ -168,7 +183,7 @@ def outcomes(result: LoadResult) -> str:
                 bottom = [b + c for b, c in zip(bottom, counts, strict=True)]
         axes.set_ylabel("calls arriving")
         _ticks(axes)
-        axes.legend(loc="upper right", fontsize=8, frameon=False, ncols=4)
+        axes.legend(**_LEGEND)
         return svg(figure)
 
 
@@ -184,7 +199,7 @@ def staffing(starts: Sequence[str], found: Sequence[int], erlang: Sequence[int],
         axes.set_xticks(list(positions), labels)
         axes.set_ylabel("agents")
         _ticks(axes)
-        axes.legend(loc="upper right", fontsize=8, frameon=False)
+        axes.legend(**_LEGEND)
         return svg(figure)
 
 

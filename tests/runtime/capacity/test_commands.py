@@ -60,9 +60,21 @@ def test_find_agents_prints_the_agents_per_interval_and_saves_them_for_a_run(tmp
     """`--find-agents` gives agents per interval beside Erlang C; `--save-staffing` writes them for `--staffing`."""
     staffing = tmp_path / "staffing.csv"
     arguments = [HOTLINE, *BUSY_HOUR, "--agents", "hotline-local=6", "--aht", "240", "--callers", MIX]
-    code, output = load(*arguments, "--find-agents", "hotline", "--save-staffing", str(staffing), "--interval", "15m")
+    page = tmp_path / "staffing.html"
+    code, output = load(
+        *arguments,
+        "--find-agents",
+        "hotline",
+        "--save-staffing",
+        str(staffing),
+        "--interval",
+        "15m",
+        "--report",
+        str(page),
+    )
     assert code == 0, output
     assert "Agents for hotline to answer 80 % within 20 s: met in every interval" in output
+    assert "Agents for hotline</h2>" in page.read_text(encoding="utf-8")
     rows = staffing.read_text(encoding="utf-8").splitlines()
     assert rows[0] == "start,hotline" and len(rows) == 3
     code, again = load(*arguments, "--staffing", str(staffing), "--interval", "15m", "--format", "json")
@@ -76,8 +88,10 @@ def test_compare_shows_both_flows_and_the_difference(tmp_path: Path) -> None:
     other = tmp_path / "hotline_12345.flow"
     other.write_text(Path(HOTLINE).read_text(encoding="utf-8").replace("offer_after    180s", "offer_after    60s"))
     (tmp_path / "callflow.toml").write_text((EXAMPLES / "callflow.toml").read_text(encoding="utf-8"))
-    code, output = load(HOTLINE, *BUSY_HOUR, *AGENTS, "--compare", str(other))
+    page = tmp_path / "compare.html"
+    code, output = load(HOTLINE, *BUSY_HOUR, *AGENTS, "--compare", str(other), "--report", str(page))
     assert code == 0, output
+    assert "<h2>The second flow</h2>" in page.read_text(encoding="utf-8")
     took = re.search(r"^  took the offer +(\d+) +(\d+) +([+-]\d+|\+0)", output, flags=re.M)
     assert took is not None and int(took.group(2)) > int(took.group(1))  # offered sooner, taken more often
 
