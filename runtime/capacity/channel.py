@@ -81,6 +81,9 @@ class LoadChannel(SimulatedChannel):
 
     def scripted_hangup(self) -> float | None:
         """When the caller hangs up, if the next thing its script does is hang up (on its own clock)."""
+        if getattr(self, "timed", False):  # timed steps (`hangup@N`, where the simulator has them): at that moment
+            at = next((getattr(step, "at", None) for step in self.caller_steps if step.kind == "hangup"), None)
+            return None if at is None else float(at)
         found = self._next(math.inf)
         return found[0] if found is not None and found[1].kind == "hangup" else None
 
