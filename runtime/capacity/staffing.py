@@ -5,8 +5,8 @@ and handling times), so a change of agents is the only change between two runs. 
 counts the calls each queue is offered per interval; Erlang C for those calls is the first guess. Then each
 interval's count is narrowed down between a count that missed the target and one that met it, all intervals at
 once, one day per step. Intervals are not independent (callers still waiting at the end of one are served in the
-next), so the counts found are run once more together, and any interval that then misses gets one more agent until
-the whole day meets the target.
+next), so an interval that misses with a count it met with before searches upwards again, until a whole day meets
+the target in every interval.
 """
 
 from __future__ import annotations
@@ -129,9 +129,13 @@ def find_agents(spec: LoadSpec, queues: Sequence[str], progress: Progress | None
 
 
 def _next_trial(low: int, high: int | None, current: int) -> int:
-    """The next count to try between one that missed (`low`) and one that met (`high`, None: none yet)."""
+    """The next count to try between one that missed (`low`; -1: none has missed yet) and one that met (`high`;
+    None: none has met yet). Below a count that met, steps of about 8 % until one misses, then halves the gap: a
+    count far too low would fill the queue for hours and cost a long day to simulate."""
     if high is None:
         return max(current + 1, low + 1, math.ceil(current * 1.1))
+    if low < 0:
+        return max(0, high - max(1, math.ceil(high * 0.08)))
     if high - low <= 1:
         return high
     return (low + high) // 2
