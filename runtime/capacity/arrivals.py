@@ -7,7 +7,7 @@ import csv
 import math
 import random
 import re
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 from pathlib import Path
@@ -96,7 +96,7 @@ _CALLS_COLUMNS = ("calls", "volume", "offered", "arrivals", "count")
 
 
 def read_profile(path: Path, day: date | None, zone: ZoneInfo) -> Arrivals:
-    """A profile: one row per interval, its start (`09:00`, or an ISO date-time) and the calls expected in it.
+    """A profile file: one row per interval, its start (`09:00`, or an ISO date-time) and the calls expected in it.
 
     Rows at times of day are placed on `day`; rows with dates are placed where they say. The rows must be evenly
     spaced (15 or 30 minutes, as workforce tools use, or any other step), in order, with no gaps."""
@@ -104,9 +104,14 @@ def read_profile(path: Path, day: date | None, zone: ZoneInfo) -> Arrivals:
         text = path.read_text(encoding="utf-8-sig")
     except (OSError, UnicodeDecodeError) as error:
         raise ArrivalsError(f"{path}: cannot read the profile: {error}") from None
+    return profile_from_csv(text, str(path), day, zone)
+
+
+def profile_from_csv(text: str, file: str, day: date | None, zone: ZoneInfo) -> Arrivals:
+    """A profile from CSV text (`file` names it in errors), with or without a header."""
     rows = [(number, row) for number, row in enumerate(csv.reader(text.splitlines()), start=1) if any(row)]
     if not rows:
-        raise ArrivalsError(f"{path}: the profile is empty; write one row per interval: start,calls")
+        raise ArrivalsError(f"{file}: the profile is empty; write one row per interval: start,calls")
     time_column, calls_column = 0, 1
     header = [cell.strip().lower() for cell in rows[0][1]]
     if not _is_number(header[1] if len(header) > 1 else ""):
@@ -114,24 +119,31 @@ def read_profile(path: Path, day: date | None, zone: ZoneInfo) -> Arrivals:
         calls_column = next((i for i, name in enumerate(header) if name in _CALLS_COLUMNS), -1)
         if time_column < 0 or calls_column < 0:
             raise ArrivalsError(
-                f"{path}:1: the header needs a time column ({', '.join(_TIME_COLUMNS)}) and a calls column "
+                f"{file}:1: the header needs a time column ({', '.join(_TIME_COLUMNS)}) and a calls column "
                 f"({', '.join(_CALLS_COLUMNS)}); found {', '.join(header) or 'nothing'}"
             )
         rows = rows[1:]
-    moments: list[datetime] = []
-    calls: list[float] = []
+    cells = []
     for number, row in rows:
         if len(row) <= max(time_column, calls_column):
-            raise ArrivalsError(f"{path}:{number}: expected a start and a number of calls, found {','.join(row)!r}")
-        moments.append(_moment(row[time_column].strip(), day, zone, f"{path}:{number}"))
-        calls.append(_calls(row[calls_column].strip(), f"{path}:{number}"))
-    if not moments:
-        raise ArrivalsError(f"{path}: the profile has a header but no intervals")
+            raise ArrivalsError(f"{file}:{number}: expected a start and a number of calls, found {','.join(row)!r}")
+        cells.append((f"{file}:{number}", row[time_column].strip(), row[calls_column].strip()))
+    if not cells:
+        raise ArrivalsError(f"{file}: the profile has a header but no intervals")
+    return profile_from_rows(cells, day, zone)
+
+
+def profile_from_rows(rows: Sequence[tuple[str, str, object]], day: date | None, zone: ZoneInfo) -> Arrivals:
+    """A profile from rows of (where, start, calls): `where` names the row in errors."""
+    if not rows:
+        raise ArrivalsError("a profile needs at least one interval")
+    moments = [_moment(start, day, zone, where) for where, start, _ in rows]
+    calls = [_calls(str(count), where) for where, _, count in rows]
     step = (moments[1] - moments[0]).total_seconds() if len(moments) > 1 else 1800.0
-    for (number, _), before, after in zip(rows[1:], moments, moments[1:], strict=False):
+    for (where, _, _), before, after in zip(rows[1:], moments, moments[1:], strict=False):
         if (after - before).total_seconds() != step or step <= 0:
             raise ArrivalsError(
-                f"{path}:{number}: {after:%H:%M} does not follow {before:%H:%M} by {step / 60:g} minutes as the "
+                f"{where}: {after:%H:%M} does not follow {before:%H:%M} by {step / 60:g} minutes as the "
                 "first rows do; keep the intervals even and in order"
             )
     return Arrivals(moments[0], step, tuple(calls))

@@ -3,14 +3,10 @@
 from __future__ import annotations
 
 import json
-import math
 import sys
 from collections.abc import Callable
-from dataclasses import replace
-from datetime import datetime
 from pathlib import Path
 from typing import Any
-from zoneinfo import ZoneInfo
 
 import click
 from tqdm import tqdm  # type: ignore[import-untyped]
@@ -21,22 +17,21 @@ from callflow.flowlang.errors import FlowError
 from callflow.flowlang.loader import load_file
 from callflow.flowlang.model import Flow
 from callflow.flowlang.registry import default_registry
-from callflow.runtime.capacity.arrivals import Arrivals, parse_duration, poisson, read_profile
-from callflow.runtime.capacity.callers import SILENT, read_mix
-from callflow.runtime.capacity.compare import compare
-from callflow.runtime.capacity.distributions import Distribution, parse_distribution
+from callflow.runtime.capacity.callers import read_mix
+from callflow.runtime.capacity.compare import Comparison, compare
 from callflow.runtime.capacity.flows import FlowSet
-from callflow.runtime.capacity.options import parse_agents, parse_per_queue, parse_start, read_staffing, write_staffing
+from callflow.runtime.capacity.options import parse_agents, parse_per_queue, read_staffing, write_staffing
+from callflow.runtime.capacity.request import spec_from_request
+from callflow.runtime.capacity.result import LoadResult
 from callflow.runtime.capacity.run import Progress, run_load
-from callflow.runtime.capacity.spec import LoadSpec, ServiceTarget, Staffing, parse_target
-from callflow.runtime.capacity.staffing import find_agents
+from callflow.runtime.capacity.staffing import StaffingResult, find_agents
 from callflow.runtime.capacity.table import render_comparison, render_result, render_staffing
 from callflow.runtime.flows import FlowLibrary
 from callflow.runtime.simulator.commands import parse_switches
 
 FILE = click.Path(exists=True, dir_okay=False, path_type=Path)
-MAX_LIMIT_S = 86_400.0
-"""The longest time limit of a call: a day."""
+
+Report = LoadResult | StaffingResult | Comparison
 
 
 @click.command("load")
@@ -95,54 +90,59 @@ def load(
     report_path: Path | None,
 ) -> None:
     """Simulate a day of callers through FLOW on one virtual clock, with shared queues and agents."""
-    if not 0 < limit_s <= MAX_LIMIT_S:
-        raise click.BadParameter(f"{limit_s:g}: a call's time limit is above 0 and at most a day", param_hint="--limit")
     try:
         flow = _flow(flow_path)
+        other = _flow(other_path) if other_path is not None else None
         environment = load_environment(env_path) if env_path else environment_for(flow_path) or Environment.empty()
-        zone = ZoneInfo(environment.timezone)
-        arrivals = _arrivals(calls_per_hour, profile, duration, parse_start(start, zone), interval, zone)
-        interval_s = parse_duration(interval) if interval else None
         flows = FlowLibrary(flow_path.parent, default_registry())
-        target = _target(target_text, sl_target)
-        spec = LoadSpec(
+        other_flows = FlowLibrary(other_path.parent, default_registry()) if other_path is not None else None
+        counts: dict[str, int | list[int]] = dict(parse_agents(agents))
+        if staffing_path is not None:
+            counts.update({name: list(per) for name, per in read_staffing(staffing_path).items()})
+        for name in find:
+            counts.setdefault(name, 1)
+        default_aht, own_aht = parse_per_queue(aht, "--aht") if aht is not None else (None, {})
+        body: dict[str, Any] = {
+            "calls_per_hour": calls_per_hour,
+            "arrivals": profile.read_text(encoding="utf-8-sig") if profile is not None else None,
+            "duration": duration,
+            "start": start,
+            "interval": interval,
+            "agents": counts,
+            "aht": None if aht is None else {"*": default_aht, **own_aht},
+            "aht_dist": aht_dist,
+            "patience": patience,
+            "patience_dist": patience_dist,
+            "seed": seed,
+            "target": target_text,
+            "sl_target": sl_target,
+            "to": called,
+            "switches": parse_switches(switches),
+            "limit": limit_s,
+        }
+        spec = spec_from_request(
+            {key: value for key, value in body.items() if value is not None},
             flow=flow,
             environment=environment,
-            arrivals=arrivals,
-            queues={},
-            patience=parse_distribution(patience_dist, patience, what="--patience")
-            if patience is not None or patience_dist == "none"
-            else Distribution("none", float("inf")),
-            callers=read_mix(mix_path) if mix_path else SILENT,
             flows=flows,
             directory=flow_path.parent,
-            interval_s=interval_s,
-            target=target,
-            seed=seed,
-            limit_s=limit_s,
-            called=called,
-            switches=parse_switches(switches),
+            also_waits_in=FlowSet(other, other_flows).queues() if other is not None else (),
+            callers=read_mix(mix_path) if mix_path is not None else None,
+            arrivals_name=str(profile),
         )
-        queues = FlowSet(flow, flows).queues()
-        if other_path is not None:
-            queues += [name for name in FlowSet(_flow(other_path), flows).queues() if name not in queues]
-        spec = _staffed(spec, queues, agents, staffing_path, aht, aht_dist, find)
-        if other_path is not None and find:
+        if other is not None and find:
             raise click.UsageError("--compare and --find-agents go one at a time")
-        with _progress(output) as progress:
-            if other_path is not None:
-                other_flows = FlowLibrary(other_path.parent, default_registry())
-                comparison = compare(spec, _flow(other_path), progress, other_flows)
+        with _progress() as progress:
+            report: Report
+            if other is not None:
+                comparison = compare(spec, other, progress, other_flows)
                 _emit(output, comparison.to_json, lambda: render_comparison(comparison))
-                report: Any = comparison
+                report = comparison
             elif find:
                 search = find_agents(spec, list(dict.fromkeys(find)), progress)
                 _emit(output, search.to_json, lambda: render_staffing(search))
                 if save_staffing is not None:
-                    starts = [row.start for row in search.queues[0].intervals]
-                    write_staffing(
-                        save_staffing, starts, {q.queue: [r.agents for r in q.intervals] for q in search.queues}
-                    )
+                    write_staffing(save_staffing, search)
                 report = search
             else:
                 result = run_load(spec, progress)
@@ -165,81 +165,10 @@ def _flow(path: Path) -> Flow:
     return loaded.flow
 
 
-def _arrivals(
-    calls_per_hour: float | None,
-    profile: Path | None,
-    duration: str | None,
-    start: datetime | None,
-    interval: str | None,
-    zone: ZoneInfo,
-) -> Arrivals:
-    if (calls_per_hour is None) == (profile is None):
-        raise click.UsageError("give either --calls-per-hour N or --arrivals PROFILE.csv")
-    if profile is not None:
-        arrivals = read_profile(profile, start.date() if start else None, zone)
-        if duration is not None:
-            keep = max(1, round(parse_duration(duration) / arrivals.interval_s))
-            arrivals = Arrivals(arrivals.start, arrivals.interval_s, arrivals.calls[:keep])
-        return arrivals
-    assert calls_per_hour is not None
-    moment = start or datetime.now(zone).replace(second=0, microsecond=0)
-    duration_s = parse_duration(duration) if duration else 3600.0
-    return poisson(moment, calls_per_hour, duration_s, parse_duration(interval) if interval else 1800.0)
-
-
-def _target(text: str, seconds: float | None) -> ServiceTarget:
-    target = parse_target(text)
-    if seconds is not None:
-        if not 0 <= seconds < math.inf:
-            raise click.BadParameter("the seconds of a service level are 0 or more", param_hint="--sl-target")
-        target = ServiceTarget(target.percent, seconds)
-    return target
-
-
-def _staffed(
-    spec: LoadSpec,
-    queues: list[str],
-    agents: tuple[str, ...],
-    staffing_path: Path | None,
-    aht: str | None,
-    aht_dist: str,
-    find: tuple[str, ...],
-) -> LoadSpec:
-    """The spec with agents and handling times for every queue the flows wait in."""
-    counts: dict[str, tuple[int, ...]] = {name: (count,) for name, count in parse_agents(agents).items()}
-    if staffing_path is not None:
-        counts.update(read_staffing(staffing_path, queues, spec.intervals, spec.report_interval_s))
-    unknown = [name for name in counts if name not in queues]
-    if unknown:
-        raise click.BadParameter(
-            f"{', '.join(unknown)}: the flow waits in no such queue (it waits in {', '.join(queues) or 'none'})",
-            param_hint="--agents",
-        )
-    for name in find:
-        counts.setdefault(name, (1,))
-    missing = [name for name in queues if name not in counts]
-    if missing:
-        raise click.UsageError(
-            f"`{spec.flow.name}` waits in {', '.join(missing)}: give their agents with --agents "
-            + ",".join(f"{name}=N" for name in missing)
-            + " (or search them with --find-agents)"
-        )
-    if queues and aht is None:
-        raise click.UsageError("give the average handling time with --aht SECONDS (or QUEUE=SECONDS per queue)")
-    default, own = parse_per_queue(aht or "", "--aht")
-    queue_setup: dict[str, Staffing] = {}
-    for name in queues:
-        mean = own.get(name, default)
-        if mean is None:
-            raise click.UsageError(f"--aht gives no handling time for queue {name}; add SECONDS or {name}=SECONDS")
-        queue_setup[name] = Staffing(counts[name], parse_distribution(aht_dist, mean, what="--aht-dist"))
-    return replace(spec, queues=queue_setup)
-
-
 class _progress:
     """A progress bar on the terminal (none when the output goes elsewhere)."""
 
-    def __init__(self, output: str) -> None:
+    def __init__(self) -> None:
         self.bar: Any = None
         if sys.stderr.isatty():
             self.bar = tqdm(total=1000, unit="‰", file=sys.stderr, leave=False, desc="simulating")

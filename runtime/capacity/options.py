@@ -1,15 +1,14 @@
-"""Reading what `callflow load` is given: agents per queue, handling times, a staffing file, the start of the day."""
+"""Reading what `callflow load` is given on its command line: agents per queue, handling times, staffing files."""
 
 from __future__ import annotations
 
 import csv
 import math
-from collections.abc import Iterable, Sequence
-from datetime import datetime
+from collections.abc import Iterable
 from pathlib import Path
-from zoneinfo import ZoneInfo
 
 from callflow.flowlang.errors import FlowError
+from callflow.runtime.capacity.staffing import StaffingResult
 
 
 class OptionError(FlowError):
@@ -47,10 +46,8 @@ def parse_per_queue(value: str, what: str) -> tuple[float | None, dict[str, floa
     return default, own
 
 
-def read_staffing(path: Path, queues: Sequence[str], intervals: int, interval_s: float) -> dict[str, tuple[int, ...]]:
-    """A staffing file: one row per interval (`start` first), one column of agent counts per queue.
-
-    Its rows are the run's reporting intervals, in order; fewer rows than intervals repeat the last row."""
+def read_staffing(path: Path) -> dict[str, tuple[int, ...]]:
+    """A staffing file: one row per interval of the run (`start` first), one column of agent counts per queue."""
     try:
         rows = list(csv.reader(path.read_text(encoding="utf-8-sig").splitlines()))
     except (OSError, UnicodeDecodeError) as error:
@@ -59,40 +56,21 @@ def read_staffing(path: Path, queues: Sequence[str], intervals: int, interval_s:
     if len(rows) < 2:
         raise OptionError(f"{path}: a staffing file has a header (start, then queue names) and a row per interval")
     header = [cell.strip() for cell in rows[0]]
-    unknown = [name for name in header[1:] if name not in queues]
-    if unknown:
-        raise OptionError(f"{path}:1: {', '.join(unknown)}: no such queue in the flow ({', '.join(queues)})")
-    if len(rows) - 1 > intervals:
-        raise OptionError(
-            f"{path}: {len(rows) - 1} rows for {intervals} intervals of {interval_s / 60:g} minutes; one row per "
-            "interval of the run (--interval)"
-        )
     staffing: dict[str, list[int]] = {name: [] for name in header[1:]}
     for number, row in enumerate(rows[1:], start=2):
+        if len(row) < len(header):
+            raise OptionError(f"{path}:{number}: expected {len(header)} columns, found {len(row)}")
         for name, cell in zip(header[1:], row[1:], strict=False):
             if not cell.strip().isdigit():
                 raise OptionError(f"{path}:{number}: {cell.strip()!r} is not a number of agents for {name}")
             staffing[name].append(int(cell))
-        if len(row) < len(header):
-            raise OptionError(f"{path}:{number}: expected {len(header)} columns, found {len(row)}")
     return {name: tuple(counts) for name, counts in staffing.items()}
 
 
-def write_staffing(path: Path, starts: Sequence[str], agents: dict[str, Sequence[int]]) -> None:
-    """Agent counts per interval in the staffing file's form (`--staffing` reads it back)."""
+def write_staffing(path: Path, search: StaffingResult) -> None:
+    """The agents a search found per interval, in the staffing file's form (`--staffing` reads it back)."""
     with path.open("w", encoding="utf-8", newline="") as handle:
         writer = csv.writer(handle)
-        writer.writerow(["start", *agents])
-        for index, start in enumerate(starts):
-            writer.writerow([start, *(counts[index] for counts in agents.values())])
-
-
-def parse_start(text: str | None, zone: ZoneInfo) -> datetime | None:
-    """`--start`: an ISO date (the day) or date-time, with an offset or in the environment's time zone."""
-    if text is None:
-        return None
-    try:
-        moment = datetime.fromisoformat(text)
-    except ValueError:
-        raise OptionError(f"--start: {text!r} is not an ISO date or date-time, such as 2026-11-23T09:00") from None
-    return moment if moment.tzinfo is not None else moment.replace(tzinfo=zone)
+        writer.writerow(["start", *(queue.queue for queue in search.queues)])
+        for rows in zip(*(queue.intervals for queue in search.queues), strict=True):
+            writer.writerow([rows[0].start, *(row.agents for row in rows)])

@@ -88,8 +88,17 @@ class LoadResult:
     """The whole traces of the first calls, when asked for (`LoadSpec.traces`), in the order they ended."""
 
     def to_json(self) -> dict[str, Any]:
-        """The result as JSON."""
-        return asdict(self)
+        """The result as JSON: mappings, lists, strings, numbers, None."""
+        return plain(asdict(self))  # type: ignore[no-any-return]
+
+
+def plain(value: Any) -> Any:
+    """A value with its tuples made lists, as JSON has them (so a result equals itself read back from JSON)."""
+    if isinstance(value, dict):
+        return {key: plain(item) for key, item in value.items()}
+    if isinstance(value, list | tuple):
+        return [plain(item) for item in value]
+    return value
 
 
 def build_result(spec: LoadSpec, run: LoadRun) -> LoadResult:

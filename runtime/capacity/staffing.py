@@ -17,7 +17,7 @@ from dataclasses import asdict, dataclass
 from typing import Any
 
 from callflow.runtime.capacity.erlang import agents_needed
-from callflow.runtime.capacity.result import LoadResult
+from callflow.runtime.capacity.result import LoadResult, plain
 from callflow.runtime.capacity.run import LoadSpecError, Progress, run_load
 from callflow.runtime.capacity.spec import LoadSpec
 
@@ -67,7 +67,7 @@ class StaffingResult:
         """The search as JSON."""
         return {
             "target": self.target,
-            "queues": [asdict(queue) for queue in self.queues],
+            "queues": plain([asdict(queue) for queue in self.queues]),
             "runs": self.runs,
             "met": self.met,
             "result": self.result.to_json(),

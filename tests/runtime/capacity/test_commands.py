@@ -15,6 +15,7 @@ EXAMPLES = Path(__file__).resolve().parents[3] / "examples"
 HOTLINE = str(EXAMPLES / "hotline_12345.flow")
 MIX = str(EXAMPLES / "load" / "hotline-callers.yaml")
 MONDAY = str(EXAMPLES / "load" / "hotline-monday.csv")
+STAFFING = str(EXAMPLES / "load" / "hotline-monday-staffing.csv")
 BUSY_HOUR = ["--calls-per-hour", "600", "--duration", "30m", "--start", "2026-11-23T10:00"]
 AGENTS = ["--agents", "hotline=12,hotline-local=4", "--aht", "240", "--patience", "120", "--callers", MIX]
 
@@ -99,20 +100,27 @@ def test_compare_shows_both_flows_and_the_difference(tmp_path: Path) -> None:
 @pytest.mark.parametrize(
     ("arguments", "message"),
     [
-        ([HOTLINE, "--aht", "240"], "give either --calls-per-hour N or --arrivals PROFILE.csv"),
-        ([HOTLINE, *BUSY_HOUR, "--aht", "240"], "waits in hotline-local, hotline: give their agents with --agents"),
-        ([HOTLINE, *BUSY_HOUR, "--agents", "hotline=3,hotline-local=1"], "give the average handling time with --aht"),
+        (
+            [HOTLINE, "--aht", "240"],
+            "give either calls_per_hour (--calls-per-hour N) or arrivals (--arrivals PROFILE.csv)",
+        ),
+        ([HOTLINE, *BUSY_HOUR, "--aht", "240"], "waits in hotline-local, hotline: give their agents (--agents"),
+        ([HOTLINE, *BUSY_HOUR, "--agents", "hotline=3,hotline-local=1"], "give the average handling time (aht, --aht"),
         ([HOTLINE, *BUSY_HOUR, *AGENTS, "--agents", "nowhere=3"], "nowhere: the flow waits in no such queue"),
         ([HOTLINE, *BUSY_HOUR, *AGENTS, "--aht-dist", "gamma"], "`gamma` is not a distribution"),
         ([HOTLINE, *BUSY_HOUR, *AGENTS, "--target", "80"], "is not a service-level target"),
         ([HOTLINE, "--arrivals", MIX, *AGENTS], "the header needs a time column"),
         ([HOTLINE, "--calls-per-hour", "10", "--duration", "soon", *AGENTS], "`soon` is not a duration"),
-        ([HOTLINE, *BUSY_HOUR, *AGENTS, "--start", "Monday"], "--start: 'Monday' is not an ISO date"),
+        ([HOTLINE, *BUSY_HOUR, *AGENTS, "--start", "Monday"], "start: 'Monday' is not an ISO date"),
         ([HOTLINE, *BUSY_HOUR, *AGENTS, "--limit", "nan"], "a call's time limit is above 0 and at most a day"),
         ([HOTLINE, *BUSY_HOUR, *AGENTS, "--limit", "0"], "a call's time limit is above 0 and at most a day"),
         ([HOTLINE, *BUSY_HOUR, *AGENTS, "--sl-target", "nan"], "the seconds of a service level are 0 or more"),
+        (
+            [HOTLINE, *BUSY_HOUR, *AGENTS, "--interval", "15m", "--staffing", STAFFING],
+            "a count, or one per interval (2 at",
+        ),
         ([HOTLINE, "--calls-per-hour", "inf", *AGENTS], "calls per hour must be a positive number"),
-        ([HOTLINE, *BUSY_HOUR, *AGENTS, "--patience", "nan"], "--patience: the mean must be a positive number"),
+        ([HOTLINE, *BUSY_HOUR, *AGENTS, "--patience", "nan"], "patience: the mean must be a positive number"),
     ],
 )
 def test_mistakes_are_refused_with_a_clear_message(arguments: list[str], message: str) -> None:

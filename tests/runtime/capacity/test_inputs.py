@@ -167,13 +167,13 @@ def test_agents_and_handling_times_are_given_per_queue() -> None:
 
 
 def test_a_staffing_file_gives_agents_per_interval(tmp_path: Path) -> None:
-    """One column per queue, one row per interval."""
+    """One column per queue, one row per interval; a count that is not one is named by its line."""
     path = tmp_path / "staffing.csv"
     path.write_text("start,hotline,hotline-local\n09:00,10,3\n10:00,12,4\n", encoding="utf-8")
-    assert read_staffing(path, ["hotline", "hotline-local"], 2, 3600) == {"hotline": (10, 12), "hotline-local": (3, 4)}
-    path.write_text("start,nowhere\n09:00,1\n", encoding="utf-8")
-    with pytest.raises(OptionError, match="nowhere: no such queue"):
-        read_staffing(path, ["hotline"], 2, 3600)
+    assert read_staffing(path) == {"hotline": (10, 12), "hotline-local": (3, 4)}
+    path.write_text("start,hotline\n09:00,ten\n", encoding="utf-8")
+    with pytest.raises(OptionError, match=r"staffing.csv:2: 'ten' is not a number of agents for hotline"):
+        read_staffing(path)
 
 
 def test_a_service_level_target_reads_as_percent_over_seconds() -> None:
