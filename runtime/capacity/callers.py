@@ -127,7 +127,9 @@ def read_mix(path: Path) -> CallerMix:
 def mix_from_text(text: str, file: str) -> CallerMix:
     """A caller mix from YAML text (`file` names it in errors)."""
     try:
-        data = yaml.load(text, Loader=_LinedLoader)
+        data = yaml.load(text, Loader=_LinedLoader)  # a SafeLoader that also keeps each mapping's line
+    except RecursionError:
+        raise CallerMixError(f"{file}: nested too deeply to be a caller mix") from None
     except yaml.YAMLError as error:
         mark = getattr(error, "problem_mark", None)
         where = f"{file}:{mark.line + 1}:{mark.column + 1}" if mark is not None else file

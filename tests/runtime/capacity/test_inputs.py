@@ -148,6 +148,7 @@ def test_callers_are_drawn_by_weight_and_numbers_from_their_patterns() -> None:
         ("callers:\n  - weight: 1\n    mood: calm\n", "unknown keys mood"),
         ("callers:\n  - {weight: 1, name: x}\n  - {weight: 1, name: x}\n", "x is used twice"),
         ("callers: [\n", r"m:2:1: not valid YAML"),
+        ("callers: " + "[" * 5000 + "]" * 5000 + "\n", "nested too deeply"),
     ],
 )
 def test_a_caller_mix_that_cannot_be_used_says_why_and_where(text: str, message: str) -> None:
