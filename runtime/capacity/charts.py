@@ -165,7 +165,8 @@ def wait_histogram(queue: QueueResult) -> str:
                 )
         axes.set_xlabel("seconds waited")
         axes.set_ylabel("callers")
-        axes.legend(**_LEGEND)
+        if any(queue.waits[kind] for kind in ("answered", "abandoned")):  # a queue nobody waited in has no bars
+            axes.legend(**_LEGEND)
         return svg(figure)
 
 
