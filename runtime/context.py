@@ -150,9 +150,9 @@ class CallContext:
             except OutOfBounds as error:
                 raise RuntimeFailure(f"cannot set `{name}`: the value {error.problem}") from None
         if name in self.frame.secrets:
-            self.tracer.keep("set", self.node.id, {"name": name, "value": MASK}, 3)
+            self.tracer.record_values("set", self.node.id, {"name": name, "value": MASK}, 3)
         else:
-            self.tracer.keep("set", self.node.id, {"name": name, "value": value}, size)
+            self.tracer.record_values("set", self.node.id, {"name": name, "value": value}, size)
         self.frame.variables[name] = value
 
     def evaluate(self, text: str) -> Any:
@@ -196,7 +196,7 @@ class CallContext:
             self.tracer.record("prompt", self.node.id, ready.fields)
             return self.channel.play(ready.audio, barge_in=barge_in)
         audio, fields = ready.render(self._visible)
-        self.tracer.keep("prompt", self.node.id, fields, len(audio.text or ""))
+        self.tracer.record_values("prompt", self.node.id, fields, len(audio.text or ""))
         return self.channel.play(audio, barge_in=barge_in)
 
     # -- trace -----------------------------------------------------------------------------------------------
@@ -208,7 +208,7 @@ class CallContext:
     def values_event(self, kind: str, /, **fields: Any) -> None:
         """Record an event that holds values of the call (a lookup's params, the values saved), counted against
         the trace's room: TraceFull when they would overfill it."""
-        self.tracer.keep(kind, self.node.id, fields, _size(fields))
+        self.tracer.record_values(kind, self.node.id, fields, _size(fields))
 
 
 _PLAIN = frozenset((int, float, bool, type(None)))

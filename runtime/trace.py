@@ -113,17 +113,14 @@ class Tracer:
             raise TraceFull(f"the call's trace is full: it holds at most {MAX_TRACE_SIZE:,} characters of values")
         self._room = room
 
-    def keep(self, event: str, node: str | None, fields: Mapping[str, Any], size: int) -> None:
-        """`record`, after counting `size` characters of values the event holds; TraceFull (nothing recorded) when
-        they would take the trace past its limit. One call, as a variable set on every round of a loop is."""
+    def record_values(self, event: str, node: str | None, fields: Mapping[str, Any], size: int) -> None:
+        """`record` an event holding `size` characters of the call's values, counted first; TraceFull (nothing
+        recorded) when they would take the trace past its limit."""
         room = self._room - size
         if room < 0:
             raise TraceFull(f"the call's trace is full: it holds at most {MAX_TRACE_SIZE:,} characters of values")
         self._room = room
-        if self._plain:
-            self._kept += (self.clock.elapsed(), event, node or self.node, fields)
-        else:
-            self.record(event, node, fields)
+        self.record(event, node, fields)
 
     def record(self, event: str, node: str | None, fields: Mapping[str, Any]) -> None:
         """Record one event at the current time; `fields` must not change afterwards (it may be shared)."""
