@@ -22,6 +22,7 @@ from dataclasses import dataclass
 
 from callflow.runtime.asterisk.ami import ActionFailed, AmiConnection, AmiError, NotConnected
 from callflow.runtime.asterisk.protocol import AgiResult, Message
+from callflow.runtime.signals import CallEnded, RuntimeFailure
 
 RECONNECT_GRACE_S = 10.0
 """How long a command waits for a dropped AMI connection to come back before the call is given up."""
@@ -56,6 +57,18 @@ class SessionEnded(Exception):
 
 class ReplyLost(Exception):
     """The command ran while the AMI connection was down, and its reply went nowhere."""
+
+
+class CommandFailed(RuntimeFailure):
+    """A command failed and the AsyncAGI session goes on (Asterisk's `beep` missing under RECORD FILE's BEEP): the
+    node's error path, never a hang-up."""
+
+
+class DialplanFallback(CallEnded):
+    """A command failed and Asterisk ended the AsyncAGI session (`AGISTATUS=FAILURE`: RECORD FILE into a folder it
+    cannot write): the caller is not gone, the dialplan has it and goes on to its fallback."""
+
+    reason = "fallback"
 
 
 def argument(value: str) -> str:
@@ -193,6 +206,15 @@ class AgiSession:
         """A channel variable (`GET VARIABLE`), None when it is not set."""
         reply = await self.run(f"GET VARIABLE {argument(name)}", timeout_s=RECONNECT_GRACE_S)
         return reply.data if reply.ok and reply.result == "1" else None
+
+    async def alive(self) -> bool:
+        """Whether the channel is still up and in AsyncAGI (`CHANNEL STATUS` answers), asked after a command failed:
+        a channel that hung up refuses the command or drops it and ends the session (facts 32, 33)."""
+        try:
+            await self.run("CHANNEL STATUS", timeout_s=RECONNECT_GRACE_S)
+        except SessionEnded:
+            return False
+        return True
 
     async def expression(self, expression: str) -> str | None:
         """A dialplan expression such as `${QUEUE_WAITING_COUNT(q)}` on the channel (`GET FULL VARIABLE`)."""

@@ -17,7 +17,14 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from callflow.runtime.asterisk.agi import AgiSession, ReplyLost, SessionEnded, argument
+from callflow.runtime.asterisk.agi import (
+    AgiSession,
+    CommandFailed,
+    DialplanFallback,
+    ReplyLost,
+    SessionEnded,
+    argument,
+)
 from callflow.runtime.asterisk.prompts import PromptFiles
 from callflow.runtime.asterisk.queue_schedule import QueueSchedule
 from callflow.runtime.signals import Hangup
@@ -95,7 +102,7 @@ class AsteriskChannel(TypeAhead):
             if expected_s is None:
                 self._guard_until = 0.0  # the next command arms the guard again
         if rearm is not None and self.settings.guard_s is not None:
-            self._guard_until = asyncio.get_running_loop().time() + math.ceil(self.settings.guard_s)
+            self._guard_until = self.tracer.clock.elapsed() + math.ceil(self.settings.guard_s)
         if reply.ok and reply.result == "-1" and command.startswith(("STREAM", "CONTROL", "WAIT", "GET")):
             raise Hangup("caller")
         return reply
@@ -106,7 +113,7 @@ class AsteriskChannel(TypeAhead):
         guard = self.settings.guard_s
         if guard is None:
             return
-        now = asyncio.get_running_loop().time()
+        now = self.tracer.clock.elapsed()
         if expected_s is None:
             await self.session.post("SET VARIABLE TIMEOUT(absolute) 0")
             self._guard_until = math.inf
@@ -177,13 +184,16 @@ class AsteriskChannel(TypeAhead):
         return await self._record(max_s, silence_s, terminator or "", beep=beep)
 
     async def _record(self, max_s: float, silence_s: float, escape: str, *, beep: bool) -> Recording:
+        """RECORD FILE; the beep is Callflow's own file (`PromptFiles.beep`), played right before it, so that no
+        sound of Asterisk's is needed (a source build without its sounds has no `beep`)."""
         self.recordings += 1
         target = self.settings.recordings / f"{self.session.call_id}-{self.recordings}"
-        options = " BEEP" if beep else ""
         silence = f" s={max(1, round(silence_s))}" if silence_s > 0 else ""
-        command = f'RECORD FILE {argument(str(target))} wav "{escape}" {round(max_s * 1000)} 0{options}{silence}'
+        command = f'RECORD FILE {argument(str(target))} wav "{escape}" {round(max_s * 1000)} 0{silence}'
         file = f"{target}.wav"
         try:
+            if beep:
+                await self._beep()
             reply = await self._run(command, max_s)
         except ReplyLost:
             return Recording(_length(file), "silence", file)
@@ -195,11 +205,24 @@ class AsteriskChannel(TypeAhead):
             if key is not None and escape == ALL_KEYS:
                 self.keys.append(key)
             return Recording(seconds, "key", file)
-        if reply.data == "hangup" or reply.result == "-1":
+        if reply.data == "hangup":
             return Recording(seconds, "hangup", file)
+        if reply.result == "-1":  # failed, the caller still there (record-file-failures.txt)
+            failure = f"RECORD FILE into {target}.wav failed ({reply.data or 'no reason given'})"
+            if await self.session.alive():
+                raise CommandFailed(failure)
+            self.tracer.emit("error", None, message=f"{failure}; Asterisk ended AsyncAGI, its dialplan has the call")
+            raise DialplanFallback()
         if reply.result == "0":
             return Recording(seconds, "max", file)
         return Recording(seconds, "silence", file)
+
+    async def _beep(self) -> None:
+        """The beep before a recording (no barge-in: Asterisk's own BEEP takes no key either)."""
+        path, seconds = await self.prompts.beep()
+        reply = await self._run(f'STREAM FILE {argument(path)} ""', seconds)
+        if reply.result == "-1":
+            raise Hangup("caller")
 
     async def wait_in_queue(self, request: QueueRequest) -> QueueOutcome:
         """EXEC Queue (option `c`: the call comes back to us when the agent hangs up), in stretches.

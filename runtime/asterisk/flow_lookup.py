@@ -1,0 +1,84 @@
+"""Which flow a live call runs: the seam between the call service and wherever flows come from.
+
+The service asks a `FlowLookup` for the flow bound to the dialled number and, failing that, for the flow the
+channel variable `CALLFLOW_FLOW` names. `FolderFlows` serves the flows of a folder (`callflow run --flows`); another
+source (published flows fetched from a service) implements the same four methods.
+
+`CALLFLOW_FLOW` may only name a flow: a value with a path in it (`/abs/x`, `../x`) or naming no flow of the source
+is refused, never read as a file.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import re
+from typing import Protocol
+
+from callflow.flowlang.environment import Environment
+from callflow.flowlang.model import Flow
+from callflow.runtime.engine import Engine
+from callflow.runtime.flows import FlowLibrary
+from callflow.runtime.signals import RuntimeFailure
+
+log = logging.getLogger(__name__)
+
+FLOW_NAME = re.compile(r"[A-Za-z0-9_][A-Za-z0-9_-]*")
+"""What a flow name looks like (a file's name without `.flow`, no path)."""
+
+
+class FlowLookup(Protocol):
+    """Where a live call's flow comes from."""
+
+    def bound(self, *numbers: str) -> str | None:
+        """The name of the flow the first of these dialled numbers is bound to, if any."""
+        ...
+
+    def exists(self, name: str) -> bool:
+        """Whether `name` is the name of a flow this source serves (and nothing else: no path)."""
+        ...
+
+    async def load(self, name: str) -> Flow:
+        """The current version of a flow, read and ready; `RuntimeFailure` when it cannot be used."""
+        ...
+
+    async def prepare(self) -> None:
+        """Read every flow before calls arrive (errors are logged: their calls will go to the fallback)."""
+        ...
+
+
+class FolderFlows:
+    """The flows of a folder, bound to numbers by the environment's `[numbers]`."""
+
+    def __init__(self, library: FlowLibrary, environment: Environment, engine: Engine) -> None:
+        self.library = library
+        self.environment = environment
+        self.engine = engine
+
+    def bound(self, *numbers: str) -> str | None:
+        """The flow `[numbers]` binds the first bound number to."""
+        return next((self.environment.numbers[n] for n in numbers if n in self.environment.numbers), None)
+
+    def exists(self, name: str) -> bool:
+        """A plain name (no path) of a flow file in the folder."""
+        return FLOW_NAME.fullmatch(name) is not None and self.library.path(name) is not None
+
+    async def load(self, name: str) -> Flow:
+        """The flow, from memory when it has not changed; a flow read for the first time, or changed since, is
+        parsed in a worker thread so that the other calls go on."""
+        if not self.exists(name):
+            raise RuntimeFailure(f"there is no flow `{name}` in {self.library.directory}")
+        cached = self.library.cached(name)
+        return cached if cached is not None else await asyncio.to_thread(self.library.get, name)
+
+    async def prepare(self) -> None:
+        """Read and plan every flow of the folder in a worker thread."""
+
+        def read_all() -> None:
+            for name in self.library.names():
+                try:
+                    self.engine.plan(self.library.get(name))
+                except RuntimeFailure as error:
+                    log.error("%s", error)
+
+        await asyncio.to_thread(read_all)
