@@ -134,6 +134,7 @@ def test_a_recording_holds_what_the_caller_played(tmp_path: Path) -> None:
             ivr = await client.originate("5551000", "caller-sim", "talk-wav")
             await client.agi(ivr, "ANSWER")
             target = tmp_path / "out" / "message"
+            target.parent.mkdir()  # Asterisk writes into a folder that exists (record-file-failures.txt)
             reply = await client.agi(ivr, f'RECORD FILE {target} wav "#" 20000')
             assert reply == "200 result=35 (dtmf) endpos=10378"
             with wave.open(str(target) + ".wav") as recorded:
