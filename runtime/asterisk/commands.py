@@ -13,11 +13,20 @@ import click
 
 from callflow.flowlang.environment import Environment, find_environment, load_environment
 from callflow.flowlang.errors import FlowError
+from callflow.runtime.asterisk import tones
 from callflow.runtime.asterisk.address import AddressError, AmiAddress
 from callflow.runtime.asterisk.agi import argument
 from callflow.runtime.asterisk.ami import AmiError
 from callflow.runtime.asterisk.channel import LineSettings
-from callflow.runtime.asterisk.dialplan import AsteriskSetup, extensions, manager, notes, queues, test_extensions
+from callflow.runtime.asterisk.dialplan import (
+    TEST_SILENCE_S,
+    AsteriskSetup,
+    extensions,
+    manager,
+    notes,
+    queues,
+    test_extensions,
+)
 from callflow.runtime.asterisk.driver import Driver, start_driver
 from callflow.runtime.engine import APOLOGY
 from callflow.runtime.records import SqliteStore
@@ -221,7 +230,11 @@ async def _until_stopped(driver: Driver, grace_s: float) -> None:
 @_env_option
 @_prompts_option
 @_trunk_option
-@click.option("--test", is_flag=True, help="Also print the contexts and queue members the live tests use.")
+@click.option(
+    "--test",
+    is_flag=True,
+    help="Also print what the live tests use: their contexts, queue members, the queue `nobody` and a manager user.",
+)
 @click.option("--ami-url", default="ami://callflow:SECRET@127.0.0.1:5038", show_default=True, hidden=True)
 def asterisk_config(flows: Path, env_path: Path | None, prompts: Path, trunk: str, test: bool, ami_url: str) -> None:
     """Print the dialplan, the manager.conf user and the queues Asterisk needs to hand calls to Callflow.
@@ -239,15 +252,17 @@ def asterisk_config(flows: Path, env_path: Path | None, prompts: Path, trunk: st
         )
     except FlowError as error:
         raise click.ClickException(str(error)) from None
+    silence = None
     if test:
         trunk = "Local/{number}@callflow-test-agents"
-    setup = AsteriskSetup(environment, apology, trunk)
+        silence = str(tones.silence(prompts, TEST_SILENCE_S).with_suffix(""))
+    setup = AsteriskSetup(environment, apology, trunk, test_silence_file=silence)
     sections = [
         ("extensions.conf", extensions(setup) + ("\n" + test_extensions(setup) if test else "")),
-        ("manager.conf", manager(setup)),
+        ("manager.conf", manager(setup, test=test)),
         ("queues.conf", queues(setup, test=test)),
     ]
     for name, text in sections:
         click.echo(f"; ===== {name} =====")
         click.echo(text)
-    click.echo(notes(setup, ami_url))
+    click.echo(notes(setup, ami_url, prompts=str(prompts), test=test))

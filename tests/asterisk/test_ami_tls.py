@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import asyncio
 import os
+import re
 import ssl
 from pathlib import Path
 
@@ -209,7 +210,10 @@ def test_the_real_asterisk_answers_over_tls(tmp_path: Path) -> None:
 
     pong, reason = asyncio.run(run())
     assert pong == "Pong"
-    assert reason.endswith("certificate verify failed: unable to get local issuer certificate")
+    # Asterisk's own certificate is self-signed (the recipe in docs/asterisk.md) or signed by a CA: either way the
+    # stranger CA is refused, in OpenSSL's words for that kind of certificate
+    assert re.search(r"certificate verify failed: (self-signed certificate|unable to get local issuer certificate)$",
+                     reason), reason  # fmt: skip
 
 
 @pytest.mark.live
