@@ -76,6 +76,8 @@ class LiveCall:
 
     session: AgiSession
     task: asyncio.Task[str] | None = None
+    orphan: bool = False
+    """Handed to the fallback without a flow (found parked after a reconnect, or arrived while stopping)."""
 
 
 @dataclass
@@ -146,17 +148,17 @@ class CallService:
         call_id = _SAFE_ID.sub("_", env.get("agi_uniqueid") or channel)
         if self.stopping:
             log.warning("call %s arrived while stopping: handed to the fallback", call_id)
-            self._hand_over(channel, call_id)
+            self._hand_over(channel, call_id, answer=True)
             return
         live = LiveCall(AgiSession(self.connection, channel, call_id))
         live.session.timings = self.timings
         self.calls[channel] = live
         live.task = asyncio.create_task(self._serve(live, env), name=f"call-{call_id}")
 
-    def _hand_over(self, channel: str, call_id: str) -> None:
+    def _hand_over(self, channel: str, call_id: str, *, answer: bool = False) -> None:
         assert self.connection is not None
-        self.calls[channel] = live = LiveCall(AgiSession(self.connection, channel, call_id))
-        live.task = asyncio.create_task(self._orphan(live.session))
+        self.calls[channel] = live = LiveCall(AgiSession(self.connection, channel, call_id), orphan=True)
+        live.task = asyncio.create_task(self._orphan(live.session, answer=answer))
 
     def _clock(self) -> Clock:
         if self.call_clock is not None:
@@ -265,8 +267,10 @@ class CallService:
         await session.post(f"SET VARIABLE {ROUTE_VARIABLE} fallback")
         await session.run("ASYNCAGI BREAK", timeout_s=RECONNECT_GRACE_S)
 
-    async def _orphan(self, session: AgiSession) -> str:
+    async def _orphan(self, session: AgiSession, *, answer: bool) -> str:
         try:
+            if answer:  # a new call, as the fallback of a call with no flow is reached: answered first
+                await session.run("ANSWER", timeout_s=RECONNECT_GRACE_S)
             await self._break_to_fallback(session)
         except (SessionEnded, ReplyLost, AmiError) as error:
             log.warning("could not hand %s to the fallback: %s", session.channel, error)
@@ -304,7 +308,9 @@ class CallService:
         """End at once: every call still in progress gets `CALLFLOW_ROUTE=fallback` and `ASYNCAGI BREAK` queued
         behind the command it runs (Asterisk runs them when that command ends, a queue or a transfer included,
         whether Callflow is still there or not) and its task is stopped. The number of calls handed over."""
-        left = [live for live in self.calls.values() if live.task is not None and not live.task.done()]
+        left = [
+            live for live in self.calls.values() if live.task is not None and not live.task.done() and not live.orphan
+        ]
         if not left:
             return 0
         log.warning("handing %d call(s) in progress to the dialplan's fallback", len(left))
