@@ -18,6 +18,7 @@ import asyncio
 import contextlib
 import re
 import time
+from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 
 from callflow.runtime.asterisk.ami import ActionFailed, AmiConnection, AmiError, NotConnected
@@ -81,10 +82,19 @@ def argument(value: str) -> str:
 class AgiSession:
     """The AGI commands of one channel in AsyncAGI."""
 
-    def __init__(self, connection: AmiConnection, channel: str, call_id: str) -> None:
+    def __init__(
+        self,
+        connection: AmiConnection,
+        channel: str,
+        call_id: str,
+        sleep: Callable[[float], Awaitable[None]] | None = None,
+    ) -> None:
+        """`sleep` times the commands' deadlines on the call's clock (a test server's model time); None: the event
+        loop's clock, the real one."""
         self.connection = connection
         self.channel = channel
         self.call_id = call_id
+        self.sleep = sleep
         self.ended = False
         self.commands = 0
         self._pending: dict[str, asyncio.Future[AgiResult]] = {}
@@ -125,8 +135,11 @@ class AgiSession:
         try:
             if then is not None:
                 await self._post(then)
-            async with asyncio.timeout(timeout_s):  # awaits the reply itself: one hop of the loop, not three
-                reply = await future
+            if self.sleep is not None and timeout_s is not None:
+                reply = await self._within(future, timeout_s)
+            else:
+                async with asyncio.timeout(timeout_s):  # awaits the reply itself: one hop of the loop, not three
+                    reply = await future
             if self.timings is not None:
                 self._time(command, command_id, called)
             return reply
@@ -138,6 +151,18 @@ class AgiSession:
             if not future.done():
                 future.cancel()
             self._pending = {k: f for k, f in self._pending.items() if f is not future}
+
+    async def _within(self, future: asyncio.Future[AgiResult], timeout_s: float) -> AgiResult:
+        """The reply, or TimeoutError once `timeout_s` have passed on the call's clock."""
+        assert self.sleep is not None
+        alarm = asyncio.ensure_future(self.sleep(timeout_s))
+        try:
+            await asyncio.wait((future, alarm), return_when=asyncio.FIRST_COMPLETED)
+        finally:
+            alarm.cancel()
+        if not future.done():
+            raise TimeoutError
+        return future.result()
 
     async def post(self, command: str) -> asyncio.Future[AgiResult]:
         """Queue a command; its reply arrives in the returned future (commands run in the order posted)."""

@@ -98,7 +98,8 @@ class CallService:
     start_at: datetime | None = None
     """Where each call's clock starts (tests); None: the real time of day."""
     call_clock: Callable[[], Clock] | None = None
-    """Makes each call's clock (None: a `WallClock` in the environment's time zone, from `start_at`)."""
+    """Makes each call's clock, which then also times its AGI commands' replies (None: a `WallClock` in the
+    environment's time zone, from `start_at`, and the event loop's own timers)."""
     timings: list[CommandTiming] | None = None
     """Set to a list to have every AGI command of every call timed (benchmarks)."""
     stopping: bool = False
@@ -150,24 +151,30 @@ class CallService:
             log.warning("call %s arrived while stopping: handed to the fallback", call_id)
             self._hand_over(channel, call_id, answer=True)
             return
-        live = LiveCall(AgiSession(self.connection, channel, call_id))
+        clock = self._clock()
+        live = LiveCall(self._session(channel, call_id, clock))
         live.session.timings = self.timings
         self.calls[channel] = live
-        live.task = asyncio.create_task(self._serve(live, env), name=f"call-{call_id}")
+        live.task = asyncio.create_task(self._serve(live, env, clock), name=f"call-{call_id}")
 
     def _hand_over(self, channel: str, call_id: str, *, answer: bool = False) -> None:
         assert self.connection is not None
-        self.calls[channel] = live = LiveCall(AgiSession(self.connection, channel, call_id), orphan=True)
+        self.calls[channel] = live = LiveCall(self._session(channel, call_id, self._clock()), orphan=True)
         live.task = asyncio.create_task(self._orphan(live.session, answer=answer))
+
+    def _session(self, channel: str, call_id: str, clock: Clock) -> AgiSession:
+        assert self.connection is not None
+        # a clock of the caller's (a test server's model time) also times the commands' replies
+        sleep = clock.sleep if self.call_clock is not None else None
+        return AgiSession(self.connection, channel, call_id, sleep)
 
     def _clock(self) -> Clock:
         if self.call_clock is not None:
             return self.call_clock()
         return WallClock(self.environment.timezone, self.start_at)
 
-    async def _serve(self, live: LiveCall, env: dict[str, str]) -> str:
+    async def _serve(self, live: LiveCall, env: dict[str, str], clock: Clock) -> str:
         session = live.session
-        clock = self._clock()
         tracer = Tracer(clock, sink=self.traces.sink(session.call_id) if self.traces is not None else None)
         reason = "error"
         try:

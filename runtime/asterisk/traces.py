@@ -97,7 +97,8 @@ class TraceFiles:
                     del pending[call_id]
             if not pending or stopping:
                 for marker in markers:
-                    marker.set_result(None)
+                    if marker.set_running_or_notify_cancel():  # False: the waiter gave up (and cancelled it)
+                        marker.set_result(None)
                 markers.clear()
             if stopping and pending:
                 self._report("traces not written at exit", f"{len(pending)} calls' events are lost")

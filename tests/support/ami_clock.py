@@ -8,7 +8,9 @@ machine is. The clock is controlled, not read off the wall:
 - it stands still while anything is in flight: from any AMI traffic (`touch`, on every read and write of the
   server), while a worker thread of the loop runs (`QuietExecutor`: the driver's flow parsing, prompt rendering,
   recognition), while something `hold`s it, and for `settle_s` of wall-clock quiet after that, long enough for a
-  client in the same process to read what it was sent and answer (stretched by the measured slowdown);
+  client's reader thread in the same process to take what it was sent to the loop (stretched by the measured
+  slowdown); then until the event loop has had nothing else to run for a few turns and `in_flight` (the server's
+  check of its sockets: bytes a client has not read yet, or it has not written yet) says nothing is under way;
 - then it runs, at most `1 / scale` times as fast as the wall clock (`scale=0.05`: twenty model seconds a second);
 - it stops at every deadline someone waits for (`until`), wakes those waiting for it, and stands still again.
 
@@ -34,22 +36,25 @@ import slowdown
 
 T = TypeVar("T")
 
-SETTLE_S = 0.04
+SETTLE_S = 0.02
 """Wall-clock quiet (times the measured slowdown) after any activity before model time runs again: time for a
 client's reader thread to be scheduled and hand what it read to the loop."""
 QUIET_HOPS = 8
-"""Event-loop iterations without activity, after the wall-clock quiet, before model time runs again: time for a
-client on the same loop (and a task woken at a deadline) to take its turn."""
+"""Event-loop iterations with nothing else to run, after the wall-clock quiet, before model time runs again: a
+client on the same loop (and a task woken at a deadline) has taken its turn."""
 
 
 class Clock:
     """Model seconds since the clock was made; see the module's docstring for when they pass."""
 
-    def __init__(self, scale: float = 1.0, *, settle_s: float | None = None) -> None:
+    def __init__(
+        self, scale: float = 1.0, *, settle_s: float | None = None, in_flight: Callable[[], bool] = lambda: False
+    ) -> None:
         if scale <= 0:
             raise ValueError(f"time_scale must be positive, not {scale}")
         self.scale = scale
         self.settle_s = settle_s if settle_s is not None else SETTLE_S * slowdown.factor()
+        self.in_flight = in_flight
         self._loop = asyncio.get_running_loop()
         self._model = 0.0  # model time at `_since` (wall clock, loop time)
         self._since = self._loop.time()
@@ -185,8 +190,14 @@ class Clock:
                 self._schedule()
                 return
             if self._hops < QUIET_HOPS:
+                if not _loop_idle(self._loop):  # something else runs: the quiet starts again
+                    self.touch()
+                    return
                 self._hops += 1
                 self._timer = self._loop.call_soon(self._tick)
+                return
+            if self.in_flight():
+                self.touch()
                 return
             self._running, self._since = True, wall
         due = self._next_deadline()
@@ -206,6 +217,13 @@ class Clock:
             self._timer.cancel()
             self._timer = None
         self._holds += 1
+
+
+def _loop_idle(loop: asyncio.AbstractEventLoop) -> bool:
+    """Whether nothing but the running callback is ready to run on the loop (CPython's loops keep what is ready in
+    `_ready`; where that cannot be seen, the wall-clock quiet alone counts)."""
+    ready = getattr(loop, "_ready", None)
+    return ready is None or not ready
 
 
 class QuietExecutor(ThreadPoolExecutor):

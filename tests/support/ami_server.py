@@ -136,7 +136,7 @@ class AmiServer:
         return self._actions.calls if self._actions is not None else []
 
     async def __aenter__(self) -> AmiServer:
-        self._clock = Clock(self.time_scale, settle_s=self.settle_s)
+        self._clock = Clock(self.time_scale, settle_s=self.settle_s, in_flight=self._in_flight)
         # model time stands still while a worker thread of this loop runs (the driver parsing flows, rendering)
         asyncio.get_running_loop().set_default_executor(QuietExecutor(self._clock))
         self._boot()
@@ -181,6 +181,28 @@ class AmiServer:
         if self._server is not None:
             await self._server.wait_closed()
             self._server = None
+
+    def _in_flight(self) -> bool:
+        """Whether bytes are under way between the server and a client: not yet sent from our side, written and not
+        yet read by the client, or written by it and not yet read by us (the queues Linux shows in /proc/net/tcp for
+        the loopback sockets; where they cannot be read, the clock's quiet time alone counts)."""
+        if any(session.writer.transport.get_write_buffer_size() for session in self.sessions):
+            return True
+        pairs = {(session.local_port, session.remote_port) for session in self.sessions}
+        if not pairs:
+            return False
+        try:
+            table = Path("/proc/net/tcp").read_text(encoding="ascii")
+        except OSError:
+            return False
+        for row in table.splitlines()[1:]:
+            fields = row.split()
+            if len(fields) < 5 or fields[4].endswith(":00000000"):  # tx_queue:rx_queue, nothing to read
+                continue
+            local, remote = int(fields[1].rsplit(":", 1)[1], 16), int(fields[2].rsplit(":", 1)[1], 16)
+            if (local, remote) in pairs or (remote, local) in pairs:
+                return True
+        return False
 
     def broadcast(self, event: Message) -> None:
         """Send an event to every logged-in session whose mask allows its class (the first word of `Privilege`)."""
