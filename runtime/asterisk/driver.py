@@ -15,7 +15,7 @@ from callflow.runtime.asterisk.address import AmiAddress
 from callflow.runtime.asterisk.ami import AmiConnection
 from callflow.runtime.asterisk.channel import LineSettings
 from callflow.runtime.asterisk.dialplan import HEARTBEAT_VARIABLE
-from callflow.runtime.asterisk.flow_lookup import FlowLookup, FolderFlows
+from callflow.runtime.asterisk.flow_lookup import FlowLookup, SourceFlows
 from callflow.runtime.asterisk.prompts import PromptFiles
 from callflow.runtime.asterisk.protocol import Message
 from callflow.runtime.asterisk.service import SERVICE_EVENTS, CallService
@@ -86,7 +86,7 @@ async def start_driver(
     service = CallService(
         engine,
         environment,
-        lookup or FolderFlows(library, environment, engine),
+        lookup or SourceFlows(library, environment, engine),
         files,
         settings,
         TraceFiles(traces) if traces is not None else None,

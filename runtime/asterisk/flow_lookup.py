@@ -1,8 +1,9 @@
 """Which flow a live call runs: the seam between the call service and wherever flows come from.
 
 The service asks a `FlowLookup` for the flow bound to the dialled number and, failing that, for the flow the
-channel variable `CALLFLOW_FLOW` names. `FolderFlows` serves the flows of a folder (`callflow run --flows`); another
-source (published flows fetched from a service) implements the same four methods.
+channel variable `CALLFLOW_FLOW` names. `SourceFlows` takes the flows from the engine's `FlowSource` (a folder's
+files for `callflow run --flows`; a tenant's published versions next) and binds numbers to them with the
+environment's `[numbers]`; a lookup that binds numbers otherwise implements the same four methods.
 
 `CALLFLOW_FLOW` may only name a flow: a value with a path in it (`/abs/x`, `../x`) or naming no flow of the source
 is refused, never read as a file.
@@ -18,7 +19,7 @@ from typing import Protocol
 from callflow.flowlang.environment import Environment
 from callflow.flowlang.model import Flow
 from callflow.runtime.engine import Engine
-from callflow.runtime.flows import FlowLibrary
+from callflow.runtime.flows import FlowSource
 from callflow.runtime.signals import RuntimeFailure
 
 log = logging.getLogger(__name__)
@@ -47,11 +48,11 @@ class FlowLookup(Protocol):
         ...
 
 
-class FolderFlows:
-    """The flows of a folder, bound to numbers by the environment's `[numbers]`."""
+class SourceFlows:
+    """The flows of a `FlowSource`, bound to numbers by the environment's `[numbers]`."""
 
-    def __init__(self, library: FlowLibrary, environment: Environment, engine: Engine) -> None:
-        self.library = library
+    def __init__(self, source: FlowSource, environment: Environment, engine: Engine) -> None:
+        self.source = source
         self.environment = environment
         self.engine = engine
 
@@ -60,24 +61,24 @@ class FolderFlows:
         return next((self.environment.numbers[n] for n in numbers if n in self.environment.numbers), None)
 
     def exists(self, name: str) -> bool:
-        """A plain name (no path) of a flow file in the folder."""
-        return FLOW_NAME.fullmatch(name) is not None and self.library.path(name) is not None
+        """A plain name (no path) of one of the source's flows."""
+        return FLOW_NAME.fullmatch(name) is not None and name in self.source.names()
 
     async def load(self, name: str) -> Flow:
         """The flow, from memory when it has not changed; a flow read for the first time, or changed since, is
         parsed in a worker thread so that the other calls go on."""
         if not self.exists(name):
-            raise RuntimeFailure(f"there is no flow `{name}` in {self.library.directory}")
-        cached = self.library.cached(name)
-        return cached if cached is not None else await asyncio.to_thread(self.library.get, name)
+            raise RuntimeFailure(f"there is no flow `{name}`")
+        cached = self.source.cached(name)
+        return cached if cached is not None else await asyncio.to_thread(self.source.get, name)
 
     async def prepare(self) -> None:
-        """Read and plan every flow of the folder in a worker thread."""
+        """Read and plan every flow of the source in a worker thread."""
 
         def read_all() -> None:
-            for name in self.library.names():
+            for name in self.source.names():
                 try:
-                    self.engine.plan(self.library.get(name))
+                    self.engine.plan(self.source.get(name))
                 except RuntimeFailure as error:
                     log.error("%s", error)
 

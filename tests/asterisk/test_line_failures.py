@@ -52,7 +52,7 @@ def test_a_flow_with_errors_is_reported_at_start_and_its_callers_reach_the_fallb
         with caplog.at_level(logging.ERROR, logger="callflow.runtime.asterisk.service"):
             async with backend(kind, prompts) as where, line(where, tmp_path, flows=flows) as hotline:
                 assert any("hotline_12345.flow has errors" in r.getMessage() for r in caplog.records)
-                library = hotline.driver.service.flows.library
+                library = hotline.driver.service.flows.source
                 assert library.cached("post_call_survey") is not None  # read and planned before any call
                 assert library.cached("hotline_12345") is None
                 call = await hotline.call()
