@@ -184,20 +184,25 @@ class AsteriskChannel(TypeAhead):
         return await self._record(max_s, silence_s, terminator or "", beep=beep)
 
     async def _record(self, max_s: float, silence_s: float, escape: str, *, beep: bool) -> Recording:
-        """RECORD FILE; the beep is Callflow's own file (`PromptFiles.beep`), played right before it, so that no
-        sound of Asterisk's is needed (a source build without its sounds has no `beep`)."""
+        """RECORD FILE; the beep is Callflow's own file (`PromptFiles.beep`), queued right before it so that the
+        recording starts the moment the beep ends (commands queued run back to back, fact 40) and no sound of
+        Asterisk's is needed (a source build without its sounds has no `beep`). A hang-up during the beep ends the
+        session: the queued recording is dropped and reported as a hang-up."""
         self.recordings += 1
         target = self.settings.recordings / f"{self.session.call_id}-{self.recordings}"
         silence = f" s={max(1, round(silence_s))}" if silence_s > 0 else ""
         command = f'RECORD FILE {argument(str(target))} wav "{escape}" {round(max_s * 1000)} 0{silence}'
         file = f"{target}.wav"
         try:
+            beep_s = 0.0
             if beep:
-                await self._beep()
-            reply = await self._run(command, max_s)
+                path, beep_s = await self.prompts.beep()
+                await self._guard(beep_s + max_s)
+                await self.session.post(f'STREAM FILE {argument(path)} ""')
+            reply = await self._run(command, beep_s + max_s)
         except ReplyLost:
             return Recording(_length(file), "silence", file)
-        except Hangup:  # the session ended under the recording: what was said is still in the file
+        except (Hangup, SessionEnded):  # the session ended under the recording: what was said is still in the file
             return Recording(_length(file), "hangup", file)
         seconds = (reply.endpos or 0) / SAMPLE_RATE_HZ
         if reply.data == "dtmf":
@@ -216,13 +221,6 @@ class AsteriskChannel(TypeAhead):
         if reply.result == "0":
             return Recording(seconds, "max", file)
         return Recording(seconds, "silence", file)
-
-    async def _beep(self) -> None:
-        """The beep before a recording (no barge-in: Asterisk's own BEEP takes no key either)."""
-        path, seconds = await self.prompts.beep()
-        reply = await self._run(f'STREAM FILE {argument(path)} ""', seconds)
-        if reply.result == "-1":
-            raise Hangup("caller")
 
     async def wait_in_queue(self, request: QueueRequest) -> QueueOutcome:
         """EXEC Queue (option `c`: the call comes back to us when the agent hangs up), in stretches.
