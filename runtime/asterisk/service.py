@@ -38,7 +38,7 @@ from callflow.runtime.asterisk.protocol import Message
 from callflow.runtime.asterisk.traces import TraceFiles
 from callflow.runtime.context import Call
 from callflow.runtime.engine import Engine
-from callflow.runtime.signals import RuntimeFailure
+from callflow.runtime.signals import Hangup, RuntimeFailure
 from callflow.runtime.trace import Tracer
 from callflow.runtime.types import Clock
 from callflow.runtime.wallclock import WallClock
@@ -200,6 +200,10 @@ class CallService:
         except (SessionEnded, ReplyLost):
             reason = "hangup"
             _end(tracer, reason="hangup", by="caller")
+            return reason
+        except Hangup as hangup:  # outside the engine: while the driver itself transferred a call with no flow
+            reason = "hangup"
+            _end(tracer, reason="hangup", by=hangup.by)
             return reason
         except asyncio.CancelledError:  # `stop` ended the call at once, after handing it to the fallback
             reason = "fallback"
