@@ -62,13 +62,15 @@ class SourceFlows:
 
     def exists(self, name: str) -> bool:
         """A plain name (no path) of one of the source's flows."""
-        return FLOW_NAME.fullmatch(name) is not None and name in self.source.names()
+        if FLOW_NAME.fullmatch(name) is None:
+            return False
+        return self.source.cached(name) is not None or name in self.source.names()
 
     async def load(self, name: str) -> Flow:
         """The flow, from memory when it has not changed; a flow read for the first time, or changed since, is
         parsed in a worker thread so that the other calls go on."""
-        if not self.exists(name):
-            raise RuntimeFailure(f"there is no flow `{name}`")
+        if FLOW_NAME.fullmatch(name) is None:
+            raise RuntimeFailure(f"`{name}` is not the name of a flow")
         cached = self.source.cached(name)
         return cached if cached is not None else await asyncio.to_thread(self.source.get, name)
 

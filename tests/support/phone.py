@@ -146,7 +146,9 @@ class Phone:
         self.caller_context = caller_context
         self.ivr_context = ivr_context
         # PlayDTMF is answered once its tone has played: many callers on one connection wait their turn
-        self.connection = AmiConnection(address, self._event, events="agi,call,dialplan", action_timeout_s=30)
+        self.connection = AmiConnection(
+            address, self._event, events="agi,call,dialplan", action_timeout_s=slowdown.seconds(30)
+        )
         self.calls: list[PhoneCall] = []
 
     async def __aenter__(self) -> Phone:
