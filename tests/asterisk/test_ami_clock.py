@@ -121,3 +121,21 @@ def test_a_call_clock_counts_model_seconds_as_a_time_of_day() -> None:
     elapsed, now = asyncio.run(run())
     assert elapsed == 90.5
     assert now == datetime(2026, 11, 20, 10, 1, 30, 500000, tzinfo=ZoneInfo("Asia/Shanghai"))
+
+
+def test_a_wall_clock_follows_real_time_and_is_never_held() -> None:
+    """`wall=True` (the benchmark's peer, whose client runs in another process on real time): model time runs on
+    through a hold and traffic, at `1 / scale` of the wall clock."""
+
+    async def run() -> tuple[float, float]:
+        clock = Clock(0.01, wall=True)
+        loop = asyncio.get_running_loop()
+        started = loop.time()
+        with clock.held():
+            clock.touch()
+            await clock.until(50.0)
+        return clock.now(), loop.time() - started
+
+    now, took = asyncio.run(run())
+    assert now >= 50.0  # it runs on after the deadline too
+    assert took >= 50.0 * 0.01

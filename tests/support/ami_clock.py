@@ -18,6 +18,9 @@ So a client that reacts within `settle_s` to what it is sent reacts at the model
 load: a key pressed when a prompt starts cuts it at its first frame, on an idle machine and beside busy loops
 alike. Calls that do the same things at once keep doing them at the same model times (their deadlines are equal),
 which is what lets 200 calls run at a fast scale.
+
+With `wall=True` model time simply follows the wall clock (times `1 / scale`) and never stands still: for a server
+in a process of its own whose client counts real time, the benchmark's peer (`bench/line_peer.py`).
 """
 
 from __future__ import annotations
@@ -48,11 +51,17 @@ class Clock:
     """Model seconds since the clock was made; see the module's docstring for when they pass."""
 
     def __init__(
-        self, scale: float = 1.0, *, settle_s: float | None = None, in_flight: Callable[[], bool] = lambda: False
+        self,
+        scale: float = 1.0,
+        *,
+        settle_s: float | None = None,
+        in_flight: Callable[[], bool] = lambda: False,
+        wall: bool = False,
     ) -> None:
         if scale <= 0:
             raise ValueError(f"time_scale must be positive, not {scale}")
         self.scale = scale
+        self.wall = wall
         self.settle_s = settle_s if settle_s is not None else SETTLE_S * slowdown.factor()
         self.in_flight = in_flight
         self._loop = asyncio.get_running_loop()
@@ -67,6 +76,8 @@ class Clock:
         self._hops = 0
         self.wakes = 0
         """How often the clock stopped at a deadline (for tests of the clock)."""
+        if wall:
+            self._running = True
         self._schedule()
 
     # ------------------------------------------------------------------ reading
@@ -160,7 +171,7 @@ class Clock:
             release()
 
     def _stop(self) -> None:
-        if self._running:
+        if self._running and not self.wall:
             self._model = self.now()
             self._since = self._loop.time()
             self._running = False
@@ -171,7 +182,7 @@ class Clock:
         if self._timer is not None:
             self._timer.cancel()
             self._timer = None
-        if self._holds or self._loop.is_closed():
+        if (self._holds and not self.wall) or self._loop.is_closed():
             return
         if not self._running:
             self._timer = self._loop.call_at(self._quiet_since + self.settle_s, self._tick)
@@ -182,7 +193,7 @@ class Clock:
 
     def _tick(self) -> None:
         self._timer = None
-        if self._holds:
+        if self._holds and not self.wall:
             return
         wall = self._loop.time()
         if not self._running:
@@ -202,8 +213,9 @@ class Clock:
             self._running, self._since = True, wall
         due = self._next_deadline()
         if due is not None and self._since + (due - self._model) * self.scale <= wall + 1e-6:
-            self._model, self._since, self._running = due, wall, False  # stop at the deadline itself
-            self._quiet_since, self._hops = wall, 0
+            if not self.wall:
+                self._model, self._since, self._running = due, wall, False  # stop at the deadline itself
+                self._quiet_since, self._hops = wall, 0
             self.wakes += 1
             while self._sleepers and self._sleepers[0][0] <= due:
                 future = heapq.heappop(self._sleepers)[2]

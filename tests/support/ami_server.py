@@ -78,6 +78,7 @@ class AmiServer:
         ssl: tls.SSLContext | None = None,
         settle_s: float | None = None,
         missing_sounds: frozenset[str] = frozenset(),
+        wall_clock: bool = False,
     ):
         """`call_scripts` adds `(context, exten)` scripts to the recorded dialplan (a bare `exten` key: in
         `caller-sim` and `caller-live`); `first_channel_number` is the
@@ -89,7 +90,9 @@ class AmiServer:
         Asterisk's `tlsbindaddr` does), across `restart` too; `settle_s` is how long the process must be quiet before
         model time runs again (`ami_clock`; default: long enough for clients with reader threads, such as
         Callflow's driver; 0 for clients on the test's own event loop, which only need a few of its iterations);
-        `missing_sounds` are core sounds this Asterisk lacks (`beep`: record-file-failures.txt)."""
+        `missing_sounds` are core sounds this Asterisk lacks (`beep`: record-file-failures.txt); `wall_clock`: model
+        time follows the wall clock and never stands still (a server in its own process whose client counts real
+        time: the benchmark's peer)."""
         self.username, self.secret = username, secret
         self.auth_failure_delay_s = auth_failure_delay_s
         self.call_scripts = dict(DIALPLAN)
@@ -102,6 +105,7 @@ class AmiServer:
         self.ssl = ssl
         self.settle_s = settle_s
         self.missing_sounds = missing_sounds
+        self.wall_clock = wall_clock
         self.unrecorded: list[Message] = []
         self.unrecorded_commands: list[str] = []
         self.database: dict[tuple[str, str], str] = {}
@@ -136,9 +140,9 @@ class AmiServer:
         return self._actions.calls if self._actions is not None else []
 
     async def __aenter__(self) -> AmiServer:
-        self._clock = Clock(self.time_scale, settle_s=self.settle_s, in_flight=self._in_flight)
-        # model time stands still while a worker thread of this loop runs (the driver parsing flows, rendering)
-        asyncio.get_running_loop().set_default_executor(QuietExecutor(self._clock))
+        self._clock = Clock(self.time_scale, settle_s=self.settle_s, in_flight=self._in_flight, wall=self.wall_clock)
+        if not self.wall_clock:  # model time stands still while a worker thread of this loop runs (the driver's)
+            asyncio.get_running_loop().set_default_executor(QuietExecutor(self._clock))
         self._boot()
         await self._listen()
         return self
