@@ -9,7 +9,7 @@ from datetime import datetime
 from zoneinfo import ZoneInfo
 
 from ami_clock import CallClock, Clock, QuietExecutor
-from slowdown import eventually
+from waiting import eventually
 
 
 def test_a_wait_ends_exactly_at_its_deadline_and_waits_wake_in_order() -> None:

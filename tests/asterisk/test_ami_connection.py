@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 from ami_channels import press
 from ami_server import AmiServer
-from slowdown import Seen
+from waiting import Seen
 
 from callflow.runtime.asterisk.address import AmiAddress
 from callflow.runtime.asterisk.agi import AgiSession, SessionEnded

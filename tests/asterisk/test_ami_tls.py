@@ -12,7 +12,7 @@ from pathlib import Path
 import pytest
 import trustme
 from ami_server import AmiServer
-from slowdown import Seen, eventually
+from waiting import Seen, eventually
 
 from callflow.runtime.asterisk.address import AmiAddress
 from callflow.runtime.asterisk.ami import AmiConnection, AmiError

@@ -17,7 +17,7 @@ import slowdown
 from backends import backend
 from line import EXAMPLES, Line, crash, line
 from phone import Phone
-from slowdown import eventually
+from waiting import eventually
 
 
 def test_a_dropped_ami_connection_does_not_drop_the_call(kind: str, prompts: Path, tmp_path: Path) -> None:

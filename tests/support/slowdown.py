@@ -8,17 +8,12 @@ CPU to itself, about 1.5 with two busy loops beside it on two CPUs), measured ag
 
 from __future__ import annotations
 
-import asyncio
 import time
-from collections.abc import Callable
-
-from callflow.runtime.asterisk.protocol import Message
 
 BURST_S = 0.004
 """CPU time of one measuring burst (three are run; the largest ratio counts)."""
 REMEASURE_S = 1.0
 MAX_FACTOR = 20.0
-POLL_S = 0.01
 
 _measured = (0.0, 1.0)  # (monotonic time of the measurement, factor)
 
@@ -43,45 +38,3 @@ def factor() -> float:
 def seconds(deadline_s: float) -> float:
     """A wall-clock deadline stretched by the current slowdown."""
     return deadline_s * factor()
-
-
-async def eventually(condition: Callable[[], bool], timeout_s: float = 10, what: str = "the condition") -> None:
-    """Wait until `condition()` holds, looked at every few milliseconds, for at most `timeout_s` wall-clock seconds
-    stretched by the slowdown (for states no event announces, such as a connection made again)."""
-
-    async def wait() -> None:
-        while not condition():
-            await asyncio.sleep(POLL_S)
-
-    try:
-        await asyncio.wait_for(wait(), seconds(timeout_s))
-    except TimeoutError:
-        raise AssertionError(f"{what} did not come within {seconds(timeout_s):.1f} s") from None
-
-
-class Seen:
-    """What an AMI event handler was handed (the `key` header of each event), and waits for what a test expects,
-    woken by each arrival."""
-
-    def __init__(self, key: str = "Event") -> None:
-        self.key = key
-        self.values: list[str] = []
-        self._changed = asyncio.Event()
-
-    def __call__(self, event: Message) -> None:
-        self.values.append(event[self.key])
-        self._changed.set()
-
-    async def until(self, done: Callable[[list[str]], bool], timeout_s: float = 10) -> list[str]:
-        """The values seen, once `done(values)` holds."""
-
-        async def wait() -> None:
-            while not done(self.values):
-                self._changed.clear()
-                await self._changed.wait()
-
-        try:
-            await asyncio.wait_for(wait(), seconds(timeout_s))
-        except TimeoutError:
-            raise AssertionError(f"only {self.values[-20:]} came within {seconds(timeout_s):.1f} s") from None
-        return self.values
