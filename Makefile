@@ -80,6 +80,8 @@ bench: setup
 	$(PYTHON) bench/live_calls.py
 	$(PYTHON) bench/designer_speed.py
 	$(PYTHON) bench/service_speed.py
+	$(PYTHON) bench/load_speed.py
+	$(PYTHON) bench/capacity_theory.py
 
 # The fuzz tests (tests/support/mutants.py: hostile flows, environments, flow-test files and traces) with many
 # more examples than `make test` runs; FUZZ_EXAMPLES=20000 for a longer run.
