@@ -69,7 +69,8 @@ async def main() -> None:
         return
     from ami_server import AmiServer
 
-    async with AmiServer(secret=SECRET, time_scale=args.time_scale) as server:
+    # the driver measured runs in another process on real time: the model's time follows the wall clock here
+    async with AmiServer(secret=SECRET, time_scale=args.time_scale, wall_clock=True) as server:
         await obey(AmiAddress("127.0.0.1", server.port, "callflow", SECRET), "caller-live")
 
 

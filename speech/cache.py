@@ -21,6 +21,8 @@ from callflow.speech.types import Rendered, Synthesizer, Voice
 
 KEY_VERSION = 1
 """Part of every key: raise it when the way files are made changes, so old files are made again."""
+FILE_MODE = 0o644
+"""Prompt files are readable by everyone: Asterisk, often running as its own user, plays them."""
 
 _NAME = re.compile(r"[0-9a-f]{24}\.wav")
 
@@ -83,8 +85,10 @@ class PromptCache:
 
 @contextmanager
 def _temporary(directory: Path) -> Iterator[Path]:
-    """A fresh file name in `directory` (hidden, so never taken for a prompt), removed afterwards if still there."""
+    """A fresh file name in `directory` (hidden, so never taken for a prompt), removed afterwards if still there;
+    readable by everyone once renamed (mkstemp makes it 0600)."""
     handle, name = tempfile.mkstemp(prefix=".partial-", suffix=".wav", dir=directory)
+    os.fchmod(handle, FILE_MODE)
     os.close(handle)
     path = Path(name)
     try:

@@ -18,10 +18,12 @@ import asyncio
 import contextlib
 import re
 import time
+from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 
 from callflow.runtime.asterisk.ami import ActionFailed, AmiConnection, AmiError, NotConnected
 from callflow.runtime.asterisk.protocol import AgiResult, Message
+from callflow.runtime.signals import CallEnded, RuntimeFailure
 
 RECONNECT_GRACE_S = 10.0
 """How long a command waits for a dropped AMI connection to come back before the call is given up."""
@@ -58,6 +60,18 @@ class ReplyLost(Exception):
     """The command ran while the AMI connection was down, and its reply went nowhere."""
 
 
+class CommandFailed(RuntimeFailure):
+    """A command failed and the AsyncAGI session goes on (Asterisk's `beep` missing under RECORD FILE's BEEP): the
+    node's error path, never a hang-up."""
+
+
+class DialplanFallback(CallEnded):
+    """A command failed and Asterisk ended the AsyncAGI session (`AGISTATUS=FAILURE`: RECORD FILE into a folder it
+    cannot write): the caller is not gone, the dialplan has it and goes on to its fallback."""
+
+    reason = "fallback"
+
+
 def argument(value: str) -> str:
     """One AGI command argument: refused if it could split into several (spaces, quotes, backslashes)."""
     if not _SAFE_ARGUMENT.fullmatch(value):
@@ -68,10 +82,19 @@ def argument(value: str) -> str:
 class AgiSession:
     """The AGI commands of one channel in AsyncAGI."""
 
-    def __init__(self, connection: AmiConnection, channel: str, call_id: str) -> None:
+    def __init__(
+        self,
+        connection: AmiConnection,
+        channel: str,
+        call_id: str,
+        sleep: Callable[[float], Awaitable[None]] | None = None,
+    ) -> None:
+        """`sleep` times the commands' deadlines on the call's clock (a test server's model time); None: the event
+        loop's clock, the real one."""
         self.connection = connection
         self.channel = channel
         self.call_id = call_id
+        self.sleep = sleep
         self.ended = False
         self.commands = 0
         self._pending: dict[str, asyncio.Future[AgiResult]] = {}
@@ -112,8 +135,11 @@ class AgiSession:
         try:
             if then is not None:
                 await self._post(then)
-            async with asyncio.timeout(timeout_s):  # awaits the reply itself: one hop of the loop, not three
-                reply = await future
+            if self.sleep is not None and timeout_s is not None:
+                reply = await self._within(future, timeout_s)
+            else:
+                async with asyncio.timeout(timeout_s):  # awaits the reply itself: one hop of the loop, not three
+                    reply = await future
             if self.timings is not None:
                 self._time(command, command_id, called)
             return reply
@@ -125,6 +151,18 @@ class AgiSession:
             if not future.done():
                 future.cancel()
             self._pending = {k: f for k, f in self._pending.items() if f is not future}
+
+    async def _within(self, future: asyncio.Future[AgiResult], timeout_s: float) -> AgiResult:
+        """The reply, or TimeoutError once `timeout_s` have passed on the call's clock."""
+        assert self.sleep is not None
+        alarm = asyncio.ensure_future(self.sleep(timeout_s))
+        try:
+            await asyncio.wait((future, alarm), return_when=asyncio.FIRST_COMPLETED)
+        finally:
+            alarm.cancel()
+        if not future.done():
+            raise TimeoutError
+        return future.result()
 
     async def post(self, command: str) -> asyncio.Future[AgiResult]:
         """Queue a command; its reply arrives in the returned future (commands run in the order posted)."""
@@ -193,6 +231,15 @@ class AgiSession:
         """A channel variable (`GET VARIABLE`), None when it is not set."""
         reply = await self.run(f"GET VARIABLE {argument(name)}", timeout_s=RECONNECT_GRACE_S)
         return reply.data if reply.ok and reply.result == "1" else None
+
+    async def alive(self) -> bool:
+        """Whether the channel is still up and in AsyncAGI (`CHANNEL STATUS` answers), asked after a command failed:
+        a channel that hung up refuses the command or drops it and ends the session (facts 32, 33)."""
+        try:
+            await self.run("CHANNEL STATUS", timeout_s=RECONNECT_GRACE_S)
+        except SessionEnded:
+            return False
+        return True
 
     async def expression(self, expression: str) -> str | None:
         """A dialplan expression such as `${QUEUE_WAITING_COUNT(q)}` on the channel (`GET FULL VARIABLE`)."""

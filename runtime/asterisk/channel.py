@@ -17,7 +17,14 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from callflow.runtime.asterisk.agi import AgiSession, ReplyLost, SessionEnded, argument
+from callflow.runtime.asterisk.agi import (
+    AgiSession,
+    CommandFailed,
+    DialplanFallback,
+    ReplyLost,
+    SessionEnded,
+    argument,
+)
 from callflow.runtime.asterisk.prompts import PromptFiles
 from callflow.runtime.asterisk.queue_schedule import QueueSchedule
 from callflow.runtime.signals import Hangup
@@ -95,7 +102,7 @@ class AsteriskChannel(TypeAhead):
             if expected_s is None:
                 self._guard_until = 0.0  # the next command arms the guard again
         if rearm is not None and self.settings.guard_s is not None:
-            self._guard_until = asyncio.get_running_loop().time() + math.ceil(self.settings.guard_s)
+            self._guard_until = self.tracer.clock.elapsed() + math.ceil(self.settings.guard_s)
         if reply.ok and reply.result == "-1" and command.startswith(("STREAM", "CONTROL", "WAIT", "GET")):
             raise Hangup("caller")
         return reply
@@ -106,7 +113,7 @@ class AsteriskChannel(TypeAhead):
         guard = self.settings.guard_s
         if guard is None:
             return
-        now = asyncio.get_running_loop().time()
+        now = self.tracer.clock.elapsed()
         if expected_s is None:
             await self.session.post("SET VARIABLE TIMEOUT(absolute) 0")
             self._guard_until = math.inf
@@ -177,17 +184,25 @@ class AsteriskChannel(TypeAhead):
         return await self._record(max_s, silence_s, terminator or "", beep=beep)
 
     async def _record(self, max_s: float, silence_s: float, escape: str, *, beep: bool) -> Recording:
+        """RECORD FILE; the beep is Callflow's own file (`PromptFiles.beep`), queued right before it so that the
+        recording starts the moment the beep ends (commands queued run back to back, fact 40) and no sound of
+        Asterisk's is needed (a source build without its sounds has no `beep`). A hang-up during the beep ends the
+        session: the queued recording is dropped and reported as a hang-up."""
         self.recordings += 1
         target = self.settings.recordings / f"{self.session.call_id}-{self.recordings}"
-        options = " BEEP" if beep else ""
         silence = f" s={max(1, round(silence_s))}" if silence_s > 0 else ""
-        command = f'RECORD FILE {argument(str(target))} wav "{escape}" {round(max_s * 1000)} 0{options}{silence}'
+        command = f'RECORD FILE {argument(str(target))} wav "{escape}" {round(max_s * 1000)} 0{silence}'
         file = f"{target}.wav"
         try:
-            reply = await self._run(command, max_s)
+            beep_s = 0.0
+            if beep:
+                path, beep_s = await self.prompts.beep()
+                await self._guard(beep_s + max_s)
+                await self.session.post(f'STREAM FILE {argument(path)} ""')
+            reply = await self._run(command, beep_s + max_s)
         except ReplyLost:
             return Recording(_length(file), "silence", file)
-        except Hangup:  # the session ended under the recording: what was said is still in the file
+        except (Hangup, SessionEnded):  # the session ended under the recording: what was said is still in the file
             return Recording(_length(file), "hangup", file)
         seconds = (reply.endpos or 0) / SAMPLE_RATE_HZ
         if reply.data == "dtmf":
@@ -195,8 +210,14 @@ class AsteriskChannel(TypeAhead):
             if key is not None and escape == ALL_KEYS:
                 self.keys.append(key)
             return Recording(seconds, "key", file)
-        if reply.data == "hangup" or reply.result == "-1":
+        if reply.data == "hangup":
             return Recording(seconds, "hangup", file)
+        if reply.result == "-1":  # failed, the caller still there (record-file-failures.txt)
+            failure = f"RECORD FILE into {target}.wav failed ({reply.data or 'no reason given'})"
+            if await self.session.alive():
+                raise CommandFailed(failure)
+            self.tracer.emit("error", None, message=f"{failure}; Asterisk ended AsyncAGI, its dialplan has the call")
+            raise DialplanFallback()
         if reply.result == "0":
             return Recording(seconds, "max", file)
         return Recording(seconds, "silence", file)

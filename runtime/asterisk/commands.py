@@ -5,6 +5,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
+import resource
 import signal
 from pathlib import Path
 
@@ -12,11 +13,21 @@ import click
 
 from callflow.flowlang.environment import Environment, find_environment, load_environment
 from callflow.flowlang.errors import FlowError
+from callflow.runtime.asterisk import tones
 from callflow.runtime.asterisk.address import AddressError, AmiAddress
+from callflow.runtime.asterisk.agi import argument
 from callflow.runtime.asterisk.ami import AmiError
 from callflow.runtime.asterisk.channel import LineSettings
-from callflow.runtime.asterisk.dialplan import AsteriskSetup, extensions, manager, notes, queues, test_extensions
-from callflow.runtime.asterisk.driver import start_driver
+from callflow.runtime.asterisk.dialplan import (
+    TEST_SILENCE_S,
+    AsteriskSetup,
+    extensions,
+    manager,
+    notes,
+    queues,
+    test_extensions,
+)
+from callflow.runtime.asterisk.driver import Driver, start_driver
 from callflow.runtime.engine import APOLOGY
 from callflow.runtime.records import SqliteStore
 from callflow.speech.cache import PromptCache
@@ -43,12 +54,43 @@ _prompts_option = click.option(
     type=click.Path(file_okay=False, path_type=Path),
     help="The prompt cache (rendered files); Asterisk must be able to read it.",
 )
+log = logging.getLogger(__name__)
+
 _trunk_option = click.option(
     "--trunk",
     default="PJSIP/{number}@trunk",
     show_default=True,
     help="How numbers of the environment's destinations are dialled.",
 )
+
+
+def _agi_folder(folder: Path, option: str) -> Path:
+    """A folder Asterisk is given in AGI commands (as an absolute path): refused now if AGI could not take it
+    (a space, a quote or a backslash would split the command's arguments and send every call to the fallback)."""
+    resolved = folder.resolve()
+    try:
+        argument(str(resolved))
+    except ValueError:
+        raise click.BadParameter(
+            f"{str(resolved)!r}: Asterisk's AGI commands cannot name a path with spaces, quotes or backslashes; "
+            "choose a folder without them",
+            param_hint=option,
+        ) from None
+    return resolved
+
+
+def raise_descriptor_limit() -> tuple[int, int]:
+    """Raise this process's soft limit of open files to its hard limit (every call needs a few for a moment:
+    prompts, recordings, traces); the limits before and after."""
+    soft, hard = resource.getrlimit(resource.RLIMIT_NOFILE)
+    wanted = hard if hard != resource.RLIM_INFINITY else max(soft, 1 << 20)
+    if soft != resource.RLIM_INFINITY and soft < wanted:
+        try:
+            resource.setrlimit(resource.RLIMIT_NOFILE, (wanted, hard))
+        except (ValueError, OSError):
+            return soft, soft
+        return soft, wanted
+    return soft, soft
 
 
 def _environment(env_path: Path | None, flows: Path) -> Environment:
@@ -88,6 +130,15 @@ def _environment(env_path: Path | None, flows: Path) -> Environment:
     "--db", default=Path("callflow.sqlite"), show_default=True, type=click.Path(dir_okay=False, path_type=Path)
 )
 @_trunk_option
+@click.option(
+    "--grace",
+    "grace_s",
+    default=30.0,
+    show_default=True,
+    type=click.FloatRange(min=0),
+    help="Seconds the calls in progress may go on after Ctrl-C or SIGTERM before they are handed to the "
+    "dialplan's fallback (a second Ctrl-C hands them over at once).",
+)
 def run(
     url: str,
     flows: Path,
@@ -97,20 +148,28 @@ def run(
     recordings: Path,
     db: Path,
     trunk: str,
+    grace_s: float,
 ) -> None:
     """Serve every call that Asterisk hands over with AGI(agi:async), until interrupted."""
     try:
         address = AmiAddress.parse(url)
     except AddressError as error:
         raise click.BadParameter(str(error), param_hint="--ami") from None
+    prompts = _agi_folder(prompts, "--prompts")
+    recordings = _agi_folder(recordings, "--recordings")
     environment = _environment(env_path, flows)
     if (warning := address.warning()) is not None:
         click.echo(f"warning: {warning}", err=True)
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(message)s")
+    before, after = raise_descriptor_limit()
+    if after > before:
+        log.info("open files: soft limit raised from %d to %d", before, after)
+    else:
+        log.info("open files: soft limit %d (the hard limit)", after)
     store = SqliteStore(db)
-    settings = LineSettings(recordings.resolve(), trunk)
+    settings = LineSettings(recordings, trunk)
     try:
-        asyncio.run(_serve(address, flows, environment, store, prompts, settings, traces))
+        asyncio.run(_serve(address, flows, environment, store, prompts, settings, traces, grace_s))
     except AmiError as error:
         raise click.ClickException(str(error)) from None
     finally:
@@ -125,6 +184,7 @@ async def _serve(
     prompts: Path,
     settings: LineSettings,
     traces: Path | None,
+    grace_s: float,
 ) -> None:
     from callflow.speech.recognition import VoskRecognizer  # vosk loads only for `run`, not for every command
 
@@ -140,14 +200,29 @@ async def _serve(
         recognizer=VoskRecognizer.from_environment(environment),  # models load when a caller first speaks
     )
     click.echo(f"serving calls from {address} (flows in {flows}); Ctrl-C stops after the calls in progress")
-    stop = asyncio.Event()
+    await _until_stopped(driver, grace_s)
+
+
+async def _until_stopped(driver: Driver, grace_s: float) -> None:
+    """Serve until SIGINT or SIGTERM; then take no new calls and let those in progress end for `grace_s`; a second
+    signal (or the end of the grace) hands the rest to the dialplan's fallback at once."""
+    stop, now = asyncio.Event(), asyncio.Event()
     loop = asyncio.get_running_loop()
+
+    def signalled() -> None:
+        (now if stop.is_set() else stop).set()
+
     for sig in (signal.SIGINT, signal.SIGTERM):
         with contextlib.suppress(NotImplementedError):
-            loop.add_signal_handler(sig, stop.set)
+            loop.add_signal_handler(sig, signalled)
     await stop.wait()
-    click.echo("stopping: waiting for the calls in progress to end")
-    await driver.close()
+    calls = len(driver.service.calls)
+    click.echo(
+        f"stopping: no new calls; {calls} call(s) in progress may go on for {grace_s:g} s "
+        "(Ctrl-C again hands them to the dialplan's fallback at once)"
+    )
+    handed = await driver.stop(grace_s, now=now)
+    click.echo(f"stopped: {handed} call(s) handed to the dialplan's fallback" if handed else "stopped")
 
 
 @click.command("asterisk-config")
@@ -155,13 +230,18 @@ async def _serve(
 @_env_option
 @_prompts_option
 @_trunk_option
-@click.option("--test", is_flag=True, help="Also print the contexts and queue members the live tests use.")
+@click.option(
+    "--test",
+    is_flag=True,
+    help="Also print what the live tests use: their contexts, queue members, the queue `nobody` and a manager user.",
+)
 @click.option("--ami-url", default="ami://callflow:SECRET@127.0.0.1:5038", show_default=True, hidden=True)
 def asterisk_config(flows: Path, env_path: Path | None, prompts: Path, trunk: str, test: bool, ami_url: str) -> None:
     """Print the dialplan, the manager.conf user and the queues Asterisk needs to hand calls to Callflow.
 
     The fallback's apology is rendered into the prompt folder, in every language of the environment's voices.
     """
+    prompts = _agi_folder(prompts, "--prompts")
     environment = _environment(env_path, flows)
     cache = PromptCache(prompts, Pyttsx3Synthesizer())
     languages = [lang for lang in APOLOGY if lang in environment.voices] or ["en"]
@@ -172,15 +252,17 @@ def asterisk_config(flows: Path, env_path: Path | None, prompts: Path, trunk: st
         )
     except FlowError as error:
         raise click.ClickException(str(error)) from None
+    silence = None
     if test:
         trunk = "Local/{number}@callflow-test-agents"
-    setup = AsteriskSetup(environment, apology, trunk)
+        silence = str(tones.silence(prompts, TEST_SILENCE_S).with_suffix(""))
+    setup = AsteriskSetup(environment, apology, trunk, test_silence_file=silence)
     sections = [
         ("extensions.conf", extensions(setup) + ("\n" + test_extensions(setup) if test else "")),
-        ("manager.conf", manager(setup)),
+        ("manager.conf", manager(setup, test=test)),
         ("queues.conf", queues(setup, test=test)),
     ]
     for name, text in sections:
         click.echo(f"; ===== {name} =====")
         click.echo(text)
-    click.echo(notes(setup, ami_url))
+    click.echo(notes(setup, ami_url, prompts=str(prompts), test=test))

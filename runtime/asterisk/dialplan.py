@@ -32,6 +32,10 @@ TEST_CALLER_CONTEXT = "callflow-test-caller"
 TEST_AGENTS_CONTEXT = "callflow-test-agents"
 TEST_SAY_EXTEN = "say"
 TEST_SAY_VARIABLE = "CALLFLOW_TEST_SAY"
+TEST_MANAGER_USER = "callflow-test"
+TEST_QUEUE = "nobody"
+"""The queue the live queue tests wait in: its one member rings and never answers."""
+TEST_SILENCE_S = 10
 
 SAFE_DIAL = re.compile(r"[A-Za-z0-9_.+\-]+/[A-Za-z0-9_.+\-@:/]+")
 """A dial string of one channel and no options: the rule the live driver dials by (`channel.py`)."""
@@ -55,6 +59,9 @@ class AsteriskSetup:
     stale_s: int = 6
     manager_user: str = "callflow"
     manager_secret: str | None = None
+    test_silence_file: str | None = None
+    """With `--test`: Callflow's own silence (a file without `.wav`) the test caller sends after speaking, so that
+    the live tests need no sound of Asterisk's."""
 
     def fallback_dial(self) -> str | None:
         """The dial string of the environment's fallback destination."""
@@ -107,9 +114,16 @@ def extensions(setup: AsteriskSetup) -> str:
     return "\n".join(lines) + "\n"
 
 
+def test_caller_says(silence_file: str) -> tuple[str, ...]:
+    """The steps of the live tests' caller when told to speak: the file `CALLFLOW_TEST_SAY` names, then Callflow's
+    own silence (`silence_file`), as from a phone, so that the recording's silence detection ends it."""
+    return (f"Playback(${{{TEST_SAY_VARIABLE}}})", f"Playback({silence_file})", "Wait(900)", "Hangup()")
+
+
 def test_extensions(setup: AsteriskSetup) -> str:
-    """Contexts for the live tests: a caller that idles while the test presses keys (or speaks when told), and an
-    agent."""
+    """Contexts for the live tests: a caller that idles while the test presses keys (or speaks when told), an agent
+    who answers, and one who never does."""
+    say = test_caller_says(setup.test_silence_file or f"silence/{TEST_SILENCE_S}")
     return "\n".join(
         [
             f"[{TEST_CALLER_CONTEXT}]",
@@ -120,10 +134,8 @@ def test_extensions(setup: AsteriskSetup) -> str:
             "; A test makes the caller speak: it sets CALLFLOW_TEST_SAY (a sound file without .wav) when it places",
             "; the call and sends the caller's side here with the AMI Redirect action while Callflow records; then",
             "; silence, as from a phone, so that the recording's silence detection ends it.",
-            f"exten => {TEST_SAY_EXTEN},1,Playback(${{{TEST_SAY_VARIABLE}}})",
-            " same => n,Playback(silence/10)",
-            " same => n,Wait(900)",
-            " same => n,Hangup()",
+            f"exten => {TEST_SAY_EXTEN},1,{say[0]}",
+            *(f" same => n,{step}" for step in say[1:]),
             "",
             f"[{TEST_AGENTS_CONTEXT}]",
             "; An agent who answers, listens for a moment and hangs up (queue member and transfer target).",
@@ -132,6 +144,10 @@ def test_extensions(setup: AsteriskSetup) -> str:
             " same => n,Hangup()",
             "exten => agent,1,Answer()",
             " same => n,Wait(2)",
+            " same => n,Hangup()",
+            f"; The member of queue `{TEST_QUEUE}`: it rings and never answers.",
+            "exten => noanswer,1,Ringing()",
+            " same => n,Wait(60)",
             " same => n,Hangup()",
             "",
         ]
@@ -163,43 +179,79 @@ def queues(setup: AsteriskSetup, *, test: bool = False) -> str:
         else:
             lines.append("; member => PJSIP/agent1   ; add the agents of this queue")
         blocks.append("\n".join(lines))
+    if test and TEST_QUEUE not in setup.environment.queues:
+        blocks.append(
+            "\n".join(
+                [
+                    f"[{TEST_QUEUE}]",
+                    "; For the live queue tests: one member that rings (15 s, again after 2 s) and never answers",
+                    "strategy = ringall",
+                    "timeout = 15",
+                    "retry = 2",
+                    "announce-frequency = 0",
+                    "periodic-announce-frequency = 0",
+                    f"member => Local/noanswer@{TEST_AGENTS_CONTEXT}",
+                ]
+            )
+        )
     return "\n\n".join(blocks) + ("\n" if blocks else "")
 
 
-def manager(setup: AsteriskSetup) -> str:
-    """The `manager.conf` user with the least rights the driver needs.
+def manager(setup: AsteriskSetup, *, test: bool = False) -> str:
+    """The `manager.conf` user with the least rights the driver needs, and with `test` a second one for the live
+    tests.
 
-    Read `agi` (the AsyncAGI events; the driver logs in with `Events: agi`); write `agi` (the AGI action), `call`
-    (Setvar for the heartbeat), `reporting` (CoreShowChannels after a reconnect).
+    Callflow's user reads `agi` (the AsyncAGI events; the driver logs in with `Events: agi`) and writes `agi` (the
+    AGI action), `call` (Setvar for the heartbeat), `reporting` (CoreShowChannels after a reconnect). The tests'
+    user also places calls and plays the caller (Originate: `originate`; PlayDTMF, Redirect, Hangup: `call`), reads
+    what the caller hears and where the call goes (`call`, `dialplan` events) and sends UserEvents (`user`, TLS).
     """
-    secret = setup.manager_secret or secrets.token_urlsafe(24)
-    return "\n".join(
-        [
-            "[general]",
-            "enabled = yes",
-            "bindaddr = 127.0.0.1   ; loopback only: reach it over TLS (amis://) if Callflow runs elsewhere",
-            "",
-            f"[{setup.manager_user}]",
-            f"secret = {secret}",
-            "deny = 0.0.0.0/0.0.0.0",
-            "permit = 127.0.0.1/255.255.255.255",
-            "read = agi",
-            "write = agi,call,reporting",
-            "writetimeout = 5000",
-            "",
+    lines = [
+        "[general]",
+        "enabled = yes",
+        "bindaddr = 127.0.0.1   ; loopback only: reach it over TLS (amis://) if Callflow runs elsewhere",
+        "",
+        *_manager_user(setup.manager_user, setup.manager_secret, "agi", "agi,call,reporting"),
+    ]
+    if test:
+        lines += [
+            "; For the live tests only (CALLFLOW_AMI_URL): it drives Callflow's side and the caller's; never in",
+            "; production.",
+            *_manager_user(TEST_MANAGER_USER, None, "agi,call,dialplan", "agi,call,originate,reporting,user"),
         ]
-    )
+    return "\n".join(lines)
 
 
-def notes(setup: AsteriskSetup, url: str) -> str:
-    """Where each part goes, and how to start Callflow against it."""
-    return "\n".join(
-        [
-            "; 1. Add the contexts above to extensions.conf (or #include them) and route numbers to [callflow].",
-            "; 2. Add the manager user to manager.conf; keep its secret out of version control.",
-            "; 3. Add the queues to queues.conf, with their members.",
-            "; 4. Run `asterisk -rx 'core reload'`, then start Callflow:",
-            f";      callflow run --ami {url}",
-            ";    Callflow must be able to read and write the same prompt and recording folders as Asterisk.",
+def _manager_user(name: str, secret: str | None, read: str, write: str) -> list[str]:
+    return [
+        f"[{name}]",
+        f"secret = {secret or secrets.token_urlsafe(24)}",
+        "deny = 0.0.0.0/0.0.0.0",
+        "permit = 127.0.0.1/255.255.255.255",
+        f"read = {read}",
+        f"write = {write}",
+        "writetimeout = 5000",
+        "",
+    ]
+
+
+def notes(setup: AsteriskSetup, url: str, *, prompts: str = "PROMPTS", test: bool = False) -> str:
+    """Where each part goes, and how to start Callflow against it (and the live tests, with `test`)."""
+    lines = [
+        "; 1. Add the contexts above to extensions.conf (or #include them) and route numbers to [callflow].",
+        "; 2. Add the manager user to manager.conf; keep its secret out of version control.",
+        "; 3. Add the queues to queues.conf, with their members.",
+        "; 4. Run `asterisk -rx 'core reload'`, then start Callflow:",
+        f";      callflow run --ami {url} --prompts {prompts}",
+        ";    Callflow must be able to read and write the same prompt and recording folders as Asterisk.",
+        ";    Asterisk needs none of its own sound files for Callflow (the beep before a recording is Callflow's);",
+        ";    queue callers hear the queue's `musicclass` (musiconhold.conf), silence if it has no files.",
+    ]
+    if test:
+        user = f"{TEST_MANAGER_USER}:SECRET@127.0.0.1:5038"
+        lines += [
+            f"; 5. The live tests log in as {TEST_MANAGER_USER} (both Callflow's side and the caller's):",
+            f";      CALLFLOW_AMI_URL=ami://{user} CALLFLOW_PROMPTS={prompts} \\",
+            ";      .venv/bin/pytest tests/asterisk -k 'live or guard'",
         ]
-    )
+    return "\n".join(lines)

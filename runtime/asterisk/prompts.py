@@ -12,6 +12,7 @@ import asyncio
 from pathlib import Path
 
 from callflow.flowlang.environment import Environment
+from callflow.runtime.asterisk import tones
 from callflow.runtime.types import Audio
 from callflow.speech.audio import duration_s, is_complete_wav
 from callflow.speech.cache import PromptCache
@@ -30,6 +31,7 @@ class PromptFiles:
         self.environment = environment
         self.flows = flows
         self._known: dict[Audio, tuple[str, float]] = {}
+        self._beep: tuple[str, float] | None = None
 
     async def file_for(self, audio: Audio) -> tuple[str, float]:
         """The file to play (as STREAM FILE wants it: an absolute path without `.wav`) and how long it plays.
@@ -42,6 +44,13 @@ class PromptFiles:
         if len(self._known) < MAX_KNOWN:
             self._known[audio] = known
         return known
+
+    async def beep(self) -> tuple[str, float]:
+        """The beep played before a recording (Callflow's own file in the prompt folder), as `file_for` gives it."""
+        if self._beep is None:
+            path = await asyncio.to_thread(tones.beep, self.cache.directory)
+            self._beep = str(path.resolve().with_suffix("")), duration_s(path)
+        return self._beep
 
     def _on_disk(self, audio: Audio) -> tuple[str, float] | None:
         """A text prompt already in the cache (rendered ahead by `render-prompts`): found without a worker thread,

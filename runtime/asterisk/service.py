@@ -1,12 +1,16 @@
 """Serving live calls: every channel that enters `AGI(agi:async)` becomes one engine call, in its own task.
 
-Which flow runs comes from the dialled number (`[numbers]` of the environment) or, failing that, the channel
-variable `CALLFLOW_FLOW`. Each call's trace is written as JSON lines to `traces/<call id>.jsonl`, in the
-simulator's format, so a live call can be compared with its simulation and replayed with `callflow replay`.
+Which flow runs comes from a `FlowLookup` (flow_lookup.py): the dialled number's, or failing that the one the
+channel variable `CALLFLOW_FLOW` names. The flow decides everything, switches included (the hotline's `start`
+branch reads `switch.emergency`): only when no flow can be loaded at all does the service act alone, transferring
+to the `emergency` destination while that switch is on, else handing the call to the dialplan's fallback. Each
+call's trace (traces.py) starts with `start` and ends with `end`, in the simulator's format, so a live call can be
+compared with its simulation and replayed with `callflow replay`.
 
-Nothing leaves a caller in dead air: a call with no flow, a flow that fails to load, or a call found in AsyncAGI
-that no task drives (after Callflow restarted, or a reconnect) is handed back to the dialplan's fallback with
-`ASYNCAGI BREAK`; the dialplan written by `callflow asterisk-config` then apologises and transfers.
+Nothing leaves a caller in dead air: a call with no flow, a failure of the driver itself, or a call found in
+AsyncAGI that no task drives (after Callflow restarted, or a reconnect) is handed back to the dialplan's fallback
+with `ASYNCAGI BREAK`; the dialplan written by `callflow asterisk-config` then apologises and transfers. Stopping
+(`stop`) takes no new calls, lets the calls in progress end for a while, and hands the rest to the fallback.
 """
 
 from __future__ import annotations
@@ -16,6 +20,7 @@ import contextlib
 import json
 import logging
 import re
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
@@ -27,12 +32,15 @@ from callflow.flowlang.model import Flow
 from callflow.runtime.asterisk.agi import RECONNECT_GRACE_S, AgiSession, CommandTiming, ReplyLost, SessionEnded
 from callflow.runtime.asterisk.ami import AmiConnection, AmiError
 from callflow.runtime.asterisk.channel import AsteriskChannel, LineSettings
+from callflow.runtime.asterisk.flow_lookup import FlowLookup
 from callflow.runtime.asterisk.prompts import PromptFiles
+from callflow.runtime.asterisk.protocol import Message
+from callflow.runtime.asterisk.traces import TraceFiles
 from callflow.runtime.context import Call
 from callflow.runtime.engine import Engine
-from callflow.runtime.flows import FlowLibrary
-from callflow.runtime.signals import RuntimeFailure
-from callflow.runtime.trace import Tracer, to_json_line
+from callflow.runtime.signals import Hangup, RuntimeFailure
+from callflow.runtime.trace import Tracer
+from callflow.runtime.types import Clock
 from callflow.runtime.wallclock import WallClock
 from callflow.speech.types import Recognizer
 
@@ -40,9 +48,14 @@ log = logging.getLogger(__name__)
 
 ROUTE_VARIABLE = "CALLFLOW_ROUTE"
 """Set before `ASYNCAGI BREAK` to tell the dialplan where the call goes next (`fallback`)."""
+FLOW_VARIABLE = "CALLFLOW_FLOW"
+"""A channel variable that names the flow to run when the dialled number is bound to none."""
 
 SERVICE_EVENTS = frozenset({"AsyncAGIStart", "AsyncAGIExec", "AsyncAGIEnd"})
 """The AMI events the service acts on (the `agi` class also carries AGIExecStart/AGIExecEnd for every command)."""
+
+TRACE_WAIT_S = 5.0
+"""How long a call that ended waits for its trace to reach the disk before it counts as served anyway."""
 
 _SAFE_ID = re.compile(r"[^A-Za-z0-9_.-]")
 
@@ -63,6 +76,8 @@ class LiveCall:
 
     session: AgiSession
     task: asyncio.Task[str] | None = None
+    orphan: bool = False
+    """Handed to the fallback without a flow (found parked after a reconnect, or arrived while stopping)."""
 
 
 @dataclass
@@ -71,19 +86,26 @@ class CallService:
 
     engine: Engine
     environment: Environment
-    library: FlowLibrary
+    flows: FlowLookup
     prompts: PromptFiles
     settings: LineSettings
-    traces: Path | None = None
+    traces: TraceFiles | None = None
     recognizer: Recognizer | None = None
     calls: dict[str, LiveCall] = field(default_factory=dict)
     finished: list[tuple[str, str]] = field(default_factory=list)
-    """(call id, reason) of every call served, in the order they ended."""
+    """(call id, reason) of every call served, in the order they ended (its trace is on disk by then)."""
     connection: AmiConnection | None = None
     start_at: datetime | None = None
     """Where each call's clock starts (tests); None: the real time of day."""
+    call_clock: Callable[[], Clock] | None = None
+    """Makes each call's clock, which then also times its AGI commands' replies (None: a `WallClock` in the
+    environment's time zone, from `start_at`, and the event loop's own timers)."""
     timings: list[CommandTiming] | None = None
     """Set to a list to have every AGI command of every call timed (benchmarks)."""
+    stopping: bool = False
+    """Set by `stop`: new calls go straight to the fallback."""
+    served: asyncio.Event = field(default_factory=asyncio.Event)
+    """Set whenever a call has been served to its end (tests wait on it)."""
 
     # -- events ----------------------------------------------------------------------------------------------
 
@@ -107,7 +129,7 @@ class CallService:
         assert self.connection is not None
         try:
             channels = await self.connection.collect(
-                _action("CoreShowChannels"), "CoreShowChannelsComplete", timeout_s=RECONNECT_GRACE_S
+                Message.of(Action="CoreShowChannels"), "CoreShowChannelsComplete", timeout_s=RECONNECT_GRACE_S
             )
         except AmiError as error:
             log.warning("cannot list the channels after connecting: %s", error)
@@ -117,8 +139,7 @@ class CallService:
             parked = item.get("Application") == "AGI" and item.get("ApplicationData", "").startswith("agi:async")
             if parked and name not in self.calls:
                 log.warning("%s is in AsyncAGI with nobody driving it: handing it to the fallback", name)
-                self.calls[name] = live = LiveCall(AgiSession(self.connection, name, _call_id(item, name)))
-                live.task = asyncio.create_task(self._orphan(live.session))
+                self._hand_over(name, _SAFE_ID.sub("_", item.get("Uniqueid") or name) + "-orphan")
 
     # -- calls -----------------------------------------------------------------------------------------------
 
@@ -126,148 +147,207 @@ class CallService:
         if channel in self.calls or self.connection is None:
             return
         call_id = _SAFE_ID.sub("_", env.get("agi_uniqueid") or channel)
-        live = LiveCall(AgiSession(self.connection, channel, call_id))
+        if self.stopping:
+            log.warning("call %s arrived while stopping: handed to the fallback", call_id)
+            self._hand_over(channel, call_id, answer=True)
+            return
+        clock = self._clock()
+        live = LiveCall(self._session(channel, call_id, clock))
         live.session.timings = self.timings
         self.calls[channel] = live
-        live.task = asyncio.create_task(self._serve(live, env), name=f"call-{call_id}")
+        live.task = asyncio.create_task(self._serve(live, env, clock), name=f"call-{call_id}")
 
-    async def _serve(self, live: LiveCall, env: dict[str, str]) -> str:
+    def _hand_over(self, channel: str, call_id: str, *, answer: bool = False) -> None:
+        assert self.connection is not None
+        self.calls[channel] = live = LiveCall(self._session(channel, call_id, self._clock()), orphan=True)
+        live.task = asyncio.create_task(self._orphan(live.session, answer=answer))
+
+    def _session(self, channel: str, call_id: str, clock: Clock) -> AgiSession:
+        assert self.connection is not None
+        # a clock of the caller's (a test server's model time) also times the commands' replies
+        sleep = clock.sleep if self.call_clock is not None else None
+        return AgiSession(self.connection, channel, call_id, sleep)
+
+    def _clock(self) -> Clock:
+        if self.call_clock is not None:
+            return self.call_clock()
+        return WallClock(self.environment.timezone, self.start_at)
+
+    async def _serve(self, live: LiveCall, env: dict[str, str], clock: Clock) -> str:
         session = live.session
-        clock = WallClock(self.environment.timezone, self.start_at)
-        sink, close = self._trace_file(session.call_id)
-        tracer = Tracer(clock, sink=sink)
-        channel = AsteriskChannel(
-            session, tracer, self.prompts, self.settings, self.environment.destinations, self.recognizer
-        )
+        tracer = Tracer(clock, sink=self.traces.sink(session.call_id) if self.traces is not None else None)
         reason = "error"
         try:
+            channel = AsteriskChannel(
+                session, tracer, self.prompts, self.settings, self.environment.destinations, self.recognizer
+            )
             await session.run("ANSWER", timeout_s=RECONNECT_GRACE_S)
-            if self.environment.switches.get("emergency"):
-                reason = await self._emergency(channel, tracer)
-                return reason
-            flow = await self._flow_for(session, env)
-            if flow is None:
-                reason = "fallback"
-                await self._break_to_fallback(session)
-                return reason
+            name, flow = await self._flow_for(session, env)
             call = Call(
                 id=session.call_id,
                 caller=_number(env.get("agi_callerid")),
                 called=_number(env.get("agi_extension")) or _number(env.get("agi_dnid")),
                 start=clock.now(),
-                language=flow.language or "",
+                language=(flow.language if flow is not None else None) or "",
                 switches=dict(self.environment.switches),
             )
+            if flow is None:
+                reason = await self._without_flow(channel, tracer, call, name)
+                return reason
             reason = await self.engine.run_call(flow, call, channel, clock, tracer)
             await channel.hangup()
             return reason
         except (SessionEnded, ReplyLost):
             reason = "hangup"
+            _end(tracer, reason="hangup", by="caller")
+            return reason
+        except Hangup as hangup:  # outside the engine: while the driver itself transferred a call with no flow
+            reason = "hangup"
+            _end(tracer, reason="hangup", by=hangup.by)
+            return reason
+        except asyncio.CancelledError:  # `stop` ended the call at once, after handing it to the fallback
+            reason = "fallback"
+            _end(tracer, reason="fallback", cause="callflow stopped")
             return reason
         except Exception as error:  # nothing may leave a caller in dead air: the dialplan's fallback takes over
-            log.exception("call %s failed", session.call_id)
+            log.exception("call %s failed; handing it to the fallback", session.call_id)
             tracer.emit("error", None, message=str(error) or type(error).__name__)
             reason = "fallback"
             with contextlib.suppress(Exception):
                 await self._break_to_fallback(session)
+            _end(tracer, reason="fallback")
             return reason
         finally:
-            close()
-            self.calls.pop(session.channel, None)
-            self.finished.append((session.call_id, reason))
+            await self._finish(session, reason)
 
-    async def _emergency(self, channel: AsteriskChannel, tracer: Tracer) -> str:
-        """The `emergency` switch is on: straight to the emergency destination (else the fallback), no flow."""
+    async def _finish(self, session: AgiSession, reason: str) -> None:
+        if self.traces is not None:
+            try:
+                await asyncio.wait_for(self.traces.written(), TRACE_WAIT_S)
+            except (TimeoutError, asyncio.CancelledError):
+                log.warning("the trace of call %s is not on disk yet (it will be written later)", session.call_id)
+        self.calls.pop(session.channel, None)
+        self.finished.append((session.call_id, reason))
+        self.served.set()
+
+    async def _flow_for(self, session: AgiSession, env: dict[str, str]) -> tuple[str | None, Flow | None]:
+        """The name asked for and the flow (None when there is none to run: the reason is logged)."""
+        number, dnid = env.get("agi_extension", ""), env.get("agi_dnid", "")
+        name = self.flows.bound(number, dnid)
+        if name is None:
+            name = await session.variable(FLOW_VARIABLE)
+            if name is None:
+                log.warning("no flow for the number %r (add it to [numbers] or set %s)", number, FLOW_VARIABLE)
+                return None, None
+            if not self.flows.exists(name):
+                log.warning("%s=%r names no flow (it may only be the name of one): call %s refused", FLOW_VARIABLE,
+                            name, session.call_id)  # fmt: skip
+                return name, None
+        try:
+            return name, await self.flows.load(name)
+        except RuntimeFailure as error:
+            log.error("%s", error)
+            return name, None
+
+    async def _without_flow(self, channel: AsteriskChannel, tracer: Tracer, call: Call, name: str | None) -> str:
+        """No flow can run: to the `emergency` destination while that switch is on, else the dialplan's fallback."""
+        tracer.emit("start", None, flow=name, caller=call.caller, called=call.called, language=call.language,
+                    at=call.start.isoformat(), switches=call.switches)  # fmt: skip
+        tracer.emit("error", None, message=f"no flow to run{f' (`{name}`)' if name else ''}")
         destinations = self.environment.destinations
-        name = "emergency" if "emergency" in destinations else self.environment.fallback
-        tracer.emit("emergency", None, destination=name)
-        if name is not None and name in destinations:
-            target = destinations[name]
+        if self.environment.switches.get("emergency") and "emergency" in destinations:
+            target = destinations["emergency"]
             described = {k: v for k in ("number", "endpoint") if (v := getattr(target, k, None))}
-            tracer.emit("transfer", None, destination=name)
-            outcome = await channel.transfer(name, described, 60)
+            tracer.emit("transfer", None, destination="emergency")
+            outcome = await channel.transfer("emergency", described, 60)
             if outcome.outcome == "answered":
-                tracer.emit("end", None, reason="transferred", destination=name)
+                _end(tracer, reason="transferred", destination="emergency")
                 await channel.hangup()
                 return "transferred"
         await self._break_to_fallback(channel.session)
-        tracer.emit("end", None, reason="fallback")
+        _end(tracer, reason="fallback")
         return "fallback"
 
-    async def _flow_for(self, session: AgiSession, env: dict[str, str]) -> Flow | None:
-        number = env.get("agi_extension", "")
-        name = self.environment.numbers.get(number) or self.environment.numbers.get(env.get("agi_dnid", ""))
-        if name is None:
-            name = await session.variable("CALLFLOW_FLOW")
-        if name is None:
-            log.warning("no flow for the number %r (add it to [numbers] or set CALLFLOW_FLOW)", number)
-            return None
-        try:
-            # a flow read for the first time, or changed since, is parsed off the loop: the other calls go on
-            return self.library.cached(name) or await asyncio.to_thread(self.library.get, name)
-        except RuntimeFailure as error:
-            log.error("%s", error)
-            return None
-
     async def prepare(self) -> None:
-        """Read and plan every flow of the folder before calls arrive (a flow with errors is reported, and its
-        calls go to the fallback), so that the first calls do not wait for the parser."""
-
-        def read_all() -> None:
-            for name in self.library.names():
-                try:
-                    self.engine.plan(self.library.get(name))
-                except RuntimeFailure as error:
-                    log.error("%s", error)
-
-        await asyncio.to_thread(read_all)
+        """Read every flow before calls arrive (a flow with errors is reported, and its calls go to the fallback),
+        so that the first calls do not wait for the parser."""
+        await self.flows.prepare()
 
     async def _break_to_fallback(self, session: AgiSession) -> None:
         """Hand the call back to the dialplan, which apologises and transfers it."""
         await session.post(f"SET VARIABLE {ROUTE_VARIABLE} fallback")
         await session.run("ASYNCAGI BREAK", timeout_s=RECONNECT_GRACE_S)
 
-    async def _orphan(self, session: AgiSession) -> str:
+    async def _orphan(self, session: AgiSession, *, answer: bool) -> str:
         try:
+            if answer:  # a new call, as the fallback of a call with no flow is reached: answered first
+                await session.run("ANSWER", timeout_s=RECONNECT_GRACE_S)
             await self._break_to_fallback(session)
         except (SessionEnded, ReplyLost, AmiError) as error:
             log.warning("could not hand %s to the fallback: %s", session.channel, error)
         finally:
             self.calls.pop(session.channel, None)
             self.finished.append((session.call_id, "fallback"))
+            self.served.set()
         return "fallback"
 
-    def _trace_file(self, call_id: str) -> tuple[Any, Any]:
-        if self.traces is None:
-            return None, lambda: None
-        self.traces.mkdir(parents=True, exist_ok=True)
-        handle = (self.traces / f"{call_id}.jsonl").open("w", encoding="utf-8")
+    # -- stopping --------------------------------------------------------------------------------------------
 
-        def sink(event: dict[str, Any]) -> None:
-            handle.write(to_json_line(event) + "\n")
-            handle.flush()
-
-        return sink, handle.close
-
-    async def drain(self) -> None:
-        """Wait for every call in progress to end."""
+    async def drain(self, timeout_s: float | None = None) -> bool:
+        """Wait for every call in progress to end (at most `timeout_s`); whether they all did."""
         tasks = [live.task for live in self.calls.values() if live.task is not None]
         if tasks:
-            await asyncio.gather(*tasks, return_exceptions=True)
+            await asyncio.wait(tasks, timeout=timeout_s)
+        return not self.calls
+
+    async def stop(self, grace_s: float | None, *, now: asyncio.Event | None = None) -> int:
+        """Take no new calls (they go to the fallback) and let the calls in progress end, for at most `grace_s`
+        (None: as long as they take) or until `now` is set; then hand the rest to the fallback. The number of
+        calls handed over."""
+        self.stopping = True
+        waits = [asyncio.ensure_future(self.drain(grace_s))]
+        if now is not None:
+            waits.append(asyncio.ensure_future(now.wait()))
+        try:
+            await asyncio.wait(waits, return_when=asyncio.FIRST_COMPLETED)
+        finally:
+            for wait in waits:
+                wait.cancel()
+        return await self.hand_over()
+
+    async def hand_over(self) -> int:
+        """End at once: every call still in progress gets `CALLFLOW_ROUTE=fallback` and `ASYNCAGI BREAK` queued
+        behind the command it runs (Asterisk runs them when that command ends, a queue or a transfer included,
+        whether Callflow is still there or not) and its task is stopped. The number of calls handed over."""
+        left = [
+            live for live in self.calls.values() if live.task is not None and not live.task.done() and not live.orphan
+        ]
+        if not left:
+            return 0
+        log.warning("handing %d call(s) in progress to the dialplan's fallback", len(left))
+
+        async def hand(live: LiveCall) -> None:
+            with contextlib.suppress(SessionEnded, ReplyLost, AmiError):
+                await live.session.post(f"SET VARIABLE {ROUTE_VARIABLE} fallback")
+                await live.session.post("ASYNCAGI BREAK")
+
+        await asyncio.gather(*(hand(live) for live in left))
+        for live in left:
+            assert live.task is not None
+            live.task.cancel()
+        await asyncio.wait([live.task for live in left if live.task is not None], timeout=TRACE_WAIT_S)
+        return len(left)
 
 
-def _call_id(item: Any, channel: str) -> str:
-    return _SAFE_ID.sub("_", item.get("Uniqueid") or channel) + "-orphan"
+def _end(tracer: Tracer, **fields: Any) -> None:
+    """The trace's `end`, unless the engine wrote one already (or the call ended before anything happened)."""
+    events = tracer.events
+    if events and events[-1]["event"] != "end":
+        tracer.emit("end", None, **fields)
 
 
 def _number(value: str | None) -> str:
     return "" if value in (None, "unknown") else str(value)
-
-
-def _action(name: str, **headers: str) -> Any:
-    from callflow.runtime.asterisk.protocol import Message
-
-    return Message([("Action", name), *headers.items()])
 
 
 def trace_lines(path: Path) -> list[dict[str, Any]]:

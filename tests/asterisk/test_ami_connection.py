@@ -8,6 +8,7 @@ from pathlib import Path
 import pytest
 from ami_channels import press
 from ami_server import AmiServer
+from waiting import Seen
 
 from callflow.runtime.asterisk.address import AmiAddress
 from callflow.runtime.asterisk.agi import AgiSession, SessionEnded
@@ -45,18 +46,15 @@ def originate(exten: str) -> Message:
 
 def test_login_then_events_reach_the_loop() -> None:
     async def run() -> list[str]:
-        seen: list[str] = []
+        seen = Seen()
         async with AmiServer(secret=SECRET, call_scripts={"press1": press("1")}) as server:
-            connection = AmiConnection(address(server), lambda event: seen.append(event["Event"]), events="agi")
+            connection = AmiConnection(address(server), seen, events="agi")
             await connection.start()
             response = await connection.send(originate("press1"))
             assert response["Message"] == "Originate successfully queued"
-            for _ in range(100):
-                if "AsyncAGIStart" in seen:
-                    break
-                await asyncio.sleep(0.01)
+            await seen.until(lambda values: "AsyncAGIStart" in values)
             await connection.close()
-            return seen
+            return seen.values
 
     seen = asyncio.run(run())
     assert seen == ["AsyncAGIStart"]  # logged in with `Events: agi`: nothing of the call class
@@ -89,10 +87,10 @@ def test_nothing_reaches_asterisk_from_a_value_with_a_line_break() -> None:
 
 def test_a_failing_event_handler_does_not_stop_the_reader() -> None:
     async def run() -> int:
-        handled: list[str] = []
+        handled = Seen()
 
         def handler(event: Message) -> None:
-            handled.append(event["Event"])
+            handled(event)
             raise RuntimeError("a bug in a handler")
 
         async with AmiServer(secret=SECRET) as server:
@@ -100,12 +98,9 @@ def test_a_failing_event_handler_does_not_stop_the_reader() -> None:
             await connection.start()
             for n in range(3):
                 await connection.send(Message([("Action", "UserEvent"), ("UserEvent", f"E{n}")]))
-            for _ in range(100):
-                if len(handled) == 3:
-                    break
-                await asyncio.sleep(0.01)
+            await handled.until(lambda values: len(values) == 3)
             await connection.close()
-            return len(handled)
+            return len(handled.values)
 
     assert asyncio.run(run()) == 3
 
@@ -115,23 +110,17 @@ def test_only_wanted_events_reach_the_loop_and_list_items_always_do() -> None:
     action carry its ActionID and reach the collector whatever their name."""
 
     async def run() -> tuple[list[str], list[str]]:
-        seen: list[str] = []
+        seen = Seen()
         async with AmiServer(secret=SECRET, call_scripts={"press1": press("1")}) as server:
             wanted = ("AsyncAGIStart", "AsyncAGIExec")
-            connection = AmiConnection(address(server), lambda e: seen.append(e["Event"]), events="agi", wanted=wanted)
+            connection = AmiConnection(address(server), seen, events="agi", wanted=wanted)
             await connection.start()
             await connection.send(originate("press1"))
-            for _ in range(100):
-                if "AsyncAGIStart" in seen:
-                    break
-                await asyncio.sleep(0.01)
+            await seen.until(lambda values: "AsyncAGIStart" in values)
             channel = "Local/s@callflow-00000000;2"
             await connection.send(Message.of(Action="AGI", Channel=channel, Command="ANSWER", CommandID="c-1"))
-            for _ in range(100):
-                if "AsyncAGIExec" in seen:
-                    break
-                await asyncio.sleep(0.01)
-            before_list = list(seen)
+            await seen.until(lambda values: "AsyncAGIExec" in values)
+            before_list = list(seen.values)
             listed = await connection.collect(Message.of(Action="CoreShowChannels"), "CoreShowChannelsComplete")
             await connection.close()
             return before_list, [item["Event"] for item in listed]
@@ -145,18 +134,15 @@ def test_a_burst_of_events_arrives_whole_and_in_order() -> None:
     """Many events cut from one read are handed over in batches: none lost, none reordered."""
 
     async def run() -> list[str]:
-        handled: list[str] = []
+        handled = Seen("UserEvent")
         async with AmiServer(secret=SECRET) as server:
-            connection = AmiConnection(address(server), lambda e: handled.append(e["UserEvent"]), events="user")
+            connection = AmiConnection(address(server), handled, events="user")
             await connection.start()
             sent = [connection.send(Message.of(Action="UserEvent", UserEvent=f"E{n}")) for n in range(300)]
             await asyncio.gather(*sent)
-            for _ in range(200):
-                if len(handled) == 300:
-                    break
-                await asyncio.sleep(0.01)
+            await handled.until(lambda values: len(values) >= 300)
             await connection.close()
-            return handled
+            return handled.values
 
     assert asyncio.run(run()) == [f"E{n}" for n in range(300)]
 

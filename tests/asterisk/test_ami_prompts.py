@@ -37,3 +37,10 @@ def test_playdtmf_from_ami_is_replayed_byte_for_byte() -> None:
 def test_a_session_with_an_agi_and_call_event_mask_is_replayed() -> None:
     """Login with `Events: agi,call`: a whole press1 menu call shows only agi- and call-class events."""
     assert replayed("event-mask-agi-only", 0x1D, time_scale=0.3) == 44
+
+
+def test_keys_that_are_not_escape_digits_are_lost_during_a_prompt() -> None:
+    """A key pressed during STREAM FILE without escape digits, or not among them: DTMFBegin/DTMFEnd, the prompt
+    plays on (tt-weasels to its end, `endpos=23608`; tt-monkeys until a key among them cuts it) and a WAIT FOR
+    DIGIT after it gets nothing."""
+    assert replayed("stream-key-not-escape", 0x23, CUT_ENDPOS) > 0

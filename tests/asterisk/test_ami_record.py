@@ -29,3 +29,17 @@ def test_record_file_is_replayed_byte_for_byte(tmp_path: Path) -> None:
         assert path.stat().st_size == size
         with wave.open(str(path)) as wav:
             assert (wav.getframerate(), wav.getsampwidth(), wav.getnchannels()) == (8000, 2, 1)
+
+
+def test_failing_record_files_are_replayed_byte_for_byte(tmp_path: Path) -> None:
+    """RECORD FILE with BEEP when Asterisk has no `beep` sound: `result=-1 (randomerror) endpos=0` and the session
+    goes on (CHANNEL STATUS answers 6, a prompt plays); RECORD FILE into a folder that does not exist:
+    `result=-1 (writefile)`, AGIExecEnd -1/Failure, then AsyncAGIEnd with AGISTATUS=FAILURE and the dialplan goes
+    on; half a second later the channel is gone."""
+    rewrite, translate = in_folder("/tmp/asterisk", tmp_path)
+    (tmp_path / "rec").mkdir()  # the recording's folder; `no-such-folder` beside it is not made
+    count = replayed(
+        "record-file-failures", 0x24, rewrite=rewrite, translate=translate, missing_sounds=frozenset({"beep"})
+    )
+    assert count > 0
+    assert list(tmp_path.rglob("*.wav")) == []  # neither recording wrote a file

@@ -5,12 +5,14 @@ from __future__ import annotations
 
 import asyncio
 import os
+import re
 import ssl
 from pathlib import Path
 
 import pytest
 import trustme
 from ami_server import AmiServer
+from waiting import Seen, eventually
 
 from callflow.runtime.asterisk.address import AmiAddress
 from callflow.runtime.asterisk.ami import AmiConnection, AmiError
@@ -50,20 +52,17 @@ def test_a_session_over_tls_logs_in_and_answers_actions(tmp_path: Path) -> None:
     ca = trustme.CA()
 
     async def run() -> tuple[str, str, list[str], list[Message]]:
-        seen: list[str] = []
+        seen = Seen("UserEvent")
         async with AmiServer(secret=SECRET, ssl=listening_as(ca, "127.0.0.1", "localhost")) as server:
             address = AmiAddress.parse(url(server, cafile(ca, tmp_path)))
-            connection = AmiConnection(address, lambda event: seen.append(event["UserEvent"]), events="user")
+            connection = AmiConnection(address, seen, events="user")
             await connection.start()
             version = server.sessions[0].writer.get_extra_info("ssl_object").version()
             pong = await connection.send(Message.of(Action="Ping"))
             await connection.send(Message.of(Action="UserEvent", UserEvent="OverTls"))
-            for _ in range(100):
-                if seen:
-                    break
-                await asyncio.sleep(0.01)
+            await seen.until(lambda values: bool(values))
             await connection.close()
-            return version, pong["Ping"], seen, server.unrecorded
+            return version, pong["Ping"], seen.values, server.unrecorded
 
     version, pong, seen, unrecorded = asyncio.run(run())
     assert version.startswith("TLSv1.")  # the session the server saw was encrypted
@@ -175,10 +174,7 @@ def test_after_an_asterisk_restart_the_session_comes_back_over_tls(tmp_path: Pat
             connection = AmiConnection(AmiAddress.parse(url(server, cafile(ca, tmp_path))), lambda event: None)
             await connection.start()
             await server.restart(down_s=5)  # 0.1 s at this scale
-            for _ in range(500):
-                if connection.reconnects and connection.connected.is_set():
-                    break
-                await asyncio.sleep(0.01)
+            await reconnected(connection)
             version = server.sessions[0].writer.get_extra_info("ssl_object").version()
             pong = await connection.send(Message.of(Action="Ping"))
             await connection.close()
@@ -209,7 +205,10 @@ def test_the_real_asterisk_answers_over_tls(tmp_path: Path) -> None:
 
     pong, reason = asyncio.run(run())
     assert pong == "Pong"
-    assert reason.endswith("certificate verify failed: unable to get local issuer certificate")
+    # Asterisk's own certificate is self-signed (the recipe in docs/asterisk.md) or signed by a CA: either way the
+    # stranger CA is refused, in OpenSSL's words for that kind of certificate
+    assert re.search(r"certificate verify failed: (self-signed certificate|unable to get local issuer certificate)$",
+                     reason), reason  # fmt: skip
 
 
 @pytest.mark.live
@@ -241,20 +240,17 @@ def test_actions_written_while_events_stream_in_all_arrive_in_order(tmp_path: Pa
     count = 2000
 
     async def run() -> tuple[list[str], list[str], list[Message]]:
-        seen: list[str] = []
+        seen = Seen("Seq")
         async with AmiServer(secret=SECRET, ssl=listening_as(ca, "127.0.0.1")) as server:
             address = AmiAddress.parse(url(server, cafile(ca, tmp_path)))
-            connection = AmiConnection(address, lambda event: seen.append(event["Seq"]), events="user")
+            connection = AmiConnection(address, seen, events="user")
             await connection.start()
             padding = {f"Pad{k}": "x" * 100 for k in range(10)}  # over 1 KiB: more than one TLS record each
             burst = [Message.of(Action="UserEvent", UserEvent="Burst", Seq=str(n), **padding) for n in range(count)]
             responses = await asyncio.gather(*(connection.send(action, timeout_s=60) for action in burst))
-            for _ in range(1000):
-                if len(seen) >= count:
-                    break
-                await asyncio.sleep(0.01)
+            await seen.until(lambda values: len(values) >= count, timeout_s=20)
             await connection.close()
-            return [response["Message"] for response in responses], seen, server.unrecorded
+            return [response["Message"] for response in responses], seen.values, server.unrecorded
 
     answers, seen, unrecorded = asyncio.run(run())
     assert answers == ["Event Sent"] * count
@@ -263,10 +259,7 @@ def test_actions_written_while_events_stream_in_all_arrive_in_order(tmp_path: Pa
 
 
 async def reconnected(connection: AmiConnection) -> None:
-    for _ in range(500):
-        if connection.reconnects and connection.connected.is_set():
-            return
-        await asyncio.sleep(0.01)
+    await eventually(lambda: bool(connection.reconnects and connection.connected.is_set()), what="a new login")
 
 
 def test_abort_over_tls_drops_the_connection_and_it_comes_back(tmp_path: Path) -> None:

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import re
+import stat
+import wave
 from dataclasses import replace
 from pathlib import Path
 
@@ -70,21 +72,62 @@ def test_queues_follow_the_environment(tmp_path: Path) -> None:
 
 
 def test_test_dialplan_adds_the_live_test_caller_and_agents(tmp_path: Path) -> None:
+    """With `--test`: the caller the live tests play, agents who answer and one who never does, all without a sound
+    of Asterisk's: after speaking, the caller sends Callflow's own ten seconds of silence from the prompt folder."""
     text = config(tmp_path, "--test")
     dialplan = section(text, "extensions.conf")
     assert "[callflow-test-caller]\n" in dialplan and "exten => idle,1,Wait(900)" in dialplan
     caller = dialplan.split("[callflow-test-caller]\n", 1)[1].split("\n\n", 1)[0].splitlines()
     steps = [line for line in caller if not line.startswith(";")]
+    silence = (tmp_path / "prompts" / "callflow-silence-10s").resolve()
     # the caller a test sends here with Redirect speaks the file CALLFLOW_TEST_SAY names, then is silent (recorded)
     assert steps[2:] == [
         "exten => say,1,Playback(${CALLFLOW_TEST_SAY})",
-        " same => n,Playback(silence/10)",
+        f" same => n,Playback({silence})",
         " same => n,Wait(900)",
         " same => n,Hangup()",
     ]
+    with wave.open(str(silence) + ".wav") as wav:
+        assert wav.getnframes() == 10 * 8000 and wav.readframes(10) == bytes(20)
     assert "[callflow-test-agents]\n" in dialplan
     assert " same => n,Dial(Local/01012345@callflow-test-agents,60)" in dialplan
+    agents = dialplan.split("[callflow-test-agents]\n", 1)[1]
+    assert "exten => noanswer,1,Ringing()\n same => n,Wait(60)\n same => n,Hangup()" in agents
     assert "member => Local/agent@callflow-test-agents" in section(text, "queues.conf")
+
+
+def test_test_configuration_has_the_queue_and_the_manager_user_the_live_tests_need(tmp_path: Path) -> None:
+    """`--test` prints the queue `nobody` (one member that rings and never answers) and a second, clearly named
+    manager user with the rights the live tests use, and says how to run them; without it, neither is printed."""
+    text = config(tmp_path, "--test")
+    nobody = section(text, "queues.conf").split("[nobody]\n", 1)[1].split("\n\n", 1)[0]
+    assert "member => Local/noanswer@callflow-test-agents" in nobody
+    assert "timeout = 15" in nobody and "retry = 2" in nobody  # as the recorded `nobody` (queue-waiting.txt)
+    manager = section(text, "manager.conf")
+    tester = manager.split("[callflow-test]\n", 1)[1]
+    assert "read = agi,call,dialplan\n" in tester
+    assert "write = agi,call,originate,reporting,user\n" in tester
+    assert "permit = 127.0.0.1/255.255.255.255" in tester
+    assert "CALLFLOW_AMI_URL=ami://callflow-test:SECRET@127.0.0.1:5038" in text
+    plain = config(tmp_path)
+    assert "[nobody]" not in plain and "[callflow-test]" not in plain
+
+
+def test_rendered_prompts_are_readable_by_an_asterisk_running_as_its_own_user(tmp_path: Path) -> None:
+    """The apology and the test silence are rendered readable by everyone (0644), not 0600 as temporary files
+    are made."""
+    config(tmp_path, "--test")
+    files = list((tmp_path / "prompts").glob("*.wav"))
+    assert len(files) == 3
+    assert {stat.S_IMODE(f.stat().st_mode) for f in files} == {0o644}
+
+
+def test_a_prompt_folder_asterisk_cannot_be_given_is_refused(tmp_path: Path) -> None:
+    """A space in the prompt folder would split the AGI commands that name it: refused at once, with the reason."""
+    result = CliRunner().invoke(asterisk_config, ["--flows", str(EXAMPLES), "--prompts", str(tmp_path / "my prompts")])
+    assert result.exit_code == 2
+    assert "Invalid value for --prompts" in result.output and "cannot name a path with spaces" in result.output
+    assert not (tmp_path / "my prompts").exists()
 
 
 def test_an_environment_that_would_inject_into_the_dialplan_is_refused(tmp_path: Path) -> None:

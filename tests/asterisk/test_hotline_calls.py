@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import asyncio
 import dataclasses
+import shutil
 from collections.abc import Awaitable, Callable
 from pathlib import Path
 from typing import Any
@@ -16,7 +17,7 @@ from typing import Any
 from backends import backend
 from line import SATURDAY_10, Line, line
 
-from callflow.flowlang.environment import load_environment
+from callflow.flowlang.environment import Environment, load_environment
 
 EXAMPLES = Path(__file__).resolve().parents[2] / "examples"
 
@@ -87,7 +88,7 @@ def test_a_message_for_the_mayor_is_recorded_and_kept(kind: str, prompts: Path, 
         await call.hears(hotline.file("main_menu"))
         await call.press("3")
         await call.until(lambda command: command.startswith("RECORD FILE"))
-        await asyncio.sleep(0.5)
+        await hotline.pause(0.5)
         await call.press("#")
         await call.hears(hotline.file("message_received"))
         await call.wait_ended()
@@ -95,8 +96,11 @@ def test_a_message_for_the_mayor_is_recorded_and_kept(kind: str, prompts: Path, 
         (voicemail,) = events(trace, "voicemail")
         assert voicemail["mailbox"] == "mayor" and voicemail["ended_by"] == "key"
         assert trace[-1]["reason"] == "hangup" and trace[-1]["by"] == "flow"
-        record = next(c for c in call.commands if c.startswith("RECORD FILE"))
-        assert record.endswith(' wav "#" 120000 0 BEEP s=5')
+        record = call.commands.index(next(c for c in call.commands if c.startswith("RECORD FILE")))
+        beep = str(hotline.backend.prompts / "callflow-beep")
+        played = [c for c in call.commands[:record] if c.startswith("STREAM FILE")]
+        assert played[-1] == f'STREAM FILE {beep} ""'  # Callflow's own beep: no sound of Asterisk's needed
+        assert call.commands[record].endswith(' wav "#" 120000 0 s=5')
 
     run(kind, prompts, tmp_path, scenario)
 
@@ -144,12 +148,41 @@ def test_silence_in_the_main_menu_leads_to_an_agent(kind: str, prompts: Path, tm
     run(kind, prompts, tmp_path, scenario)
 
 
-def test_the_emergency_switch_sends_callers_straight_to_the_emergency_line(
+def emergency() -> Environment:
+    environment = load_environment(EXAMPLES / "callflow.toml")
+    return dataclasses.replace(environment, switches={**environment.switches, "emergency": True})
+
+
+def test_the_emergency_switch_is_decided_by_the_flow_and_callers_hear_the_notice(
     kind: str, prompts: Path, tmp_path: Path
 ) -> None:
-    """`emergency = true`: no flow runs; the emergency destination is dialled (an agent answers and hangs up)."""
-    environment = load_environment(EXAMPLES / "callflow.toml")
-    environment = dataclasses.replace(environment, switches={**environment.switches, "emergency": True})
+    """`emergency = true`: the flow runs as in the simulator, its `start` branch reads the switch, the caller hears
+    the notice and is transferred to the emergency line (an agent answers and hangs up)."""
+
+    async def scenario(hotline: Line) -> None:
+        call = await hotline.call()
+        await call.hears(hotline.file("emergency"))
+        dial = await call.until(lambda command: command.startswith("EXEC Dial"))
+        assert dial == "EXEC Dial Local/01012345@callflow-test-agents,30"
+        await call.wait_ended()
+        trace = await hotline.ended_trace(call)
+        assert trace[0]["event"] == "start" and trace[0]["switches"]["emergency"] is True
+        assert [(e["node"], e["text"]) for e in events(trace, "prompt")] == [
+            ("emergency_notice", "系统维护中，正在为您转接应急坐席。")
+        ]
+        assert trace[-1]["event"] == "end" and trace[-1]["reason"] == "transferred"
+
+    run(kind, prompts, tmp_path, scenario, environment=emergency())
+
+
+def test_without_a_flow_the_emergency_switch_still_reaches_the_emergency_line(
+    kind: str, prompts: Path, tmp_path: Path
+) -> None:
+    """The flow cannot be loaded while `emergency = true`: the driver itself dials the emergency destination, and
+    the trace still runs from `start` to `end`."""
+    flows = tmp_path / "flows"
+    shutil.copytree(EXAMPLES, flows)
+    (flows / "hotline_12345.flow").write_text("flow hotline_12345\nnot a node\n", encoding="utf-8")
 
     async def scenario(hotline: Line) -> None:
         call = await hotline.call()
@@ -157,11 +190,11 @@ def test_the_emergency_switch_sends_callers_straight_to_the_emergency_line(
         assert dial == "EXEC Dial Local/01012345@callflow-test-agents,60"
         await call.wait_ended()
         trace = await hotline.ended_trace(call)
-        assert [e["event"] for e in trace] == ["emergency", "transfer", "end"]
-        assert trace[-1]["reason"] == "transferred"
-        assert said(trace) == []
+        assert [e["event"] for e in trace] == ["start", "error", "transfer", "end"]
+        assert trace[0]["flow"] == "hotline_12345" and trace[0]["switches"]["emergency"] is True
+        assert trace[-1]["reason"] == "transferred" and trace[-1]["destination"] == "emergency"
 
-    run(kind, prompts, tmp_path, scenario, environment=environment)
+    run(kind, prompts, tmp_path, scenario, environment=emergency(), flows=flows)
 
 
 def test_a_wrong_key_is_not_a_choice(kind: str, prompts: Path, tmp_path: Path) -> None:

@@ -174,7 +174,7 @@ def test_a_stream_that_does_not_start_with_the_banner_is_refused() -> None:
 def test_every_recorded_agi_result_parses() -> None:
     """Every `AsyncAGIExec` `Result` in the transcripts is a 200, 510 or 520 reply."""
     results = agi_results()
-    assert len(results) == 60  # distinct replies: 40 in the shared set, 20 more in our own recordings
+    assert len(results) == 63  # distinct replies: 40 in the shared set, 23 more in our own recordings
     assert {r.code for r in results.values()} == {200, 510, 520}
     for result in results.values():
         assert result.ok == (result.result is not None)

@@ -100,8 +100,7 @@ def answer(kind: str, prompts: Path, tmp_path: Path, text: str) -> tuple[list[di
             await call.until(lambda command: command.startswith("RECORD FILE"), timeout_s=30)
             await call.say()
             await call.wait_ended(timeout_s=60)
-            await asyncio.sleep(0.3)
-            return hotline.trace(call), call
+            return await hotline.ended_trace(call), call
 
     trace, call = asyncio.run(go())
     (recording,) = (tmp_path / "recordings").glob("*.wav")

@@ -252,6 +252,8 @@ class Call:
             listener.future.set_result((signal, at))
         elif self.running is not None and signal == HANGUP:
             self.stop_model(f"caller hangup during {self.running.text}")
+        elif self.running is not None and self.running.text.upper().startswith("STREAM FILE"):
+            pass  # not one of its escape digits: the prompt plays on, the key is lost (stream-key-not-escape.txt)
         elif self.running is not None:
             self.pbx.refuse(f"digit {signal} during {self.running.text}")
 

@@ -44,6 +44,7 @@ class Pbx:
     new_messages: dict[str, int] = field(default_factory=dict)  # mailbox -> new voicemail messages
     members: dict[tuple[str, str], MemberStats] = field(default_factory=dict)  # (queue, interface)
     started_epoch: int = field(default_factory=lambda: int(time.time()))
+    booted_s: float = 0.0  # the model time this Asterisk started (the clock runs on across restarts)
     channels: dict[str, tuple[Call, Half]] = field(default_factory=dict)  # live channels by name
     extra_channels: dict[str, Half] = field(default_factory=dict)  # a Queue's or Dial's agent (CoreShowChannels)
     device_states: dict[str, str] = field(default_factory=dict)  # cached states of Queue: and MWI: devices
@@ -52,7 +53,8 @@ class Pbx:
     tasks: set[asyncio.Task[None]] = field(default_factory=set)  # what runs outside any call
 
     def emit(self, event: Message) -> None:
-        """Raise an event."""
+        """Raise an event (model time stands still until the clients have had time to react to it)."""
+        self.clock.touch()
         self.bus.emit(event)
 
     def cached_device(self, device: str, state: str) -> None:

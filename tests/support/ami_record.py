@@ -77,12 +77,17 @@ async def record_file(call: Call, args: list[str], started: float) -> Reply | No
     silence_ms = int(silence[0][2:]) * 1000 if silence else None
     start = started
     if beep:
-        start += call.pbx.sounds.find("beep").length_s  # type: ignore[union-attr]
+        sound = call.pbx.sounds.find("beep")
+        if sound is None:  # the session goes on (record-file-failures.txt)
+            return Reply("200 result=-1 (randomerror) endpos=0")
+        start += sound.length_s
         signal = await call.listen(escape, start)
         if signal is not None and signal[0] == HANGUP:
             return Reply("200 result=-1 (randomerror) endpos=0")
         if signal is not None:  # a digit under the beep was not recorded
             return refuse(call)
+    if not path.parent.is_dir():  # the AsyncAGI session ends, the dialplan goes on (record-file-failures.txt)
+        return Reply("200 result=-1 (writefile)", "-1", "Failure", then="failure")
     max_end = start + timeout_ms / 1000
     pieces: list[Piece] = []
     count: int | None = None

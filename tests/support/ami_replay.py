@@ -3,7 +3,8 @@
 `replay` plays the recorded client's side of every connection (`C>S`, `C>S:b` …) in file order: it opens a connection
 where the recording's harness noted `<tag>: TCP connected`, resets it (TCP RST) where it noted `closing socket
 abruptly`, and writes each block once the answers recorded before it have arrived and as long after the last of them
-as the recording shows (times `time_scale`, the server's scale); `bursts` names blocks the client wrote without
+as the recording shows (in the server's model time, `ami_clock`: the replay's own speed does not move the call's time
+line); `bursts` names blocks the client wrote without
 waiting. `assert_replayed`/`replayed` then compare every connection's items with the recording's. The server gets
 `ami_hints.RecordedHints`: what the recording settled that a model cannot know (the order of the events of one moment,
 the delay before each AGI command was picked up). `normalise` replaces the values that differ from run to run (each
@@ -17,11 +18,12 @@ import asyncio
 import re
 import socket
 import struct
-import time
 from collections.abc import Awaitable, Callable, Collection, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
+import slowdown
+from ami_clock import Clock
 from ami_hints import RecordedHints
 from ami_server import AmiServer
 from ami_session import NEVER
@@ -108,10 +110,11 @@ class Tolerance:
 
 @dataclass
 class Connection:
-    """One replayed client connection and what it received (with wall-clock arrival times)."""
+    """One replayed client connection and what it received (with the model times they arrived at)."""
 
     reader: asyncio.StreamReader
     writer: asyncio.StreamWriter
+    clock: Clock
     received: list[Item] = field(default_factory=list)
     arrived: list[float] = field(default_factory=list)
     closed: bool = False
@@ -124,7 +127,7 @@ class Connection:
             while data := await self.reader.read(65536):
                 items = parser.feed(data)
                 self.received += items
-                self.arrived += [time.monotonic()] * len(items)
+                self.arrived += [self.clock.now()] * len(items)
                 self.news.set()
         except ConnectionError:
             pass
@@ -138,7 +141,7 @@ def _tag_of_note(note: str, tags: set[str]) -> str:
 
 
 async def replay(
-    transcript: Transcript, port: int, rewrite: Rewrite, time_scale: float = 1.0, bursts: Collection[str] = ()
+    transcript: Transcript, server: AmiServer, rewrite: Rewrite, bursts: Collection[str] = ()
 ) -> tuple[dict[str, Connection], dict[str, list[Item]]]:
     """Play the recorded client's blocks; returns the connections and, per tag, the items the recording expects.
     `bursts`: the ActionIDs of blocks the client wrote right after the previous one, without waiting for its
@@ -155,11 +158,11 @@ async def replay(
         last = [(expected_at[t][-1], c.arrived[len(expected[t]) - 1]) for t, c in connections.items() if expected[t]]
         if last:
             recorded, arrived = max(last)
-            await asyncio.sleep(max(0.0, arrived + (at - recorded) * time_scale - time.monotonic()))
+            await server.clock.until(arrived + (at - recorded))
 
     async def connect(tag: str, at: float) -> None:
         await act(at)
-        connections[tag] = Connection(*await asyncio.open_connection("127.0.0.1", port))
+        connections[tag] = Connection(*await asyncio.open_connection("127.0.0.1", server.port), server.clock)
         connections[tag].task = asyncio.create_task(connections[tag].pump())
 
     try:
@@ -219,14 +222,15 @@ async def _play(
 
 
 async def caught_up(connections: dict[str, Connection], needed: dict[str, int], timeout_s: float = 10) -> None:
-    """Wait until every connection has received the number of items `needed`."""
+    """Wait until every connection has received the number of items `needed` (`timeout_s` wall-clock seconds,
+    stretched by the measured slowdown)."""
 
     async def wait() -> None:
         while behind := [c for t, c in connections.items() if len(c.received) < needed[t] and not c.closed]:
             behind[0].news.clear()
             await behind[0].news.wait()
 
-    await asyncio.wait_for(wait(), timeout_s)
+    await asyncio.wait_for(wait(), slowdown.seconds(timeout_s))
 
 
 def with_secret(tag: str, block: Message, received: list[Item]) -> Message:
@@ -293,9 +297,9 @@ def assert_replayed(
 
     async def run() -> int:
         async with server:
-            connections, expected = await replay(transcript, server.port, rewrite, server.time_scale, bursts)
+            connections, expected = await replay(transcript, server, rewrite, bursts)
             try:
-                await asyncio.sleep(0.05)
+                await server.clock.sleep(0.05 / server.time_scale)  # anything more than recorded would come now
                 return compare(connections, expected)
             finally:
                 await close_all(connections)
@@ -341,6 +345,7 @@ def replayed(
     group: Callable[[Item], str] | None = None,
     calls_taken: Mapping[tuple[str, str], int] | None = None,
     device_states: Mapping[str, str] | None = None,
+    missing_sounds: frozenset[str] = frozenset(),
 ) -> int:
     """Replay the recording `name` against a fresh server with the races that recording settled
     (`ami_hints.RecordedHints`); the number of items compared. `calls_taken` and `device_states`: see `AmiServer`."""
@@ -353,6 +358,8 @@ def replayed(
         sounds=sounds,
         calls_taken=calls_taken,
         device_states=device_states,
+        settle_s=0,  # the replayed client runs on this loop
+        missing_sounds=missing_sounds,
     )
     return assert_replayed(
         transcript,

@@ -38,10 +38,11 @@ from collections.abc import Mapping
 from pathlib import Path
 from types import TracebackType
 
+import slowdown
 from ami_actions import Actions
 from ami_call import Call
 from ami_channels import CallScript
-from ami_clock import Clock
+from ami_clock import Clock, QuietExecutor
 from ami_dialplan import DIALPLAN
 from ami_events import EventBus, Hints, Predicate
 from ami_pbx import MemberStats, Pbx
@@ -75,6 +76,9 @@ class AmiServer:
         calls_taken: Mapping[tuple[str, str], int] | None = None,
         device_states: Mapping[str, str] | None = None,
         ssl: tls.SSLContext | None = None,
+        settle_s: float | None = None,
+        missing_sounds: frozenset[str] = frozenset(),
+        wall_clock: bool = False,
     ):
         """`call_scripts` adds `(context, exten)` scripts to the recorded dialplan (a bare `exten` key: in
         `caller-sim` and `caller-live`); `first_channel_number` is the
@@ -83,7 +87,12 @@ class AmiServer:
         (replay tests only) are the races a recording settled (`ami_events.Hints`); `calls_taken` ((queue, member
         interface) -> calls) and `device_states` (cached device -> state) are what a recording made later in the same
         Asterisk process starts from, like `first_channel_number`; `ssl` makes it listen with TLS only (as
-        Asterisk's `tlsbindaddr` does), across `restart` too."""
+        Asterisk's `tlsbindaddr` does), across `restart` too; `settle_s` is how long the process must be quiet before
+        model time runs again (`ami_clock`; default: long enough for clients with reader threads, such as
+        Callflow's driver; 0 for clients on the test's own event loop, which only need a few of its iterations);
+        `missing_sounds` are core sounds this Asterisk lacks (`beep`: record-file-failures.txt); `wall_clock`: model
+        time follows the wall clock and never stands still (a server in its own process whose client counts real
+        time: the benchmark's peer)."""
         self.username, self.secret = username, secret
         self.auth_failure_delay_s = auth_failure_delay_s
         self.call_scripts = dict(DIALPLAN)
@@ -94,6 +103,9 @@ class AmiServer:
         self.time_scale, self.sounds, self.hints = time_scale, sounds, hints
         self.calls_taken, self.device_states = dict(calls_taken or {}), dict(device_states or {})
         self.ssl = ssl
+        self.settle_s = settle_s
+        self.missing_sounds = missing_sounds
+        self.wall_clock = wall_clock
         self.unrecorded: list[Message] = []
         self.unrecorded_commands: list[str] = []
         self.database: dict[tuple[str, str], str] = {}
@@ -103,6 +115,13 @@ class AmiServer:
         self._server: asyncio.Server | None = None
         self._pbx: Pbx | None = None
         self._actions: Actions | None = None
+        self._clock: Clock | None = None
+
+    @property
+    def clock(self) -> Clock:
+        """The model's clock (while the server runs; it goes on across `restart`)."""
+        assert self._clock is not None
+        return self._clock
 
     @property
     def port(self) -> int:
@@ -121,6 +140,9 @@ class AmiServer:
         return self._actions.calls if self._actions is not None else []
 
     async def __aenter__(self) -> AmiServer:
+        self._clock = Clock(self.time_scale, settle_s=self.settle_s, in_flight=self._in_flight, wall=self.wall_clock)
+        if not self.wall_clock:  # model time stands still while a worker thread of this loop runs (the driver's)
+            asyncio.get_running_loop().set_default_executor(QuietExecutor(self._clock))
         self._boot()
         await self._listen()
         return self
@@ -129,12 +151,14 @@ class AmiServer:
         self, kind: type[BaseException] | None, error: BaseException | None, trace: TracebackType | None
     ) -> None:
         await self._shut_down()
+        self.clock.close()
 
     def _boot(self) -> None:
         """A freshly started Asterisk: model clock, channel counter, calls."""
         bus = EventBus(self.broadcast, self.hints)
         previous = self._pbx
-        self._pbx = Pbx(Clock(self.time_scale), bus, Sounds(self.sounds), self.first_channel_number)
+        sounds = Sounds(self.sounds, self.missing_sounds)
+        self._pbx = Pbx(self.clock, bus, sounds, self.first_channel_number, booted_s=self.clock.now())
         self._pbx.unrecorded, self._pbx.database = self.unrecorded_commands, self.database
         self._pbx.device_states.update(self.device_states)
         for key, calls in self.calls_taken.items():
@@ -162,6 +186,28 @@ class AmiServer:
             await self._server.wait_closed()
             self._server = None
 
+    def _in_flight(self) -> bool:
+        """Whether bytes are under way between the server and a client: not yet sent from our side, written and not
+        yet read by the client, or written by it and not yet read by us (the queues Linux shows in /proc/net/tcp for
+        the loopback sockets; where they cannot be read, the clock's quiet time alone counts)."""
+        if any(session.writer.transport.get_write_buffer_size() for session in self.sessions):
+            return True
+        pairs = {(session.local_port, session.remote_port) for session in self.sessions}
+        if not pairs:
+            return False
+        try:
+            table = Path("/proc/net/tcp").read_text(encoding="ascii")
+        except OSError:
+            return False
+        for row in table.splitlines()[1:]:
+            fields = row.split()
+            if len(fields) < 5 or fields[4].endswith(":00000000"):  # tx_queue:rx_queue, nothing to read
+                continue
+            local, remote = int(fields[1].rsplit(":", 1)[1], 16), int(fields[2].rsplit(":", 1)[1], 16)
+            if (local, remote) in pairs or (remote, local) in pairs:
+                return True
+        return False
+
     def broadcast(self, event: Message) -> None:
         """Send an event to every logged-in session whose mask allows its class (the first word of `Privilege`)."""
         kind = event["Privilege"].split(",")[0]
@@ -177,8 +223,9 @@ class AmiServer:
 
     async def wait_for(self, predicate: Predicate, timeout_s: float = 5.0) -> Message:
         """The next event (of any class, whoever may receive it) for which `predicate` is true; TimeoutError after
-        `timeout_s` wall-clock seconds. Call it before doing what causes the event."""
-        return await self.pbx.bus.wait_for(predicate, timeout_s)
+        `timeout_s` wall-clock seconds (stretched by the measured slowdown). Call it before doing what causes the
+        event."""
+        return await self.pbx.bus.wait_for(predicate, slowdown.seconds(timeout_s))
 
     def kill_sessions(self) -> None:
         """Reset every client connection (TCP RST, no Logoff), as a network failure would. Calls go on, parked in
@@ -199,6 +246,7 @@ class AmiServer:
 
     async def _serve(self, reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
         session = Session(writer, writer.get_extra_info("sockname")[1], writer.get_extra_info("peername")[1])
+        session.written = self.clock.touch
         self.sessions.append(session)
         task = asyncio.current_task()
         assert task is not None
@@ -207,6 +255,7 @@ class AmiServer:
         messages = MessageReader(expect_banner=False)
         try:
             while not writer.is_closing() and (data := await reader.read(65536)):
+                self.clock.touch()
                 for request in messages.feed(data):
                     assert isinstance(request, Message)
                     if not await self._answer(session, request):
@@ -217,6 +266,7 @@ class AmiServer:
         except ConnectionError:
             pass
         finally:
+            self.clock.touch()
             self.sessions.remove(session)
             writer.close()
             with contextlib.suppress(ConnectionError):
@@ -283,7 +333,7 @@ class AmiServer:
             return False
         session.logged_in, session.mask, session.session_tv = True, event_mask(request.get("Events")), event_tv()
         session.send(response(request, "Success", ("Message", "Authentication accepted")))
-        uptime = str(int(self.pbx.clock.now()))
+        uptime = str(int(self.clock.now() - self.pbx.booted_s))
         booted = [("Uptime", uptime), ("LastReload", uptime), ("Status", "Fully Booted")]
         if "system" in session.mask:
             session.send(Message([("Event", "FullyBooted"), ("Privilege", "system,all"), *booted]))

@@ -6,6 +6,7 @@ import asyncio
 import secrets
 import socket
 import struct
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 
@@ -52,11 +53,14 @@ class Session:
     mask: frozenset[str] = frozenset()
     session_tv: str = NEVER
     challenge: str | None = None
+    written: Callable[[], None] = lambda: None
+    """Called after every write (the model's clock stands still while AMI traffic is in flight)."""
 
     def send(self, message: Message) -> None:
         """Queue a message for this client unless its connection is closing."""
         if not self.writer.is_closing():
             self.writer.write(encode(message))
+            self.written()
 
     def reset(self) -> None:
         """Drop the connection with a TCP RST, as a network failure or a killed process does."""

@@ -33,7 +33,7 @@ SILENCE_THRESHOLD = 256  # Asterisk's default `silencethreshold` (dsp.conf), for
 # `endpos` of core sounds played to the end, as recorded (README fact 27).
 PROMPT_SAMPLES = {"hello-world": 11234, "beep": 3404, "vm-goodbye": 6920, "tt-monkeys": 129440}
 PROMPT_SAMPLES["demo-congrats"] = 242214  # played out in this project's heartbeat-mid-call.txt
-PROMPT_ONLY_CUT_S = {"tt-weasels": 2.95}  # README "Prompts"; never played out by the IVR
+PROMPT_SAMPLES["tt-weasels"] = 23608  # played out in this project's stream-key-not-escape.txt
 # Samples a caller's Playback of a core sound delivers, and how many trailing samples of them are silence.
 CALLER_SAMPLES = {"hello-world": (11212, 3 * FRAME_SAMPLES + 12), "tt-weasels": (23586, 0)}
 
@@ -79,8 +79,6 @@ def _core(name: str) -> Sound | None:
     frames = _frames(*caller) if caller else None
     if name in PROMPT_SAMPLES:
         return Sound(name, PROMPT_SAMPLES[name], PROMPT_SAMPLES[name] / SAMPLE_RATE_HZ, frames)
-    if name in PROMPT_ONLY_CUT_S:
-        return Sound(name, None, PROMPT_ONLY_CUT_S[name], frames)
     return None
 
 
@@ -123,9 +121,11 @@ def from_pcm(name: str, pcm: bytes, header_bytes: int = 0) -> Sound:
 class Sounds:
     """Finds sounds by the name an AGI command or a caller's Playback gives."""
 
-    def __init__(self, folder: Path | None = None) -> None:
-        """`folder` is where relative names are looked for as `<name>.wav` (None: only absolute paths)."""
+    def __init__(self, folder: Path | None = None, missing: frozenset[str] = frozenset()) -> None:
+        """`folder` is where relative names are looked for as `<name>.wav` (None: only absolute paths); `missing`
+        are core sounds this Asterisk lacks (a source build without its sounds: record-file-failures.txt)."""
         self.folder = folder
+        self.missing = missing
 
     def path(self, name: str) -> Path | None:
         """Where `<name>.wav` is (or would be written): absolute, or in the sounds folder."""
@@ -136,6 +136,8 @@ class Sounds:
 
     def find(self, name: str) -> Sound | None:
         """The sound `name`: a recorded core sound, else a WAV file on disk; None when it is found nowhere."""
+        if name in self.missing:
+            return None
         core = _core(name)
         if core is not None:
             return core

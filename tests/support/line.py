@@ -1,6 +1,9 @@
 """A hotline on a line: Callflow's driver serving the example flows, and a phone to call it, over real AMI.
 
-The same `Line` runs against the AMI test server (`backend.server`) or a real Asterisk (`CALLFLOW_AMI_URL`).
+The same `Line` runs against the AMI test server (`backend.server`) or a real Asterisk (`CALLFLOW_AMI_URL`). On the
+test server the driver's calls run on the model's clock (`ami_clock.CallClock`): its per-call guard, its queue
+announcements and its traces count the modelled seconds, whatever the load of the machine. Waits are on events,
+with wall-clock deadlines stretched by the measured slowdown (`slowdown`).
 """
 
 from __future__ import annotations
@@ -8,12 +11,14 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import datetime
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Callable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 from zoneinfo import ZoneInfo
 
+import slowdown
+from ami_clock import CallClock
 from phone import Phone, PhoneCall
 
 from callflow.flowlang.environment import Environment, load_environment
@@ -80,12 +85,7 @@ class Line:
     async def ended_trace(self, call: PhoneCall, timeout_s: float = 10) -> list[dict[str, Any]]:
         """The whole trace of a call, once Callflow has finished it (which may be after the phone saw it end)."""
         call_id = f"{call.uniqueid}-ivr"
-
-        async def wait() -> None:
-            while call_id not in self.reasons():
-                await asyncio.sleep(0.02)
-
-        await asyncio.wait_for(wait(), timeout_s)
+        await self._until(lambda: call_id in self.reasons(), timeout_s)
         return self.trace(call)
 
     def reasons(self) -> dict[str, str]:
@@ -95,13 +95,26 @@ class Line:
     async def served(self, count: int, timeout_s: float = 10) -> dict[str, str]:
         """`reasons` once Callflow has finished `count` calls: the phone may learn of a call's end (on its own AMI
         session) before the driver has finished with it."""
+        await self._until(lambda: len(self.driver.service.finished) >= count, timeout_s)
+        return self.reasons()
+
+    async def _until(self, done: Callable[[], bool], timeout_s: float) -> None:
+        """Wait until `done()` holds, checked each time the driver finishes a call."""
+        served = self.driver.service.served
 
         async def wait() -> None:
-            while len(self.driver.service.finished) < count:
-                await asyncio.sleep(0.02)
+            while not done():
+                served.clear()
+                await served.wait()
 
-        await asyncio.wait_for(wait(), timeout_s)
-        return self.reasons()
+        await asyncio.wait_for(wait(), slowdown.seconds(timeout_s))
+
+    async def pause(self, seconds: float) -> None:
+        """Let `seconds` pass on the line: the model's seconds on the test server, real ones on a real Asterisk."""
+        if self.backend.server is not None:
+            await self.backend.server.clock.sleep(seconds)
+        else:
+            await asyncio.sleep(seconds)
 
 
 @contextlib.asynccontextmanager
@@ -122,28 +135,36 @@ async def line(
     assert flow is not None
     store = SqliteStore(tmp_path / "calls.sqlite")
     traces = tmp_path / "traces"
-    trunk = "Local/{number}@callflow-test-agents"
-    settings = LineSettings(tmp_path / "recordings", trunk)
-    if backend.server is not None and backend.server.time_scale < 1:
-        # The driver's guard (`SET VARIABLE TIMEOUT(absolute) N`) counts real seconds, the test server's model time
-        # runs faster: its N model seconds would pass while the driver still counts real ones. No guard then.
-        settings = LineSettings(tmp_path / "recordings", trunk, guard_s=None)
-    driver = await start_driver(
-        backend.address,
-        flows=flows,
-        environment=environment,
-        store=store,
-        prompts=backend.prompts,
-        synthesizer=Pyttsx3Synthesizer(),
-        settings=settings,
-        traces=traces,
-        start_at=start_at,
-        keepalive_s=keepalive_s,
-        recognizer=recognizer,
-    )
+    settings = LineSettings(tmp_path / "recordings", "Local/{number}@callflow-test-agents")
+    server = backend.server
+    call_clock = None
+    if server is not None:
+        model = server.clock
+        call_clock = lambda: CallClock(model, environment.timezone, start_at)  # noqa: E731
+    # Starting Callflow is no part of a call: the model's time stands still meanwhile.
+    with server.clock.held() if server is not None else contextlib.nullcontext():
+        driver = await start_driver(
+            backend.address,
+            flows=flows,
+            environment=environment,
+            store=store,
+            prompts=backend.prompts,
+            synthesizer=Pyttsx3Synthesizer(),
+            settings=settings,
+            traces=traces,
+            start_at=start_at,
+            keepalive_s=keepalive_s,
+            recognizer=recognizer,
+            call_clock=call_clock,
+        )
     try:
-        async with Phone(backend.address, caller_context=backend.caller_context) as phone:
+        phone = Phone(backend.address, caller_context=backend.caller_context)
+        with server.clock.held() if server is not None else contextlib.nullcontext():
+            await phone.__aenter__()
+        try:
             yield Line(backend, driver, phone, store, traces, environment, flow)
+        finally:
+            await phone.__aexit__()
     finally:
         await driver.close(now=True)
         store.close()
@@ -159,4 +180,3 @@ async def crash(driver: Driver) -> None:
         if live.task is not None:
             live.task.cancel()
     connection.abort()
-    await asyncio.sleep(0.05)

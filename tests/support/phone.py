@@ -6,7 +6,8 @@ presses keys on it with the AMI `PlayDTMF` action and hangs it up with the AMI `
 is sent with the AMI `Redirect` action to `callflow-test-caller,say`, which plays the sound file the call's
 `CALLFLOW_TEST_SAY` variable names, then silence (spoken-answer.txt). The phone watches
 the AGI commands Callflow sends (`AGIExecStart` events) to know what the caller hears. The same test code runs
-against the AMI test server and against a real Asterisk.
+against the AMI test server and against a real Asterisk. Every wait is on events, with a wall-clock deadline
+stretched by the measured slowdown (`slowdown`).
 """
 
 from __future__ import annotations
@@ -15,6 +16,8 @@ import asyncio
 import itertools
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
+
+import slowdown
 
 from callflow.runtime.asterisk.address import AmiAddress
 from callflow.runtime.asterisk.ami import AmiConnection
@@ -59,7 +62,7 @@ class PhoneCall:
                 self._changed.clear()
                 await self._changed.wait()
 
-        return await asyncio.wait_for(wait(), timeout_s)
+        return await asyncio.wait_for(wait(), slowdown.seconds(timeout_s))
 
     async def reaches(self, context: str, application: str, timeout_s: float = 30) -> None:
         """Wait until Callflow's half runs `application` in `context` of the dialplan."""
@@ -69,7 +72,7 @@ class PhoneCall:
                 self._changed.clear()
                 await self._changed.wait()
 
-        await asyncio.wait_for(wait(), timeout_s)
+        await asyncio.wait_for(wait(), slowdown.seconds(timeout_s))
 
     async def hears(self, file: str, timeout_s: float = 20) -> str:
         """Wait until Callflow starts playing `file` (a path without `.wav`)."""
@@ -100,7 +103,7 @@ class PhoneCall:
 
     async def wait_ended(self, timeout_s: float = 30) -> None:
         """Wait until Callflow's half of the call has hung up."""
-        await asyncio.wait_for(self.ended.wait(), timeout_s)
+        await asyncio.wait_for(self.ended.wait(), slowdown.seconds(timeout_s))
 
     def on_event(self, event: Message) -> None:
         name = event.get("Event")
@@ -143,7 +146,9 @@ class Phone:
         self.caller_context = caller_context
         self.ivr_context = ivr_context
         # PlayDTMF is answered once its tone has played: many callers on one connection wait their turn
-        self.connection = AmiConnection(address, self._event, events="agi,call,dialplan", action_timeout_s=30)
+        self.connection = AmiConnection(
+            address, self._event, events="agi,call,dialplan", action_timeout_s=slowdown.seconds(30)
+        )
         self.calls: list[PhoneCall] = []
 
     async def __aenter__(self) -> Phone:
@@ -191,5 +196,5 @@ class Phone:
                 ]
             )
         )
-        await asyncio.wait_for(call.answered.wait(), answer_timeout_s)
+        await asyncio.wait_for(call.answered.wait(), slowdown.seconds(answer_timeout_s))
         return call
