@@ -38,7 +38,7 @@ from callflow.flowlang.errors import FlowError
 from callflow.flowlang.loader import load_file
 from callflow.flowlang.model import Flow
 from callflow.runtime.simulator.run import Simulation, Simulator, moment
-from callflow.runtime.simulator.script import parse_script
+from callflow.runtime.simulator.script import ScriptError, parse_script
 from callflow.runtime.trace import describe
 
 SUFFIX = ".test.yaml"
@@ -123,16 +123,19 @@ def _case(path: Path, index: int, raw: Any, defaults: Mapping[str, Any]) -> Case
     if wrong:
         raise FlowTestError(f"{path}: case `{raw['name']}` expects unknown things: {', '.join(sorted(wrong))}")
     steps = tuple(str(step) for step in merged.get("input") or ())
-    parse_script(list(steps))
+    try:
+        parse_script(list(steps))
+    except ScriptError as error:
+        raise FlowTestError(f"{path}: case `{raw['name']}`: {error}") from None
     return Case(str(raw["name"]), steps, merged, expect)
 
 
-async def run_test_file(test_file: TestFile) -> list[CaseResult]:
-    """Run every case of a test file."""
+async def run_test_file(test_file: TestFile, prompts: Path | None = None) -> list[CaseResult]:
+    """Run every case of a test file; prompts rendered in `prompts` last as long as their files."""
     loaded = load_file(test_file.flow_path)
     if not loaded.ok or loaded.flow is None:
         raise FlowTestError(f"{test_file.flow_path} has errors; run `callflow check {test_file.flow_path}`")
-    simulator = Simulator(test_file.environment, test_file.flow_path.parent)
+    simulator = Simulator(test_file.environment, test_file.flow_path.parent, prompts=prompts)
     try:
         return [await _run_case(simulator, loaded.flow, test_file, case) for case in test_file.cases]
     finally:
@@ -227,7 +230,7 @@ def unified(expected: list[str], actual: list[str]) -> str:
     return "\n".join(difflib.unified_diff(expected, actual, "recorded", "now", lineterm=""))
 
 
-def run_all(paths: tuple[Path, ...]) -> list[tuple[TestFile, list[CaseResult]]]:
+def run_all(paths: tuple[Path, ...], prompts: Path | None = None) -> list[tuple[TestFile, list[CaseResult]]]:
     """Run every test file found."""
     files = [read_test_file(p) for p in find_test_files(paths)]
-    return [(f, asyncio.run(run_test_file(f))) for f in files]
+    return [(f, asyncio.run(run_test_file(f, prompts))) for f in files]
