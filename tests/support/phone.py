@@ -37,6 +37,8 @@ class PhoneCall:
     ivr_channel: str | None = None
     commands: list[str] = field(default_factory=list)
     """Every AGI command Callflow ran on the call, in order."""
+    started: list[float] = field(default_factory=list)
+    """When the phone learnt each command had started (the event loop's clock), as `commands`."""
     dialplan: list[tuple[str, str, str]] = field(default_factory=list)
     """(context, extension, application) of every dialplan step Callflow's half ran (`Newexten`)."""
     ended: asyncio.Event = field(default_factory=asyncio.Event)
@@ -77,13 +79,18 @@ class PhoneCall:
             lambda c: c.upper().startswith(("STREAM FILE", "CONTROL STREAM FILE")) and file in c, timeout_s
         )
 
-    async def press(self, digits: str) -> None:
-        """Press keys on the caller's half, one `PlayDTMF` each."""
+    async def press(self, digits: str, duration_ms: int = 200) -> None:
+        """Press keys on the caller's half, one `PlayDTMF` each (each answered once its tone has played)."""
         assert self.caller_channel is not None
         for digit in digits:
             await self.phone.connection.send(
                 Message(
-                    [("Action", "PlayDTMF"), ("Channel", self.caller_channel), ("Digit", digit), ("Duration", "200")]
+                    [
+                        ("Action", "PlayDTMF"),
+                        ("Channel", self.caller_channel),
+                        ("Digit", digit),
+                        ("Duration", str(duration_ms)),
+                    ]
                 )
             )
 
@@ -116,6 +123,7 @@ class PhoneCall:
             self.ivr_channel = event.get("Channel")
             if name == "AGIExecStart":
                 self.commands.append(event.get("Command", ""))
+                self.started.append(asyncio.get_running_loop().time())
             elif name == "Newexten":
                 self.dialplan.append(
                     (event.get("Context", ""), event.get("Extension", ""), event.get("Application", ""))
