@@ -40,7 +40,7 @@ lint:
 # mypy sees the repository as the `callflow` package through a symlink, as it is installed.
 typecheck:
 	@mkdir -p build/typecheck && ln -sfn ../.. build/typecheck/callflow
-	MYPYPATH=build/typecheck $(BIN)/mypy -p callflow.flowlang -p callflow.nodes -p callflow.runtime -p callflow.speech
+	MYPYPATH=build/typecheck $(BIN)/mypy -p callflow.flowlang -p callflow.nodes -p callflow.runtime -p callflow.speech -m callflow.server
 
 pytest:
 	$(BIN)/pytest
@@ -51,6 +51,7 @@ bench: setup
 	$(PYTHON) bench/speech_speed.py
 	$(PYTHON) bench/recognition_speed.py
 	$(PYTHON) bench/live_calls.py
+	$(PYTHON) bench/service_speed.py
 
 # Regenerate what is made from the code: the JSON Schema and the node and check references.
 docs: setup

@@ -147,6 +147,13 @@ def load_environment(path: Path) -> Environment:
         raise EnvironmentFileError(f"cannot read file ({error.strerror})", Location(file)) from None
     except UnicodeDecodeError:
         raise EnvironmentFileError("file is not UTF-8 text", Location(file)) from None
+    return environment_from_text(text, path)
+
+
+def environment_from_text(text: str, path: Path) -> Environment:
+    """Validate and bind the text of a `callflow.toml`, as if read from `path` (relative paths resolve against its
+    folder, messages name it); raise `EnvironmentFileError` saying where it is wrong."""
+    file = str(path)
     try:
         data = tomllib.loads(text)
     except tomllib.TOMLDecodeError as error:

@@ -34,7 +34,7 @@ def check(ctx: NodeContext) -> list[Diagnostic]:
     """The call matches the called flow: its inputs, its outputs and the outcomes it returns."""
     params: Subflow = ctx.params
     around = ctx.flow_context
-    callee = load_called_flow(params.flow, around.directory, around.registry)
+    callee = load_called_flow(params.flow, around.flows)
     if callee is None or call_cycle(around) is not None:
         return []  # reported by the subflow checks: not found, not well-formed, or calling in a circle
     name, node = params.flow, ctx.node.id

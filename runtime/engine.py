@@ -16,7 +16,7 @@ from callflow.flowlang.model import Edge, Flow
 from callflow.flowlang.registry import Registry
 from callflow.runtime.context import Call, CallContext, Frame
 from callflow.runtime.data import DataSources
-from callflow.runtime.flows import FlowLibrary
+from callflow.runtime.flows import FlowSource
 from callflow.runtime.plan import FlowPlan
 from callflow.runtime.signals import (
     CallEnded,
@@ -52,7 +52,7 @@ class Engine:
     environment: Environment
     store: Store
     data: DataSources
-    flows: FlowLibrary
+    flows: FlowSource
     max_steps: int = MAX_STEPS
     _plans: dict[int, FlowPlan] = field(default_factory=dict, repr=False)
 

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Protocol
 
 from callflow.flowlang.loader import load_file
 from callflow.flowlang.model import Flow
@@ -15,6 +16,19 @@ from callflow.flowlang.registry import Registry
 from callflow.runtime.signals import RuntimeFailure
 
 SUFFIXES = (".flow", ".flow.json")
+
+
+class FlowSource(Protocol):
+    """Where a call's flows come from by name: a folder of files, or a tenant's published versions."""
+
+    def get(self, name: str) -> Flow:
+        """The current version of a flow. Raises RuntimeFailure when it is missing or has errors."""
+
+    def names(self) -> list[str]:
+        """Every flow there, by name."""
+
+    def cached(self, name: str) -> Flow | None:
+        """The current version of a flow if it is at hand without parsing, else None."""
 
 
 @dataclass

@@ -16,7 +16,7 @@ from callflow.flowlang.check.graph import check_graph
 from callflow.flowlang.check.prompts import check_prompts
 from callflow.flowlang.check.resources import check_resources
 from callflow.flowlang.check.structure import check_structure
-from callflow.flowlang.check.subflows import check_subflows
+from callflow.flowlang.check.subflows import FlowSet, FolderFlows, check_subflows
 from callflow.flowlang.check.variables import check_variables
 from callflow.flowlang.diagnostics import Diagnostic
 from callflow.flowlang.memory import collection_paused
@@ -27,7 +27,7 @@ from callflow.flowlang.registry import Registry, default_registry
 if TYPE_CHECKING:
     from callflow.flowlang.environment import Environment
 
-__all__ = ["FlowContext", "NodeContext", "check_flow"]
+__all__ = ["FlowContext", "FlowSet", "FolderFlows", "NodeContext", "check_flow"]
 
 
 def _no_source(_: object) -> None:
@@ -41,9 +41,14 @@ def check_flow(
     registry: Registry | None = None,
     source_line: SourceLine = _no_source,
     directory: Path | None = None,
+    flows: FlowSet | None = None,
 ) -> list[Diagnostic]:
-    """Every problem a well-formed flow still has, sorted by place."""
-    ctx = FlowContext(flow, registry or default_registry(), environment, source_line, directory)
+    """Every problem a well-formed flow still has, sorted by place; called flows are found in `flows`, or as files
+    in `directory`."""
+    registry = registry or default_registry()
+    if flows is None and directory is not None:
+        flows = FolderFlows(directory, registry)
+    ctx = FlowContext(flow, registry, environment, source_line, flows)
     with collection_paused():
         found = [
             *check_structure(ctx),

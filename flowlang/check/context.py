@@ -5,7 +5,6 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass
 from functools import cached_property
-from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from callflow.flowlang.diagnostics import Code, Diagnostic
@@ -15,6 +14,7 @@ from callflow.flowlang.nodetype import NodeType
 from callflow.flowlang.registry import Registry
 
 if TYPE_CHECKING:
+    from callflow.flowlang.check.subflows import FlowSet
     from callflow.flowlang.environment import Environment
 
 SourceLine = Callable[[Location], "str | None"]
@@ -28,7 +28,8 @@ class FlowContext:
     registry: Registry
     environment: Environment | None
     source_line: SourceLine
-    directory: Path | None = None
+    flows: FlowSet | None = None
+    """Where the flows it calls are found (None: subflows are not checked)."""
 
     def problem(self, code: Code, message: str, location: Location) -> Diagnostic:
         """A diagnostic with the source line quoted when the flow came from a `.flow` file."""

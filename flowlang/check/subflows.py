@@ -1,10 +1,13 @@
-"""Flows that call flows: finding a called flow next to its caller, and calls that go round in a circle."""
+"""Flows that call flows: finding a called flow (next to its caller, or in a tenant's service), and calls that go
+round in a circle."""
 
 from __future__ import annotations
 
 from collections.abc import Iterator
+from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
+from typing import Protocol
 
 import networkx as nx
 
@@ -31,14 +34,42 @@ def _load(path: Path, mtime_ns: int, registry: Registry) -> Flow | None:
     return loaded.flow if loaded.ok else None
 
 
-def load_called_flow(name: str, directory: Path | None, registry: Registry) -> Flow | None:
-    """A called flow, read once per version of its file; None when missing or not well-formed."""
-    if directory is None:
-        return None
-    path = flow_path(name, directory)
-    if path is None:
-        return None
-    return _load(path.resolve(), path.stat().st_mtime_ns, registry)
+class FlowSet(Protocol):
+    """The flows a checked flow may call, by name."""
+
+    def exists(self, name: str) -> bool:
+        """Whether a flow of that name is there at all (well-formed or not)."""
+
+    def get(self, name: str) -> Flow | None:
+        """The flow of that name; None when it is missing or not well-formed."""
+
+    def missing(self, name: str) -> str:
+        """How to say that a flow is not there (it ends a sentence)."""
+
+
+@dataclass(frozen=True)
+class FolderFlows:
+    """Called flows as files next to the caller: `NAME.flow` or `NAME.flow.json`."""
+
+    directory: Path
+    registry: Registry
+
+    def exists(self, name: str) -> bool:
+        return flow_path(name, self.directory) is not None
+
+    def get(self, name: str) -> Flow | None:
+        path = flow_path(name, self.directory)
+        if path is None:
+            return None
+        return _load(path.resolve(), path.stat().st_mtime_ns, self.registry)
+
+    def missing(self, name: str) -> str:
+        return f"there is no {name}.flow or {name}.flow.json next to this file"
+
+
+def load_called_flow(name: str, flows: FlowSet | None) -> Flow | None:
+    """A called flow; None when there is no way to find flows, or it is missing or not well-formed."""
+    return flows.get(name) if flows is not None else None
 
 
 def _called(flow: Flow, registry: Registry) -> set[str]:
@@ -55,7 +86,7 @@ def call_cycle(ctx: FlowContext) -> list[str] | None:
         flow = pending.pop()
         for name in _called(flow, ctx.registry):
             graph.add_edge(flow.name, name)
-            callee = ctx.flow if name == ctx.flow.name else load_called_flow(name, ctx.directory, ctx.registry)
+            callee = ctx.flow if name == ctx.flow.name else load_called_flow(name, ctx.flows)
             if callee is not None and name not in seen:
                 seen.add(name)
                 pending.append(callee)
@@ -77,12 +108,12 @@ def check_subflows(ctx: FlowContext) -> Iterator[Diagnostic]:
     for ref in calls:
         if ref.name == ctx.flow.name:
             continue
-        if ctx.directory is not None and flow_path(ref.name, ctx.directory) is None:
-            message = (
-                f"`{ref.node.id}` calls flow `{ref.name}`, but there is no {ref.name}.flow or {ref.name}.flow.json"
-            )
-            yield ctx.problem(codes.SUBFLOW_NOT_FOUND, message + " next to this file", ref.location)
-        elif load_called_flow(ref.name, ctx.directory, ctx.registry) is None and ctx.directory is not None:
+        if ctx.flows is None:
+            continue
+        if not ctx.flows.exists(ref.name):
+            message = f"`{ref.node.id}` calls flow `{ref.name}`, but {ctx.flows.missing(ref.name)}"
+            yield ctx.problem(codes.SUBFLOW_NOT_FOUND, message, ref.location)
+        elif ctx.flows.get(ref.name) is None:
             message = f"`{ref.node.id}` calls flow `{ref.name}`, which has errors; run `callflow check` on it"
             yield ctx.problem(codes.SUBFLOW_NOT_FOUND, message, ref.location)
     cycle = call_cycle(ctx)

@@ -16,7 +16,7 @@ from callflow.flowlang.registry import Registry, default_registry
 from callflow.runtime.context import Call
 from callflow.runtime.data import DataSources
 from callflow.runtime.engine import Engine
-from callflow.runtime.flows import FlowLibrary
+from callflow.runtime.flows import FlowLibrary, FlowSource
 from callflow.runtime.simulator.channel import Recognize, SimulatedChannel
 from callflow.runtime.simulator.clock import DEFAULT_LIMIT_S, VirtualClock
 from callflow.runtime.simulator.script import Step
@@ -83,9 +83,12 @@ class Simulator:
     store: Store = field(default_factory=NullStore)
     recognize: Recognize | None = None
     prompts: Path | None = None
+    library: FlowSource | None = None
+    """Where subflows are found (default: the flow files in `directory`)."""
 
     def __post_init__(self) -> None:
-        self.library = FlowLibrary(self.directory, self.registry)
+        if self.library is None:
+            self.library = FlowLibrary(self.directory, self.registry)
         self.data = DataSources(self.environment, inline=True)
         self.engine = Engine(self.registry, self.environment, self.store, self.data, self.library)
         self.recognizer: Recognizer | None = None

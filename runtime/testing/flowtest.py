@@ -94,23 +94,33 @@ def find_test_files(paths: tuple[Path, ...]) -> Iterator[Path]:
 
 def read_test_file(path: Path) -> TestFile:
     """A test file, checked for shape."""
-    try:
-        data = yaml.safe_load(path.read_text(encoding="utf-8"))
-    except yaml.YAMLError as error:
-        raise FlowTestError(f"{path}: not valid YAML: {error}") from None
-    if not isinstance(data, dict) or not isinstance(data.get("cases"), list):
-        raise FlowTestError(f"{path}: a test file has `cases:`, a list of cases")
+    data = parse_test_text(path.read_text(encoding="utf-8"), str(path))
     flow_path = path.parent / str(data.get("flow") or path.name.removesuffix(SUFFIX) + ".flow")
     if not flow_path.is_file():
         raise FlowTestError(f"{path}: the flow under test, {flow_path.name}, does not exist")
     env_name = data.get("env")
     environment = load_environment(path.parent / env_name) if env_name else environment_for(flow_path)
+    return TestFile(path, flow_path, environment or Environment.empty(), cases_from(data, str(path)))
+
+
+def parse_test_text(text: str, file: str) -> dict[str, Any]:
+    """The YAML of a test file, checked for shape (`file` names it in messages)."""
+    try:
+        data = yaml.safe_load(text)
+    except yaml.YAMLError as error:
+        raise FlowTestError(f"{file}: not valid YAML: {error}") from None
+    if not isinstance(data, dict) or not isinstance(data.get("cases"), list):
+        raise FlowTestError(f"{file}: a test file has `cases:`, a list of cases")
+    return data
+
+
+def cases_from(data: Mapping[str, Any], file: str) -> tuple[Case, ...]:
+    """The cases of a test file's data, each with the file's defaults."""
     defaults = {k: v for k, v in data.items() if k not in ("flow", "env", "cases")}
-    cases = tuple(_case(path, index, raw, defaults) for index, raw in enumerate(data["cases"], start=1))
-    return TestFile(path, flow_path, environment or Environment.empty(), cases)
+    return tuple(_case(file, index, raw, defaults) for index, raw in enumerate(data["cases"], start=1))
 
 
-def _case(path: Path, index: int, raw: Any, defaults: Mapping[str, Any]) -> Case:
+def _case(path: str, index: int, raw: Any, defaults: Mapping[str, Any]) -> Case:
     if not isinstance(raw, dict) or "name" not in raw:
         raise FlowTestError(f"{path}: case {index} needs a `name`")
     merged = {**defaults, **raw}
@@ -137,12 +147,13 @@ async def run_test_file(test_file: TestFile, prompts: Path | None = None) -> lis
         raise FlowTestError(f"{test_file.flow_path} has errors; run `callflow check {test_file.flow_path}`")
     simulator = Simulator(test_file.environment, test_file.flow_path.parent, prompts=prompts)
     try:
-        return [await _run_case(simulator, loaded.flow, test_file, case) for case in test_file.cases]
+        return [await run_case(simulator, loaded.flow, case) for case in test_file.cases]
     finally:
         simulator.close()
 
 
-async def _run_case(simulator: Simulator, flow: Flow, test_file: TestFile, case: Case) -> CaseResult:
+async def run_case(simulator: Simulator, flow: Flow, case: Case) -> CaseResult:
+    """Run one case: a simulated call through `flow` with the simulator's environment."""
     options = case.options
     inputs = dict(options.get("inputs") or {})
     unknown = sorted(set(inputs) - set(flow.inputs))
@@ -154,7 +165,7 @@ async def _run_case(simulator: Simulator, flow: Flow, test_file: TestFile, case:
     simulation = await simulator.call(
         flow,
         parse_script(list(case.steps)),
-        at=moment(at_text, test_file.environment),
+        at=moment(at_text, simulator.environment),
         caller=str(options.get("from", "10000000000")),
         called=str(options.get("to", "12345")),
         switches=switches,

@@ -1,0 +1,61 @@
+"""The flow service's application: the API's operations, the designer's files, middleware and errors.
+
+It composes and holds no logic: each operation lives with its resource in `runtime/api/`, the service's logic in
+`runtime/service/`, its state in `runtime/store/`.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from starlette.applications import Starlette
+from starlette.exceptions import HTTPException
+from starlette.middleware import Middleware
+
+from callflow.runtime.api import (
+    environment,
+    files,
+    flows,
+    meta,
+    prompts,
+    session,
+    simulation,
+    suites,
+    users,
+    versions,
+)
+from callflow.runtime.api.errors import http_error, unexpected_error
+from callflow.runtime.api.openapi import document_operation
+from callflow.runtime.api.operation import routes as operation_routes
+from callflow.runtime.api.pages import SecurityHeaders, designer_app
+from callflow.runtime.service.core import Service
+
+MAX_BODY_BYTES = 5 * 1024 * 1024
+"""Bodies over this size are refused with 413."""
+
+OPERATIONS = (
+    *session.OPERATIONS,
+    *flows.OPERATIONS,
+    *versions.OPERATIONS,
+    *suites.OPERATIONS,
+    *simulation.OPERATIONS,
+    *prompts.OPERATIONS,
+    *environment.OPERATIONS,
+    *files.OPERATIONS,
+    *users.OPERATIONS,
+    *meta.OPERATIONS,
+)
+
+
+def create_app(data: Path, *, designer: Path | None = None, max_body_bytes: int = MAX_BODY_BYTES) -> Starlette:
+    """The application over a data folder."""
+    routes = operation_routes((*OPERATIONS, document_operation(OPERATIONS)))
+    app = Starlette(
+        routes=routes,
+        middleware=[Middleware(SecurityHeaders)],
+        exception_handlers={HTTPException: http_error, Exception: unexpected_error},
+    )
+    app.router.default = designer_app(designer) if designer else designer_app()  # what no route matches
+    app.state.service = Service(data)
+    app.state.max_body_bytes = max_body_bytes
+    return app
