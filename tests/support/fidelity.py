@@ -15,7 +15,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from pathlib import Path
-from typing import Any
+from typing import Any, Protocol
 
 from line import EXAMPLES, Line
 from phone import PhoneCall
@@ -108,40 +108,76 @@ def scenarios(prompts: Path) -> list[Scenario]:
 # -- on the line ----------------------------------------------------------------------------------------------
 
 
+class LineClock(Protocol):
+    """The line's own seconds: the test server's model clock, or the wall clock of a real Asterisk."""
+
+    def now(self) -> float:
+        """The line's time now."""
+
+    async def until(self, moment: float) -> None:
+        """Wait until the line's time reaches `moment`."""
+
+
+class WallClock:
+    """A real line's seconds: the event loop's clock."""
+
+    def now(self) -> float:
+        """The event loop's time."""
+        return asyncio.get_running_loop().time()
+
+    async def until(self, moment: float) -> None:
+        """Sleep until the event loop's time reaches `moment`."""
+        await asyncio.sleep(moment - self.now())
+
+
 @dataclass(frozen=True)
 class Placed:
-    """A call placed on a line: its trace, and the longest the test's own event loop was late meanwhile."""
+    """A call placed on a line: its trace, when (on the line's clock, from the flow's start) each prompt started to
+    play, and the longest the test's own event loop was late meanwhile."""
 
     trace: list[dict[str, Any]]
+    plays: tuple[tuple[str, float], ...]
+    """(STREAM FILE's file, when it started) for each prompt the line played."""
     stalled_s: float
 
 
-async def place(hotline: Line, scenario: Scenario, scale: float) -> Placed:
-    """Place a scenario's call and play its timed steps; the call's trace once Callflow has finished it. `scale` is
-    the line's pace: real seconds per second of the call (1 on a real Asterisk, the test server's time scale)."""
+async def place(hotline: Line, scenario: Scenario, clock: LineClock) -> Placed:
+    """Place a scenario's call and play its timed steps on the line's clock; the call's trace once Callflow has
+    finished it, and when each prompt started."""
     hotline.driver.service.start_at = scenario.at
+    hotline.phone.timestamp = clock.now
     async with LagWatch() as lag:
         call = await hotline.phone.call("12345", scenario.caller)
-        origin = await _flow_started(call, scale)
-        await _play(call, scenario.steps, origin, scale)
+        origin = await _flow_started(call)
+        await _play(call, scenario.steps, origin, clock)
         await call.wait_ended(timeout_s=120)
         trace = await hotline.ended_trace(call, timeout_s=30)
-    return Placed(trace, lag.longest_s)
+    plays = tuple(
+        (command.split(" ")[2], round(at - origin, 3))
+        for command, at in zip(call.commands, call.started, strict=True)
+        if command.startswith("STREAM FILE")
+    )
+    return Placed(trace, plays, lag.longest_s)
 
 
-async def _play(call: PhoneCall, steps: list[Step], origin: float, scale: float) -> None:
+async def _flow_started(call: PhoneCall) -> float:
+    """When the flow started, on the line's clock: its first prompt starts to play a poll later."""
+    await call.until(lambda command: command.startswith("STREAM FILE"), timeout_s=60)
+    first = next(i for i, command in enumerate(call.commands) if command.startswith("STREAM FILE"))
+    return call.started[first] - COMMAND_GAP_S
+
+
+async def _play(call: PhoneCall, steps: list[Step], origin: float, clock: LineClock) -> None:
     """Each key's tone ends at its moment after `origin` (the line hears it then), the hang-up comes at its own."""
-    loop = asyncio.get_running_loop()
     for step in steps:
         assert step.at is not None
         if step.kind == "hangup":
-            await asyncio.sleep(origin + step.at * scale - loop.time())
+            await clock.until(origin + step.at)
             if not call.ended.is_set():
                 await call.hang_up()
             continue
         for index, key in enumerate(step.text):
-            heard_at = step.at + index * DIGIT_INTERVAL_S
-            await asyncio.sleep(origin + (heard_at - TONE_MS / 1000) * scale - loop.time())
+            await clock.until(origin + step.at + index * DIGIT_INTERVAL_S - TONE_MS / 1000)
             if call.ended.is_set():
                 return
             await call.press(key, TONE_MS)
@@ -172,13 +208,6 @@ class LagWatch:
             self.longest_s = max(self.longest_s, loop.time() - before - self.TICK_S)
 
 
-async def _flow_started(call: PhoneCall, scale: float) -> float:
-    """When the flow started, on the event loop's clock: its first prompt starts on the line a poll later."""
-    await call.until(lambda command: command.startswith("STREAM FILE"), timeout_s=60)
-    first = next(i for i, command in enumerate(call.commands) if command.startswith("STREAM FILE"))
-    return call.started[first] - COMMAND_GAP_S * scale
-
-
 # -- the comparison -------------------------------------------------------------------------------------------
 
 
@@ -190,7 +219,7 @@ class Comparison:
     same_nodes: bool
     same_outcome: bool
     drifts: tuple[float, ...]
-    """Each prompt's start on the line less its simulated start (seconds of the line's model)."""
+    """Each prompt's start on the line less its simulated start (seconds of the line's clock)."""
     allowed: tuple[float, ...]
 
     @property
@@ -205,26 +234,34 @@ class Comparison:
         return max((abs(d) for d in self.drifts), default=0.0)
 
 
-def compare(simulated: list[dict[str, Any]], lived: list[dict[str, Any]], scale: float) -> Comparison:
-    """A line's trace (its times in real seconds, `scale` of the model's) against the simulated one."""
-    heard = [_prompts(simulated), _prompts(lived)]
-    nodes = [_nodes(simulated), _nodes(lived)]
-    ends = [_outcome(simulated), _outcome(lived)]
-    start = lived[0]["t"]
-    drifts, allowed = [], []
-    steps_before = 0
-    lived_prompts = [e for e in lived if e["event"] == "prompt"]
-    simulated_prompts = [e for e in simulated if e["event"] == "prompt"]
-    for event in simulated:
+def compare(simulated: list[dict[str, Any]], placed: Placed) -> Comparison:
+    """A call on the line against its simulation: prompts, nodes and outcome from the traces; each prompt's start
+    from when the line started playing it (the simulator starts it a poll after the flow asks)."""
+    lived = placed.trace
+    expected = _played(simulated)
+    same_prompts = _prompts(simulated) == _prompts(lived) and len(expected) == len(placed.plays)
+    drifts = tuple(round(at - begins, 3) for (begins, _), (_, at) in zip(expected, placed.plays, strict=False))
+    allowed = tuple(BASE_S + PER_STEP_S * steps for _, steps in expected[: len(drifts)])
+    return Comparison(
+        same_prompts, _nodes(simulated) == _nodes(lived), _outcome(simulated) == _outcome(lived), drifts, allowed
+    )
+
+
+def _played(events: list[dict[str, Any]]) -> list[tuple[float, int]]:
+    """When each prompt of a simulated call started to play (those skipped for keys typed ahead never did), and how
+    many caller steps came before it."""
+    played, steps = [], 0
+    for index, event in enumerate(events):
         if event["event"] == "input" or (event["event"] == "end" and event.get("by") == "caller"):
-            steps_before += 1
-        elif event["event"] == "prompt":
-            index = len(drifts)
-            if index < len(lived_prompts):
-                drifts.append(round((lived_prompts[index]["t"] - start) / scale - event["t"], 3))
-                allowed.append(BASE_S + PER_STEP_S * steps_before)
-    assert len(simulated_prompts) >= len(drifts)
-    return Comparison(heard[0] == heard[1], nodes[0] == nodes[1], ends[0] == ends[1], tuple(drifts), tuple(allowed))
+            steps += 1
+        elif event["event"] == "prompt" and not _skipped(events, index):
+            played.append((round(event["t"] + COMMAND_GAP_S, 3), steps))
+    return played
+
+
+def _skipped(events: list[dict[str, Any]], index: int) -> bool:
+    after = index + 1
+    return after < len(events) and abs(events[after]["t"] - events[index]["t"]) < 0.0015
 
 
 def _prompts(events: list[dict[str, Any]]) -> list[tuple[Any, ...]]:

@@ -38,7 +38,7 @@ class PhoneCall:
     commands: list[str] = field(default_factory=list)
     """Every AGI command Callflow ran on the call, in order."""
     started: list[float] = field(default_factory=list)
-    """When the phone learnt each command had started (the event loop's clock), as `commands`."""
+    """When the phone learnt each command had started (`Phone.timestamp`), as `commands`."""
     dialplan: list[tuple[str, str, str]] = field(default_factory=list)
     """(context, extension, application) of every dialplan step Callflow's half ran (`Newexten`)."""
     ended: asyncio.Event = field(default_factory=asyncio.Event)
@@ -123,7 +123,7 @@ class PhoneCall:
             self.ivr_channel = event.get("Channel")
             if name == "AGIExecStart":
                 self.commands.append(event.get("Command", ""))
-                self.started.append(asyncio.get_running_loop().time())
+                self.started.append(self.phone.timestamp())
             elif name == "Newexten":
                 self.dialplan.append(
                     (event.get("Context", ""), event.get("Extension", ""), event.get("Application", ""))
@@ -153,6 +153,8 @@ class Phone:
         # PlayDTMF is answered once its tone has played: many callers on one connection wait their turn
         self.connection = AmiConnection(address, self._event, events="agi,call,dialplan", action_timeout_s=30)
         self.calls: list[PhoneCall] = []
+        self.timestamp: Callable[[], float] = lambda: asyncio.get_running_loop().time()
+        """The clock the phone notes events by (the test server's model clock, for a test that counts its time)."""
 
     async def __aenter__(self) -> Phone:
         await self.connection.start()
