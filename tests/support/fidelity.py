@@ -186,7 +186,7 @@ async def _play(call: PhoneCall, steps: list[Step], origin: float, clock: LineCl
 class LagWatch:
     """How late the event loop woke a watcher at worst, while it watched: a busy machine stalls every timing here."""
 
-    TICK_S = 0.005
+    TICK_S = 0.02
 
     def __init__(self) -> None:
         self.longest_s = 0.0
