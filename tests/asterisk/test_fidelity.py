@@ -16,7 +16,7 @@ from pathlib import Path
 
 from backends import backend
 from fidelity import BASE_S, Comparison, LineClock, Scenario, WallClock, compare, place, scenarios
-from line import line
+from line import Line, line
 from transcripts import RECORDINGS
 
 TIME_SCALE = 0.2
@@ -45,23 +45,24 @@ def play_all(kind: str, prompts: Path, tmp_path: Path, found: list[Scenario]) ->
     scale = 1.0 if kind == "live" else TIME_SCALE
     results: dict[str, Played] = {}
 
+    async def one(hotline: Line, scenario: Scenario, clock: LineClock, gate: asyncio.Semaphore) -> None:
+        for attempt in range(1, ATTEMPTS + 1):
+            async with gate:
+                placed = await place(hotline, scenario, clock)
+            comparison = compare(scenario, placed)
+            stalled = placed.stalled_s / scale
+            results[scenario.name] = Played(comparison, attempt, stalled)
+            if comparison.identical or stalled <= BASE_S / 2:
+                return
+
     async def go() -> None:
-        async with backend(kind, prompts, time_scale=scale) as where, line(where, tmp_path) as hotline:
-            gate = asyncio.Semaphore(AT_ONCE)
+        async with backend(kind, prompts, time_scale=scale) as where:
             clock: LineClock = where.server.pbx.clock if where.server is not None else WallClock()
-
-            async def one(scenario: Scenario) -> None:
-                for attempt in range(1, ATTEMPTS + 1):
-                    async with gate:
-                        placed = await place(hotline, scenario, clock)
-                    comparison = compare(scenario.simulation.events, placed)
-                    stalled = placed.stalled_s / scale
-                    results[scenario.name] = Played(comparison, attempt, stalled)
-                    if comparison.identical or stalled <= BASE_S / 2:
-                        return
-
-            for _, group in groupby(sorted(found, key=lambda s: s.at), key=lambda s: s.at):
-                await asyncio.gather(*(one(s) for s in group))
+            groups = groupby(sorted(found, key=lambda s: s.at), key=lambda s: s.at)
+            for number, (at, group) in enumerate(groups):  # one line per moment: its calls start then
+                async with line(where, tmp_path / f"at-{number}", start_at=at) as hotline:
+                    gate = asyncio.Semaphore(AT_ONCE)
+                    await asyncio.gather(*(one(hotline, s, clock, gate) for s in group))
 
     asyncio.run(go())
     return results

@@ -43,13 +43,15 @@ FAR_SIDE = ("queue", "agent", "transfer")
 
 @dataclass
 class Scenario:
-    """One flow-test case made timed, and its simulation."""
+    """One flow-test case made timed, its simulation, and the file the line plays for each prompt it plays."""
 
     name: str
     at: datetime
     caller: str
     steps: list[Step]
     simulation: Simulation = field(repr=False)
+    files: tuple[str, ...] = ()
+    """Each prompt the simulation played (not skipped), as the file the driver plays it from (`STREAM FILE`'s path)."""
 
 
 def keypad_cases() -> Iterator[Case]:
@@ -101,7 +103,12 @@ def scenarios(prompts: Path) -> list[Scenario]:
             first = simulate(untimed)
             steps = timed_script_from_trace(first.events)
             call = simulate(steps)
-        found.append(Scenario(case.name, at, caller, steps, call))
+        files = tuple(
+            str(cache.path(e["text"], voice_for(e["lang"], environment)).resolve().with_suffix(""))
+            for index, e in enumerate(call.events)
+            if e["event"] == "prompt" and not _skipped(call.events, index)
+        )
+        found.append(Scenario(case.name, at, caller, steps, call, files))
     return found
 
 
@@ -142,9 +149,8 @@ class Placed:
 
 
 async def place(hotline: Line, scenario: Scenario, clock: LineClock) -> Placed:
-    """Place a scenario's call and play its timed steps on the line's clock; the call's trace once Callflow has
-    finished it, and when each prompt started."""
-    hotline.driver.service.start_at = scenario.at
+    """Place a scenario's call (on a line whose calls start at the scenario's moment) and play its timed steps on the
+    line's clock; the call's trace once Callflow has finished it, and when each prompt started."""
     hotline.phone.timestamp = clock.now
     async with LagWatch() as lag:
         call = await hotline.phone.call("12345", scenario.caller)
@@ -234,13 +240,15 @@ class Comparison:
         return max((abs(d) for d in self.drifts), default=0.0)
 
 
-def compare(simulated: list[dict[str, Any]], placed: Placed) -> Comparison:
+def compare(scenario: Scenario, placed: Placed) -> Comparison:
     """A call on the line against its simulation: prompts, nodes and outcome from the traces; each prompt's start
-    from when the line started playing it (the simulator starts it a poll after the flow asks)."""
-    lived = placed.trace
+    from when the line started playing its file (the simulator starts it a poll after the flow asks; sounds of the
+    line's own, a beep before a recording, are not prompts)."""
+    simulated, lived = scenario.simulation.events, placed.trace
     expected = _played(simulated)
-    same_prompts = _prompts(simulated) == _prompts(lived) and len(expected) == len(placed.plays)
-    drifts = tuple(round(at - begins, 3) for (begins, _), (_, at) in zip(expected, placed.plays, strict=False))
+    plays = [(file, at) for file, at in placed.plays if file in scenario.files]
+    same_prompts = _prompts(simulated) == _prompts(lived) and [f for f, _ in plays] == list(scenario.files)
+    drifts = tuple(round(at - begins, 3) for (begins, _), (_, at) in zip(expected, plays, strict=False))
     allowed = tuple(BASE_S + PER_STEP_S * steps for _, steps in expected[: len(drifts)])
     return Comparison(
         same_prompts, _nodes(simulated) == _nodes(lived), _outcome(simulated) == _outcome(lived), drifts, allowed
