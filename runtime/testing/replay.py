@@ -26,8 +26,9 @@ from typing import Any
 from callflow.flowlang.errors import FlowError
 from callflow.runtime.simulator.channel import Recognize, speaking_time
 from callflow.runtime.simulator.clock import DEFAULT_LIMIT_S
-from callflow.runtime.simulator.line import BEEP_S, COMMAND_GAP_S, LOST_WHILE, REACTION_S
+from callflow.runtime.simulator.line import BEEP_S, COMMAND_GAP_S, REACTION_S
 from callflow.runtime.simulator.script import Step
+from callflow.runtime.testing.experience import skipped
 from callflow.runtime.trace import MASK
 from callflow.runtime.types import Audio, Speech
 from callflow.speech.lengths import estimate_s
@@ -270,7 +271,7 @@ def _wait(trace: _Trace, last: int, index: int, moment: float, step: str) -> flo
         if waiting or talking:
             since = event["t"] + (COMMAND_GAP_S if waiting else 0.0)
             chances.append((since, (since,), step == "hangup"))
-        if event["event"] != "prompt" or _skipped(events, j):
+        if event["event"] != "prompt" or skipped(events, j):
             continue
         begins, end = event["t"] + COMMAND_GAP_S, trace.prompt_end(j)
         if trace.listens_from_start(j):  # a prompt under a second is over before the caller can react
@@ -286,12 +287,6 @@ def _wait(trace: _Trace, last: int, index: int, moment: float, step: str) -> flo
     if moment - start <= REACTION_S + EPSILON_S or any(abs(moment - REACTION_S - r) <= EPSILON_S for r in ready):
         return None
     return round(moment - start, 3)
-
-
-def _skipped(events: Sequence[Event], index: int) -> bool:
-    """Whether a prompt was cut short before it began, by keys typed ahead: nothing played, no time passed."""
-    after = index + 1
-    return after < len(events) and abs(events[after]["t"] - events[index]["t"]) <= EPSILON_S
 
 
 def _message(trace: _Trace, index: int) -> tuple[float, Step, int] | None:
@@ -323,60 +318,6 @@ def _message(trace: _Trace, index: int) -> tuple[float, Step, int] | None:
 def _words(wide: int, words: int) -> str:
     """Filler words: each wide character takes 0.22 s to say and each other word 0.33 s."""
     return ("嗯" * wide + " " + " ".join(["mm"] * words)).strip()
-
-
-# -- the call as the caller lived it --------------------------------------------------------------------------
-
-
-def _input(e: Event) -> str:
-    if "dtmf" in e:
-        did = f"presses {e['dtmf']}"
-    elif e.get("file"):
-        did = f"says @{e['file']}" + ("" if e.get("lost") else f" (heard {e.get('speech')!r})")
-    else:
-        did = f"says {e.get('speech')!r}"
-    lost = e.get("lost")
-    return f"{did}, lost {LOST_WHILE.get(str(lost), str(lost))}" if lost else did
-
-
-def _queue(e: Event) -> str | None:
-    if e.get("action") == "join":
-        return f"waits in queue {e.get('queue')}"
-    return f"leaves queue {e.get('queue')}: {e.get('outcome')}" if e.get("action") == "leave" else None
-
-
-def _end(e: Event) -> str:
-    reason = e.get("reason")
-    if reason == "hangup":
-        return f"call ends: {e.get('by')} hangs up"
-    return f"call ends: transferred to {e.get('destination')}" if reason == "transferred" else f"call ends: {reason}"
-
-
-_SHOWN: dict[str, Callable[[Event], str | None]] = {
-    "input": _input,
-    "queue": _queue,
-    "agent": lambda e: "an agent answers",
-    "hangup": lambda e: "the agent hangs up" if e.get("by") == "agent" else None,
-    "transfer": lambda e: f"is put through to {e.get('destination')}",
-    "transfer_failed": lambda e: f"{e.get('destination')} does not answer ({e.get('outcome')})",
-    "voicemail": lambda e: (
-        f"leaves a message for {e.get('mailbox')}" + ("" if e.get("kept") else " (too short, not kept)")
-    ),
-    "record": lambda e: "is recorded" + ("" if e.get("kept") else " (too short, not kept)"),
-    "end": _end,
-}
-
-
-def experience(events: Sequence[Event]) -> list[str]:
-    """What the caller lives through, line by line: prompts heard, inputs, queues, transfers, messages, the end."""
-    lines = []
-    for index, event in enumerate(events):
-        if event["event"] == "prompt":
-            said = event.get("text") or f"<{event.get('file')}>"
-            lines.append(f"skips {said} (keys typed ahead)" if _skipped(events, index) else f"hears {said}")
-        elif event["event"] in _SHOWN and (line := _SHOWN[event["event"]](event)) is not None:
-            lines.append(line)
-    return lines
 
 
 # -- the rest of the recorded call ----------------------------------------------------------------------------

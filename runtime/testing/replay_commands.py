@@ -25,12 +25,12 @@ from callflow.runtime.simulator.commands import PROMPTS, parse_switches
 from callflow.runtime.simulator.run import Simulation, Simulator, moment
 from callflow.runtime.simulator.script import parse_script
 from callflow.runtime.testing.coverage import coverage
+from callflow.runtime.testing.experience import experience
 from callflow.runtime.testing.explore import MAX_PATHS, TODO, needs_person, skeleton_for, walk
 from callflow.runtime.testing.flowtest import SUFFIX, CaseResult, TestFile, read_test_file, run_test_file, unified
 from callflow.runtime.testing.replay import (
     Event,
     call_options,
-    experience,
     is_live,
     read_trace,
     recognizer,

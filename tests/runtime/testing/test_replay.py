@@ -18,11 +18,11 @@ from callflow.flowlang.model import Flow
 from callflow.runtime.simulator.commands import simulate
 from callflow.runtime.simulator.run import Simulation, Simulator
 from callflow.runtime.simulator.script import Step, parse_script
+from callflow.runtime.testing.experience import experience
 from callflow.runtime.testing.flowtest import unified
 from callflow.runtime.testing.replay import (
     ReplayError,
     call_options,
-    experience,
     is_live,
     read_trace,
     script_from_trace,
