@@ -239,7 +239,11 @@ class Ref(Kind):
     refers_to: str | None = None
 
     def schema(self) -> dict[str, Any]:
-        return {"type": "string", "pattern": VARIABLE_PATTERN if self.refers_to == "variable" else NAME_PATTERN}
+        schema: dict[str, Any] = {"type": "string"}
+        schema["pattern"] = VARIABLE_PATTERN if self.refers_to == "variable" else NAME_PATTERN
+        if self.refers_to:  # the designer offers the flow's prompts or the environment's names
+            schema["x-callflow-ref"] = self.refers_to
+        return schema
 
     def decode(self, args: Args) -> JSON:
         token = single_token(args, f"a {self.refers_to or 'plain'} name")

@@ -9,12 +9,15 @@ from starlette.responses import Response
 
 from callflow.runtime.api.errors import ApiError
 from callflow.runtime.api.flows import flow_name, flow_response
-from callflow.runtime.api.operation import JSON_TYPE, Call, Operation
+from callflow.runtime.api.operation import JSON_TYPE, Call, Operation, Query
 from callflow.runtime.api.schemas import ANY_OBJECT, INTEGER, STRING, VERSION, array, obj
+from callflow.runtime.service.comparison import DRAFT, compare, default_old
 from callflow.runtime.service.publishing import publish, rollback
 from callflow.runtime.store.users import Role
 
 DSL_TYPE = "text/x-callflow"
+SIDE_VALUE = {"oneOf": [{"const": "draft"}, {"type": "integer"}]}
+SIDE = {"type": "string", "pattern": "^(draft|[1-9][0-9]{0,17})$"}
 
 
 def publish_draft(call: Call) -> dict[str, Any]:
@@ -38,6 +41,23 @@ def get_version(call: Call) -> Response:
     name = flow_name(call)
     version = call.service.folder.versions.get(call.user.tenant.id, name, int(call.params["n"]))
     return flow_response(call, name, version.text, None)
+
+
+def _side(text: str | None, what: str) -> str | int:
+    if text is None or text == DRAFT:
+        return DRAFT
+    if not text.isdigit() or not 0 < int(text) < 2**63:
+        raise ApiError(422, "invalid", f"`{what}` is a version number or `draft`, not {text!r}")
+    return int(text)
+
+
+def compare_versions(call: Call) -> dict[str, Any]:
+    """The semantic diff between two versions (or a version and the draft), and the test cases whose calls change."""
+    name = flow_name(call)
+    workspace = call.workspace
+    new = _side(call.query.get("to"), "to")
+    old = _side(call.query["from"], "from") if "from" in call.query else default_old(workspace, name)
+    return asyncio.run(compare(workspace, name, old, new)).to_json()
 
 
 def roll_back(call: Call) -> dict[str, Any]:
@@ -92,5 +112,26 @@ OPERATIONS = (
         response=VERSION,
         status=201,
         errors=(404,),
+    ),
+    Operation(
+        "GET",
+        "/api/flows/{name}/diff",
+        "What changed between two versions (or a version and the draft), and the test cases whose calls change",
+        compare_versions,
+        "versions",
+        query=(
+            Query("from", SIDE, "a version number or `draft` (default: the newest version)"),
+            Query("to", SIDE, "a version number or `draft` (default: the draft)"),
+        ),
+        response=obj(
+            {
+                "from": SIDE_VALUE,
+                "to": SIDE_VALUE,
+                "diff": ANY_OBJECT,
+                "cases": array(ANY_OBJECT),
+                "errors": array(ANY_OBJECT),
+            }
+        ),
+        errors=(404, 422),
     ),
 )

@@ -84,3 +84,28 @@ def test_rollback_publishes_an_earlier_version_again(api: Api) -> None:
     assert api.get(f"{HOTLINE}/versions/3", headers={"Accept": "text/x-callflow"}).text == original
     assert api.get(f"{HOTLINE}/versions/2").status_code == 200
     assert api.post(f"{HOTLINE}/rollback", json={"to": 9}).status_code == 404
+
+
+def test_the_diff_of_the_draft_against_the_published_version(api: Api) -> None:
+    """A changed prompt shows old → new, and the cases that hear it are the ones whose calls change."""
+    api.post(f"{HOTLINE}/publish", json={"comment": "one"})
+    _save(api, _draft(api).replace("您好，欢迎致电12345市民服务热线。", "您好，欢迎致电12345热线。"))
+    answer = api.get(f"{HOTLINE}/diff", "viewer")
+    assert answer.status_code == 200, answer.text
+    result = answer.json()
+    assert result["from"] == 1 and result["to"] == "draft"
+    changed = next(p for p in result["diff"]["prompts"] if p["id"] == "greeting")
+    assert "您好，欢迎致电12345热线。" in str(changed)
+    names = {c["name"] for c in result["cases"]}
+    assert "greeting: in working hours, the greeting and then the main menu" in names
+    assert "emergency switch: on, a call hears the notice and is transferred to the emergency line" not in names
+    assert all("experience" in c["differs"] for c in result["cases"])
+
+
+def test_the_diff_of_two_versions_and_of_nothing(api: Api) -> None:
+    """Versions compare by number; a version with itself differs in nothing; a bad side is a 422."""
+    api.post(f"{HOTLINE}/publish", json={})
+    same = api.get(f"{HOTLINE}/diff?from=1&to=1").json()
+    assert same["cases"] == [] and same["diff"]["same"] is True
+    assert api.get(f"{HOTLINE}/diff?from=v1").status_code == 422
+    assert api.get("/api/flows/post_call_survey/diff").status_code == 404  # nothing published to compare with

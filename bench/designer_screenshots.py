@@ -1,0 +1,54 @@
+"""Screenshots of the designer's main screens for docs/designer.md and the README: the flow list, the hotline on
+the canvas, the phone panel mid-call, coverage after running the tests.
+
+Run: `.venv/bin/python bench/designer_screenshots.py`.
+"""
+
+from __future__ import annotations
+
+import sys
+import tempfile
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "tests" / "support"))
+
+from flow_service import REPOSITORY, running_service
+from playwright.sync_api import expect, sync_playwright
+
+ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
+        "--disable-background-networking", "--disable-component-update", "--disable-sync"]  # fmt: skip
+OUT = REPOSITORY / "docs" / "images"
+
+
+def main() -> None:
+    """Serve the examples, log in, and photograph each screen."""
+    OUT.mkdir(parents=True, exist_ok=True)
+    with running_service(Path(tempfile.mkdtemp())) as service, sync_playwright() as driver:
+        browser = driver.chromium.launch(executable_path="/usr/bin/chromium", args=ARGS)
+        page = browser.new_page(viewport={"width": 1600, "height": 960}, locale="zh-CN")
+        page.goto(service.url + "/")
+        page.fill("input[name=username]", "admin")
+        page.fill("input[name=password]", service.passwords["admin"])
+        page.click("button[type=submit]")
+        expect(page.get_by_test_id("flows")).to_be_visible()
+        page.screenshot(path=OUT / "designer-flows.png")
+        page.goto(f"{service.url}/#/flows/hotline_12345")
+        expect(page.locator("[data-testid=editor][data-laid-out=yes]")).to_be_visible()
+        page.get_by_role("button", name="放大").click()
+        page.get_by_role("button", name="放大").click()
+        page.screenshot(path=OUT / "designer-canvas.png")
+        page.get_by_test_id("tab-phone").click()
+        page.get_by_test_id("call-at").fill("2026-11-20T17:31")
+        page.get_by_test_id("call").click()
+        expect(page.get_by_test_id("call-state")).to_be_visible()
+        page.screenshot(path=OUT / "designer-phone.png")
+        page.get_by_test_id("tab-tests").click()
+        page.get_by_test_id("run-tests").click()
+        expect(page.get_by_test_id("tests-summary")).to_be_visible()
+        page.screenshot(path=OUT / "designer-coverage.png")
+        browser.close()
+    print(f"wrote screenshots into {OUT}")
+
+
+if __name__ == "__main__":
+    main()

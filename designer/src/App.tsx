@@ -1,0 +1,84 @@
+// The designer's frame: the top bar (user, language, pages) and the page the address names.
+import { useEffect } from "react";
+import { useTranslation } from "react-i18next";
+import { api, ApiError } from "./api";
+import { setLanguage, type UiLanguage } from "./i18n";
+import { EditorPage } from "./pages/EditorPage";
+import { EnvironmentPage } from "./pages/EnvironmentPage";
+import { FlowListPage } from "./pages/FlowListPage";
+import { LoginPage } from "./pages/LoginPage";
+import { go, useRoute } from "./route";
+import { useSession } from "./store/session";
+
+export function App() {
+  const { t, i18n } = useTranslation();
+  const route = useRoute();
+  const user = useSession((s) => s.user);
+  const checked = useSession((s) => s.checked);
+  const setUser = useSession((s) => s.setUser);
+
+  useEffect(() => {
+    api.me().then(
+      (me) => setUser(me.user),
+      (error) => {
+        if (!(error instanceof ApiError)) console.error(error);
+        setUser(null);
+      },
+    );
+    const loggedOut = () => setUser(null);
+    window.addEventListener("callflow:logged-out", loggedOut);
+    return () => window.removeEventListener("callflow:logged-out", loggedOut);
+  }, [setUser]);
+
+  if (!checked) return <div className="splash">Callflow</div>;
+  if (!user) return <LoginPage />;
+
+  const logout = async () => {
+    await api.logout().catch(() => undefined);
+    setUser(null);
+  };
+  return (
+    <div className="app">
+      <header className="topbar">
+        <a className="brand" href="#/flows">
+          Callflow
+        </a>
+        <nav>
+          <a href="#/flows" className={route.page === "flows" || route.page === "flow" ? "active" : ""}>
+            {t("nav.flows")}
+          </a>
+          <a href="#/environment" className={route.page === "environment" ? "active" : ""}>
+            {t("nav.environment")}
+          </a>
+        </nav>
+        <span className="spacer" />
+        <select
+          aria-label={t("nav.language")}
+          data-testid="language"
+          value={i18n.language}
+          onChange={(e) => setLanguage(e.target.value as UiLanguage)}
+        >
+          <option value="zh-CN">中文</option>
+          <option value="en">English</option>
+        </select>
+        <span className="user" data-testid="user">
+          {user.name} · {t(`role.${user.role}`)}
+        </span>
+        <button type="button" className="ghost" onClick={logout}>
+          {t("nav.logout")}
+        </button>
+      </header>
+      <main className="page">
+        {route.page === "flow" ? (
+          <EditorPage key={route.name} name={route.name} />
+        ) : route.page === "environment" ? (
+          <EnvironmentPage />
+        ) : (
+          <FlowListPage />
+        )}
+      </main>
+    </div>
+  );
+}
+
+export { go };

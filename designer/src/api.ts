@@ -1,0 +1,152 @@
+// The designer's only way in: the flow service's HTTP API (docs/designer.md lists what it uses).
+import type {
+  Diagnostic,
+  FlowGraph,
+  FlowSummary,
+  Json,
+  NodeTypeInfo,
+  TestRun,
+  TraceEvent,
+  User,
+  Version,
+} from "./model/types";
+
+/** An error answer from the service: its status, code and the whole JSON body. */
+export class ApiError extends Error {
+  constructor(
+    readonly status: number,
+    readonly code: string,
+    readonly body: Record<string, Json>,
+  ) {
+    super(typeof body.detail === "string" ? body.detail : `${status} ${code}`);
+  }
+}
+
+type Body = { json: Json } | { text: string; type: string } | undefined;
+
+async function request(method: string, path: string, body?: Body, headers: Record<string, string> = {}) {
+  const init: RequestInit = { method, headers: { Accept: "application/json", ...headers }, credentials: "same-origin" };
+  if (body && "json" in body) {
+    init.body = JSON.stringify(body.json);
+    (init.headers as Record<string, string>)["Content-Type"] = "application/json";
+  } else if (body) {
+    init.body = body.text;
+    (init.headers as Record<string, string>)["Content-Type"] = body.type;
+  } else if (method !== "GET") {
+    // The service asks every change made with a session cookie to name its content type (no cross-site forms).
+    (init.headers as Record<string, string>)["Content-Type"] = "application/json";
+  }
+  const response = await fetch(path, init);
+  if (!response.ok) {
+    let parsed: Record<string, Json> = {};
+    try {
+      parsed = await response.json();
+    } catch {
+      parsed = { error: "http_error", detail: `${response.status} ${response.statusText}` };
+    }
+    if (response.status === 401 && path !== "/api/login") window.dispatchEvent(new Event("callflow:logged-out"));
+    throw new ApiError(response.status, String(parsed.error ?? "http_error"), parsed);
+  }
+  return response;
+}
+
+async function json<T>(method: string, path: string, body?: Body, headers?: Record<string, string>): Promise<T> {
+  const response = await request(method, path, body, headers);
+  if (response.status === 204) return undefined as T;
+  return (await response.json()) as T;
+}
+
+const flowPath = (name: string) => `/api/flows/${encodeURIComponent(name)}`;
+const etag = (response: Response) => (response.headers.get("ETag") ?? "").replace(/^W\//, "").replaceAll('"', "");
+
+export interface Saved {
+  revision: string;
+  diagnostics: Diagnostic[];
+}
+
+export interface CheckResult {
+  diagnostics: Diagnostic[];
+  errors: number;
+  warnings: number;
+}
+
+export interface SimulateRequest {
+  version?: "draft" | number;
+  at?: string;
+  from?: string;
+  to?: string;
+  input?: string[];
+  switches?: Record<string, boolean>;
+  stop_for_input?: boolean;
+  limit?: number;
+}
+
+export interface SimulateResult {
+  events: TraceEvent[];
+  reason: string;
+  nodes: string[];
+  waiting_for_input: boolean;
+}
+
+export const api = {
+  login: (username: string, password: string, tenant?: string) =>
+    json<{ user: User }>("POST", "/api/login", { json: tenant ? { username, password, tenant } : { username, password } }),
+  logout: () => json<void>("POST", "/api/logout", { json: {} }),
+  me: () => json<{ user: User; tenant: Record<string, Json> }>("GET", "/api/me"),
+  flows: () => json<{ flows: FlowSummary[] }>("GET", "/api/flows"),
+  createFlow: (name: string, title?: string, copyOf?: string) =>
+    json<Record<string, Json>>("POST", "/api/flows", {
+      json: { name, ...(title ? { title } : {}), ...(copyOf ? { copy_of: copyOf } : {}) },
+    }),
+  renameFlow: (name: string, to: string) => json<Json>("POST", `${flowPath(name)}/rename`, { json: { to } }),
+  deleteFlow: (name: string, revision: string) =>
+    json<void>("DELETE", flowPath(name), undefined, { "If-Match": `"${revision}"` }),
+  async flow(name: string, version?: number): Promise<{ graph: FlowGraph; revision: string }> {
+    const path = version === undefined ? flowPath(name) : `${flowPath(name)}/versions/${version}`;
+    const response = await request("GET", path);
+    return { graph: (await response.json()) as FlowGraph, revision: etag(response) };
+  },
+  async flowText(name: string): Promise<{ text: string; revision: string }> {
+    const response = await request("GET", flowPath(name), undefined, { Accept: "text/x-callflow" });
+    return { text: await response.text(), revision: etag(response) };
+  },
+  saveFlow: (name: string, revision: string, graph: FlowGraph) =>
+    json<Saved>("PUT", flowPath(name), { json: graph as unknown as Json }, { "If-Match": `"${revision}"` }),
+  saveFlowText: (name: string, revision: string, text: string) =>
+    json<Saved>("PUT", flowPath(name), { text, type: "text/x-callflow" }, { "If-Match": `"${revision}"` }),
+  check: (name: string) => json<CheckResult>("POST", `${flowPath(name)}/check`),
+  schema: () => json<Record<string, Json>>("GET", "/api/schema"),
+  nodes: () => json<{ nodes: NodeTypeInfo[] }>("GET", "/api/nodes"),
+  publish: (name: string, comment: string, force = false) =>
+    json<Record<string, Json>>("POST", `${flowPath(name)}/publish`, { json: { comment, ...(force ? { force } : {}) } }),
+  versions: (name: string) => json<{ versions: Version[] }>("GET", `${flowPath(name)}/versions`),
+  rollback: (name: string, to: number, comment: string) =>
+    json<Record<string, Json>>("POST", `${flowPath(name)}/rollback`, { json: { to, comment } }),
+  diff: (name: string, from: string | number, to: string | number) =>
+    json<{ diff: Record<string, Json>; cases: Json[] }>(
+      "GET",
+      `${flowPath(name)}/diff?from=${encodeURIComponent(from)}&to=${encodeURIComponent(to)}`,
+    ),
+  tests: (name: string) =>
+    json<{ suites: { suite: string; file: string; revision: string; text: string }[] }>("GET", `${flowPath(name)}/tests`),
+  addTestCase: (name: string, testCase: Record<string, Json>) =>
+    json<Json>("POST", `${flowPath(name)}/tests/cases`, { json: { case: testCase } }),
+  runTests: (name: string) => json<TestRun>("POST", `${flowPath(name)}/tests/run`, { json: { version: "draft" } }),
+  simulate: (name: string, body: SimulateRequest) =>
+    json<SimulateResult>("POST", `${flowPath(name)}/simulate`, { json: body as unknown as Json }),
+  promptAudioUrl: (name: string, prompt: string, language: string) =>
+    `${flowPath(name)}/prompts/${encodeURIComponent(prompt)}/${encodeURIComponent(language)}.wav`,
+  async environment(): Promise<{ env: Record<string, Json>; revision: string }> {
+    const response = await request("GET", "/api/environment");
+    return { env: (await response.json()) as Record<string, Json>, revision: etag(response) };
+  },
+  saveEnvironment: (revision: string, env: Record<string, Json>) =>
+    json<Json>("PUT", "/api/environment", { json: env }, { "If-Match": `"${revision}"` }),
+  switches: () =>
+    json<{ switches: Record<string, { on: boolean; changed_by?: string; changed_at?: string }> }>(
+      "GET",
+      "/api/environment/switches",
+    ),
+  setSwitch: (name: string, on: boolean) =>
+    json<Json>("PUT", `/api/environment/switches/${encodeURIComponent(name)}`, { json: { on } }),
+};

@@ -1,0 +1,106 @@
+// One node on the canvas: type, id, key parameter, one handle per exit in model order, badges; a plain block
+// when zoomed far out.
+import { Handle, Position, useStore, type NodeProps } from "@xyflow/react";
+import { memo } from "react";
+import { useTranslation } from "react-i18next";
+import { NODE_HEIGHT, portX } from "../model/exits";
+import { glyph } from "./icons";
+import type { FlowNodeView } from "./nodeData";
+
+const zoomedOut = (s: { transform: [number, number, number] }) => s.transform[2] < 0.5;
+
+function FlowNodeComponent({ data, selected }: NodeProps<FlowNodeView>) {
+  const { t } = useTranslation();
+  const simple = useStore(zoomedOut);
+  const classes = [
+    "fnode",
+    `cat-${data.category.toLowerCase()}`,
+    selected ? "selected" : "",
+    data.lit ? "lit" : "",
+    data.current ? "current" : "",
+    data.errors ? "has-errors" : data.warnings ? "has-warnings" : "",
+    data.diff ? `diff-${data.diff}` : "",
+    data.covered === 0 ? "uncovered" : data.covered !== null ? "covered" : "",
+  ].join(" ");
+  const count = data.exits.length;
+  return (
+    <div
+      className={classes}
+      style={{ width: data.width, height: NODE_HEIGHT }}
+      data-node-id={data.nodeId}
+      data-testid={`node-${data.nodeId}`}
+      title={data.summary}
+    >
+      <Handle type="target" position={Position.Top} id="in" className="fhandle-in" />
+      {simple ? (
+        <div className="fnode-simple">
+          <span className="fnode-id">{data.nodeId}</span>
+        </div>
+      ) : (
+        <>
+          <div className="fnode-head">
+            <span className="fnode-icon" aria-hidden>
+              {glyph(data.icon, data.type)}
+            </span>
+            <span className="fnode-type">{t(`nodeType.${data.type}`, { defaultValue: data.typeLabel })}</span>
+            <span className="fnode-id">{data.nodeId}</span>
+            <span className="fnode-badges">
+              {data.errors > 0 && (
+                <span className="badge badge-error" title={t("badge.errors", { count: data.errors })}>
+                  {data.errors}
+                </span>
+              )}
+              {data.warnings > 0 && (
+                <span className="badge badge-warning" title={t("badge.warnings", { count: data.warnings })}>
+                  {data.warnings}
+                </span>
+              )}
+              {data.unwired > 0 && (
+                <span className="badge badge-unwired" data-testid="badge-unwired" title={t("badge.unwired", { count: data.unwired })}>
+                  ⚠ {data.unwired}
+                </span>
+              )}
+              {data.covered !== null && (
+                <span className="badge badge-coverage" title={t("badge.coverage", { count: data.covered })}>
+                  {data.covered}
+                </span>
+              )}
+              {data.diff && <span className={`badge badge-diff-${data.diff}`}>{t(`diff.${data.diff}`)}</span>}
+            </span>
+          </div>
+          <div className="fnode-summary">{data.summary}</div>
+          <div className="fnode-exits">
+            {data.exits.map((exit, index) => (
+              <span
+                key={exit.name}
+                className={[
+                  "fexit",
+                  exit.wired ? "wired" : exit.required ? "unwired-required" : "unwired",
+                  exit.covered === 0 && exit.wired ? "exit-uncovered" : "",
+                ].join(" ")}
+                style={{ left: portX(index, count, data.width) }}
+                title={exit.covered !== null ? t("badge.exitCoverage", { count: exit.covered }) : exit.name}
+              >
+                {exit.name}
+                {exit.covered !== null && exit.wired ? <sup>{exit.covered}</sup> : null}
+              </span>
+            ))}
+          </div>
+        </>
+      )}
+      {data.exits.map((exit, index) => (
+        <Handle
+          key={exit.name}
+          type="source"
+          id={exit.name}
+          position={Position.Bottom}
+          className={`fhandle-out ${exit.wired ? "" : exit.required ? "required" : "optional"}`}
+          style={{ left: portX(index, count, data.width) }}
+          data-exit={exit.name}
+        />
+      ))}
+    </div>
+  );
+}
+
+export const FlowNode = memo(FlowNodeComponent);

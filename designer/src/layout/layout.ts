@@ -1,0 +1,27 @@
+// The page's side of the layout worker: one worker, requests answered in order.
+import type { LayoutEdge, LayoutNode, LayoutResult } from "./protocol";
+
+let worker: Worker | null = null;
+let nextId = 1;
+const pending = new Map<number, (result: LayoutResult) => void>();
+
+function layoutWorker(): Worker {
+  if (!worker) {
+    worker = new Worker(new URL("./elk.worker.ts", import.meta.url), { type: "module" });
+    worker.onmessage = (message: MessageEvent<LayoutResult>) => {
+      const resolve = pending.get(message.data.id);
+      pending.delete(message.data.id);
+      resolve?.(message.data);
+    };
+  }
+  return worker;
+}
+
+/** Lay the graph out in the worker; resolves with positions, ELK's edge routes and the time ELK took. */
+export function layout(nodes: LayoutNode[], edges: LayoutEdge[]): Promise<LayoutResult> {
+  const id = nextId++;
+  return new Promise((resolve) => {
+    pending.set(id, resolve);
+    layoutWorker().postMessage({ id, nodes, edges });
+  });
+}

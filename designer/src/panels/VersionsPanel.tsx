@@ -1,0 +1,153 @@
+// The versions list: the semantic diff of any two (or of the draft) painted on the canvas, and roll back.
+import { useCallback, useEffect, useState } from "react";
+import { useTranslation } from "react-i18next";
+import { api, ApiError } from "../api";
+import { when } from "../format";
+import type { Version } from "../model/types";
+import { flush } from "../store/autosave";
+import { useOverlay } from "../store/overlay";
+import { canPublish, useSession } from "../store/session";
+import { readDiff } from "./diffPaint";
+
+export function VersionsPanel({ name }: { name: string }) {
+  const { t } = useTranslation();
+  const user = useSession((s) => s.user);
+  const [versions, setVersions] = useState<Version[] | null>(null);
+  const [error, setError] = useState("");
+  const diff = useOverlay((s) => s.diff);
+  const setDiff = useOverlay((s) => s.setDiff);
+  const focusNode = useOverlay((s) => s.focusNode);
+
+  const reload = useCallback(() => {
+    api.versions(name).then(
+      (r) => setVersions([...r.versions].sort((a, b) => b.version - a.version)),
+      (e) => setError(e instanceof ApiError ? e.message : String(e)),
+    );
+  }, [name]);
+  useEffect(reload, [reload]);
+  useEffect(() => {
+    window.addEventListener("callflow:published", reload);
+    return () => window.removeEventListener("callflow:published", reload);
+  }, [reload]);
+  useEffect(() => () => setDiff(null), [setDiff]);
+
+  const compare = async (from: number | "draft", to: number | "draft") => {
+    setError("");
+    try {
+      await flush();
+      const answer = await api.diff(name, from, to);
+      setDiff(readDiff(String(from), String(to), answer.diff, answer.cases ?? []));
+    } catch (e) {
+      setError(e instanceof ApiError ? e.message : String(e));
+    }
+  };
+  const rollback = async (version: number) => {
+    const comment = window.prompt(t("versions.rollbackComment", { version }), t("versions.rollbackDefault", { version }));
+    if (comment === null) return;
+    try {
+      await api.rollback(name, version, comment);
+      reload();
+    } catch (e) {
+      setError(e instanceof ApiError ? e.message : String(e));
+    }
+  };
+
+  return (
+    <div className="versions" data-testid="versions">
+      {error && (
+        <p className="error" role="alert">
+          {error}
+        </p>
+      )}
+      {diff && (
+        <div className="diff-summary" data-testid="diff-summary">
+          <div className="row">
+            <strong>{t("versions.diffTitle", { from: diff.from, to: diff.to })}</strong>
+            <button type="button" className="ghost" onClick={() => setDiff(null)}>
+              {t("close")}
+            </button>
+          </div>
+          <ul className="diff-nodes">
+            {Object.entries(diff.nodes).map(([id, status]) => (
+              <li key={id} className={`diff-${status}`} data-node={id} data-status={status}>
+                <button type="button" className="link" onClick={() => focusNode(id)}>
+                  <span className={`badge badge-diff-${status}`}>{t(`diff.${status}`)}</span> <span className="mono">{id}</span>
+                </button>
+              </li>
+            ))}
+            {diff.removed.map((id) => (
+              <li key={`removed-${id}`} className="diff-removed" data-node={id} data-status="removed">
+                <span className="badge badge-diff-removed">{t("diff.removed")}</span> <span className="mono">{id}</span>
+              </li>
+            ))}
+          </ul>
+          {Object.keys(diff.prompts).length > 0 && (
+            <>
+              <h4>{t("versions.promptChanges")}</h4>
+              <ul className="prompt-changes" data-testid="prompt-changes">
+                {Object.entries(diff.prompts).flatMap(([id, byLanguage]) =>
+                  Object.entries(byLanguage).map(([language, [old, now]]) => (
+                    <li key={`${id}-${language}`}>
+                      <span className="mono">{id}</span> <span className="lang">{language}</span>
+                      <div className="old">{old ?? "—"}</div>
+                      <div className="new">→ {now ?? "—"}</div>
+                    </li>
+                  )),
+                )}
+              </ul>
+            </>
+          )}
+          {diff.cases.length > 0 && (
+            <>
+              <h4>{t("versions.casesChanged")}</h4>
+              <ul>
+                {diff.cases.map((c) => (
+                  <li key={c}>{c}</li>
+                ))}
+              </ul>
+            </>
+          )}
+        </div>
+      )}
+      {versions === null ? (
+        <p className="muted">{t("loading")}</p>
+      ) : versions.length === 0 ? (
+        <p className="muted">{t("versions.none")}</p>
+      ) : (
+        <>
+          <button type="button" className="ghost" onClick={() => void compare(versions[0].version, "draft")} data-testid="diff-draft">
+            {t("versions.compareDraft", { version: versions[0].version })}
+          </button>
+          <ul className="version-list">
+            {versions.map((v, i) => (
+              <li key={v.version} data-version={v.version}>
+                <div className="row">
+                  <span className="pill pill-ok">v{v.version}</span>
+                  <span className="small">
+                    {v.published_by} · {when(v.published_at)}
+                  </span>
+                </div>
+                <div className="version-comment">
+                  {v.comment}
+                  {v.rollback_of ? <span className="muted small"> ({t("versions.rollbackOf", { version: v.rollback_of })})</span> : null}
+                </div>
+                <div className="row">
+                  {i + 1 < versions.length && (
+                    <button type="button" className="ghost small" onClick={() => void compare(versions[i + 1].version, v.version)} data-testid={`diff-${v.version}`}>
+                      {t("versions.comparePrevious")}
+                    </button>
+                  )}
+                  {canPublish(user) && i > 0 && (
+                    <button type="button" className="ghost small" onClick={() => void rollback(v.version)} data-testid={`rollback-${v.version}`}>
+                      {t("versions.rollback")}
+                    </button>
+                  )}
+                </div>
+              </li>
+            ))}
+          </ul>
+        </>
+      )}
+    </div>
+  );
+}

@@ -1,0 +1,30 @@
+// Pages by the address's hash: #/flows, #/flows/NAME, #/environment, #/login.
+import { useSyncExternalStore } from "react";
+
+export type Route =
+  | { page: "login" }
+  | { page: "flows" }
+  | { page: "flow"; name: string }
+  | { page: "environment" };
+
+export function parseRoute(hash: string): Route {
+  const parts = hash.replace(/^#\/?/, "").split("/").filter(Boolean).map(decodeURIComponent);
+  if (parts[0] === "flows" && parts[1]) return { page: "flow", name: parts[1] };
+  if (parts[0] === "environment") return { page: "environment" };
+  if (parts[0] === "login") return { page: "login" };
+  return { page: "flows" };
+}
+
+const subscribe = (onChange: () => void) => {
+  window.addEventListener("hashchange", onChange);
+  return () => window.removeEventListener("hashchange", onChange);
+};
+
+export function useRoute(): Route {
+  const hash = useSyncExternalStore(subscribe, () => window.location.hash);
+  return parseRoute(hash);
+}
+
+export function go(path: string) {
+  window.location.hash = path;
+}

@@ -1,0 +1,44 @@
+// What is painted over the canvas without being part of the draft: a simulated call's path, test coverage, a
+// version diff, and a request to centre a node.
+import { create } from "zustand";
+import type { Coverage, NodeDiffStatus } from "../model/types";
+
+export interface DiffPaint {
+  from: string;
+  to: string;
+  nodes: Record<string, NodeDiffStatus>;
+  /** Prompt text changes: prompt id -> language -> [old, new]. */
+  prompts: Record<string, Record<string, [string | null, string | null]>>;
+  /** Nodes in the `from` version that the draft no longer has (drawn as ghosts in the list). */
+  removed: string[];
+  cases: string[];
+}
+
+export interface OverlayState {
+  path: string[];
+  /** The index in `path` being shown when stepping through a call (the whole path when null). */
+  step: number | null;
+  coverage: Coverage | null;
+  diff: DiffPaint | null;
+  focus: { node: string; at: number } | null;
+  setPath(path: string[]): void;
+  setStep(step: number | null): void;
+  setCoverage(coverage: Coverage | null): void;
+  setDiff(diff: DiffPaint | null): void;
+  focusNode(node: string): void;
+  clear(): void;
+}
+
+export const useOverlay = create<OverlayState>()((set) => ({
+  path: [],
+  step: null,
+  coverage: null,
+  diff: null,
+  focus: null,
+  setPath: (path) => set({ path, step: null }),
+  setStep: (step) => set({ step }),
+  setCoverage: (coverage) => set({ coverage }),
+  setDiff: (diff) => set({ diff }),
+  focusNode: (node) => set({ focus: { node, at: Date.now() } }),
+  clear: () => set({ path: [], step: null, coverage: null, diff: null }),
+}));
