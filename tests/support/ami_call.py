@@ -10,7 +10,6 @@ A command or situation the recordings do not show is not guessed at: it is liste
 from __future__ import annotations
 
 import asyncio
-import math
 import secrets
 from collections.abc import Coroutine
 from dataclasses import dataclass
@@ -151,19 +150,13 @@ class Call:
             elif recorded is not None:  # replaying: as recorded, even if the replayed client was slower
                 deadline = self._idle_since + recorded
             else:
-                deadline = max(self.clock.now(), self._next_poll(queued_at))
+                deadline = max(self.clock.now(), queued_at + POLL_S)
             await self.until(deadline)
             if not self.in_agi or self.stopped:
                 return
             self.executed += 1
             await self._execute(command, deadline)
             self._idle_since = self.logical
-
-    def _next_poll(self, queued_at: float) -> float:
-        """The idle AsyncAGI loop polls its queue every POLL_S since it went idle: a command is taken up at the first
-        poll after it came (fact 25: sent at once, 0.100 s after the reply; sent 0.301 s later, at 0.401 s)."""
-        polls = max(1, math.ceil((queued_at - self._idle_since) / POLL_S - 1e-9))
-        return self._idle_since + polls * POLL_S
 
     async def _execute(self, command: Command, started: float) -> None:
         two = self.two
