@@ -236,18 +236,9 @@ class SimulatedChannel(TypeAhead):
         before the words, between them or after them ends it once it lasts `silence_s`.
         """
         self._command()
-        if beep:  # the terminator cuts the beep and nothing is recorded (res_agi's RECORD FILE); other keys are lost
-            beeped = self.clock.t + BEEP_S
+        if beep:  # a prompt of its own, without escape digits: keys under it are lost
             try:
-                cut = self._next(beeped, "beep", ("dtmf",), terminator or "") if self.timed else None
-                if cut is not None and cut[1].kind == "dtmf":
-                    self.caller_steps.popleft()
-                    self.clock.advance_to(cut[0])
-                    self.tracer.record("input", None, {"dtmf": cut[1].text})
-                    return Recording(0.0, "key")
-                if cut is not None:
-                    self._take(*cut)
-                self._deaf(beeped, "beep")
+                self._deaf(self.clock.t + BEEP_S, "beep")
             except Hangup:
                 return Recording(0.0, "hangup")
         start = speech_end = self.clock.t

@@ -21,8 +21,8 @@ DIGIT_INTERVAL_S = 0.3
 """Between the keys of one timed step (`dtmf:20261001#@30`): a caller typing a number it knows."""
 
 BEEP_S = 3404 / 8000
-"""The beep before a recording (Asterisk's `beep`, 3404 samples: fact 27). The terminator pressed under it ends the
-recording before it starts (res_agi plays the beep with the escape digits); other keys are lost."""
+"""The beep before a recording (as long as Asterisk's `beep`, 3404 samples: fact 27). Keys under it are lost, the
+terminator too: the recording has not started."""
 
 OFFER_ANSWER_S = 5.0
 """How long a caller in a queue has to take the offer once it has been said (as the live driver waits)."""
