@@ -125,7 +125,7 @@ async def _in_flight(count: int) -> tuple[int, int]:
     for index in range(count):
         clock = VirtualClock(AT)
         tracer = Tracer(clock)
-        channel = _HeldChannel(list(script), clock, tracer)
+        channel = _HeldChannel(list(script), clock, tracer, length=simulator.length)
         channel.gate, channel.arrived = gate, arrived
         call = Call(f"call-{index}", "13800000000", "12345", AT, flow.language or "")
         tasks.append(asyncio.create_task(simulator.engine.run_call(flow, call, channel, clock, tracer)))

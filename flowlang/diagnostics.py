@@ -24,14 +24,16 @@ class Code:
     name: str
     severity: Severity
     summary: str
+    details: str = ""
+    """More on what the check looks for and how to answer it (Markdown), for the reference page."""
 
 
 CODES: dict[str, Code] = {}
 
 
-def _code(id: str, name: str, summary: str) -> Code:
+def _code(id: str, name: str, summary: str, details: str = "") -> Code:
     severity = Severity.WARNING if id.startswith("W") else Severity.ERROR
-    CODES[id] = code = Code(id, name, severity, summary)
+    CODES[id] = code = Code(id, name, severity, summary, details)
     return code
 
 
@@ -57,6 +59,17 @@ SHADOWED_GLOBAL_KEY = _code(
 )
 GROWING_VALUE = _code(
     "W207", "growing-value", "A loop squares or doubles a variable each time round, so it soon passes a value's limits."
+)
+EARLY_KEYS_LOST = _code(
+    "W208",
+    "early-keys-lost",
+    "A prompt that keys cannot cut leads straight to a menu: a caller who presses early loses the key.",
+    "A `say` plays its prompt without barge-in (its default), and the next node that waits for keys is a `menu` or "
+    "`collect` (directly, or through nodes that neither play nor listen, such as `set` or `branch`). Callers who "
+    "know the menu press while the prompt still plays, and on a live line that key is lost: Asterisk drops keys "
+    "during a prompt that takes no escape digits (the simulator loses a timed key there too). Answer it on the "
+    "`say`: `barge_in yes` lets a key cut the prompt and keeps the key for the menu (type-ahead); `barge_in no`, "
+    "written out, says the prompt is meant to be heard whole, and the warning is not reported.",
 )
 UNKNOWN_PROMPT = _code("E301", "unknown-prompt", "A node uses a prompt that is not declared.")
 MISSING_LANGUAGE = _code("E302", "missing-language", "A prompt has no text or file for a declared language.")

@@ -82,4 +82,7 @@ def check_reference() -> str:
     lines = ["# Checks", "", GENERATED, "", "| code | name | severity | meaning |", "|---|---|---|---|"]
     for code in CODES.values():
         lines.append(f"| {code.id} | `{code.name}` | {code.severity.value} | {code.summary} |")
+    detailed = [code for code in CODES.values() if code.details]
+    for code in detailed:
+        lines += ["", f"## {code.id} `{code.name}`", "", code.details]
     return "\n".join(lines) + "\n"

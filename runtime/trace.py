@@ -153,6 +153,7 @@ def describe(event: dict[str, Any]) -> str:
         return f"{event['t']:8.2f}  {where}» {said}"
     if event["event"] == "input":
         heard = fields.get("dtmf") if "dtmf" in fields else f'"{fields.get("speech")}"'
-        return f"{event['t']:8.2f}  {where}« {heard}"
+        lost = f"  (lost: {fields['lost']})" if fields.get("lost") else ""
+        return f"{event['t']:8.2f}  {where}« {heard}{lost}"
     details = ", ".join(f"{k}={v}" for k, v in fields.items())
     return f"{event['t']:8.2f}  {where}{event['event']}" + (f" ({details})" if details else "")

@@ -8,6 +8,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from callflow.flowlang import diagnostics as codes
+from callflow.flowlang.check.bargein import check_bargein
 from callflow.flowlang.check.context import FlowContext, NodeContext, SourceLine
 from callflow.flowlang.check.graph import check_graph
 from callflow.flowlang.check.prompts import check_prompts
@@ -51,6 +52,7 @@ def check_flow(
         found = [
             *check_structure(ctx),
             *check_graph(ctx),
+            *check_bargein(ctx),
             *check_prompts(ctx),
             *check_variables(ctx),
             *check_resources(ctx),

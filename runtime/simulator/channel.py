@@ -1,8 +1,12 @@
 """A scripted caller on a virtual clock, behind the same `Channel` protocol as a live Asterisk channel.
 
-Each caller step is used when the flow next listens (a prompt that keys may interrupt, a wait for keys or
-speech, a recording, the offer in a queue). Far-side steps (`agent:S`, `agent-hangup:S`) are used by the next
-queue or transfer. When the script runs out, the caller stays silent.
+The line keeps a live line's time (`line.py`): each thing the flow asks of it (a prompt, a wait for keys, a
+recording) starts `COMMAND_GAP_S` later, and a prompt lasts as long as its audio (`PromptLengths`). An untimed caller
+step is used when the flow next listens (a prompt that keys may interrupt, a wait for keys or speech, a recording, the
+offer in a queue), `REACTION_S` after it starts listening. A timed step happens at its moment: a key or words
+nobody listens for then are lost (traced as an `input` with `lost`), and a hang-up ends the call wherever it comes.
+Far-side steps (`agent:S`, `agent-hangup:S`) are used by the next queue or transfer. When the script runs out, the
+caller stays silent.
 """
 
 from __future__ import annotations
@@ -16,24 +20,30 @@ from typing import Any
 
 from callflow.runtime.signals import Hangup, RuntimeFailure
 from callflow.runtime.simulator.clock import VirtualClock
-from callflow.runtime.simulator.script import FAR_SIDE_STEPS, Step
+from callflow.runtime.simulator.line import BEEP_S, COMMAND_GAP_S, DIGIT_INTERVAL_S, OFFER_ANSWER_S, REACTION_S
+from callflow.runtime.simulator.script import FAR_SIDE_STEPS, Step, is_timed
 from callflow.runtime.trace import Tracer
 from callflow.runtime.typeahead import TypeAhead
 from callflow.runtime.types import Audio, QueueOutcome, QueueRequest, Recording, Speech, TransferOutcome
 
-REACTION_S = 1.0
-"""How long a scripted caller takes to press a key or start speaking once the flow listens."""
-
-FILE_PROMPT_S = 2.0
-"""How long an audio-file prompt plays in the simulator."""
+__all__ = ["REACTION_S", "Recognize", "SimulatedChannel", "speaking_time"]
 
 Recognize = Callable[[str, tuple[str, ...], str], Speech | None]
 """Recognises an audio file against expected phrases in a language (the speech component provides it)."""
 
+Length = Callable[[Audio], float]
+"""How long a prompt plays."""
+
+SPOKEN_FILE_S = 5.0
+"""How long a caller's `say:@FILE` lasts in a recording."""
+
+KEYS = ("dtmf", "hangup")
+WORDS = ("say", "audio", "dtmf", "hangup")
+
 
 def speaking_time(audio: Audio) -> float:
-    """Roughly how long a prompt takes to say: Chinese characters and words at a natural pace."""
-    return FILE_PROMPT_S if audio.text is None else _speaking_time(audio.text)
+    """Roughly how long a caller takes to say something: Chinese characters and words at a natural pace."""
+    return 2.0 if audio.text is None else _speaking_time(audio.text)
 
 
 @lru_cache(maxsize=4096)
@@ -48,6 +58,18 @@ def _span(start: float | None, end: float) -> float:
     return 0.0 if start is None else round(end - start, 2)
 
 
+def timed_events(steps: list[Step]) -> deque[Step]:
+    """A timed script as single events in time order: each key of a step `DIGIT_INTERVAL_S` after the last."""
+    events: deque[Step] = deque()
+    for step in steps:
+        assert step.at is not None
+        if step.kind == "dtmf":
+            events.extend(Step("dtmf", key, at=step.at + i * DIGIT_INTERVAL_S) for i, key in enumerate(step.text))
+        else:
+            events.append(step)
+    return events
+
+
 class SimulatedChannel(TypeAhead):
     """A caller who follows a script."""
 
@@ -56,9 +78,11 @@ class SimulatedChannel(TypeAhead):
         "clock",
         "far_steps",
         "keys",
+        "length",
         "queue_position",
         "recognize",
         "silent_until",
+        "timed",
         "tracer",
     )
 
@@ -70,21 +94,38 @@ class SimulatedChannel(TypeAhead):
         *,
         queue_position: int = 1,
         recognize: Recognize | None = None,
+        length: Length | None = None,
     ) -> None:
         self.far_steps = deque([s for s in steps if s.kind in FAR_SIDE_STEPS])
-        self.caller_steps = deque([s for s in steps if s.kind not in FAR_SIDE_STEPS] if self.far_steps else steps)
+        caller = [s for s in steps if s.kind not in FAR_SIDE_STEPS] if self.far_steps else steps
+        self.timed = is_timed(caller)
+        self.caller_steps = timed_events(caller) if self.timed else deque(caller)
         self.clock = clock
         self.tracer = tracer
         self.keys: deque[str] = deque()
         self.silent_until = 0.0
         self.queue_position = queue_position
         self.recognize = recognize
+        self.length: Length = length or speaking_time
 
     # -- the caller's next move ------------------------------------------------------------------------------
 
-    def _next(self, deadline: float) -> tuple[float, Step] | None:
-        """The caller's next key, speech or hang-up, if it comes before the deadline (silence is used up)."""
+    def _next(
+        self, deadline: float, during: str = "keys", kinds: tuple[str, ...] = KEYS, keys: str | None = None
+    ) -> tuple[float, Step] | None:
+        """The caller's next move, if it comes by the deadline. Untimed: the next step, whatever it is, once the
+        caller has reacted (silence is used up). Timed: the first key (among `keys`), words or hang-up of `kinds`;
+        what comes before it that the flow does not listen for is lost `during` this."""
         steps = self.caller_steps
+        if self.timed:
+            while steps and (at := steps[0].at or 0.0) <= deadline:
+                event = steps[0]
+                heard = event.kind in kinds and (keys is None or event.kind != "dtmf" or event.text in keys)
+                if heard or event.kind == "hangup":
+                    return (at if at > self.clock.t else self.clock.t), event
+                steps.popleft()
+                self._lost(event, during)
+            return None
         while steps and steps[0].kind == "wait":
             wait = steps.popleft()
             self.silent_until = max(self.silent_until, self.clock.t) + wait.seconds
@@ -104,32 +145,60 @@ class SimulatedChannel(TypeAhead):
             self.keys.extend(step.text)
             self.tracer.record("input", None, {"dtmf": step.text})
 
+    def _deaf(self, until: float, during: str) -> None:
+        """Time passes while the line listens for nothing: timed keys and words are lost, a timed hang-up ends the
+        call where it comes."""
+        if self.timed:
+            steps = self.caller_steps
+            while steps and (at := steps[0].at or 0.0) < until:
+                event = steps.popleft()
+                if event.kind == "hangup":
+                    self.clock.advance_to(at)
+                    raise Hangup("caller")
+                self._lost(event, during)
+        self.clock.advance_to(until)
+
+    def _lost(self, event: Step, during: str) -> None:
+        self.clock.advance_to(event.at or 0.0)
+        what = {"dtmf": "dtmf", "say": "speech", "audio": "file"}[event.kind]
+        self.tracer.record("input", None, {what: event.text, "lost": during})
+
+    def _command(self) -> None:
+        """The line takes up what the flow asked for at its next poll; nothing listens meanwhile."""
+        self._deaf(self.clock.t + COMMAND_GAP_S, "pause")
+
     # -- Channel ---------------------------------------------------------------------------------------------
 
     async def play(self, audio: Audio, *, barge_in: bool) -> bool:
         """Play a prompt; with barge-in the caller's next key (or hang-up) may cut it short."""
         if barge_in and self.keys:
             return True
-        text = audio.text  # speaking_time(audio), without a call: every prompt passes here
-        end = self.clock.t + (FILE_PROMPT_S if text is None else _speaking_time(text))
+        self._command()
+        end = self.clock.t + self.length(audio)
         if barge_in:
-            found = self._next(end)
-            if found is not None and found[1].kind in ("dtmf", "hangup"):
-                self._take(found[0], found[1])
+            found = self._next(end, "prompt")
+            if found is not None and found[1].kind in KEYS:
+                self._take(*found)
                 return True
-        self.clock.advance_to(end)
+        self._deaf(end, "prompt")
         return False
 
     async def read_key(self, timeout_s: float) -> str | None:
         """The next key: typed ahead, or pressed before the timeout."""
+        return self._key(timeout_s, words_wasted=True)
+
+    def _key(self, timeout_s: float, *, words_wasted: bool) -> str | None:
+        """A key typed ahead or pressed before the timeout; untimed words said instead are heard as nothing (when
+        `words_wasted`) or kept for later."""
         if self.keys:
             return self.keys.popleft()
-        found = self._next(self.clock.t + timeout_s)
-        if found is not None and found[1].kind in ("dtmf", "hangup"):
-            self._take(found[0], found[1])
-            return self.keys.popleft()
+        self._command()
         deadline = self.clock.t + timeout_s
-        if found is not None:  # words said where keys were expected: heard as nothing
+        found = self._next(deadline, "keys")
+        if found is not None and found[1].kind in KEYS:
+            self._take(*found)
+            return self.keys.popleft()
+        if found is not None and words_wasted:  # words said where keys were expected: heard as nothing
             self.caller_steps.popleft()
             self.tracer.record("input", None, {"speech": found[1].text, "ignored": True})
         self.clock.advance_to(deadline)
@@ -139,12 +208,13 @@ class SimulatedChannel(TypeAhead):
         self, phrases: tuple[str, ...], language: str, timeout_s: float, max_speech_s: float
     ) -> Speech | None:
         """The caller's next words: `say:TEXT` as recognised text, `say:@FILE` through the recogniser."""
-        found = self._next(self.clock.t + timeout_s)
+        self._command()
+        found = self._next(self.clock.t + timeout_s, "keys", WORDS)
         if found is None:
             self.clock.advance(timeout_s)
             return None
         at, step = found
-        if step.kind in ("dtmf", "hangup"):
+        if step.kind in KEYS:
             self._take(at, step)
             return None
         self.caller_steps.popleft()
@@ -165,10 +235,17 @@ class SimulatedChannel(TypeAhead):
         The message lasts from the first words to the end of the last (pauses between them count); silence
         before the words, between them or after them ends it once it lasts `silence_s`.
         """
+        self._command()
+        if beep:  # a prompt of its own, without escape digits: keys under it are lost
+            try:
+                self._deaf(self.clock.t + BEEP_S, "beep")
+            except Hangup:
+                return Recording(0.0, "hangup")
         start = speech_end = self.clock.t
         spoken_from: float | None = None
         while True:
-            found = self._next(math.inf)
+            ends = min(start + max_s, speech_end + silence_s)
+            found = self._next(ends if self.timed else math.inf, "recording", WORDS, terminator or "")
             if found is None or found[0] - speech_end >= silence_s:
                 break  # nothing more, or the caller stayed silent long enough
             at, step = found
@@ -176,9 +253,9 @@ class SimulatedChannel(TypeAhead):
                 self.caller_steps.popleft()
                 self.clock.advance_to(at)
                 spoken_from = at if spoken_from is None else spoken_from
-                length = speaking_time(Audio(step.text, None)) if step.kind == "say" else 5.0
+                length = speaking_time(Audio(step.text, None)) if step.kind == "say" else SPOKEN_FILE_S
                 if at + length - start >= max_s:
-                    self.clock.advance_to(start + max_s)
+                    self._deaf(start + max_s, "recording")
                     return Recording(max_s, "max")  # a recording cut at the maximum is that long
                 self.clock.advance(length)
                 speech_end = self.clock.t
@@ -193,11 +270,12 @@ class SimulatedChannel(TypeAhead):
                 self.tracer.record("input", None, {"dtmf": step.text})
                 return Recording(_span(spoken_from, speech_end), "key")
             break
-        self.clock.advance_to(speech_end + silence_s)
+        self._deaf(speech_end + silence_s, "recording")
         return Recording(_span(spoken_from, speech_end), "silence")
 
     async def wait_in_queue(self, request: QueueRequest) -> QueueOutcome:
         """Wait for an agent (`agent:S`), hearing the position, music, and the offer to leave."""
+        self._command()
         start = self.clock.t
         answer_at = start + self.far_steps.popleft().seconds if self._far("agent") else math.inf
         offer_at = start + request.offer_after_s if request.offer and request.offer_after_s is not None else math.inf
@@ -205,12 +283,11 @@ class SimulatedChannel(TypeAhead):
         position = self.queue_position
         next_announcement = start
         while True:
-            caller = self._next(math.inf)
-            hangup_at = caller[0] if caller is not None and caller[1].kind == "hangup" else math.inf
-            moment = min(answer_at, offer_at, give_up_at, next_announcement, hangup_at)
-            if moment == hangup_at:
-                self._take(*caller)  # type: ignore[misc]
-            self.clock.advance_to(moment)
+            moment = min(answer_at, offer_at, give_up_at, next_announcement)
+            caller = self._next(moment, "queue", ("hangup",))
+            if caller is not None and caller[1].kind == "hangup":
+                self._take(*caller)
+            self._deaf(moment, "queue")
             if moment == answer_at:
                 return self._talk(start, position)
             if moment == give_up_at:
@@ -219,14 +296,10 @@ class SimulatedChannel(TypeAhead):
                 offer_at = math.inf
                 assert request.offer is not None
                 await self.play(request.offer(), barge_in=True)
-                found = self._next(self.clock.t + REACTION_S + 4)
-                if self.keys or (found is not None and found[1].kind in ("dtmf", "hangup")):
-                    if not self.keys:
-                        self._take(*found)  # type: ignore[misc]
-                    if self.keys and self.keys[0] == request.offer_key:
-                        self.keys.clear()
-                        return QueueOutcome("offer", self.clock.t - start, position)
-                    self.keys.clear()
+                key = self._key(OFFER_ANSWER_S, words_wasted=False)
+                self.keys.clear()
+                if key == request.offer_key:
+                    return QueueOutcome("offer", self.clock.t - start, position)
                 continue
             if request.announce is not None and (audio := request.announce(position)) is not None:
                 await self.play(audio, barge_in=False)
@@ -240,10 +313,13 @@ class SimulatedChannel(TypeAhead):
     def _talk(self, start: float, position: int) -> QueueOutcome:
         self.tracer.record("agent", None, {"answered_after": round(self.clock.t - start, 3)})
         if self._far("agent-hangup"):
-            self.clock.advance(self.far_steps.popleft().seconds)
+            end = self.clock.t + self.far_steps.popleft().seconds
+            if self.timed and (caller := self._next(end, "conversation", ("hangup",))) is not None:
+                self._take(*caller)
+            self._deaf(end, "conversation")
             self.tracer.record("hangup", None, {"by": "agent"})
             return QueueOutcome("done", self.clock.t - start, position)
-        found = self._next(math.inf)
+        found = self._next(math.inf, "conversation", ("hangup",))
         if found is not None and found[1].kind == "hangup":
             self._take(*found)
         self.clock.advance(math.inf)  # nobody ends the conversation: the time limit does
@@ -251,10 +327,15 @@ class SimulatedChannel(TypeAhead):
 
     async def transfer(self, destination: str, target: Mapping[str, Any], ring_s: float) -> TransferOutcome:
         """Ring a destination: answered by `agent:S` within the ring time, otherwise no answer."""
-        if self._far("agent") and self.far_steps[0].seconds <= ring_s:
-            self.clock.advance(self.far_steps.popleft().seconds)
+        self._command()
+        answered = self._far("agent") and self.far_steps[0].seconds <= ring_s
+        ends = self.clock.t + (self.far_steps[0].seconds if answered else ring_s)
+        if self.timed and (caller := self._next(ends, "ringing", ("hangup",))) is not None:
+            self._take(*caller)
+        self._deaf(ends, "ringing")
+        if answered:
+            self.far_steps.popleft()
             return TransferOutcome("answered")
-        self.clock.advance(ring_s)
         return TransferOutcome("no_answer")
 
     async def hangup(self) -> None:

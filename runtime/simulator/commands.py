@@ -14,8 +14,16 @@ from callflow.flowlang.environment import Environment, load_environment
 from callflow.flowlang.loader import load_file
 from callflow.runtime.simulator.clock import DEFAULT_LIMIT_S, MAX_LIMIT_S, checked_limit
 from callflow.runtime.simulator.run import Simulator, moment
-from callflow.runtime.simulator.script import parse_script
+from callflow.runtime.simulator.script import ScriptError, parse_script
 from callflow.runtime.trace import describe, to_json_line
+
+PROMPTS = click.option(
+    "--prompts",
+    "prompts",
+    type=click.Path(exists=True, file_okay=False, path_type=Path),
+    help="Rendered prompts (`callflow render-prompts`' folder): they last as long as their files "
+    "(default: as long as the calibrated estimate).",
+)
 
 
 @click.command()
@@ -41,8 +49,10 @@ from callflow.runtime.trace import describe, to_json_line
     multiple=True,
     metavar="STEP",
     help="A caller step, used when the flow next listens: dtmf:KEYS, say:TEXT, say:@FILE.wav, "
-    "wait:SECONDS, hangup, agent:SECONDS, agent-hangup:SECONDS. Repeat for more steps.",
+    "wait:SECONDS, hangup, agent:SECONDS, agent-hangup:SECONDS; or at a moment: dtmf:KEYS@SECONDS (after the "
+    "answer), say:TEXT@SECONDS, hangup@SECONDS. Repeat for more steps.",
 )
+@PROMPTS
 @click.option(
     "--switch", "switches", multiple=True, metavar="NAME=on|off", help="Override a switch of the environment."
 )
@@ -65,6 +75,7 @@ def simulate(
     caller: str,
     called: str,
     steps: tuple[str, ...],
+    prompts: Path | None,
     switches: tuple[str, ...],
     queue_position: int,
     limit_s: float,
@@ -81,10 +92,13 @@ def simulate(
     except ValueError as error:
         example = "use an ISO date-time such as 2026-11-20T17:31"
         raise click.BadParameter(f"{at!r}: {error}; {example}", param_hint="--at") from None
-    script = parse_script(list(steps))
+    try:
+        script = parse_script(list(steps))
+    except ScriptError as error:
+        raise click.BadParameter(str(error), param_hint="--input") from None
     overrides = parse_switches(switches)
     printer: Any = (lambda e: click.echo(to_json_line(e))) if as_json else (lambda e: click.echo(describe(e)))
-    simulator = Simulator(environment, flow_path.parent)
+    simulator = Simulator(environment, flow_path.parent, prompts=prompts)
     try:
         asyncio.run(
             simulator.call(

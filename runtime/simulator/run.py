@@ -21,7 +21,8 @@ from callflow.runtime.simulator.channel import Recognize, SimulatedChannel
 from callflow.runtime.simulator.clock import DEFAULT_LIMIT_S, VirtualClock
 from callflow.runtime.simulator.script import Step
 from callflow.runtime.trace import Tracer
-from callflow.runtime.types import NullStore, Speech, Store
+from callflow.runtime.types import Audio, NullStore, Speech, Store
+from callflow.speech.lengths import PromptLengths
 from callflow.speech.types import Recognizer
 
 
@@ -71,13 +72,17 @@ def moment(text: str | None, environment: Environment) -> datetime:
 
 @dataclass
 class Simulator:
-    """Runs simulated calls of the flows in one folder against one environment."""
+    """Runs simulated calls of the flows in one folder against one environment.
+
+    `prompts` is a folder of rendered prompts (`callflow render-prompts`' output, the prompt cache): prompts found
+    there last as long as their files; the others as long as the calibrated estimate says (`speech/lengths.py`)."""
 
     environment: Environment
     directory: Path
     registry: Registry = field(default_factory=default_registry)
     store: Store = field(default_factory=NullStore)
     recognize: Recognize | None = None
+    prompts: Path | None = None
     library: FlowSource | None = None
     """Where subflows are found (default: the flow files in `directory`)."""
 
@@ -87,6 +92,14 @@ class Simulator:
         self.data = DataSources(self.environment, inline=True)
         self.engine = Engine(self.registry, self.environment, self.store, self.data, self.library)
         self.recognizer: Recognizer | None = None
+        self.lengths = PromptLengths(self.environment, self.prompts, self.directory)
+
+    def length(self, audio: Audio) -> float:
+        """How long a prompt plays on a line: its file's length (a recording, or the rendered text), or the
+        estimate."""
+        if audio.file is not None:
+            return self.lengths.file_s(audio.file)
+        return self.lengths.text_s(audio.text or "", audio.language)
 
     def _recognize(self, file: str, phrases: tuple[str, ...], language: str) -> Speech | None:
         """`say:@FILE` (relative to the flow folder) through vosk with the environment's models.
@@ -117,7 +130,12 @@ class Simulator:
         clock = VirtualClock(at, limit_s)
         tracer = Tracer(clock, sink=sink)
         channel = SimulatedChannel(
-            steps, clock, tracer, queue_position=queue_position, recognize=self.recognize or self._recognize
+            steps,
+            clock,
+            tracer,
+            queue_position=queue_position,
+            recognize=self.recognize or self._recognize,
+            length=self.length,
         )
         call = Call(
             id=f"{random.getrandbits(48):012x}",  # 12 random hex digits, as a uuid4's first 12, without a syscall

@@ -8,6 +8,7 @@ from pathlib import Path
 import click
 
 from callflow.flowlang.loader import load_file
+from callflow.runtime.simulator.commands import PROMPTS
 from callflow.runtime.testing.coverage import coverage
 from callflow.runtime.testing.flowtest import run_all, transcript_diff
 
@@ -15,9 +16,10 @@ from callflow.runtime.testing.flowtest import run_all, transcript_diff
 @click.command("test")
 @click.argument("paths", nargs=-1, type=click.Path(exists=True, path_type=Path))
 @click.option("--coverage/--no-coverage", "show_coverage", default=True, help="Report node and exit coverage.")
-def flow_test(paths: tuple[Path, ...], show_coverage: bool) -> None:
+@PROMPTS
+def flow_test(paths: tuple[Path, ...], show_coverage: bool, prompts: Path | None) -> None:
     """Run the flow tests (`*.test.yaml`) in PATHS (default: the current folder)."""
-    results = run_all(paths or (Path("."),))
+    results = run_all(paths or (Path("."),), prompts)
     passed = failed = 0
     for test_file, cases in results:
         click.echo(str(test_file.path))

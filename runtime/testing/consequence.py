@@ -22,9 +22,9 @@ from callflow.flowlang.model import Flow
 from callflow.flowlang.registry import Registry, default_registry
 from callflow.runtime.flows import FlowLibrary, FlowSource
 from callflow.runtime.simulator.run import Simulator
+from callflow.runtime.testing.experience import experience
 from callflow.runtime.testing.flowtest import Case, CaseResult, run_case
 from callflow.runtime.testing.private_data import private_data
-from callflow.runtime.testing.replay import experience
 
 ASPECTS = ("experience", "nodes", "outcome", "duration", "result", "error")
 """What may differ between a case's two calls, in the order they are reported."""

@@ -17,8 +17,9 @@ from typing import Any
 
 from callflow.flowlang.model import Edge, Flow, Node
 from callflow.flowlang.registry import Registry, default_registry
-from callflow.runtime.simulator.channel import speaking_time
-from callflow.runtime.types import Audio
+from callflow.runtime.simulator.line import COMMAND_GAP_S
+from callflow.speech.lengths import FILE_PROMPT_S, estimate_s
+from callflow.speech.voices import voice_for
 
 MAX_PATHS = 10_000
 """Paths counted before `callflow explore` stops and says so."""
@@ -242,8 +243,10 @@ def _prompt_s(flow: Flow, prompt_id: str | None) -> float:
     prompt = next((p for p in flow.prompts if p.id == prompt_id), None)
     if prompt is None:
         return 0.0
-    text = prompt.text.get(flow.language or "") or next(iter(prompt.text.values()), None)
-    return speaking_time(Audio(text=text))
+    language = flow.language if flow.language in prompt.text else next(iter(prompt.text), None)
+    if language is None:
+        return FILE_PROMPT_S
+    return estimate_s(prompt.text[language], voice_for(language)) + COMMAND_GAP_S
 
 
 # -- routes and skeletons -------------------------------------------------------------------------------------

@@ -149,12 +149,12 @@ def cases_from(data: Mapping[str, Any], file: str) -> tuple[Case, ...]:
     return tuple(cases)
 
 
-async def run_test_file(test_file: TestFile) -> list[CaseResult]:
-    """Run every case of a test file."""
+async def run_test_file(test_file: TestFile, prompts: Path | None = None) -> list[CaseResult]:
+    """Run every case of a test file; prompts rendered in `prompts` last as long as their files."""
     loaded = load_file(test_file.flow_path)
     if not loaded.ok or loaded.flow is None:
         raise FlowTestError(f"{test_file.flow_path} has errors; run `callflow check {test_file.flow_path}`")
-    simulator = Simulator(test_file.environment, test_file.flow_path.parent)
+    simulator = Simulator(test_file.environment, test_file.flow_path.parent, prompts=prompts)
     try:
         return [await run_case(simulator, loaded.flow, case) for case in test_file.cases]
     finally:
@@ -258,7 +258,7 @@ def unified(expected: list[str], actual: list[str]) -> str:
     return "\n".join(difflib.unified_diff(expected, actual, "recorded", "now", lineterm=""))
 
 
-def run_all(paths: tuple[Path, ...]) -> list[tuple[TestFile, list[CaseResult]]]:
+def run_all(paths: tuple[Path, ...], prompts: Path | None = None) -> list[tuple[TestFile, list[CaseResult]]]:
     """Run every test file found."""
     files = [read_test_file(p) for p in find_test_files(paths)]
-    return [(f, asyncio.run(run_test_file(f))) for f in files]
+    return [(f, asyncio.run(run_test_file(f, prompts))) for f in files]

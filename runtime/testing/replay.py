@@ -1,11 +1,18 @@
 """Replaying a recorded call: the caller's script rebuilt from its trace, and the call as the caller lived it.
 
 A trace (JSON lines, as `callflow simulate --json` prints them) records what the caller did, not the script that
-made them do it. The script is rebuilt on the simulated caller's rules (`runtime/simulator/channel.py`): a step is
-used when the flow next listens, the caller acts `REACTION_S` after that, and a `wait:` is silence counted from
-the first moment the flow listens after the previous step. So a wait is written only where the caller took
-longer than that. The trace does not say which prompts listened from their start (barge-in); a node is taken to
-have listened from its first prompt when the caller acted in it or it waited past its prompts.
+made them do it. The script is rebuilt one of two ways:
+
+- at the trace's own moments (`timed_script_from_trace`): each key, words and hang-up as a timed step, counted from
+  the `start` event. A live call is replayed this way: against a new flow the caller presses the same keys at the
+  same seconds, and loses those the new flow does not listen for.
+- on the untimed caller's rules (`script_from_trace`, `runtime/simulator/channel.py`): a step is used when the flow
+  next listens, the caller acts `REACTION_S` after that, and a `wait:` is silence counted from the first moment the
+  flow listens after the previous step. So a wait is written only where the caller took longer than that. The
+  trace does not say which prompts listened from their start (barge-in); a node is taken to have listened from its
+  first prompt when the caller acted in it or it waited past its prompts. The line starts listening
+  `COMMAND_GAP_S` after the flow asks (`runtime/simulator/line.py`), and a prompt lasts as long as `length` says: the
+  same lengths as the call was simulated with (its environment's voices, its prompts folder).
 """
 
 from __future__ import annotations
@@ -15,15 +22,23 @@ from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from callflow.runtime.simulator.channel import REACTION_S, Recognize, speaking_time
+from callflow.runtime.simulator.channel import Recognize, speaking_time
 from callflow.runtime.simulator.clock import DEFAULT_LIMIT_S, checked_limit
+from callflow.runtime.simulator.line import BEEP_S, COMMAND_GAP_S, REACTION_S
 from callflow.runtime.simulator.script import Step
+from callflow.runtime.testing.experience import experience as experience  # re-exported: part of the API
+from callflow.runtime.testing.experience import skipped
 from callflow.runtime.testing.traces import ReplayError as ReplayError  # re-exported: part of the API
 from callflow.runtime.testing.traces import read_trace as read_trace
 from callflow.runtime.trace import MASK
 from callflow.runtime.types import Audio, Speech
+from callflow.speech.lengths import estimate_s
+from callflow.speech.voices import voice_for
 
 Event = Mapping[str, Any]
+
+PromptLength = Callable[[Event], float]
+"""How long the prompt of a `prompt` event played."""
 
 EPSILON_S = 0.0015
 """Trace times are rounded to the millisecond and prompt lengths to the centisecond."""
@@ -40,6 +55,14 @@ RECORDING_SILENCE_S = 5.0
 # -- the caller's script --------------------------------------------------------------------------------------
 
 
+def estimated_length(event: Event) -> float:
+    """A prompt's length as the simulator estimates it with the default voices (`speech/lengths.py`)."""
+    if event.get("file") or event.get("text") is None:
+        return 2.0
+    language = str(event.get("lang") or "en")
+    return estimate_s(str(event["text"]), voice_for(language))
+
+
 @dataclass(frozen=True)
 class _Trace:
     """A trace cut into runs: stretches of events of one node, in which that node listened or not."""
@@ -47,9 +70,10 @@ class _Trace:
     events: Sequence[Event]
     run_of: tuple[int, ...]
     runs: tuple[tuple[int, ...], ...]
+    length: PromptLength
 
     @classmethod
-    def of(cls, events: Sequence[Event]) -> _Trace:
+    def of(cls, events: Sequence[Event], length: PromptLength) -> _Trace:
         """A trace's events, cut where the node changes."""
         runs: list[list[int]] = []
         for index, event in enumerate(events):
@@ -58,7 +82,12 @@ class _Trace:
             else:
                 runs.append([index])
         run_of = tuple(number for number, run in enumerate(runs) for _ in run)
-        return cls(events, run_of, tuple(tuple(run) for run in runs))
+        return cls(events, run_of, tuple(tuple(run) for run in runs), length)
+
+    def prompt_end(self, index: int) -> float:
+        """When the prompt at `index` ended, had it played out: the line starts it a moment after it is asked."""
+        event = self.events[index]
+        return float(event["t"]) + COMMAND_GAP_S + self.length(event)
 
     def kinds(self, index: int) -> set[str]:
         """The kinds of event in the run of an event."""
@@ -90,12 +119,48 @@ class _Trace:
         acted = any(e["event"] in ("input", "menu_failed") or _hung_up(e) for e in events)
         after = run[-1] + 1
         ends_at = self.events[after]["t"] if after < len(self.events) else events[-1]["t"]
-        return acted or len(prompts) > 1 or ends_at > max(_prompt_end(p) for p in prompts) + EPSILON_S
+        ends = max(self.prompt_end(i) for i in run if self.events[i]["event"] == "prompt")
+        return acted or len(prompts) > 1 or ends_at > ends + EPSILON_S
 
 
-def script_from_trace(events: Sequence[Event]) -> list[Step]:
-    """The caller's steps (and their agents') that make the recorded call again on the same flow."""
-    trace = _Trace.of(events)
+def is_live(events: Sequence[Event]) -> bool:
+    """Whether a trace is of a live call: its flow started after the line answered (`t` > 0); a simulated call's
+    starts at 0."""
+    return bool(events) and float(events[0]["t"]) > 0
+
+
+def timed_script_from_trace(events: Sequence[Event]) -> list[Step]:
+    """The caller's steps at the trace's own moments (seconds after the `start` event), and their agents'."""
+    origin = float(events[0]["t"])
+    trace = _Trace.of(events, estimated_length)
+    steps: list[Step] = []
+    answered_at = transfer_at = 0.0
+    for index, event in enumerate(events):
+        kind = event["event"]
+        if index and trace.run_of[index] != trace.run_of[index - 1] and trace.recording(index):
+            message = _message(trace, index)
+            if message is not None:
+                moment, step, _ = message
+                steps.append(Step(step.kind, step.text, at=round(max(moment - origin, 0.0), 3)))
+        if kind == "input" or _hung_up(event):
+            step = _caller_step(event)
+            steps.append(Step(step.kind, step.text, at=round(max(_acted_at(event) - origin, 0.0), 3)))
+        elif kind == "agent":
+            answered_at = event["t"]
+            steps.append(Step("agent", seconds=float(event["answered_after"])))
+        elif kind == "hangup" and event.get("by") == "agent":
+            steps.append(Step("agent-hangup", seconds=round(event["t"] - answered_at, 3)))
+        elif kind == "transfer":
+            transfer_at = event["t"]
+        elif kind == "end" and event.get("reason") == "transferred":
+            steps.append(Step("agent", seconds=round(event["t"] - transfer_at, 3)))
+    return steps
+
+
+def script_from_trace(events: Sequence[Event], length: PromptLength = estimated_length) -> list[Step]:
+    """The caller's untimed steps (and their agents') that make the recorded call again on the same flow, its
+    prompts lasting as long as `length` says."""
+    trace = _Trace.of(events, length)
     steps: list[Step] = []
     last = 0  # the caller's previous step
     spoken = -1  # the run whose recorded message is in the script
@@ -109,6 +174,8 @@ def script_from_trace(events: Sequence[Event]) -> list[Step]:
                 steps.extend(_waited(_wait(trace, last, recorded, moment, step.kind)))
                 steps.append(step)
                 spoken = trace.run_of[index]
+        if kind == "input" and event.get("lost"):
+            continue  # an untimed caller is always heard: a key the line lost is not in its script
         if kind == "input" or _hung_up(event):
             after_message = trace.run_of[index] == spoken  # the recording listened on since the message
             step = _caller_step(event)
@@ -161,10 +228,6 @@ def _acted_at(event: Event) -> float:
     return t
 
 
-def _prompt_end(event: Event) -> float:
-    return float(event["t"]) + speaking_time(Audio(text=event.get("text"), file=event.get("file")))
-
-
 def _wait(trace: _Trace, last: int, index: int, moment: float, step: str) -> float | None:
     """The silence before a caller's step, if the caller took longer than an immediate reaction.
 
@@ -177,20 +240,24 @@ def _wait(trace: _Trace, last: int, index: int, moment: float, step: str) -> flo
     chances: list[tuple[float, tuple[float, ...], bool]] = []  # (listening from, ready at, takes this step)
     previous = events[last]
     if previous["event"] == "input" and events[last + 1]["t"] > previous["t"] + EPSILON_S:
-        chances.append((previous["t"], (previous["t"],), True))  # the node kept listening for more keys
+        kept = previous["t"] + COMMAND_GAP_S  # the node kept listening for more keys, from its next command
+        chances.append((kept, (kept,), True))
     for j in range(last + 1, index):
         event = events[j]
         waiting = event["event"] == "queue" and event.get("action") == "join"
         talking = event["event"] == "agent" and not trace.agent_hung_up(j)
         if waiting or talking:
-            chances.append((event["t"], (event["t"],), step == "hangup"))
-        if event["event"] != "prompt" or _skipped(events, j):
+            since = event["t"] + (COMMAND_GAP_S if waiting else 0.0)
+            chances.append((since, (since,), step == "hangup"))
+        if event["event"] != "prompt" or skipped(events, j):
             continue
-        end = _prompt_end(event)
+        begins, end = event["t"] + COMMAND_GAP_S, trace.prompt_end(j)
         if trace.listens_from_start(j):  # a prompt under a second is over before the caller can react
-            chances.append((event["t"], (event["t"], end) if end - event["t"] < REACTION_S else (event["t"],), True))
+            soon: tuple[float, ...] = (begins, end + COMMAND_GAP_S) if end - begins < REACTION_S else (begins,)
+            chances.append((begins, soon, True))
         elif trace.recording(j):
-            chances.append((end, (end,), True))
+            since = end + COMMAND_GAP_S + BEEP_S
+            chances.append((since, (since,), True))
     if not chances:
         return None
     start = min(c[0] for c in chances)
@@ -198,12 +265,6 @@ def _wait(trace: _Trace, last: int, index: int, moment: float, step: str) -> flo
     if moment - start <= REACTION_S + EPSILON_S or any(abs(moment - REACTION_S - r) <= EPSILON_S for r in ready):
         return None
     return round(moment - start, 3)
-
-
-def _skipped(events: Sequence[Event], index: int) -> bool:
-    """Whether a prompt was cut short before it began, by keys typed ahead: nothing played, no time passed."""
-    after = index + 1
-    return after < len(events) and abs(events[after]["t"] - events[index]["t"]) <= EPSILON_S
 
 
 def _message(trace: _Trace, index: int) -> tuple[float, Step, int] | None:
@@ -235,55 +296,6 @@ def _message(trace: _Trace, index: int) -> tuple[float, Step, int] | None:
 def _words(wide: int, words: int) -> str:
     """Filler words: each wide character takes 0.22 s to say and each other word 0.33 s."""
     return ("嗯" * wide + " " + " ".join(["mm"] * words)).strip()
-
-
-# -- the call as the caller lived it --------------------------------------------------------------------------
-
-
-def _input(e: Event) -> str:
-    if "dtmf" in e:
-        return f"presses {e['dtmf']}"
-    return f"says @{e['file']} (heard {e.get('speech')!r})" if e.get("file") else f"says {e.get('speech')!r}"
-
-
-def _queue(e: Event) -> str | None:
-    if e.get("action") == "join":
-        return f"waits in queue {e.get('queue')}"
-    return f"leaves queue {e.get('queue')}: {e.get('outcome')}" if e.get("action") == "leave" else None
-
-
-def _end(e: Event) -> str:
-    reason = e.get("reason")
-    if reason == "hangup":
-        return f"call ends: {e.get('by')} hangs up"
-    return f"call ends: transferred to {e.get('destination')}" if reason == "transferred" else f"call ends: {reason}"
-
-
-_SHOWN: dict[str, Callable[[Event], str | None]] = {
-    "input": _input,
-    "queue": _queue,
-    "agent": lambda e: "an agent answers",
-    "hangup": lambda e: "the agent hangs up" if e.get("by") == "agent" else None,
-    "transfer": lambda e: f"is put through to {e.get('destination')}",
-    "transfer_failed": lambda e: f"{e.get('destination')} does not answer ({e.get('outcome')})",
-    "voicemail": lambda e: (
-        f"leaves a message for {e.get('mailbox')}" + ("" if e.get("kept") else " (too short, not kept)")
-    ),
-    "record": lambda e: "is recorded" + ("" if e.get("kept") else " (too short, not kept)"),
-    "end": _end,
-}
-
-
-def experience(events: Sequence[Event]) -> list[str]:
-    """What the caller lives through, line by line: prompts heard, inputs, queues, transfers, messages, the end."""
-    lines = []
-    for index, event in enumerate(events):
-        if event["event"] == "prompt":
-            said = event.get("text") or f"<{event.get('file')}>"
-            lines.append(f"skips {said} (keys typed ahead)" if _skipped(events, index) else f"hears {said}")
-        elif event["event"] in _SHOWN and (line := _SHOWN[event["event"]](event)) is not None:
-            lines.append(line)
-    return lines
 
 
 # -- the rest of the recorded call ----------------------------------------------------------------------------

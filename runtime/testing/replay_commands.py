@@ -21,13 +21,23 @@ from callflow.flowlang.environment import Environment, load_environment
 from callflow.flowlang.errors import FlowError
 from callflow.flowlang.loader import load_file
 from callflow.flowlang.model import Edge, Flow
-from callflow.runtime.simulator.commands import parse_switches
+from callflow.runtime.simulator.commands import PROMPTS, parse_switches
 from callflow.runtime.simulator.run import Simulation, Simulator, moment
 from callflow.runtime.simulator.script import parse_script
 from callflow.runtime.testing.coverage import coverage
+from callflow.runtime.testing.experience import experience
 from callflow.runtime.testing.explore import MAX_PATHS, TODO, needs_person, skeleton_for, walk
 from callflow.runtime.testing.flowtest import SUFFIX, CaseResult, TestFile, read_test_file, run_test_file, unified
-from callflow.runtime.testing.replay import call_options, experience, read_trace, recognizer, script_from_trace
+from callflow.runtime.testing.replay import (
+    Event,
+    call_options,
+    is_live,
+    read_trace,
+    recognizer,
+    script_from_trace,
+    timed_script_from_trace,
+)
+from callflow.speech.lengths import PromptLengths
 
 Command = TypeVar("Command", bound=Callable[..., Any])
 
@@ -251,18 +261,38 @@ def _yaml(value: Any) -> str:
 @click.option(
     "--switch", "switches", multiple=True, metavar="NAME=on|off", help="Override a switch of the environment."
 )
-def replay(trace: IO[str], flow_path: Path, env_path: Path | None, at: str | None, switches: tuple[str, ...]) -> None:
-    """Replay a recorded call (TRACE: JSON lines from `callflow simulate --json`, `-` for standard input) against
-    another flow, and show where the caller's experience would change. Exit status 1 when it changes."""
-    try:
-        events = read_trace(trace.read(), trace.name)
-        script = script_from_trace(events)
-    except FlowError as error:
-        raise UserError(str(error)) from None
+@click.option(
+    "--timing",
+    type=click.Choice(["auto", "trace", "listen"]),
+    default="auto",
+    show_default=True,
+    help="When the caller acts: at the trace's own moments (`trace`: timed steps), or when the flow listens "
+    "(`listen`); `auto` takes the trace's moments for a live call and listens for a simulated one.",
+)
+@PROMPTS
+def replay(
+    trace: IO[str],
+    flow_path: Path,
+    env_path: Path | None,
+    at: str | None,
+    switches: tuple[str, ...],
+    timing: str,
+    prompts: Path | None,
+) -> None:
+    """Replay a recorded call (TRACE: JSON lines from `callflow simulate --json` or a live call's trace, `-` for
+    standard input) against another flow, and show where the caller's experience would change. Exit status 1 when
+    it changes."""
     flow = _load(flow_path)
     environment = _environment(flow_path, env_path)
     start_at = _moment(at, environment)
-    simulator = Simulator(environment, flow_path.parent, recognize=recognizer(events))
+    simulator = Simulator(environment, flow_path.parent, recognize=None, prompts=prompts)
+    try:
+        events = read_trace(trace.read(), trace.name)
+        timed = timing == "trace" or (timing == "auto" and is_live(events))
+        script = timed_script_from_trace(events) if timed else script_from_trace(events, _length(simulator.lengths))
+    except FlowError as error:
+        raise UserError(str(error)) from None
+    simulator.recognize = recognizer(events)
     try:
         now = simulator.run(flow, script, at=start_at, switches=parse_switches(switches), **call_options(events))
     finally:
@@ -274,3 +304,14 @@ def replay(trace: IO[str], flow_path: Path, env_path: Path | None, at: str | Non
         return
     click.echo(unified(before, after))
     sys.exit(1)
+
+
+def _length(lengths: PromptLengths) -> Callable[[Event], float]:
+    """A prompt event's length, as the simulator plays it."""
+
+    def length(event: Event) -> float:
+        if event.get("file"):
+            return lengths.file_s(str(event["file"]))
+        return lengths.text_s(str(event.get("text") or ""), event.get("lang"))
+
+    return length

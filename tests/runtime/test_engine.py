@@ -16,6 +16,7 @@ import pytest
 
 from callflow.flowlang.environment import load_environment
 from callflow.flowlang.loader import load_file
+from callflow.runtime.simulator.line import COMMAND_GAP_S
 from callflow.runtime.simulator.run import Simulation, Simulator
 from callflow.runtime.simulator.script import parse_script
 
@@ -103,11 +104,12 @@ bye: hangup
 
 
 def test_a_key_that_starts_a_longer_key_waits_for_the_inter_digit_timeout(tmp_path: Path) -> None:
-    """With keys 1 and 12 offered, a lone 1 matches only after the inter-digit timeout."""
+    """With keys 1 and 12 offered, a lone 1 matches only after the inter-digit timeout (which the line starts a
+    poll after the key)."""
     result = run(tmp_path, MENU, "dtmf:1")
     pressed = kinds(result, "input")[0]["t"]
     heard_one = next(e for e in result.events if e.get("text") == "One.")
-    assert heard_one["t"] - pressed == pytest.approx(3.0)
+    assert heard_one["t"] - pressed == pytest.approx(3.0 + COMMAND_GAP_S)
 
 
 def test_two_keys_typed_together_match_the_longer_key(tmp_path: Path) -> None:

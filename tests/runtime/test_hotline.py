@@ -15,6 +15,7 @@ import pytest
 
 from callflow.flowlang.environment import load_environment
 from callflow.flowlang.loader import load_file
+from callflow.runtime.simulator.line import COMMAND_GAP_S
 from callflow.runtime.simulator.run import Simulation, Simulator
 from callflow.runtime.simulator.script import parse_script
 
@@ -127,7 +128,7 @@ def test_zero_and_star_repeat_the_menu(hotline: Path, key: str) -> None:
 
 def test_silence_plays_sorry_and_the_menu_again(hotline: Path) -> None:
     """No key for 5 s: the no-input apology, then the menu."""
-    result = call(hotline, "wait:20", "hangup")
+    result = call(hotline, "wait:40", "hangup")
     assert result.said()[1:4] == [MENU_ZH, NO_INPUT, MENU_ZH]
 
 
@@ -139,14 +140,14 @@ def test_invalid_key_plays_sorry_and_the_menu_again(hotline: Path) -> None:
 
 def test_third_silence_goes_to_an_agent(hotline: Path) -> None:
     """The third time nothing is pressed, the caller is transferred to an agent."""
-    result = call(hotline, "wait:20", "wait:20", "wait:20", "hangup")
+    result = call(hotline, "wait:40", "wait:40", "wait:40", "hangup")
     assert result.said()[1:7] == [MENU_ZH, NO_INPUT, MENU_ZH, NO_INPUT, MENU_ZH, TO_AGENT]
     assert events(result, "queue")[0]["queue"] == "hotline"
 
 
 def test_silences_and_invalid_keys_are_counted_apart(hotline: Path) -> None:
     """Two silences and two invalid keys do not reach either limit of three."""
-    result = call(hotline, "wait:20", "dtmf:7", "wait:20", "dtmf:8", "dtmf:2", "hangup")
+    result = call(hotline, "wait:40", "dtmf:7", "wait:40", "dtmf:8", "dtmf:2", "hangup")
     assert TO_AGENT not in result.said()
     assert result.said()[-1] == SELF_SERVICE
 
@@ -208,7 +209,7 @@ def test_after_180_seconds_pressing_1_leaves_a_message(hotline: Path) -> None:
     result = call(hotline, "dtmf:1", "dtmf:1", "say:我的问题还没有解决", "dtmf:#")
     offer = next(e for e in result.events if e.get("text") == "如需留言请按1。")
     joined = next(e for e in events(result, "queue") if e.get("action") == "join")
-    assert offer["t"] - joined["t"] == pytest.approx(180, abs=0.01)
+    assert offer["t"] - joined["t"] == pytest.approx(180 + COMMAND_GAP_S, abs=0.01)  # from when the line queues it
     assert events(result, "voicemail")[0] == {**events(result, "voicemail")[0], "mailbox": "mayor", "kept": True}
 
 

@@ -40,6 +40,8 @@ class PhoneCall:
     ivr_channel: str | None = None
     commands: list[str] = field(default_factory=list)
     """Every AGI command Callflow ran on the call, in order."""
+    started: list[float] = field(default_factory=list)
+    """When the phone learnt each command had started (`Phone.timestamp`), as `commands`."""
     dialplan: list[tuple[str, str, str]] = field(default_factory=list)
     """(context, extension, application) of every dialplan step Callflow's half ran (`Newexten`)."""
     ended: asyncio.Event = field(default_factory=asyncio.Event)
@@ -80,13 +82,18 @@ class PhoneCall:
             lambda c: c.upper().startswith(("STREAM FILE", "CONTROL STREAM FILE")) and file in c, timeout_s
         )
 
-    async def press(self, digits: str) -> None:
-        """Press keys on the caller's half, one `PlayDTMF` each."""
+    async def press(self, digits: str, duration_ms: int = 200) -> None:
+        """Press keys on the caller's half, one `PlayDTMF` each (each answered once its tone has played)."""
         assert self.caller_channel is not None
         for digit in digits:
             await self.phone.connection.send(
                 Message(
-                    [("Action", "PlayDTMF"), ("Channel", self.caller_channel), ("Digit", digit), ("Duration", "200")]
+                    [
+                        ("Action", "PlayDTMF"),
+                        ("Channel", self.caller_channel),
+                        ("Digit", digit),
+                        ("Duration", str(duration_ms)),
+                    ]
                 )
             )
 
@@ -119,6 +126,7 @@ class PhoneCall:
             self.ivr_channel = event.get("Channel")
             if name == "AGIExecStart":
                 self.commands.append(event.get("Command", ""))
+                self.started.append(self.phone.timestamp())
             elif name == "Newexten":
                 self.dialplan.append(
                     (event.get("Context", ""), event.get("Extension", ""), event.get("Application", ""))
@@ -150,6 +158,8 @@ class Phone:
             address, self._event, events="agi,call,dialplan", action_timeout_s=slowdown.seconds(30)
         )
         self.calls: list[PhoneCall] = []
+        self.timestamp: Callable[[], float] = lambda: asyncio.get_running_loop().time()
+        """The clock the phone notes events by (the test server's model clock, for a test that counts its time)."""
 
     async def __aenter__(self) -> Phone:
         await self.connection.start()

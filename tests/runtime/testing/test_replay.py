@@ -18,8 +18,16 @@ from callflow.flowlang.model import Flow
 from callflow.runtime.simulator.commands import simulate
 from callflow.runtime.simulator.run import Simulation, Simulator
 from callflow.runtime.simulator.script import Step, parse_script
+from callflow.runtime.testing.experience import experience
 from callflow.runtime.testing.flowtest import unified
-from callflow.runtime.testing.replay import ReplayError, call_options, experience, read_trace, script_from_trace
+from callflow.runtime.testing.replay import (
+    ReplayError,
+    call_options,
+    is_live,
+    read_trace,
+    script_from_trace,
+    timed_script_from_trace,
+)
 from callflow.runtime.testing.replay_commands import replay
 
 EXAMPLES = Path(__file__).resolve().parents[3] / "examples"
@@ -271,3 +279,60 @@ def test_replay_command_refuses_a_transcript_that_is_not_json(hotline: Path) -> 
     result = CliRunner().invoke(replay, [str(trace), "--flow", str(hotline / "hotline_12345.flow")])
     assert result.exit_code == 2
     assert "callflow simulate --json" in result.output
+
+
+# -- a live call, at its own moments ----------------------------------------------------------------------------
+
+
+def live_trace(folder: Path, *steps: str, answered_s: float = 0.6) -> list[dict[str, Any]]:
+    """A trace as a live line writes it: its clock started before the answer, so every event comes later."""
+    return [{**e, "t": round(e["t"] + answered_s, 3)} for e in recorded(folder, *steps)]
+
+
+def test_a_live_trace_is_told_from_a_simulated_one_by_its_start() -> None:
+    """A live call's flow starts after the line answered (t > 0); a simulated one's at 0."""
+    assert is_live([{"t": 0.602, "event": "start"}])
+    assert not is_live([{"t": 0.0, "event": "start"}])
+
+
+def test_timed_steps_from_a_trace_count_from_its_start(hotline: Path) -> None:
+    """Each key is a timed step at its moment after `start`; the hang-up too."""
+    events = live_trace(hotline, "dtmf:2", "dtmf:2", "hangup")
+    keys = [e["t"] - events[0]["t"] for e in events if e["event"] == "input"]
+    script = timed_script_from_trace(events)
+    assert [(s.kind, s.text) for s in script] == [("dtmf", "2"), ("dtmf", "2"), ("hangup", "")]
+    assert [s.at for s in script[:2]] == pytest.approx(keys)
+    assert script[2].at == pytest.approx(events[-1]["t"] - events[0]["t"])
+
+
+def test_replay_of_a_live_call_presses_the_keys_at_the_same_seconds(hotline: Path) -> None:
+    """Replayed against a flow whose greeting is longer, the caller's first key (pressed at the same second) falls in
+    the greeting, which takes no keys: it is lost, and the caller's experience changes from there."""
+    trace = hotline / "live.jsonl"
+    events = live_trace(hotline, "dtmf:2", "dtmf:2", "hangup")
+    trace.write_text("".join(json.dumps(e, ensure_ascii=False) + "\n" for e in events), encoding="utf-8")
+    longer = hotline / "hotline_longer.flow"
+    text = (hotline / "hotline_12345.flow").read_text(encoding="utf-8").replace("flow hotline_12345", "flow longer")
+    greeting = "您好，欢迎致电12345市民服务热线。"
+    longer.write_text(text.replace(greeting, greeting * 3), encoding="utf-8")
+    at = ["--at", "2026-11-20T10:00"]
+    same = CliRunner().invoke(replay, [str(trace), "--flow", str(hotline / "hotline_12345.flow"), *at])
+    assert same.exit_code == 0, same.output
+    assert same.output.splitlines()[0].startswith("caller's script: dtmf:2@")
+    changed = CliRunner().invoke(replay, [str(trace), "--flow", str(longer), *at])
+    assert changed.exit_code == 1, changed.output
+    assert "+presses 2, lost during a prompt without barge-in" in changed.output.splitlines()
+
+
+def test_replay_may_be_told_how_the_caller_times_its_steps(hotline: Path) -> None:
+    """`--timing listen` rebuilds a live call's caller on the untimed rules; `--timing trace` a simulated call's at
+    its moments."""
+    live = hotline / "live.jsonl"
+    live.write_text("".join(json.dumps(e) + "\n" for e in live_trace(hotline, "dtmf:2", "hangup")), encoding="utf-8")
+    flow = ["--flow", str(hotline / "hotline_12345.flow"), "--at", "2026-11-20T10:00"]
+    untimed = CliRunner().invoke(replay, [str(live), *flow, "--timing", "listen"])
+    assert untimed.output.splitlines()[0] == "caller's script: dtmf:2 hangup"
+    simulated = record_with_cli(hotline, "dtmf:2", "hangup")
+    timed = CliRunner().invoke(replay, [str(simulated), *flow, "--timing", "trace"])
+    assert timed.exit_code == 0, timed.output
+    assert "@" in timed.output.splitlines()[0]
