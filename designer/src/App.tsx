@@ -1,14 +1,15 @@
 // The designer's frame: the top bar (user, language, pages) and the page the address names.
-import { useEffect } from "react";
+import { lazy, Suspense, useEffect } from "react";
 import { useTranslation } from "react-i18next";
 import { api, ApiError } from "./api";
 import { setLanguage, type UiLanguage } from "./i18n";
 import { EditorPage } from "./pages/EditorPage";
-import { EnvironmentPage } from "./pages/EnvironmentPage";
 import { FlowListPage } from "./pages/FlowListPage";
 import { LoginPage } from "./pages/LoginPage";
 import { go, useRoute } from "./route";
 import { useSession } from "./store/session";
+
+const EnvironmentPage = lazy(() => import("./pages/EnvironmentPage").then((m) => ({ default: m.EnvironmentPage })));
 
 export function App() {
   const { t, i18n } = useTranslation();
@@ -72,7 +73,9 @@ export function App() {
         {route.page === "flow" ? (
           <EditorPage key={route.name} name={route.name} />
         ) : route.page === "environment" ? (
-          <EnvironmentPage />
+          <Suspense fallback={<p className="muted page-error">{t("loading")}</p>}>
+            <EnvironmentPage />
+          </Suspense>
         ) : (
           <FlowListPage />
         )}

@@ -1,4 +1,5 @@
 // The designer's only way in: the flow service's HTTP API (docs/designer.md lists what it uses).
+import type { DiffAnswer } from "./model/diff";
 import type {
   Diagnostic,
   FlowGraph,
@@ -122,8 +123,8 @@ export const api = {
   versions: (name: string) => json<{ versions: Version[] }>("GET", `${flowPath(name)}/versions`),
   rollback: (name: string, to: number, comment: string) =>
     json<Record<string, Json>>("POST", `${flowPath(name)}/rollback`, { json: { to, comment } }),
-  diff: (name: string, from: string | number, to: string | number) =>
-    json<{ diff: Record<string, Json>; cases: Json[] }>(
+  diff: (name: string, from: number | "draft", to: number | "draft") =>
+    json<DiffAnswer>(
       "GET",
       `${flowPath(name)}/diff?from=${encodeURIComponent(from)}&to=${encodeURIComponent(to)}`,
     ),
