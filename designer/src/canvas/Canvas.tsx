@@ -102,7 +102,7 @@ export function Canvas({ readOnly: editorReadOnly }: { readOnly: boolean }) {
 
   const shownPath = useMemo(() => (step === null ? path : path.slice(0, step + 1)), [path, step]);
   const positions = useMemo(() => {
-    const base = diff?.version ? { ...(draft?.layout ?? {}), ...(diff.version.layout ?? {}) } : (flow?.layout ?? {});
+    const base = flow?.layout ?? {};
     return Object.keys(dragging).length ? { ...base, ...dragging } : base;
   }, [flow, draft, diff, dragging]);
 

@@ -4,12 +4,12 @@ import type { LayoutRequest, LayoutResult } from "./protocol";
 import { LARGE_FLOW_NODES } from "./protocol";
 import { treeLayout } from "./treeLayout";
 
-self.onmessage = async (message: MessageEvent<LayoutRequest>) => {
+async function lay(message: MessageEvent<LayoutRequest>) {
   const request = message.data;
   const started = performance.now();
   try {
     const large = request.nodes.length > LARGE_FLOW_NODES;
-    const laid = large ? treeLayout(request) : await (await import("./elk")).elkLayout(request);
+    const laid = large ? treeLayout(request) : await (await loadElk()).elkLayout(request);
     const result: LayoutResult = {
       id: request.id,
       ...laid,
@@ -28,4 +28,13 @@ self.onmessage = async (message: MessageEvent<LayoutRequest>) => {
     };
     self.postMessage(result);
   }
-};
+}
+
+/** ELK's bundle, loaded into a worker, takes the worker's `onmessage` for its own protocol: take it back. */
+async function loadElk() {
+  const elk = await import("./elk");
+  self.onmessage = lay;
+  return { elkLayout: (request: LayoutRequest) => elk.elkLayout(request) };
+}
+
+self.onmessage = lay;

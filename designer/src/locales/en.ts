@@ -107,6 +107,7 @@ const en = {
     confirm: "Publish",
     refused: "Not published:",
     done: "Published as version {{version}}.",
+    force: "Publish anyway (tests fail)",
   },
   versions: {
     none: "Not published yet.",
@@ -132,6 +133,8 @@ const en = {
     nowFails: "now fails",
     noCases: "No test case's call changes.",
     showing: "Showing v{{version}} (read-only) beside what changed",
+    moved_one: "{{count}} node only drawn elsewhere (calls go the same)",
+    moved_other: "{{count}} nodes only drawn elsewhere (calls go the same)",
     aspect: { experience: "what the caller hears", nodes: "path", outcome: "ending", duration: "duration", result: "result", error: "cannot run" },
   },
   annotations: {

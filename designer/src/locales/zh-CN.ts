@@ -109,6 +109,7 @@ const zhCN: typeof en = {
     confirm: "发布",
     refused: "未发布：",
     done: "已发布为第 {{version}} 版。",
+    force: "仍然发布（测试未通过）",
   },
   versions: {
     none: "尚未发布。",
@@ -134,6 +135,8 @@ const zhCN: typeof en = {
     nowFails: "现在失败",
     noCases: "没有测试用例的来电发生变化。",
     showing: "正在显示 v{{version}}（只读）及其改动",
+    moved_one: "{{count}} 个节点只是位置不同（来电走向不变）",
+    moved_other: "{{count}} 个节点只是位置不同（来电走向不变）",
     aspect: { experience: "来电者听到的", nodes: "路径", outcome: "结束方式", duration: "时长", result: "结果", error: "无法运行" },
   },
   annotations: {

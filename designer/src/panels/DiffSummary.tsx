@@ -73,6 +73,7 @@ export function DiffSummary({ diff, onClose }: { diff: DiffPaint; onClose: () =>
   const { t } = useTranslation();
   const focusNode = useOverlay((s) => s.focusNode);
   const { answer } = diff;
+  const moved = answer.diff.nodes.filter((change) => change.status === "moved").length;
   const side = (v: string) => (v === "draft" ? t("diffView.draft") : `v${v}`);
   return (
     <div className="diff-summary" data-testid="diff-summary" data-from={diff.from} data-to={diff.to}>
@@ -101,7 +102,7 @@ export function DiffSummary({ diff, onClose }: { diff: DiffPaint; onClose: () =>
         </ul>
       )}
       <ul className="diff-nodes">
-        {answer.diff.nodes.map((change) => (
+        {answer.diff.nodes.filter((change) => change.status !== "moved").map((change) => (
           <li key={`${change.status}-${change.id}`} className={`diff-${change.status}`} data-node={change.id} data-status={change.status}>
             <button type="button" className="link" onClick={() => focusNode(change.id)}>
               <span className={`badge badge-diff-${change.status}`}>{t(`diff.${change.status}`)}</span> <span className="mono">{change.id}</span>{" "}
@@ -111,6 +112,11 @@ export function DiffSummary({ diff, onClose }: { diff: DiffPaint; onClose: () =>
           </li>
         ))}
       </ul>
+      {moved > 0 && (
+        <p className="muted small" data-testid="diff-moved">
+          {t("diffView.moved", { count: moved })}
+        </p>
+      )}
       {answer.diff.prompts.length > 0 && (
         <>
           <h4>{t("versions.promptChanges")}</h4>
@@ -118,7 +124,12 @@ export function DiffSummary({ diff, onClose }: { diff: DiffPaint; onClose: () =>
             {answer.diff.prompts.map((prompt) => (
               <li key={prompt.id} data-prompt={prompt.id} data-status={prompt.status}>
                 <span className={`badge badge-diff-${prompt.status}`}>{t(`diff.${prompt.status}`)}</span> <span className="mono">{prompt.id}</span>
-                {prompt.used_by.length > 0 && <span className="muted small"> · {prompt.used_by.join(", ")}</span>}
+                {prompt.used_by.map((user) => (
+                  <button key={user} type="button" className="link small mono used-by" data-node={user} onClick={() => focusNode(user)}>
+                    {" "}
+                    · {user}
+                  </button>
+                ))}
                 {prompt.text.map((change) => (
                   <div key={change.language} className="prompt-change" data-language={change.language}>
                     <span className="lang">{change.language}</span>

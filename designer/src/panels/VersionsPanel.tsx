@@ -7,6 +7,7 @@ import type { Version } from "../model/types";
 import { flush } from "../store/autosave";
 import { useOverlay } from "../store/overlay";
 import { canPublish, useSession } from "../store/session";
+import { computeLayout } from "../canvas/autoLayout";
 import { useEditor } from "../store/editor";
 import { paintDiff } from "./diffPaint";
 import { DiffSummary } from "./DiffSummary";
@@ -43,7 +44,13 @@ export function VersionsPanel({ name }: { name: string }) {
         to === "draft" ? null : api.flow(name, to).then((r) => r.graph),
       ]);
       if (!draft) return;
-      setDiff(paintDiff(answer, old ?? draft, version ?? draft, version));
+      let shown = version;
+      if (shown && shown.nodes.some((n) => !shown?.layout?.[n.id])) {
+        // A version saved without a drawing is laid out as the draft would be, its own positions kept.
+        const laid = await computeLayout(shown, useEditor.getState().nodeTypes);
+        shown = { ...shown, layout: { ...laid.positions, ...(shown.layout ?? {}) } };
+      }
+      setDiff(paintDiff(answer, old ?? draft, shown ?? draft, shown));
     } catch (e) {
       setError(e instanceof ApiError ? e.message : String(e));
     }

@@ -76,7 +76,8 @@ export function paintDiff(answer: DiffAnswer, old: FlowGraph, shown: FlowGraph, 
       removedIds.add(change.id);
       continue;
     }
-    nodes[change.id] = change.status;
+    // Only moved (drawn elsewhere, calls go the same): listed beside the canvas, not painted over it.
+    if (change.status !== "moved") nodes[change.id] = change.status;
     for (const exit of change.exits) {
       if (exit.new) rewiredEdges.add(edgeKey({ from: change.id, exit: exit.exit }));
       if (exit.old && change.status !== "renamed") {
