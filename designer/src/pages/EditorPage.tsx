@@ -7,6 +7,7 @@ import { useStore } from "zustand";
 import { api, ApiError } from "../api";
 import { layoutOnOpen, tidyUp } from "../canvas/autoLayout";
 import { warmUpLayout } from "../layout/layout";
+import { AnnotationTools } from "../canvas/AnnotationTools";
 import { Canvas } from "../canvas/Canvas";
 import { copySelection, pasteClipboard } from "../canvas/clipboard";
 import { SearchBox } from "../canvas/SearchBox";
@@ -171,6 +172,7 @@ export function EditorPage({ name }: { name: string }) {
               <button type="button" className="ghost" onClick={() => void tidyUp()} data-testid="tidy-up">
                 {t("editor.tidyUp")}
               </button>
+              {view === "canvas" && <AnnotationTools />}
             </>
           )}
           <button type="button" className="ghost" onClick={() => setSearching(true)} title="Ctrl+F">
