@@ -27,9 +27,11 @@ def test_a_streamed_call_shows_and_plays_each_new_prompt_and_lights_its_path(des
     page.get_by_test_id("tab-phone").click()
     page.get_by_label("播放提示音").check()
     page.get_by_test_id("call-at").fill("2026-11-20T10:00")
-    with page.expect_response(lambda r: r.url.endswith("/prompts/greeting/zh-CN.wav")) as greeting:
-        with page.expect_response(lambda r: r.url.endswith("/simulate")) as simulated:
-            page.get_by_test_id("call").click()
+    with (
+        page.expect_response(lambda r: r.url.endswith("/prompts/greeting/zh-CN.wav")) as greeting,
+        page.expect_response(lambda r: r.url.endswith("/simulate")) as simulated,
+    ):
+        page.get_by_test_id("call").click()
     assert simulated.value.request.headers["accept"] == "text/event-stream"
     assert simulated.value.headers["content-type"].startswith("text/event-stream")
     assert greeting.value.status in (200, 206)  # the audio element may ask for a range
