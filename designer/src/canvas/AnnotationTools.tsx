@@ -41,6 +41,8 @@ export function AnnotationTools() {
     () =>
       tinykeys(window, {
         "$mod+KeyG": (e) => {
+          const target = e.target as HTMLElement | null;
+          if (target && (["INPUT", "TEXTAREA", "SELECT"].includes(target.tagName) || target.isContentEditable)) return;
           e.preventDefault();
           group();
         },

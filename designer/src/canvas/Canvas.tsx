@@ -3,7 +3,9 @@
 // drop node types from the palette, delete with the keyboard.
 import {
   Background,
+  ControlButton,
   Controls,
+  getViewportForBounds,
   ReactFlow,
   useReactFlow,
   useStore,
@@ -34,6 +36,11 @@ const edgeTypes = { elk: ElkEdge };
 export const PALETTE_MIME = "application/x-callflow-node-type";
 
 type AnyNode = FlowNodeView | GhostNodeView | AnnotationView;
+
+/** Fit every node, drawn or not: React Flow fits only nodes it has measured unless told to use their given sizes,
+ * and a big flow draws only the nodes in view. */
+const FIT_VIEW = { padding: 0.15, maxZoom: 1, includeHiddenNodes: true };
+const MIN_ZOOM = 0.005;
 
 /** The zoom a big flow opens at: its start and what follows, readable. */
 const OPENING_ZOOM = 0.8;
@@ -237,6 +244,24 @@ export function Canvas({ readOnly: editorReadOnly }: { readOnly: boolean }) {
     }),
     [t],
   );
+  // "Fit view" computed from every node's given position and size (React Flow's own waits for a change of nodes
+  // that a controlled canvas with nothing new to draw never makes, and fits only the nodes it has measured).
+  const fitAll = useCallback(() => {
+    const rect = host.current?.getBoundingClientRect();
+    if (!rect || nodes.length === 0) return;
+    let left = Infinity;
+    let top = Infinity;
+    let right = -Infinity;
+    let bottom = -Infinity;
+    for (const n of nodes) {
+      left = Math.min(left, n.position.x);
+      top = Math.min(top, n.position.y);
+      right = Math.max(right, n.position.x + (n.width ?? 220));
+      bottom = Math.max(bottom, n.position.y + (n.height ?? 84));
+    }
+    const bounds = { x: left, y: top, width: right - left, height: bottom - top };
+    void reactFlow.setViewport(getViewportForBounds(bounds, rect.width, rect.height, MIN_ZOOM, FIT_VIEW.maxZoom, FIT_VIEW.padding));
+  }, [nodes, reactFlow]);
   const onMoveStart = useCallback(() => setMoving(true), []);
   const onMoveEnd = useCallback(() => setMoving(false), []);
 
@@ -269,15 +294,19 @@ export function Canvas({ readOnly: editorReadOnly }: { readOnly: boolean }) {
           multiSelectionKeyCode={["Shift", "Meta", "Control"]}
           fitView={!large}
           defaultViewport={opening ?? undefined}
-          fitViewOptions={{ padding: 0.15, maxZoom: 1 }}
-          minZoom={0.02}
+          fitViewOptions={FIT_VIEW}
+          minZoom={MIN_ZOOM}
           maxZoom={2}
           onlyRenderVisibleElements={large}
           ariaLabelConfig={ariaLabelConfig}
           proOptions={{ hideAttribution: true }}
         >
           <Background gap={24} size={1} />
-          <Controls showInteractive={false} />
+          <Controls showInteractive={false} showFitView={false}>
+            <ControlButton className="react-flow__controls-fitview" onClick={fitAll} title={t("aria.fitView")} aria-label={t("aria.fitView")}>
+              ⤢
+            </ControlButton>
+          </Controls>
         </ReactFlow>
         )}
         <MiniMap boxes={miniBoxes} />
