@@ -5,7 +5,7 @@ BIN    := $(VENV)/bin
 SUDO   := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 APT_PACKAGES := graphviz espeak-ng libespeak-ng1 chromium fonts-noto-cjk
 
-.PHONY: setup system-packages run tour test lint typecheck pytest bench docs format clean
+.PHONY: setup system-packages run tour test lint typecheck pytest bench fuzz docs format clean
 
 setup: system-packages $(VENV)/.installed designer/dist/.built
 
@@ -80,6 +80,17 @@ bench: setup
 	$(PYTHON) bench/live_calls.py
 	$(PYTHON) bench/designer_speed.py
 	$(PYTHON) bench/service_speed.py
+	$(PYTHON) bench/load_speed.py
+	$(PYTHON) bench/capacity_theory.py
+
+# The fuzz tests (tests/support/mutants.py: hostile flows, environments, flow-test files and traces) with many
+# more examples than `make test` runs; FUZZ_EXAMPLES=20000 for a longer run.
+FUZZ_EXAMPLES ?= 3000
+FUZZ_TESTS := tests/flowlang/test_fuzz_files.py tests/flowlang/test_fuzz_environment.py \
+	tests/runtime/testing/test_fuzz_test_files.py
+
+fuzz: setup
+	CALLFLOW_FUZZ_EXAMPLES=$(FUZZ_EXAMPLES) $(BIN)/pytest --hypothesis-show-statistics $(FUZZ_TESTS)
 
 # Regenerate what is made from the code: the JSON Schema and the node and check references.
 docs: setup

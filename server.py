@@ -6,6 +6,8 @@ It composes and holds no logic: each operation lives with its resource in `runti
 
 from __future__ import annotations
 
+import contextlib
+from collections.abc import AsyncIterator
 from pathlib import Path
 
 from starlette.applications import Starlette
@@ -16,6 +18,7 @@ from callflow.runtime.api import (
     environment,
     files,
     flows,
+    jobs,
     meta,
     prompts,
     session,
@@ -29,6 +32,7 @@ from callflow.runtime.api.openapi import document_operation
 from callflow.runtime.api.operation import routes as operation_routes
 from callflow.runtime.api.pages import SecurityHeaders, designer_app
 from callflow.runtime.service.core import Service
+from callflow.runtime.service.jobs import Jobs
 
 MAX_BODY_BYTES = 5 * 1024 * 1024
 """Bodies over this size are refused with 413."""
@@ -42,9 +46,17 @@ OPERATIONS = (
     *prompts.OPERATIONS,
     *environment.OPERATIONS,
     *files.OPERATIONS,
+    *jobs.OPERATIONS,
     *users.OPERATIONS,
     *meta.OPERATIONS,
 )
+
+
+@contextlib.asynccontextmanager
+async def lifespan(app: Starlette) -> AsyncIterator[None]:
+    """At shutdown, jobs still running are stopped."""
+    yield
+    app.state.jobs.close()
 
 
 def create_app(data: Path, *, designer: Path | None = None, max_body_bytes: int = MAX_BODY_BYTES) -> Starlette:
@@ -52,10 +64,12 @@ def create_app(data: Path, *, designer: Path | None = None, max_body_bytes: int 
     routes = operation_routes((*OPERATIONS, document_operation(OPERATIONS)))
     app = Starlette(
         routes=routes,
+        lifespan=lifespan,
         middleware=[Middleware(SecurityHeaders)],
         exception_handlers={HTTPException: http_error, Exception: unexpected_error},
     )
     app.router.default = designer_app(designer) if designer else designer_app()  # what no route matches
     app.state.service = Service(data)
     app.state.max_body_bytes = max_body_bytes
+    app.state.jobs = Jobs()
     return app

@@ -12,9 +12,18 @@ from callflow.flowlang import diagnostics as codes
 from callflow.flowlang.diagnostics import Diagnostic
 from callflow.flowlang.errors import Location
 from callflow.flowlang.header import build_header
-from callflow.flowlang.kinds import VARIABLE_PATTERN, DecodeError, Integer, Seconds, split_commas
+from callflow.flowlang.kinds import (
+    VARIABLE_PATTERN,
+    DecodeError,
+    Integer,
+    Seconds,
+    number_of,
+    read_string,
+    split_commas,
+)
 from callflow.flowlang.model import JSON, Comment, Edge, Flow, Node, Position, Prompt, Variable
 from callflow.flowlang.nodetype import NodeType
+from callflow.flowlang.numbers import NumberError, read_number
 from callflow.flowlang.parser import Document
 from callflow.flowlang.registry import Registry
 from callflow.flowlang.syntax import Args, Item, Line, Token
@@ -49,9 +58,13 @@ def build_flow(document: Document, registry: Registry) -> tuple[Flow, list[Diagn
     variables = tuple(_variable(item, builder) for item in document.items if item.kind == "var")
     prompts = tuple(_prompt(item, builder) for item in document.items if item.kind == "prompt")
     nodes, edges = [], []
+    node_ids: set[str] = set()
     for item in document.items:
         if item.kind == "node":
             node, node_edges = _node(item, builder)
+            if node.id in node_ids:  # exits and layout name nodes by id: such a flow cannot be written faithfully
+                builder.report(codes.DUPLICATE_ID, f"node `{node.id}` is declared twice", item.location)
+            node_ids.add(node.id)
             nodes.append(node)
             edges.extend(node_edges)
     layout: dict[str, Position] = {}
@@ -86,9 +99,9 @@ def _literal(tokens: list[Token]) -> JSON:
     token = tokens[-1]
     sign = "-" if len(tokens) == 2 and tokens[0].text == "-" else ""
     if len(tokens) == 1 and token.type == "STRING":
-        return json.loads(token.text)
-    if token.type == "NUMBER" and re.fullmatch(r"\d+(\.\d+)?", token.text):
-        return json.loads(sign + token.text)
+        return read_string(token)
+    if token.type == "NUMBER" and re.fullmatch(r"[0-9]+(\.[0-9]+)?", token.text) and (sign or len(tokens) == 1):
+        return number_of(token, sign + token.text)
     if len(tokens) == 1 and token.text in ("true", "false", "null"):
         return json.loads(token.text)
     raise DecodeError(f"expected a quoted text, a number, true, false or null, found `{token.text}`", token)
@@ -102,7 +115,7 @@ def _variable(item: Item, builder: Builder) -> Variable:
         tokens.pop()
     value: JSON = None
     try:
-        if not re.match(VARIABLE_PATTERN, item.name.text):
+        if not re.fullmatch(VARIABLE_PATTERN, item.name.text):
             raise DecodeError(f"`{item.name.text}` cannot be a variable name: use letters, digits and _", item.name)
         if tokens:
             if tokens[0].text != "=" or len(tokens) not in (2, 3):
@@ -121,24 +134,22 @@ def _prompt(item: Item, builder: Builder) -> Prompt:
     comments = [("", item.comment)]
     for line in item.lines:
         tokens = line.args.tokens
+        if line.word.text == "file":
+            key, target, language, given = "file", files, "*", tokens
+        elif tokens and tokens[0].text == "file":
+            key, target, language, given = f"file {line.word.text}", files, line.word.text, tokens[1:]
+        else:
+            key, target, language, given = line.word.text, text, line.word.text, tokens
         try:
             if line.target is not None:
                 raise DecodeError('prompt lines are `language "text"` or `language file "path"`', line.word)
-            if line.word.text == "file":
-                key, target, language = "file", files, "*"
-                value = _string(tokens, line.word)
-            elif tokens and tokens[0].text == "file":
-                key, target, language = f"file {line.word.text}", files, line.word.text
-                value = _string(tokens[1:], tokens[0])
-            else:
-                key, target, language = line.word.text, text, line.word.text
-                value = _string(tokens, line.word)
             if language in target:
                 raise DecodeError(f"prompt `{item.name.text}` gives `{key}` twice", line.word)
-            target[language] = value
+            target[language] = _string(given, tokens[0] if given is not tokens else line.word)
             comments.append((key, line.comment))
         except DecodeError as error:
             builder.decode_problem(error, line.location, codes.INVALID_VALUE)
+            target.setdefault(language, "")  # written, even if wrongly: not also "missing"
     return Prompt(item.name.text, text, files, _comments(comments), item.location)
 
 
@@ -146,9 +157,7 @@ def _string(tokens: tuple[Token, ...] | list[Token], after: Token) -> str:
     if len(tokens) != 1 or tokens[0].type != "STRING":
         where = tokens[0] if tokens else after
         raise DecodeError('expected one quoted text, such as "Welcome."', where)
-    value = json.loads(tokens[0].text)
-    assert isinstance(value, str)
-    return value
+    return read_string(tokens[0])
 
 
 def _layout(item: Item, builder: Builder, layout: dict[str, Position], comments: dict[str, Comment]) -> None:
@@ -168,11 +177,13 @@ def _layout(item: Item, builder: Builder, layout: dict[str, Position], comments:
 
 def _number(tokens: list[Token], after: Token) -> float:
     text = "".join(t.text for t in tokens)
+    where = tokens[0] if tokens else after
     try:
-        value = float(text)
-    except ValueError:
-        raise DecodeError(f"expected a number, found `{text}`", tokens[0] if tokens else after) from None
-    return int(value) if value.is_integer() else value
+        value = read_number(text)
+    except NumberError as error:
+        message = error.message if re.fullmatch(r"-?[0-9.eE+-]+", text) else f"expected a number, found `{text}`"
+        raise DecodeError(message, where) from None
+    return int(value) if float(value).is_integer() else value
 
 
 def _node(item: Item, builder: Builder) -> tuple[Node, list[Edge]]:

@@ -5,9 +5,8 @@ from __future__ import annotations
 import difflib
 import json
 import re
-import tomllib
 from collections.abc import Callable, Iterable, Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date, time
 from functools import cache
 from importlib import resources
@@ -16,11 +15,13 @@ from types import MappingProxyType
 from typing import Any, Literal
 from urllib.parse import urlsplit
 
-from jsonschema import Draft202012Validator, ValidationError
+from jsonschema import ValidationError
 
 from callflow.flowlang.errors import FlowError, Location
 from callflow.flowlang.hours import HoursError, check_timezone, parse_schedule
 from callflow.flowlang.hours import Schedule as Schedule  # re-exported: part of the environment's API
+from callflow.flowlang.tomltext import TomlTextError, read_toml
+from callflow.flowlang.validation import validator_for
 
 FILENAME = "callflow.toml"
 DEFAULT_TIMEZONE = "UTC"
@@ -112,7 +113,7 @@ class Environment:
     @classmethod
     def empty(cls) -> Environment:
         """An environment with no resources, for flows checked without a `callflow.toml`."""
-        return _build({}, None)
+        return _build({}, "<environment>", Path())
 
     def names(self, kind: str) -> frozenset[str]:
         """The defined names of one kind: queue, mailbox, destination, source, schedule or switch."""
@@ -153,24 +154,33 @@ def load_environment(path: Path) -> Environment:
 def environment_from_text(text: str, path: Path) -> Environment:
     """Validate and bind the text of a `callflow.toml`, as if read from `path` (relative paths resolve against its
     folder, messages name it); raise `EnvironmentFileError` saying where it is wrong."""
-    file = str(path)
+    return replace(load_environment_text(text, str(path), path.absolute().parent), path=path)
+
+
+def load_environment_text(text: str, file: str = "<environment>", base: Path | None = None) -> Environment:
+    """Validate and bind the text of a `callflow.toml`; relative paths in it are relative to `base`.
+
+    The errors are those of `load_environment`: any text at all gives an `Environment` or an
+    `EnvironmentFileError` saying where it is wrong (naming `file`), never another exception.
+    """
     try:
-        data = tomllib.loads(text)
-    except tomllib.TOMLDecodeError as error:
-        raise _syntax_error(str(error), text, file) from None
+        data = read_toml(text)
+    except TomlTextError as error:
+        if error.line is None:
+            raise _error(error.message, file, error.at) from None
+        where = Location(file, error.line, error.column)
+        raise EnvironmentFileError(error.message, where, None, error.source_line) from None
     errors = sorted(_schema_errors(data), key=lambda found: _document_order(data, found[0]))
     if errors:
         raise _error(errors[0][1], file, errors[0][0])
-    return _build(data, path)
+    return _build(data, file, base or Path())
 
 
 # ---------------------------------------------------------------- building
 
 
-def _build(data: Mapping[str, Any], path: Path | None) -> Environment:
+def _build(data: Mapping[str, Any], file: str, base: Path) -> Environment:
     """The environment described by schema-valid `data`, checking what the schema cannot express."""
-    file = str(path) if path else "<environment>"
-    base = path.absolute().parent if path else Path()
     timezone = data.get("timezone")
     if timezone is not None:
         try:
@@ -182,7 +192,7 @@ def _build(data: Mapping[str, Any], path: Path | None) -> Environment:
     if fallback is not None and fallback not in destinations:
         raise _error(f"no destination named {fallback!r}", file, ("fallback",))
     return Environment(
-        path=path,
+        path=None,
         timezone=timezone or DEFAULT_TIMEZONE,
         fallback=fallback,
         switches=_table(data, "switches", lambda _, value: bool(value)),
@@ -205,7 +215,7 @@ def _source(name: str, spec: Mapping[str, Any], base: Path, file: str) -> DataSo
     if spec["type"] == "sqlite":
         csv = {table: base / csv_path for table, csv_path in spec.get("csv", {}).items()}
         return DataSource(name, "sqlite", spec.get("description"), base / spec["path"], csv=MappingProxyType(csv))
-    host = (urlsplit(spec["url"]).hostname or "").lower()
+    host = _url_host(spec["url"], file, ("sources", name, "url"))
     allow_hosts = tuple(h.lower() for h in spec.get("allow_hosts", [host]))
     if host not in allow_hosts:
         raise _error(f"host {host!r} is not in allow_hosts", file, ("sources", name, "url"))
@@ -213,6 +223,18 @@ def _source(name: str, spec: Mapping[str, Any], base: Path, file: str) -> DataSo
     return DataSource(
         name, "http", spec.get("description"), url=spec["url"], timeout_s=timeout_s, allow_hosts=allow_hosts
     )
+
+
+def _url_host(url: str, file: str, at: KeyPath) -> str:
+    """The host of an HTTP source's URL, which must be one that a request can be made to."""
+    try:
+        parts = urlsplit(url)
+        parts.port  # noqa: B018  # reading the port checks it
+    except ValueError as error:  # `http://[::1/v1`, `http://host:99999/`
+        raise _error(f"not a URL a request can be made to ({error})", file, at) from None
+    if not parts.hostname:
+        raise _error("the URL names no host", file, at)
+    return parts.hostname.lower()
 
 
 def _schedule(name: str, spec: Mapping[str, Any], default_timezone: str | None, file: str) -> Schedule:
@@ -241,22 +263,10 @@ def _dotted(at: KeyPath) -> str:
     return text
 
 
-def _syntax_error(message: str, text: str, file: str) -> EnvironmentFileError:
-    """Turn tomllib's `Message (at line X, column Y)` into a located error."""
-    match = re.fullmatch(r"(.*) \(at line (\d+), column (\d+)\)", message, re.DOTALL)
-    lines = text.splitlines() or [""]
-    if match:
-        reason, line, column = match[1], int(match[2]), int(match[3])
-    else:
-        reason, line, column = message.removesuffix(" (at end of document)"), len(lines), len(lines[-1]) + 1
-    source_line = lines[line - 1] if line <= len(lines) else None
-    return EnvironmentFileError(reason[:1].lower() + reason[1:], Location(file, line, column), None, source_line)
-
-
 @cache
-def _validator() -> Draft202012Validator:
+def _validator() -> Any:
     schema = json.loads(resources.files("callflow.schemas").joinpath("environment.schema.json").read_text())
-    return Draft202012Validator(schema)
+    return validator_for(schema)
 
 
 def _schema_errors(data: Mapping[str, Any]) -> Iterable[tuple[KeyPath, str]]:
@@ -281,15 +291,18 @@ def _schema_errors(data: Mapping[str, Any]) -> Iterable[tuple[KeyPath, str]]:
 
 def _describe(error: ValidationError) -> str:
     value, instance = error.validator_value, error.instance
+    shown = _shown(instance)
     if error.validator == "type":
         hint = " (put it in quotes)" if value == "string" and isinstance(instance, date | time) else ""
         return f"expected {_TYPE_WORDS.get(value, _a(value))}, got {_a(_kind(instance))}{hint}"
     if error.validator in ("enum", "const"):
-        return f"expected {_alternatives(value if error.validator == 'enum' else [value])}, got {instance!r}"
-    if error.validator in ("pattern", "minLength"):
-        return f"expected {error.schema.get('description', 'a non-empty string')}, got {instance!r}"
+        return f"expected {_alternatives(value if error.validator == 'enum' else [value])}, got {shown}"
+    if error.validator in ("pattern", "minLength", "maxLength"):
+        return f"expected {error.schema.get('description', 'a non-empty string')}, got {shown}"
     if error.validator == "exclusiveMinimum":
-        return f"expected a number greater than {value}, got {instance!r}"
+        return f"expected a number greater than {value}, got {shown}"
+    if error.validator == "maximum":
+        return f"expected a number no greater than {value}, got {shown}"
     if error.validator == "oneOf" and all(set(branch) == {"required"} for branch in value):
         return f"expected exactly one of {_alternatives([b['required'][0] for b in value])}"
     if error.validator == "uniqueItems":
@@ -300,6 +313,12 @@ def _describe(error: ValidationError) -> str:
 # JSON Schema's words for types, and Python's, in the words of TOML.
 _TYPE_WORDS = {"boolean": "true or false", "object": "a table"}
 _KIND_WORDS = {"bool": "boolean", "int": "integer", "str": "string", "dict": "table", "list": "array"}
+
+
+def _shown(value: object) -> str:
+    """A value as a message quotes it: in Python's notation, cut short when it is long."""
+    text = repr(value)
+    return text if len(text) <= 60 else f"{text[:45]}…{text[-10:]} ({len(text)} characters)"
 
 
 def _kind(value: object) -> str:

@@ -53,11 +53,24 @@ def _pad(char: str) -> str:
     return "  " if unicodedata.east_asian_width(char) in "WF" else " "
 
 
+SHOWN_COLUMNS = 100
+"""How much of a long source line a message quotes: this many characters around the caret."""
+
+
 def render_error(message: str, location: Location, source_line: str | None, label: str = "error") -> str:
-    """A compiler-style message: `file:line:col: error: message`, the source line and a caret."""
-    head = f"{location}: {label}: {message}"
+    """A compiler-style message: `file:line:col: error: message` (no label when it is empty), the source line and a
+    caret."""
+    head = f"{location}: {label}: {message}" if label else f"{location}: {message}"
     if source_line is None or location.column is None:
         return head
     text = source_line.rstrip("\r\n")
-    caret_pad = "".join(_pad(ch) for ch in text[: location.column - 1])
+    column = location.column
+    if len(text) > SHOWN_COLUMNS:  # quote the part around the caret, not a line of a megabyte
+        start = max(0, min(column - 1 - SHOWN_COLUMNS // 2, len(text) - SHOWN_COLUMNS))
+        text, column = text[start : start + SHOWN_COLUMNS], column - start
+        if start > 0:
+            text, column = "…" + text, column + 1
+        if start + SHOWN_COLUMNS < len(source_line.rstrip("\r\n")):
+            text += "…"
+    caret_pad = "".join(_pad(ch) for ch in text[: column - 1])
     return f"{head}\n    {text}\n    {caret_pad}^"

@@ -4,10 +4,8 @@ from __future__ import annotations
 
 import json
 import math
-import re
 from collections.abc import Iterator
 from dataclasses import dataclass, field
-from decimal import Decimal
 from functools import cache, lru_cache
 from typing import TypeAlias, cast
 
@@ -16,6 +14,8 @@ from lark.exceptions import UnexpectedCharacters, UnexpectedInput, UnexpectedTok
 from lark.tree import Meta
 
 from callflow.flowlang.errors import FlowError
+from callflow.flowlang.numbers import NumberError, decimal_text, read_number
+from callflow.flowlang.strings import ESCAPE, StringError, bad_escape, read_quoted
 
 Span: TypeAlias = tuple[int, int]
 """Where a node was written: start and end character offsets (0-based, end exclusive) into the source text."""
@@ -153,7 +153,7 @@ class _ToTree(Transformer[Token, Expression]):
         return Literal(float(digits) if "." in digits else int(digits), span=_span(meta))
 
     def string(self, meta: Meta, quoted: Token) -> Literal:
-        return Literal(json.loads(quoted, strict=False), span=_span(meta))
+        return Literal(read_quoted(quoted), span=_span(meta))
 
     def true(self, meta: Meta) -> Literal:
         return Literal(True, span=_span(meta))
@@ -211,6 +211,13 @@ def _parse(text: str, start: str) -> Expression:
         raise _syntax_error(error, text, start) from None
     if _deeper_than(tree, MAX_DEPTH):
         raise ExpressionError(f"expression is nested more than {MAX_DEPTH} deep", 0)
+    for token in tree.scan_values(lambda value: isinstance(value, Token) and value.type in ("NUMBER", "STRING")):
+        try:
+            read_number(token) if token.type == "NUMBER" else read_quoted(token)
+        except NumberError as error:
+            raise ExpressionError(error.message, token.start_pos or 0) from None
+        except StringError as error:
+            raise ExpressionError(error.message, (token.start_pos or 0) + error.offset) from None
     return _ToTree().transform(tree)
 
 
@@ -236,9 +243,6 @@ _LEXICAL_MISTAKES = {
     "'": "strings are written in double quotes",
 }
 
-# A valid escape inside a string; mirrors STRING in expression.lark.
-_ESCAPE = re.compile(r'\\(?:["\\/bfnrt]|u[0-9a-fA-F]{4})')
-
 
 def _lexical_error(text: str, offset: int) -> ExpressionError:
     """Explain characters that start no token: a common slip from other languages, or a broken string."""
@@ -256,14 +260,12 @@ def _string_error(text: str, offset: int) -> ExpressionError:
     """Explain why the string opening at `offset` is not one: a bad escape, or no closing quote."""
     position = offset + 1
     while position < len(text) and text[position] not in '"\n':
-        if escape := _ESCAPE.match(text, position):
+        if escape := ESCAPE.match(text, position):
             position = escape.end()
         elif text[position] != "\\" or text[position + 1 : position + 2] in ("", "\n"):
             position += 1
-        elif text[position + 1] == "u":
-            return ExpressionError("`\\u` must be followed by four hex digits", position)
         else:
-            return ExpressionError(f"invalid escape `{text[position : position + 2]}` in string", position)
+            return ExpressionError(bad_escape(text, position), position)
     return ExpressionError("unterminated string", offset)
 
 
@@ -389,9 +391,7 @@ def _literal_text(value: LiteralValue) -> str:
         case int():
             return str(value)
         case float() if math.isfinite(value):
-            # Positional notation (no exponent) keeps the grammar simple; `.0` keeps it a float.
-            digits = format(Decimal(repr(value)), "f")
-            return digits if "." in digits else digits + ".0"
+            return decimal_text(value)  # positional notation keeps the grammar simple; `.0` keeps it a float
         case str():
             return json.dumps(value, ensure_ascii=False)
     raise ValueError(f"{value!r} cannot be written in an expression")

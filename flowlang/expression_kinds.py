@@ -7,8 +7,18 @@ from dataclasses import dataclass
 from typing import Any
 
 from callflow.flowlang.expression import ExpressionError, parse_expression
-from callflow.flowlang.kinds import NAME_PATTERN, VARIABLE_PATTERN, DecodeError, Kind, single_token, split_commas
+from callflow.flowlang.kinds import (
+    NAME_PATTERN,
+    VARIABLE_PATTERN,
+    DecodeError,
+    Kind,
+    number_of,
+    read_string,
+    single_token,
+    split_commas,
+)
 from callflow.flowlang.model import JSON
+from callflow.flowlang.numbers import NumberError, number_problem, read_number
 from callflow.flowlang.syntax import Args
 
 
@@ -95,16 +105,24 @@ class Literal(Kind):
         negative = len(tokens) == 2 and tokens[0].text == "-"
         token = tokens[1] if negative else single_token(args, "a quoted text or a whole number")
         if token.type == "STRING" and not negative:
-            return json.loads(token.text)
+            return read_string(token)
         if token.type == "NUMBER" and token.text.isdigit():
-            return -int(token.text) if negative else int(token.text)
+            return number_of(token, "-" + token.text if negative else token.text)
         raise DecodeError(f"expected a quoted text or a whole number, found `{token.text}`", token)
 
     def encode(self, value: JSON) -> str:
         return json.dumps(value, ensure_ascii=False)
 
+    def validate(self, value: JSON) -> str | None:
+        if isinstance(value, bool) or not isinstance(value, str | int):
+            return "must be a quoted text or a whole number"
+        return number_problem(value)
+
     def label_text(self, value: JSON) -> str:
         return self.encode(value)
 
     def from_label(self, text: str) -> JSON:
-        return json.loads(text)
+        try:
+            return json.loads(text, parse_int=read_number, parse_float=read_number, parse_constant=read_number)
+        except (json.JSONDecodeError, NumberError, RecursionError):
+            raise ValueError(f"`{text}` is not a quoted text or a whole number") from None

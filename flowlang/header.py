@@ -7,7 +7,7 @@ from typing import TYPE_CHECKING, Any
 from callflow.flowlang import diagnostics as codes
 from callflow.flowlang.kinds import DecodeError, Key, RefList, Text, encode_key, quote
 from callflow.flowlang.model import Comment, Flow, GlobalKey
-from callflow.flowlang.syntax import Item
+from callflow.flowlang.syntax import Item, Token
 
 if TYPE_CHECKING:
     from callflow.flowlang.builder import Builder
@@ -46,12 +46,23 @@ def build_header(item: Item, builder: Builder) -> dict[str, Any]:
                 header[word] = RefList("language").decode(line.args)[0]
             else:
                 header[word] = tuple(RefList(_LISTS[word]).decode(line.args))
+                _no_repeats(header[word], line.args.tokens, word)
             comments[word] = line.comment
         except DecodeError as error:
             builder.decode_problem(error, line.location, codes.INVALID_FLOW)
     header["global_keys"] = tuple(keys)
     header["comments"] = {k: c for k, c in comments.items() if c.above or c.end is not None}
     return header
+
+
+def _no_repeats(names: tuple[str, ...], tokens: tuple[Token, ...], word: str) -> None:
+    """A list of names in the header names each once (JSON's `uniqueItems`)."""
+    seen: set[str] = set()
+    for name in names:
+        if name in seen:
+            again = [t for t in tokens if t.text == name][1]
+            raise DecodeError(f"`{name}` is given twice in `{word}`", again)
+        seen.add(name)
 
 
 def _global_key(args: Any, target: str | None, word: Any) -> tuple[str, str, str | None]:

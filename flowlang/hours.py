@@ -114,7 +114,7 @@ def check_timezone(timezone: str, at: tuple[str | int, ...] = ()) -> None:
     """Raise `HoursError` unless `timezone` is an IANA time zone that zoneinfo knows."""
     try:
         ZoneInfo(timezone)
-    except (ZoneInfoNotFoundError, ValueError):
+    except (ZoneInfoNotFoundError, ValueError, OSError):  # OSError: a folder of zones (`Asia`), a name too long
         raise HoursError(f"unknown time zone {timezone!r}", at) from None
 
 

@@ -14,6 +14,8 @@ from typing import Any
 
 from callflow.flowlang.errors import FlowError
 from callflow.flowlang.model import JSON
+from callflow.flowlang.numbers import NumberError, decimal_text, number_problem, read_number
+from callflow.flowlang.strings import StringError, read_quoted
 from callflow.flowlang.syntax import Args, Token
 
 NAME_PATTERN = r"^[A-Za-z_](?:[A-Za-z0-9_.\-]*[A-Za-z0-9_])?$"
@@ -25,7 +27,7 @@ _EXPRESSION_WORD = "(?:and|or|not|in|startswith|endswith|contains|true|false|nul
 VARIABLE_PATTERN = rf"^(?!{_EXPRESSION_WORD}$)[A-Za-z_][A-Za-z0-9_]*(?:\.[A-Za-z_][A-Za-z0-9_]*)*$"
 """Variables are read by expressions, so their names are expression names: no `-`, no expression keywords."""
 KEY_PATTERN = r"^[0-9*#]+$"
-_DURATION = re.compile(r"^(\d+(?:\.\d+)?)(ms|s|m)$")
+_DURATION = re.compile(r"([0-9]+(?:\.[0-9]+)?)(ms|s|m)")
 
 
 class DecodeError(FlowError):
@@ -36,6 +38,14 @@ class DecodeError(FlowError):
         self.message = message
         self.token = token
         self.column_offset = column_offset
+
+
+def number_of(token: Token, text: str | None = None) -> int | float:
+    """The number a token writes (or `text`, the number part of it), refused when a flow cannot hold it."""
+    try:
+        return read_number(token.text if text is None else text)
+    except NumberError as error:
+        raise DecodeError(error.message, token) from None
 
 
 def split_commas(tokens: Sequence[Token]) -> list[list[Token]]:
@@ -65,6 +75,14 @@ def quote(text: str) -> str:
     return json.dumps(text, ensure_ascii=False)
 
 
+def read_string(token: Token) -> str:
+    """The text a quoted string token writes, or a `DecodeError` at the character that is wrong in it."""
+    try:
+        return read_quoted(token.text)
+    except StringError as error:
+        raise DecodeError(error.message, token, error.offset) from None
+
+
 class Kind:
     """How one kind of value is written in the DSL and in JSON."""
 
@@ -86,6 +104,10 @@ class Kind:
     def validate(self, value: JSON) -> str | None:
         """A problem JSON Schema cannot see, such as an expression that does not parse."""
         return None
+
+    def canonical(self, value: JSON) -> JSON:
+        """A valid JSON value as the DSL reads it back (JSON's `3.0` is the whole number 3)."""
+        return value
 
     def label_text(self, value: JSON) -> str:
         """The value as it appears in an exit name (`key 1`, `when x > 1`)."""
@@ -124,7 +146,7 @@ class Text(Kind):
         token = single_token(args, "a quoted text")
         if token.type != "STRING":
             raise DecodeError(f'expected a quoted text, found `{token.text}`; write "{token.text}"', token)
-        return json.loads(token.text)
+        return read_string(token)
 
     def encode(self, value: JSON) -> str:
         return quote(value)
@@ -158,10 +180,13 @@ class Integer(Kind):
         token = single_token(args, "a whole number")
         if token.type != "NUMBER" or not token.text.isdigit():
             raise DecodeError(f"expected a whole number, found `{token.text}`", token)
-        return int(token.text)
+        return number_of(token)
 
     def encode(self, value: JSON) -> str:
         return str(value)
+
+    def canonical(self, value: JSON) -> JSON:
+        return int(value) if isinstance(value, float) and value.is_integer() else value
 
     def validate(self, value: JSON) -> str | None:
         if isinstance(value, int) and not self.minimum <= value <= self.maximum:
@@ -172,14 +197,15 @@ class Integer(Kind):
 def format_seconds(seconds: float) -> str:
     """A duration as the DSL writes it: whole seconds (`5s`, `180s`), else milliseconds (`500ms`, `2500ms`).
 
-    Minutes (`3m`) are read but written as seconds, the unit call-centre specifications use.
+    Minutes (`3m`) are read but written as seconds, the unit call-centre specifications use. A duration that is no
+    whole number of milliseconds is written in seconds with every digit it has, so that it reads back the same.
     """
     if float(seconds).is_integer():
         return f"{int(seconds)}s"
-    millis = seconds * 1000
-    if abs(millis - round(millis)) < 1e-9:
-        return f"{round(millis)}ms"
-    return f"{seconds}s"
+    millis = round(seconds * 1000)
+    if millis / 1000 == seconds:
+        return f"{millis}ms"
+    return f"{decimal_text(seconds)}s"
 
 
 @dataclass(frozen=True)
@@ -198,12 +224,18 @@ class Seconds(Kind):
         if match is None:
             hint = f"; write `{token.text}s` for seconds" if token.text.isdigit() else ""
             raise DecodeError(f"expected a duration such as `5s` or `500ms`, found `{token.text}`{hint}", token)
-        number, unit = float(match[1]), match[2]
+        number, unit = float(number_of(token, match[1])), match[2]
         seconds = {"ms": number / 1000, "s": number, "m": number * 60}[unit]
+        problem = number_problem(seconds)
+        if problem is not None:
+            raise DecodeError(problem, token)
         return int(seconds) if seconds.is_integer() else seconds
 
     def encode(self, value: JSON) -> str:
         return format_seconds(value)
+
+    def canonical(self, value: JSON) -> JSON:
+        return int(value) if isinstance(value, float) and value.is_integer() else value
 
     def validate(self, value: JSON) -> str | None:
         if isinstance(value, int | float) and not self.minimum <= value <= self.maximum:
@@ -249,7 +281,7 @@ class Ref(Kind):
         token = single_token(args, f"a {self.refers_to or 'plain'} name")
         if token.type != "NAME":
             raise DecodeError(f"expected a {self.refers_to or 'plain'} name, found `{token.text}`", token)
-        if self.refers_to == "variable" and not re.match(VARIABLE_PATTERN, token.text):
+        if self.refers_to == "variable" and not re.fullmatch(VARIABLE_PATTERN, token.text):
             raise DecodeError(f"`{token.text}` cannot be a variable name: use letters, digits and _", token)
         return token.text
 
@@ -296,8 +328,8 @@ def _key(tokens: Sequence[Token]) -> str:
     if len(tokens) != 1:
         raise DecodeError('expected a key such as 1, * or "#"', tokens[0] if tokens else None)
     token = tokens[0]
-    text = json.loads(token.text) if token.type == "STRING" else token.text
-    if not re.match(KEY_PATTERN, text) or token.type == "NAME":
+    text = read_string(token) if token.type == "STRING" else token.text
+    if not re.fullmatch(KEY_PATTERN, text) or token.type == "NAME":
         hint = ' (write the hash key as "#")' if token.type == "NAME" else ""
         raise DecodeError(f"expected keys 0-9, * or #, found `{token.text}`{hint}", token)
     return str(text)
@@ -319,7 +351,7 @@ class Key(Kind):
         return _key(args.tokens)
 
     def validate(self, value: JSON) -> str | None:
-        if not isinstance(value, str) or not re.match(KEY_PATTERN, value):
+        if not isinstance(value, str) or not re.fullmatch(KEY_PATTERN, value):
             return "keys are 0-9, * and #"
         return None
 

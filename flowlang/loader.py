@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -10,7 +9,9 @@ from callflow.flowlang import diagnostics as codes
 from callflow.flowlang.builder import build_flow
 from callflow.flowlang.diagnostics import Diagnostic
 from callflow.flowlang.errors import FlowError, FlowSyntaxError, Location
-from callflow.flowlang.jsonform import dump_json, flow_from_json
+from callflow.flowlang.jsonform import dump_json
+from callflow.flowlang.jsonread import flow_from_json
+from callflow.flowlang.jsontext import JsonTextError, load_json
 from callflow.flowlang.memory import collection_paused
 from callflow.flowlang.model import Flow
 from callflow.flowlang.parser import parse_document
@@ -48,7 +49,10 @@ class Loaded:
 
 
 def load_text(text: str, file: str, form: str, registry: Registry | None = None) -> Loaded:
-    """Read a flow from text in the given form."""
+    """Read a flow from text in the given form (`dsl` or `json`).
+
+    Any text at all gives a `Loaded`: what is wrong with it is in its problems, never raised.
+    """
     registry = registry or default_registry()
     if form == "dsl":
         try:
@@ -61,12 +65,13 @@ def load_text(text: str, file: str, form: str, registry: Registry | None = None)
             flow, problems = build_flow(document, registry)
         return Loaded(file, form, flow, problems)
     try:
-        data = json.loads(text)
-    except json.JSONDecodeError as error:
+        data = load_json(text)
+    except JsonTextError as error:
         lines = text.split("\n")
-        source = lines[error.lineno - 1] if 0 < error.lineno <= len(lines) else None
-        where = Location(file, error.lineno, error.colno)
-        return Loaded(file, form, None, [Diagnostic(codes.SYNTAX, f"not valid JSON: {error.msg}", where, source)])
+        line = error.line
+        source = lines[line - 1] if line is not None and 0 < line <= len(lines) else None
+        where = Location(file, line, error.column) if line is not None else Location(file, pointer=error.pointer)
+        return Loaded(file, form, None, [Diagnostic(codes.SYNTAX, error.message, where, source)])
     json_flow, problems = flow_from_json(data, registry, file)
     return Loaded(file, form, json_flow, problems)
 

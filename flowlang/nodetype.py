@@ -187,7 +187,12 @@ class NodeType:
         for spec in self.specs:
             schema = spec.kind.schema()
             if spec.keyed is not None:
-                schema = {"type": "object", "additionalProperties": schema, "minProperties": 1}
+                schema = {
+                    "type": "object",
+                    "propertyNames": spec.keyed.schema(),
+                    "additionalProperties": schema,
+                    "minProperties": 1,
+                }
             properties[spec.name] = {**schema, "description": spec.help} if spec.help else schema
         return {
             "type": "object",

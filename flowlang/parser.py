@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import threading
 from dataclasses import dataclass, field
 from functools import cache
@@ -334,10 +335,35 @@ def _reject_leading_indent(lines: list[str], file: str) -> None:
         raise FlowSyntaxError(message, Location(file, number, column), first)
 
 
+_NOT_TEXT = re.compile("[\ud800-\udfff]|\r(?!\n)")
+"""What no line of a flow may hold: half a character (a lone UTF-16 surrogate), a carriage return ending no line."""
+
+
+def _reject_what_is_not_text(text: str, file: str) -> None:
+    found = _NOT_TEXT.search(text)
+    if found is None:
+        return
+    line = text.count("\n", 0, found.start()) + 1
+    start = text.rfind("\n", 0, found.start()) + 1
+    end = text.find("\n", found.start())
+    source_line = text[start : end if end >= 0 else len(text)]
+    if found[0] == "\r":
+        message = "a carriage return (U+000D) that ends no line: lines end with a line feed, or CR LF"
+        source_line = source_line.replace("\r", " ")
+    else:
+        message = f"U+{ord(found[0]):04X} is half of a character (a lone UTF-16 surrogate), not a character"
+        source_line = _SURROGATES.sub("\ufffd", source_line)
+    raise FlowSyntaxError(message, Location(file, line, found.start() - start + 1), source_line)
+
+
+_SURROGATES = re.compile("[\ud800-\udfff]")
+
+
 def parse_document(text: str, file: str = "<flow>") -> Document:
     """Parse `.flow` text into declarations and lines. Raises `FlowSyntaxError` with file:line:col."""
     if text.startswith("\ufeff"):
         text = text[1:]
+    _reject_what_is_not_text(text, file)
     source = text if text.endswith("\n") else text + "\n"
     lines = source.split("\n")
     _reject_leading_indent(lines, file)

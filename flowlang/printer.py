@@ -4,12 +4,12 @@ from __future__ import annotations
 
 import unicodedata
 from collections.abc import Iterable
-from decimal import Decimal
 
 from callflow.flowlang.header import header_lines
 from callflow.flowlang.kinds import quote
 from callflow.flowlang.model import JSON, Comment, Edge, Flow, Node, Prompt, Variable
 from callflow.flowlang.nodetype import NodeType
+from callflow.flowlang.numbers import decimal_text
 from callflow.flowlang.registry import Registry
 
 INDENT = "  "
@@ -52,15 +52,7 @@ def _number(value: float) -> str:
     """A position as the DSL writes it: no exponent, no trailing `.0`."""
     if isinstance(value, int) or float(value).is_integer():
         return str(int(value))
-    return _float(value)
-
-
-def _float(value: float) -> str:
-    """A float without an exponent, so that it reads back as the same float."""
-    text = repr(float(value))
-    if "e" in text or "E" in text:
-        text = format(Decimal(text), "f")
-    return text if "." in text else text + ".0"
+    return decimal_text(value)
 
 
 def format_flow(flow: Flow, registry: Registry) -> str:
@@ -99,7 +91,7 @@ def _literal(value: JSON) -> str:
     if isinstance(value, str):
         return quote(value)
     if isinstance(value, float):
-        return _float(value)
+        return decimal_text(value)
     return str(value)
 
 

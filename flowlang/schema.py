@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from callflow.flowlang.kinds import KEY_PATTERN, NAME_PATTERN, NODE_ID_PATTERN, VARIABLE_PATTERN
+from callflow.flowlang.numbers import LIMIT
 from callflow.flowlang.registry import Registry
 
 SCHEMA_ID = "https://callflow.dev/schemas/flow.schema.json"
@@ -26,6 +27,7 @@ _COMMENTS = {
     "additionalProperties": {"$ref": "#/$defs/comment"},
 }
 _NAME = {"type": "string", "pattern": NAME_PATTERN}
+_COORDINATE = {"type": "number", "minimum": -LIMIT, "maximum": LIMIT}
 _VARIABLES = {"type": "array", "items": {"$ref": "#/$defs/variable_name"}, "uniqueItems": True}
 
 
@@ -61,6 +63,7 @@ def flow_schema(registry: Registry) -> dict[str, Any]:
             "layout": {
                 "description": "Where the designer draws each node; never part of the logic.",
                 "type": "object",
+                "propertyNames": {"$ref": "#/$defs/node_id"},
                 "additionalProperties": {"$ref": "#/$defs/position"},
             },
             "comments": {"$ref": "#/$defs/comments"},
@@ -111,7 +114,9 @@ def flow_schema(registry: Registry) -> dict[str, Any]:
                     "file": {
                         "description": "Audio file per language, or `*` for every language.",
                         "type": "object",
-                        "propertyNames": {"anyOf": [{"$ref": "#/$defs/name"}, {"const": "*"}]},
+                        "propertyNames": {
+                            "anyOf": [{"$ref": "#/$defs/name", "not": {"const": "file"}}, {"const": "*"}]
+                        },
                         "additionalProperties": {"type": "string"},
                     },
                     "comments": {"$ref": "#/$defs/comments"},
@@ -124,7 +129,10 @@ def flow_schema(registry: Registry) -> dict[str, Any]:
                 "properties": {
                     "id": {"$ref": "#/$defs/node_id"},
                     "type": {"type": "string"},
-                    "params": {"type": "object"},
+                    "params": {
+                        "description": "The node type's parameters (left out: none given).",
+                        "type": "object",
+                    },
                     "comments": {"$ref": "#/$defs/comments"},
                 },
                 "additionalProperties": False,
@@ -143,7 +151,7 @@ def flow_schema(registry: Registry) -> dict[str, Any]:
             "position": {
                 "type": "object",
                 "required": ["x", "y"],
-                "properties": {"x": {"type": "number"}, "y": {"type": "number"}},
+                "properties": {"x": _COORDINATE, "y": _COORDINATE},
                 "additionalProperties": False,
             },
             "params": {keyword: node_type.schema() for keyword, node_type in registry.items()},

@@ -5,9 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterator, Mapping
 from functools import cache
 from pathlib import Path
-from typing import TYPE_CHECKING
-
-from jsonschema import Draft202012Validator
+from typing import TYPE_CHECKING, Any
 
 from callflow.flowlang import diagnostics as codes
 from callflow.flowlang.check.context import FlowContext, NodeContext, SourceLine
@@ -22,6 +20,7 @@ from callflow.flowlang.memory import collection_paused
 from callflow.flowlang.model import JSON, Edge, Flow
 from callflow.flowlang.nodetype import NodeType
 from callflow.flowlang.registry import Registry, default_registry
+from callflow.flowlang.validation import validator_for
 
 if TYPE_CHECKING:
     from callflow.flowlang.environment import Environment
@@ -63,8 +62,8 @@ def check_flow(
 
 
 @cache
-def _params_validator(node_type: NodeType) -> Draft202012Validator:
-    return Draft202012Validator(node_type.schema())
+def _params_validator(node_type: NodeType) -> Any:
+    return validator_for(node_type.schema())
 
 
 def params_valid(node_type: NodeType, params: Mapping[str, JSON]) -> bool:

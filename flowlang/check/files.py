@@ -55,8 +55,17 @@ def check_file(path: Path, environment: Environment | None = None, registry: Reg
             source_line=source_line,
             directory=path.parent,
         )
-        problems = sorted(dict.fromkeys([*problems, *found]), key=codes.sort_key)
+        problems = sorted(_once([*problems, *found]), key=codes.sort_key)
     return Report(str(path), loaded, problems)
+
+
+def _once(problems: list[Diagnostic]) -> list[Diagnostic]:
+    """Each problem once: found while reading the file and again by the checks, it is the same problem even when
+    the two quote its line differently (the reader keeps a CR LF line's carriage return)."""
+    kept: dict[tuple[str, str, Location], Diagnostic] = {}
+    for problem in problems:
+        kept.setdefault((problem.code.id, problem.message, problem.location), problem)
+    return list(kept.values())
 
 
 def environment_for(path: Path) -> Environment | None:

@@ -18,13 +18,21 @@ from callflow.flowlang.loader import load_file
 from callflow.flowlang.model import Flow
 from callflow.flowlang.registry import Registry
 
+MAX_NAME_BYTES = 255 - len(".flow.json")
+"""A called flow is found by its file name, which most file systems keep to 255 bytes."""
+
 
 def flow_path(name: str, directory: Path) -> Path | None:
     """The file of a called flow: `NAME.flow` or `NAME.flow.json` in the caller's folder."""
+    if len(name.encode("utf-8")) > MAX_NAME_BYTES:
+        return None
     for suffix in (".flow", ".flow.json"):
         candidate = directory / f"{name}{suffix}"
-        if candidate.is_file():
-            return candidate
+        try:
+            if candidate.is_file():
+                return candidate
+        except OSError:  # a name the file system cannot hold (too long, ...) names no file
+            continue
     return None
 
 
@@ -61,9 +69,14 @@ class FolderFlows:
         path = flow_path(name, self.directory)
         if path is None:
             return None
-        return _load(path.resolve(), path.stat().st_mtime_ns, self.registry)
+        try:
+            return _load(path.resolve(), path.stat().st_mtime_ns, self.registry)
+        except OSError:  # gone, or unreadable, since it was found
+            return None
 
     def missing(self, name: str) -> str:
+        if len(name.encode("utf-8")) > MAX_NAME_BYTES:
+            return f"that name is longer than a file name can be ({MAX_NAME_BYTES} bytes)"
         return f"there is no {name}.flow or {name}.flow.json next to this file"
 
 

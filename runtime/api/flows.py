@@ -196,7 +196,10 @@ OPERATIONS = (
         create_flow,
         "flows",
         role=Role.editor,
-        body=obj({"name": NAME_SCHEMA}, {"title": STRING, "copy_of": NAME_SCHEMA, "languages": array(LANGUAGE)}),
+        body=obj(
+            {"name": NAME_SCHEMA},
+            {"title": STRING, "copy_of": NAME_SCHEMA, "languages": {**array(LANGUAGE), "uniqueItems": True}},
+        ),
         response=obj({"name": STRING, "revision": INTEGER, "diagnostics": array(DIAGNOSTIC)}),
         status=201,
         errors=(404, 409, 422),

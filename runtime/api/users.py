@@ -67,9 +67,8 @@ def audit(call: Call) -> dict[str, Any]:
     """The audit log, newest first (`before`: an entry id, to page back)."""
     before = call.query.get("before")
     limit = call.query.get("limit", "100")
-    if (before is not None and not (before.isdigit() and int(before) > 0)) or not (
-        limit.isdigit() and 0 < int(limit) <= 1000
-    ):
+    before_ok = before is None or (before.isdigit() and 0 < int(before) < 2**63)
+    if not before_ok or not (limit.isdigit() and 0 < int(limit) <= 1000):
         raise ApiError(422, "invalid", "`before` is an entry id and `limit` a number from 1 to 1000")
     entries = call.service.folder.audit.entries(
         call.user.tenant.id, limit=int(limit), before=int(before) if before else None, action=call.query.get("action")

@@ -18,10 +18,12 @@ dialplan also goes to the fallback.
 
 from __future__ import annotations
 
+import re
 import secrets
 from dataclasses import dataclass
 
 from callflow.flowlang.environment import Environment
+from callflow.flowlang.errors import FlowError
 
 HEARTBEAT_VARIABLE = "CALLFLOW_HEARTBEAT"
 CONTEXT = "callflow"
@@ -30,6 +32,15 @@ TEST_CALLER_CONTEXT = "callflow-test-caller"
 TEST_AGENTS_CONTEXT = "callflow-test-agents"
 TEST_SAY_EXTEN = "say"
 TEST_SAY_VARIABLE = "CALLFLOW_TEST_SAY"
+
+SAFE_DIAL = re.compile(r"[A-Za-z0-9_.+\-]+/[A-Za-z0-9_.+\-@:/]+")
+"""A dial string of one channel and no options: the rule the live driver dials by (`channel.py`)."""
+_ONE_LINE = re.compile(r"[^\x00-\x1f\x7f\x85\u2028\u2029]*")
+
+
+class UnsafeConfigError(FlowError):
+    """A value that would change the meaning of the configuration written for Asterisk (a second channel, options,
+    a line or a section of its own), refused rather than written."""
 
 
 @dataclass(frozen=True)
@@ -51,7 +62,14 @@ class AsteriskSetup:
         target = self.environment.destinations.get(name) if name else None
         if target is None:
             return None
-        return target.endpoint or self.trunk.format(number=target.number)
+        try:
+            dial = target.endpoint or self.trunk.format(number=target.number)
+        except (KeyError, IndexError, ValueError):
+            raise UnsafeConfigError(f"the trunk {self.trunk!r} is not a dial string with {{number}} in it") from None
+        if not SAFE_DIAL.fullmatch(dial):
+            message = f"the fallback destination `{name}` would dial {dial!r}, which is not one channel without options"
+            raise UnsafeConfigError(message)
+        return dial
 
 
 def extensions(setup: AsteriskSetup) -> str:
@@ -126,6 +144,9 @@ def queues(setup: AsteriskSetup, *, test: bool = False) -> str:
     itself, in Asterisk's words and sounds, over the flow's."""
     blocks = []
     for queue in setup.environment.queues.values():
+        for what, value in (("name", queue.name), ("description", queue.description), ("music", queue.music)):
+            if value is not None and not _ONE_LINE.fullmatch(value):
+                raise UnsafeConfigError(f"the {what} of queue {queue.name!r} is not one line of text: {value!r}")
         lines = [f"[{queue.name}]"]
         if queue.description:
             lines.append(f"; {queue.description}")

@@ -24,7 +24,7 @@ class ParseCache:
 
     def load(self, text: str, file: str, form: str = "dsl") -> Loaded:
         """The flow in a text, as `load_text` reads it."""
-        key = (file, form, hashlib.blake2b(text.encode(), digest_size=16).hexdigest())
+        key = (file, form, hashlib.blake2b(text.encode("utf-8", "surrogatepass"), digest_size=16).hexdigest())
         with self._lock:
             found = self._entries.get(key)
             if found is not None:

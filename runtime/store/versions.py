@@ -73,6 +73,8 @@ class Versions:
 
     def get(self, tenant_id: int, flow: str, version: int) -> Version:
         """One version."""
+        if not 0 < version < 2**63:
+            raise NotFound(f"{flow!r} has no version {version}")
         row = (
             self.database.read()
             .execute(

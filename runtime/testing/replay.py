@@ -10,16 +10,16 @@ have listened from its first prompt when the caller acted in it or it waited pas
 
 from __future__ import annotations
 
-import json
 import math
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from callflow.flowlang.errors import FlowError
 from callflow.runtime.simulator.channel import REACTION_S, Recognize, speaking_time
 from callflow.runtime.simulator.clock import DEFAULT_LIMIT_S
 from callflow.runtime.simulator.script import Step
+from callflow.runtime.testing.traces import ReplayError as ReplayError  # re-exported: part of the API
+from callflow.runtime.testing.traces import read_trace as read_trace
 from callflow.runtime.trace import MASK
 from callflow.runtime.types import Audio, Speech
 
@@ -35,29 +35,6 @@ RECORDINGS = ("voicemail", "record")
 
 RECORDING_SILENCE_S = 5.0
 """The silence that ends a recording unless its node says otherwise."""
-
-
-class ReplayError(FlowError):
-    """A trace that cannot be read or replayed."""
-
-
-def read_trace(text: str, name: str = "trace") -> list[dict[str, Any]]:
-    """The events of a trace: one JSON object per line, the first a `start` event."""
-    events = []
-    for number, line in enumerate(text.splitlines(), start=1):
-        if not line.strip():
-            continue
-        try:
-            event = json.loads(line)
-        except json.JSONDecodeError as error:
-            hint = "record calls with `callflow simulate --json`"
-            raise ReplayError(f"{name}:{number}: not a JSON event ({error.msg}); {hint}") from None
-        if not isinstance(event, dict) or "event" not in event or "t" not in event:
-            raise ReplayError(f"{name}:{number}: an event is a JSON object with `t` and `event`")
-        events.append(event)
-    if not events or events[0]["event"] != "start":
-        raise ReplayError(f"{name}: a trace starts with a `start` event")
-    return events
 
 
 # -- the caller's script --------------------------------------------------------------------------------------

@@ -3,11 +3,15 @@
 from __future__ import annotations
 
 import re
+from dataclasses import replace
 from pathlib import Path
 
+import pytest
 from click.testing import CliRunner
 
+from callflow.flowlang.environment import Destination, Environment, Queue
 from callflow.runtime.asterisk.commands import asterisk_config
+from callflow.runtime.asterisk.dialplan import AsteriskSetup, UnsafeConfigError, extensions, queues
 from callflow.speech.audio import is_phone_ready
 
 EXAMPLES = Path(__file__).resolve().parents[2] / "examples"
@@ -81,3 +85,39 @@ def test_test_dialplan_adds_the_live_test_caller_and_agents(tmp_path: Path) -> N
     assert "[callflow-test-agents]\n" in dialplan
     assert " same => n,Dial(Local/01012345@callflow-test-agents,60)" in dialplan
     assert "member => Local/agent@callflow-test-agents" in section(text, "queues.conf")
+
+
+def test_an_environment_that_would_inject_into_the_dialplan_is_refused(tmp_path: Path) -> None:
+    """An endpoint with more channels and options, a number ending in a newline or a description of several lines
+    is an error of `asterisk-config` (they were written into extensions.conf and queues.conf)."""
+    flows = tmp_path / "flows"
+    flows.mkdir()
+    for value in (
+        '[destinations.desk]\nendpoint = "PJSIP/a&PJSIP/b,60,U(x)"\n',
+        '[destinations.desk]\nnumber = "01012345\\n"\n',
+        '[queues.q]\ndescription = "Agents\\n[evil]\\nmember => PJSIP/x"\n',
+        '[sources.api]\ntype = "http"\nurl = "http://[::1/v1"\n',
+    ):
+        (flows / "callflow.toml").write_text('fallback = "desk"\n' * value.startswith("[dest") + value, "utf-8")
+        result = CliRunner().invoke(asterisk_config, ["--flows", str(flows), "--prompts", str(tmp_path / "p")])
+        assert result.exit_code == 1, result.output
+        assert "callflow.toml: expected" in result.output or "not a URL" in result.output
+        assert "Dial(" not in result.output and "Traceback" not in result.output
+
+
+def test_the_dialplan_refuses_a_dial_string_the_driver_would_refuse() -> None:
+    """Whatever made the environment, the fallback's Dial is one channel without options, and queues.conf gets
+    no line from a queue's description: anything else is an `UnsafeConfigError`, not configuration."""
+    env = Environment.empty()
+    unsafe = [
+        replace(env, fallback="desk", destinations={"desk": Destination("desk", endpoint="PJSIP/a&PJSIP/b,60,U(x)")}),
+        replace(env, fallback="desk", destinations={"desk": Destination("desk", number="1\n[evil]")}),
+    ]
+    for environment in unsafe:
+        with pytest.raises(UnsafeConfigError, match="not one channel without options"):
+            extensions(AsteriskSetup(environment, ()))
+    with pytest.raises(UnsafeConfigError, match="is not a dial string with"):
+        extensions(AsteriskSetup(unsafe[1], (), trunk="PJSIP/{numbr}@trunk"))
+    lined = replace(env, queues={"q": Queue("q", description="Agents\n[evil]")})
+    with pytest.raises(UnsafeConfigError, match="description of queue 'q' is not one line"):
+        queues(AsteriskSetup(lined, ()))

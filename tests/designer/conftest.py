@@ -24,16 +24,17 @@ CHROMIUM_ARGS = [
 ]
 
 
-@pytest.fixture(scope="session")
+@pytest.fixture(scope="module")
 def playwright() -> Iterator[Playwright]:
-    """Playwright's driver for the whole run."""
+    """Playwright's driver, per test module: it runs an event loop in this thread while it lives, and the tests of
+    other folders call `asyncio.run()`, which refuses to start inside one."""
     if not (REPOSITORY / "designer" / "dist" / "index.html").is_file():
         pytest.fail("the designer is not built: run `make setup`")
     with sync_playwright() as driver:
         yield driver
 
 
-@pytest.fixture(scope="session")
+@pytest.fixture(scope="module")
 def browser(playwright: Playwright) -> Iterator[Browser]:
     """Debian's chromium, launched by its path (Playwright downloads no browser here)."""
     launched = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)

@@ -146,6 +146,23 @@ def test_check_of_the_good_folder_counts_every_file() -> None:
     assert result.exit_code == 0
 
 
+def test_a_subflow_name_too_long_for_a_file_does_not_stop_the_check(tmp_path: Path) -> None:
+    """A subflow name over 255 characters is an error in its file; the other files are checked as well (the file
+    system's "name too long" stopped the whole check)."""
+    shutil.copy(GOOD / "callflow.toml", tmp_path)
+    shutil.copy(GOOD / "hello.flow", tmp_path)
+    long_name = "member_check_" + "x" * 300
+    (tmp_path / "caller.flow").write_text(
+        f"flow caller\n\nask: subflow {long_name}\n  done -> bye\n\nbye: hangup\n", encoding="utf-8"
+    )
+    result = run("check", tmp_path)
+    assert result.exit_code == 1
+    assert f"caller.flow:3:14: error[E501]: `ask` calls flow `{long_name}`, but that name is longer than a file" in (
+        result.stdout
+    )
+    assert result.stdout.endswith("2 files checked: 1 error, 0 warnings\n")
+
+
 def test_check_uses_the_environment_given_with_env(tmp_path: Path) -> None:
     """`--env` replaces the callflow.toml found next to the flow."""
     flow = tmp_path / "unknown_resource.flow"
@@ -221,6 +238,34 @@ def test_fmt_refuses_a_file_with_errors(tmp_path: Path) -> None:
     assert flow.read_text(encoding="utf-8") == text
 
 
+def test_fmt_refuses_nodes_that_share_an_id_and_runs_again_and_again_without_change(tmp_path: Path) -> None:
+    """Two nodes with one id are an error `fmt` refuses (it moved the exits onto both and doubled them on every
+    run: 32 copies after 5 runs); the file stays as it was however often `fmt` runs."""
+    flow = tmp_path / "twice.flow"
+    text = (
+        (BAD / "duplicate_id.flow")
+        .read_text(encoding="utf-8")
+        .replace("greet: say hello -> bye", "greet: say hello\n  next -> bye")
+    )
+    flow.write_text(text, encoding="utf-8")
+    for _ in range(5):
+        result = run("fmt", flow)
+        assert result.exit_code == 1
+        assert "error[E106]: node `bye` is declared twice" in result.stderr
+    assert flow.read_text(encoding="utf-8") == text
+
+
+def test_fmt_is_idempotent_on_every_good_and_example_flow(tmp_path: Path) -> None:
+    """Formatting a formatted file changes nothing, for every golden and example flow, in both forms."""
+    files = [*GOOD.glob("*.flow"), *GOOD.glob("*.flow.json"), *(GOLDEN.parents[2] / "examples").glob("*.flow")]
+    for source in files:
+        copy = tmp_path / source.name
+        copy.write_text(source.read_text(encoding="utf-8"), encoding="utf-8")
+        assert run("fmt", copy).exit_code == 0
+        formatted = copy.read_text(encoding="utf-8")
+        assert (run("fmt", copy).stdout, copy.read_text(encoding="utf-8")) == ("", formatted)
+
+
 # ---------------------------------------------------------------- convert
 
 
@@ -244,6 +289,45 @@ def test_convert_refuses_a_file_with_errors(tmp_path: Path) -> None:
     assert f"{source} has errors; fix them first" in result.stderr
     assert "error[E100]: a node starts with its id and a colon" in result.stderr
     assert not target.exists()
+
+
+@pytest.mark.parametrize(
+    ("name", "text", "message"),
+    [
+        ("twice.flow", "flow twice\n  languages en, en\n\nbye: hangup\n", "`en` is given twice in `languages`"),
+        ("huge.flow", f"flow huge\n\nvar x = 1{'0' * 400}.5\n\nbye: hangup\n", "is too large"),
+        (
+            "far.flow.json",
+            '{"version": 1, "flow": "far", "nodes": [{"id": "a", "type": "hangup"}], "edges": [],'
+            ' "layout": {"a": {"x": 1e30, "y": 0}}}',
+            "the number 1e30 is too large",
+        ),
+    ],
+)
+def test_convert_refuses_what_would_not_read_back(tmp_path: Path, name: str, text: str, message: str) -> None:
+    """`languages en, en`, a 400-digit float (written `inf.0`) and a coordinate of `1e30` were converted into
+    files that did not load; now they are errors, named before anything is written."""
+    source = tmp_path / name
+    source.write_text(text, encoding="utf-8")
+    target = tmp_path / ("out.flow" if name.endswith(".json") else "out.flow.json")
+    result = run("convert", source, "-o", target)
+    assert result.exit_code == 1
+    assert message in result.stderr
+    assert not target.exists()
+
+
+def test_every_file_check_accepts_converts_and_formats_into_a_file_check_accepts(tmp_path: Path) -> None:
+    """Each golden good flow, converted both ways and formatted, is still clean under the strict check."""
+    shutil.copytree(GOOD, tmp_path / "good")
+    for source in sorted((tmp_path / "good").glob("*.flow")):
+        converted = source.with_name("converted_" + source.name + ".json")
+        assert run("convert", source, "-o", converted).exit_code == 0
+        back = source.with_name("back_" + source.name)
+        assert run("convert", converted, "-o", back).exit_code == 0
+        assert run("fmt", back).stdout == ""
+        assert load_file(back).flow == load_file(source).flow
+    result = run("check", "--strict", tmp_path / "good")
+    assert result.exit_code == 0, result.stdout
 
 
 def test_convert_requires_an_output_file() -> None:

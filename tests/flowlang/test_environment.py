@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from dataclasses import replace
 from datetime import UTC, datetime
 from importlib import resources
 from pathlib import Path
@@ -16,6 +17,7 @@ from callflow.flowlang.environment import (
     EnvironmentFileError,
     find_environment,
     load_environment,
+    load_environment_text,
 )
 from callflow.flowlang.errors import FlowError, Location
 
@@ -420,3 +422,82 @@ def test_schedule_zone_overrides_the_top_level_zone(tmp_path: Path) -> None:
     )
     assert env.schedules["s"].timezone == "Europe/London"
     assert env.schedules["s"].state_at(datetime(2026, 10, 5, 8, 30, tzinfo=UTC)) == "open"  # 09:30 BST
+
+
+# ---------------------------------------------------------------- hostile environments (issue 14, item 11)
+
+
+@pytest.mark.parametrize(
+    ("text", "message"),
+    [
+        pytest.param(
+            '[destinations.desk]\nendpoint = "PJSIP/a&PJSIP/b,60,U(x)"\n',
+            "expected a channel endpoint such as 'PJSIP/agent100'",
+            id="endpoint-with-more-channels-and-options",
+        ),
+        pytest.param(
+            '[destinations.desk]\nnumber = "01012345\\n"\n',
+            "expected a phone number of digits, optionally starting with '+', got '01012345\\n'",
+            id="number-ending-in-a-newline",
+        ),
+        pytest.param(
+            '[queues.q]\ndescription = "Agents\\n[evil]\\nmember => PJSIP/x"\n',
+            "expected one line of text, without control characters",
+            id="description-with-lines",
+        ),
+        pytest.param('[queues."q\\n"]\n', "invalid key, expected a name", id="queue-name-ending-in-a-newline"),
+        pytest.param(
+            '[sources.api]\ntype = "http"\nurl = "http://[::1/v1"\n',
+            "not a URL a request can be made to (Invalid IPv6 URL) at sources.api.url",
+            id="malformed-url",
+        ),
+        pytest.param(
+            '[sources.api]\ntype = "http"\nurl = "http://api.example.org:99999/v1"\n',
+            "not a URL a request can be made to (Port out of range 0-65535) at sources.api.url",
+            id="port-out-of-range",
+        ),
+        pytest.param('timezone = "Asia"\n', "unknown time zone 'Asia' at timezone", id="a-folder-of-zones"),
+        pytest.param("[queues.q]\nmax_wait_s = inf\n", "inf is not a number an environment can use", id="infinity"),
+        pytest.param("[queues.q]\nmax_wait_s = nan\n", "nan is not a number an environment can use", id="nan"),
+        pytest.param(
+            '[sources.db]\ntype = "sqlite"\npath = "a\\u0000b"\n', "expected a file path", id="path-with-a-nul"
+        ),
+    ],
+)
+def test_values_that_would_inject_or_crash_are_refused(tmp_path: Path, text: str, message: str) -> None:
+    """Dial strings with extra channels or options, values ending in a newline (Python's `$` allowed one), lines in
+    descriptions, malformed URLs and non-numbers are refused by the environment's own errors."""
+    assert message in str(load_error(tmp_path, text))
+
+
+@pytest.mark.parametrize(
+    ("text", "where"),
+    [
+        pytest.param("x = " + "9" * 5000 + "\n", "callflow.toml:1:5: this number is too large", id="huge-number"),
+        pytest.param(
+            "x = " + "[" * 100_000 + "]" * 100_000 + "\n", "callflow.toml:1:37: nested more than 32 deep", id="deep"
+        ),
+        pytest.param('x = "\ud800"\n', "callflow.toml:1:6: U+D800 is half of a character", id="lone-surrogate"),
+    ],
+)
+def test_text_that_breaks_the_toml_reader_is_a_located_error(text: str, where: str) -> None:
+    """5,000 digits (ValueError), deep arrays (RecursionError) and half a character are located errors."""
+    with pytest.raises(EnvironmentFileError) as caught:
+        load_environment_text(text, "callflow.toml")
+    assert str(caught.value).startswith(where)
+
+
+def test_an_environment_reads_from_text_with_a_base_folder(tmp_path: Path) -> None:
+    """`load_environment_text` binds what `load_environment` binds, relative paths against the folder given."""
+    text = (EXAMPLES / "callflow.toml").read_text(encoding="utf-8")
+    from_text = load_environment_text(text, "callflow.toml", EXAMPLES.absolute())
+    from_file = load_environment(EXAMPLES / "callflow.toml")
+    assert from_text == replace(from_file, path=None)
+    assert from_text.sources["tickets"].path == EXAMPLES.absolute() / "data" / "tickets.sqlite"
+
+
+def test_an_environment_text_error_names_the_file_given() -> None:
+    """Errors of an environment read from text name the file as the caller gave it."""
+    with pytest.raises(EnvironmentFileError) as caught:
+        load_environment_text('[queues.q]\nmusik = "x"\n', "request:callflow.toml")
+    assert str(caught.value) == "request:callflow.toml: unknown key (did you mean 'music'?) at queues.q.musik"

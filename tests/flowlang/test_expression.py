@@ -25,6 +25,8 @@ from callflow.flowlang.expression import (
     variables,
     walk,
 )
+from callflow.flowlang.numbers import LIMIT, RANGE
+from callflow.flowlang.strings import ESCAPES
 
 KEYWORDS = ("and", "or", "not", "in", "startswith", "endswith", "contains", "true", "false", "null")
 COMPARISONS = ("==", "!=", "<", "<=", ">", ">=", "in", "not in", "startswith", "endswith", "contains")
@@ -211,7 +213,7 @@ def test_to_text_is_canonical(text: str, canonical: str) -> None:
 
 @pytest.mark.parametrize(
     ("value", "text"),
-    [(1e-05, "0.00001"), (1e16, "10000000000000000.0"), (0.1, "0.1"), (123.456, "123.456")],
+    [(1e-05, "0.00001"), (1e15, "1000000000000000.0"), (0.1, "0.1"), (123.456, "123.456")],
 )
 def test_floats_print_in_positional_notation(value: float, text: str) -> None:
     """Floats never print with an exponent (the grammar has none), and keep a decimal point."""
@@ -228,8 +230,8 @@ def test_to_text_refuses_numbers_the_language_cannot_write() -> None:
 
 names = st.from_regex(r"[A-Za-z_][A-Za-z0-9_]{0,6}", fullmatch=True).filter(lambda name: name not in KEYWORDS)
 leaves: st.SearchStrategy[Expression] = st.one_of(
-    st.integers(min_value=0).map(Literal),
-    st.floats(min_value=0, allow_nan=False, allow_infinity=False)
+    st.integers(min_value=0, max_value=LIMIT).map(Literal),
+    st.floats(min_value=0, max_value=LIMIT, allow_nan=False, allow_infinity=False)
     .filter(lambda x: math.copysign(1, x) > 0)
     .map(Literal),
     st.text().map(Literal),
@@ -249,7 +251,7 @@ expressions: st.SearchStrategy[Expression] = st.recursive(
 
 @given(expressions)
 def test_to_text_parses_back_to_the_same_tree(expr: Expression) -> None:
-    """For any tree (with non-negative number literals), parsing its canonical text gives it back."""
+    """For any tree (number literals from 0 to the largest a flow holds), its canonical text parses back to it."""
     assert_same_tree(parse_expression(to_text(expr)), expr)
 
 
@@ -302,7 +304,14 @@ def test_canonical_text_is_a_fixed_point(expr: Expression) -> None:
         ('"abc', "unterminated string", 0),
         ('a + "abc\\"', "unterminated string", 4),
         ('"abc\n"', "unterminated string", 0),
-        ('x == "a\\qb"', "invalid escape `\\q` in string", 7),
+        ('x == "a\\qb"', f"`\\q` is not an escape (write a backslash as `\\\\`); a string may hold {ESCAPES}", 7),
+        ('x == "a\x01"', "a string cannot hold the control character U+0001; write it as `\\u0001`", 7),
+        ('x == "\\udc00"', "`\\udc00` is half of a character (a UTF-16 surrogate); write the character itself", 6),
+        (
+            "x == " + "9" * 5000,
+            f"the number 9999999999…999999 (5000 characters) is too large: numbers in a flow are {RANGE}",
+            5,
+        ),
         ('"\\u12"', "`\\u` must be followed by four hex digits", 1),
     ],
 )

@@ -10,6 +10,7 @@ from hypothesis import strategies as st
 from callflow.flowlang import expression_kinds, kinds
 from callflow.flowlang.model import Comment, Edge, Flow, GlobalKey, Node, Position, Prompt, Variable
 from callflow.flowlang.nodetype import NodeType
+from callflow.flowlang.numbers import LIMIT
 from callflow.flowlang.registry import default_registry
 
 REGISTRY = default_registry()
@@ -35,7 +36,11 @@ expressions = st.sampled_from(
 )
 literals = st.one_of(texts, st.integers(-1000, 1000))
 json_scalars = st.one_of(
-    st.none(), st.booleans(), st.integers(-(10**6), 10**6), st.floats(allow_nan=False, allow_infinity=False), texts
+    st.none(),
+    st.booleans(),
+    st.integers(-(10**6), 10**6),
+    st.floats(min_value=-LIMIT, max_value=LIMIT, allow_nan=False, allow_infinity=False),  # what a flow holds
+    texts,
 )
 
 

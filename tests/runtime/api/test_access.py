@@ -19,6 +19,7 @@ PATH_VALUES = {
     "switch": "emergency",
     "user": "nobody",
     "path": "data/tickets.csv",
+    "job": "0123456789abcdef",
 }
 PROTECTED = [op for op in OPERATIONS if op.role is not None]
 
@@ -61,6 +62,7 @@ VALID_BODIES = {
     "/tests/cases": {"json": {"case": {"name": "x"}}},
     "/tests/run": {"json": {}},
     "/simulate": {"json": {}},
+    "/load": {"json": {}},
     "/check": {"json": {}},
 }
 

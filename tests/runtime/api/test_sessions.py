@@ -111,3 +111,12 @@ def test_logins_and_failed_logins_are_audited(api: Api) -> None:
     entries = api.get("/api/audit").json()["entries"]
     assert [(e["action"], e["target"]) for e in entries[:2]] == [("login.failed", "viewer"), ("login", "viewer")]
     assert entries[0]["address"]
+
+
+def test_the_audit_log_pages_and_refuses_nonsense(api: Api) -> None:
+    """`before` pages back; numbers no entry can have are refused, not a server error."""
+    entries = api.get("/api/audit").json()["entries"]
+    older = api.get(f"/api/audit?before={entries[0]['id']}").json()["entries"]
+    assert older[0]["id"] < entries[0]["id"]
+    for query in ("before=0", "before=" + "9" * 30, "limit=0", "limit=5000", "before=x"):
+        assert api.get(f"/api/audit?{query}").status_code == 422, query

@@ -95,7 +95,7 @@ def test_a_test_file_that_cannot_be_read_is_trouble(tmp_path: Path) -> None:
     result = CliRunner().invoke(diff, [flow, flow, "--tests", str(tests)])
     assert (result.exit_code, result.output) == (
         2,
-        f"callflow: error: {tests}: a test file has `cases:`, a list of cases\n",
+        f"callflow: error: {tests}:1:8: expected a list, found a mapping\n    cases: {{not: a list}}\n           ^\n",
     )
 
 

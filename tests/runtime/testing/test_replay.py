@@ -134,6 +134,52 @@ def test_a_trace_must_be_json_lines_starting_with_start() -> None:
         read_trace('{"t": 0, "event": "prompt", "node": "a"}\n')
 
 
+START = '{"t": 0, "event": "start", "node": null, "caller": "1", "called": "2"}'
+
+
+@pytest.mark.parametrize(
+    ("line", "message"),
+    [
+        pytest.param(
+            '{"t": 1, "event": "input", "node": "m", "dtmf": ' + "[" * 100_000 + "]" * 100_000 + "}",
+            "trace:2: not a JSON event (nested more than 16 deep)",
+            id="deep",
+        ),
+        pytest.param(
+            '{"t": ' + "9" * 5000 + ', "event": "input"}',
+            "trace:2: not a JSON event (the number 9999999999…",
+            id="huge",
+        ),
+        pytest.param('{"t": NaN, "event": "input"}', "trace:2: not a JSON event (`NaN` is not a number", id="nan"),
+        pytest.param('{"t": "1", "event": "input"}', "trace:2: `t`: '1' is not of type 'number'", id="t-text"),
+        pytest.param('{"t": 1, "event": "input", "dtmf": 5}', "trace:2: `dtmf`: 5 is not of type 'string'", id="dtmf"),
+        pytest.param('{"t": 1, "event": "input", "dtmf": "abc"}', "trace:2: `dtmf`: 'abc' does not match", id="keys"),
+        pytest.param(
+            '{"t": 1, "event": "queue", "position": "x"}', "trace:2: `position`: 'x' is not of type", id="pos"
+        ),
+        pytest.param('{"t": 1, "event": "agent"}', "trace:2: `the event`: 'answered_after' is a required", id="agent"),
+        pytest.param(
+            '{"t": 2, "event": "x"}\n{"t": 1, "event": "y"}',
+            "trace:3: this event comes before the one above",
+            id="order",
+        ),
+    ],
+)
+def test_a_trace_that_a_replay_cannot_use_is_an_error_naming_its_line(line: str, message: str) -> None:
+    """Deep nesting (RecursionError in `callflow replay`), huge numbers and fields of the wrong type are errors that
+    name the line, before any of the trace is used."""
+    with pytest.raises(ReplayError) as caught:
+        read_trace(START + "\n" + line + "\n")
+    assert str(caught.value).startswith(message)
+
+
+def test_a_trace_line_may_hold_a_line_separator_in_a_text() -> None:
+    """JSON lines end at line feeds: a prompt text with U+2028, as `json.dumps` writes it, stays on its line."""
+    prompt = json.dumps({"t": 1, "event": "prompt", "node": "a", "text": "a\u2028b"}, ensure_ascii=False)
+    assert "\u2028" in prompt
+    assert read_trace(START + "\n" + prompt)[1]["text"] == "a\u2028b"
+
+
 # -- the caller's experience ----------------------------------------------------------------------------------
 
 
