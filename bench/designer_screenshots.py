@@ -1,5 +1,5 @@
 """Screenshots of the designer's main screens for docs/designer.md and the README: the flow list, the hotline on
-the canvas, the phone panel mid-call, coverage after running the tests.
+the canvas, the phone panel mid-call, coverage after running the tests, the semantic diff on the canvas.
 
 Run: `.venv/bin/python bench/designer_screenshots.py`.
 """
@@ -12,6 +12,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "tests" / "support"))
 
+from designer_steps import select_node, wait_saved
 from flow_service import REPOSITORY, running_service
 from playwright.sync_api import expect, sync_playwright
 
@@ -46,6 +47,24 @@ def main() -> None:
         page.get_by_test_id("run-tests").click()
         expect(page.get_by_test_id("tests-summary")).to_be_visible()
         page.screenshot(path=OUT / "designer-coverage.png")
+        page.get_by_test_id("publish").click()
+        page.locator("[data-testid=publish-dialog] textarea[name=comment]").fill("as imported")
+        page.get_by_test_id("publish-confirm").click()
+        expect(page.get_by_test_id("published")).to_be_visible()
+        page.get_by_role("button", name="关闭").click()
+        select_node(page, "greet")
+        page.get_by_test_id("prompt-greeting-zh-CN").fill("您好，欢迎致电市民热线。")
+        select_node(page, "main_menu")
+        page.locator('[data-testid=exits] select[data-exit="key 9"]').select_option("closed_notice")
+        select_node(page, "english")
+        page.get_by_test_id("delete-node").click()
+        wait_saved(page)
+        page.get_by_test_id("tab-versions").click()
+        page.get_by_test_id("diff-draft").click()
+        expect(page.get_by_test_id("affected-case").first).to_be_visible()
+        page.locator("[data-testid=prompt-changes] li[data-prompt=greeting] button[data-node=greet]").click()
+        page.wait_for_timeout(500)  # the centring's animation; a picture, not a test
+        page.screenshot(path=OUT / "designer-diff.png")
         browser.close()
     print(f"wrote screenshots into {OUT}")
 

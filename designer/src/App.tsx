@@ -1,14 +1,16 @@
 // The designer's frame: the top bar (user, language, pages) and the page the address names.
-import { useEffect } from "react";
+import { lazy, Suspense, useEffect } from "react";
 import { useTranslation } from "react-i18next";
 import { api, ApiError } from "./api";
 import { setLanguage, type UiLanguage } from "./i18n";
 import { EditorPage } from "./pages/EditorPage";
-import { EnvironmentPage } from "./pages/EnvironmentPage";
 import { FlowListPage } from "./pages/FlowListPage";
 import { LoginPage } from "./pages/LoginPage";
 import { go, useRoute } from "./route";
-import { useSession } from "./store/session";
+import { canPublish, useSession } from "./store/session";
+
+const DataFilesPage = lazy(() => import("./pages/DataFilesPage").then((m) => ({ default: m.DataFilesPage })));
+const EnvironmentPage = lazy(() => import("./pages/EnvironmentPage").then((m) => ({ default: m.EnvironmentPage })));
 
 export function App() {
   const { t, i18n } = useTranslation();
@@ -50,6 +52,11 @@ export function App() {
           <a href="#/environment" className={route.page === "environment" ? "active" : ""}>
             {t("nav.environment")}
           </a>
+          {canPublish(user) && (
+            <a href="#/files" className={route.page === "files" ? "active" : ""} data-testid="nav-files">
+              {t("nav.files")}
+            </a>
+          )}
         </nav>
         <span className="spacer" />
         <select
@@ -71,8 +78,14 @@ export function App() {
       <main className="page">
         {route.page === "flow" ? (
           <EditorPage key={route.name} name={route.name} />
+        ) : route.page === "files" && canPublish(user) ? (
+          <Suspense fallback={<p className="muted page-error">{t("loading")}</p>}>
+            <DataFilesPage />
+          </Suspense>
         ) : route.page === "environment" ? (
-          <EnvironmentPage />
+          <Suspense fallback={<p className="muted page-error">{t("loading")}</p>}>
+            <EnvironmentPage />
+          </Suspense>
         ) : (
           <FlowListPage />
         )}

@@ -1,4 +1,5 @@
 // The designer's only way in: the flow service's HTTP API (docs/designer.md lists what it uses).
+import type { DiffAnswer } from "./model/diff";
 import type {
   Diagnostic,
   FlowGraph,
@@ -22,13 +23,16 @@ export class ApiError extends Error {
   }
 }
 
-type Body = { json: Json } | { text: string; type: string } | undefined;
+type Body = { json: Json } | { text: string; type: string } | { body: Blob; type: string } | undefined;
 
 async function request(method: string, path: string, body?: Body, headers: Record<string, string> = {}) {
   const init: RequestInit = { method, headers: { Accept: "application/json", ...headers }, credentials: "same-origin" };
   if (body && "json" in body) {
     init.body = JSON.stringify(body.json);
     (init.headers as Record<string, string>)["Content-Type"] = "application/json";
+  } else if (body && "body" in body) {
+    init.body = body.body;
+    (init.headers as Record<string, string>)["Content-Type"] = body.type;
   } else if (body) {
     init.body = body.text;
     (init.headers as Record<string, string>)["Content-Type"] = body.type;
@@ -56,6 +60,7 @@ async function json<T>(method: string, path: string, body?: Body, headers?: Reco
   return (await response.json()) as T;
 }
 
+const fileUrl = (path: string) => `/api/files/${path.split("/").map(encodeURIComponent).join("/")}`;
 const flowPath = (name: string) => `/api/flows/${encodeURIComponent(name)}`;
 const etag = (response: Response) => (response.headers.get("ETag") ?? "").replace(/^W\//, "").replaceAll('"', "");
 
@@ -79,6 +84,14 @@ export interface SimulateRequest {
   switches?: Record<string, boolean>;
   stop_for_input?: boolean;
   limit?: number;
+}
+
+/** One of the tenant's data files (CSV and SQLite for lookups, environments for tests). */
+export interface DataFile {
+  path: string;
+  size: number;
+  /** Seconds since 1970. */
+  modified: number;
 }
 
 export interface SimulateResult {
@@ -122,8 +135,8 @@ export const api = {
   versions: (name: string) => json<{ versions: Version[] }>("GET", `${flowPath(name)}/versions`),
   rollback: (name: string, to: number, comment: string) =>
     json<Record<string, Json>>("POST", `${flowPath(name)}/rollback`, { json: { to, comment } }),
-  diff: (name: string, from: string | number, to: string | number) =>
-    json<{ diff: Record<string, Json>; cases: Json[] }>(
+  diff: (name: string, from: number | "draft", to: number | "draft") =>
+    json<DiffAnswer>(
       "GET",
       `${flowPath(name)}/diff?from=${encodeURIComponent(from)}&to=${encodeURIComponent(to)}`,
     ),
@@ -136,6 +149,12 @@ export const api = {
     json<SimulateResult>("POST", `${flowPath(name)}/simulate`, { json: body as unknown as Json }),
   promptAudioUrl: (name: string, prompt: string, language: string) =>
     `${flowPath(name)}/prompts/${encodeURIComponent(prompt)}/${encodeURIComponent(language)}.wav`,
+  files: () => json<{ files: DataFile[] }>("GET", "/api/files"),
+  fileUrl: (path: string) => fileUrl(path),
+  /** Upload a data file whole; its bytes go as they are. */
+  putFile: (path: string, content: Blob) =>
+    json<DataFile>("PUT", fileUrl(path), { body: content, type: "application/octet-stream" }),
+  deleteFile: (path: string) => json<void>("DELETE", fileUrl(path)),
   async environment(): Promise<{ env: Record<string, Json>; revision: string }> {
     const response = await request("GET", "/api/environment");
     return { env: (await response.json()) as Record<string, Json>, revision: etag(response) };

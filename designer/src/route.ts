@@ -1,16 +1,18 @@
-// Pages by the address's hash: #/flows, #/flows/NAME, #/environment, #/login.
+// Pages by the address's hash: #/flows, #/flows/NAME, #/environment, #/files, #/login.
 import { useSyncExternalStore } from "react";
 
 export type Route =
   | { page: "login" }
   | { page: "flows" }
   | { page: "flow"; name: string }
-  | { page: "environment" };
+  | { page: "environment" }
+  | { page: "files" };
 
 export function parseRoute(hash: string): Route {
   const parts = hash.replace(/^#\/?/, "").split("/").filter(Boolean).map(decodeURIComponent);
   if (parts[0] === "flows" && parts[1]) return { page: "flow", name: parts[1] };
   if (parts[0] === "environment") return { page: "environment" };
+  if (parts[0] === "files") return { page: "files" };
   if (parts[0] === "login") return { page: "login" };
   return { page: "flows" };
 }

@@ -9,6 +9,8 @@ export interface ElkEdgeData extends Record<string, unknown> {
   back: boolean;
   covered: number | null;
   exit: string;
+  /** A diff's mark: an exit leading somewhere new (rewired, or of an added node), or where it used to lead. */
+  diff?: "rewired" | "added" | "removed" | null;
 }
 
 export type ElkEdgeView = Edge<ElkEdgeData, "elk">;
@@ -44,6 +46,7 @@ function ElkEdgeComponent(props: EdgeProps<ElkEdgeView>) {
     data?.back ? "back" : "",
     selected ? "selected" : "",
     data?.covered === 0 ? "uncovered" : data?.covered ? "covered" : "",
+    data?.diff ? `diff-${data.diff}` : "",
   ].join(" ");
   return <BaseEdge id={props.id} path={path} markerEnd={markerEnd} className={classes} interactionWidth={12} />;
 }

@@ -1,17 +1,19 @@
 // One node on the canvas: type, id, key parameter, one handle per exit in model order, badges; a plain block
 // when zoomed far out.
-import { Handle, Position, useStore, type NodeProps } from "@xyflow/react";
-import { memo } from "react";
+import { Handle, Position, type NodeProps } from "@xyflow/react";
+import { createContext, memo, useContext } from "react";
 import { useTranslation } from "react-i18next";
 import { NODE_HEIGHT, portX } from "../model/exits";
 import { glyph } from "./icons";
 import type { FlowNodeView } from "./nodeData";
 
-const zoomedOut = (s: { transform: [number, number, number] }) => s.transform[2] < 0.5;
+/** Whether the canvas is zoomed out far (below 0.5): nodes then show their id only. One subscription to the zoom
+ * in the canvas feeds every node, instead of each of a thousand nodes watching the viewport on every frame. */
+export const SimpleView = createContext(false);
 
 function FlowNodeComponent({ data, selected }: NodeProps<FlowNodeView>) {
   const { t } = useTranslation();
-  const simple = useStore(zoomedOut);
+  const simple = useContext(SimpleView);
   const classes = [
     "fnode",
     `cat-${data.category.toLowerCase()}`,
@@ -68,7 +70,13 @@ function FlowNodeComponent({ data, selected }: NodeProps<FlowNodeView>) {
               {data.diff && <span className={`badge badge-diff-${data.diff}`}>{t(`diff.${data.diff}`)}</span>}
             </span>
           </div>
-          <div className="fnode-summary">{data.summary}</div>
+          {data.textChange ? (
+            <div className="fnode-summary text-changed" data-testid="text-change" title={`${data.textChange.old ?? "—"} → ${data.textChange.new ?? "—"}`}>
+              <del>{data.textChange.old}</del> <ins>{data.textChange.new}</ins>
+            </div>
+          ) : (
+            <div className="fnode-summary">{data.summary}</div>
+          )}
           <div className="fnode-exits">
             {data.exits.map((exit, index) => (
               <span

@@ -1,5 +1,6 @@
 // Lays the open flow out in the worker: on first open (kept out of the undo history) and on "tidy up" (undoable).
 import { layout } from "../layout/layout";
+import { LARGE_FLOW_NODES, type LayoutResult } from "../layout/protocol";
 import { exitsOf, NODE_HEIGHT, nodeWidth, outgoingByNode } from "../model/exits";
 import type { FlowGraph, NodeTypeInfo, Position } from "../model/types";
 import { applyLayout, edgeId, useEditor, type Routes } from "../store/editor";
@@ -25,9 +26,14 @@ const near = (a: Position | undefined, b: Position | undefined) =>
 export async function layoutOnOpen() {
   const { flow, nodeTypes } = useEditor.getState();
   if (!flow) return null;
+  const saved = flow.layout ?? {};
+  if (flow.nodes.length > LARGE_FLOW_NODES && flow.nodes.every((n) => saved[n.id])) {
+    // Every node is placed and a big flow's layout has no edge routes to offer: nothing to compute.
+    const none: LayoutResult = { id: 0, positions: {}, routes: {}, engine: "none", elapsedMs: 0 };
+    return none;
+  }
   const result = await computeLayout(flow, nodeTypes);
   if (result.error || useEditor.getState().flow?.flow !== flow.flow) return result;
-  const saved = flow.layout ?? {};
   const missing = flow.nodes.some((n) => !saved[n.id]);
   if (missing && Object.keys(saved).length === 0) {
     useEditor.setState((s) => (s.flow ? { flow: { ...s.flow, layout: result.positions }, routes: result.routes } : {}));

@@ -1,8 +1,9 @@
 // What a node on the canvas shows, computed from the draft and the overlays; kept equal between renders when
 // nothing about that node changed, so memoised nodes skip re-rendering on a 1,000-node flow.
 import type { Node } from "@xyflow/react";
-import { exitsOf, NODE_HEIGHT, nodeWidth, outgoingByNode } from "../model/exits";
-import type { Diagnostic, FlowGraph, NodeDiffStatus, NodeTypeInfo, Position } from "../model/types";
+import { exitsOf, handlesOf, NODE_HEIGHT, nodeWidth, outgoingByNode } from "../model/exits";
+import type { NodeDiffStatus, TextChange } from "../model/diff";
+import type { Diagnostic, FlowGraph, NodeTypeInfo, Position } from "../model/types";
 import type { Coverage } from "../model/types";
 
 export interface ExitView {
@@ -29,6 +30,8 @@ export interface FlowNodeData extends Record<string, unknown> {
   current: boolean;
   covered: number | null;
   diff: NodeDiffStatus | null;
+  /** A prompt text it plays that the diff shows changed, in the interface's language when it changed in it. */
+  textChange: TextChange | null;
   terminal: boolean;
 }
 
@@ -40,6 +43,13 @@ export interface Paint {
   current: string | null;
   coverage: Coverage | null;
   diff: Record<string, NodeDiffStatus> | null;
+  texts: Record<string, { prompt: string; change: TextChange }[]> | null;
+}
+
+function textChangeFor(changes: { change: TextChange }[] | undefined, uiLanguage: string): TextChange | null {
+  if (!changes?.length) return null;
+  const base = uiLanguage.split("-")[0];
+  return (changes.find((c) => c.change.language === uiLanguage) ?? changes.find((c) => c.change.language.split("-")[0] === base) ?? changes[0]).change;
 }
 
 /** The text a node shows under its id: its key parameter, a prompt shown as its text in the UI language. */
@@ -69,10 +79,10 @@ function sameExits(a: ExitView[], b: ExitView[]) {
 
 function sameData(a: FlowNodeData, b: FlowNodeData) {
   for (const key of Object.keys(a) as (keyof FlowNodeData)[]) {
-    if (key === "exits") continue;
+    if (key === "exits" || key === "textChange") continue;
     if (a[key] !== b[key]) return false;
   }
-  return sameExits(a.exits, b.exits);
+  return sameExits(a.exits, b.exits) && a.textChange?.old === b.textChange?.old && a.textChange?.new === b.textChange?.new;
 }
 
 /** Builds the canvas nodes, reusing the previous object of every node whose look did not change. */
@@ -120,6 +130,7 @@ export function buildNodes(
       current: paint.current === node.id,
       covered: paint.coverage ? (paint.coverage.nodes[node.id] ?? 0) : null,
       diff: paint.diff?.[node.id] ?? null,
+      textChange: textChangeFor(paint.texts?.[node.id], uiLanguage),
       terminal: info?.terminal ?? false,
     };
     const position = positions[node.id] ?? { x: 0, y: 0 };
@@ -144,6 +155,10 @@ export function buildNodes(
       height: NODE_HEIGHT,
       initialWidth: width,
       initialHeight: NODE_HEIGHT,
+      handles: handlesOf(
+        data.exits.map((e) => e.name),
+        width,
+      ),
     } satisfies FlowNodeView;
   });
 }

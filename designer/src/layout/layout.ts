@@ -7,7 +7,7 @@ const pending = new Map<number, (result: LayoutResult) => void>();
 
 function layoutWorker(): Worker {
   if (!worker) {
-    worker = new Worker(new URL("./elk.worker.ts", import.meta.url), { type: "module" });
+    worker = new Worker(new URL("./layout.worker.ts", import.meta.url), { type: "module" });
     worker.onmessage = (message: MessageEvent<LayoutResult>) => {
       const resolve = pending.get(message.data.id);
       pending.delete(message.data.id);
@@ -17,7 +17,12 @@ function layoutWorker(): Worker {
   return worker;
 }
 
-/** Lay the graph out in the worker; resolves with positions, ELK's edge routes and the time ELK took. */
+/** Start the worker before the first layout is asked for (while the flow is being fetched). */
+export function warmUpLayout() {
+  layoutWorker();
+}
+
+/** Lay the graph out in the worker; resolves with positions, edge routes (ELK's) and the time it took. */
 export function layout(nodes: LayoutNode[], edges: LayoutEdge[]): Promise<LayoutResult> {
   const id = nextId++;
   return new Promise((resolve) => {

@@ -25,10 +25,16 @@ export interface LayoutResult {
   id: number;
   positions: Record<string, Position>;
   routes: Record<string, Position[]>;
-  /** Milliseconds ELK spent in the worker (the benchmark reads this). */
+  /** Which layout drew it: ELK's layered layout, or the tree layout of big flows. */
+  engine: "elk" | "tree" | "none";
+  /** Milliseconds the layout took in the worker (the benchmark reads this). */
   elapsedMs: number;
   error?: string;
 }
+
+/** Past this many nodes a flow is laid out by the linear tree layout instead of ELK (bench/designer_speed.py:
+ * ELK took seconds from 200 nodes on). */
+export const LARGE_FLOW_NODES = 150;
 
 export const portId = (node: string, exit: string) => `${node}\u0000${exit}`;
 export const inPortId = (node: string) => `${node}\u0000\u0000in`;

@@ -1,5 +1,6 @@
 // A node's exits in model order: the family exits the flow lists (menu keys, `when` cases) in the flow's order,
 // then the node type's fixed exits in its order, then any other exit the flow wires (open exits).
+import { Position, type NodeHandle } from "@xyflow/react";
 import type { FlowEdge, NodeTypeInfo } from "./types";
 
 export interface ExitInfo {
@@ -55,4 +56,24 @@ export const NODE_HEIGHT = 84;
 /** Where a node's exit handle sits along its bottom edge (the same point ELK routes the edge from). */
 export function portX(index: number, count: number, width: number): number {
   return ((index + 0.5) * width) / Math.max(count, 1);
+}
+
+/** Where React Flow finds a node's handles without measuring them (so nodes out of view are never rendered just to
+ * be measured, and edges to them are drawn all the same): the way in at the top's middle, one exit per port along
+ * the bottom, as styles.css draws them. */
+export function handlesOf(exits: string[], width: number): NodeHandle[] {
+  const IN = { width: 10, height: 6 };
+  const OUT = 9;
+  return [
+    { id: "in", type: "target" as const, position: Position.Top, x: width / 2 - IN.width / 2, y: -IN.height / 2, ...IN },
+    ...exits.map((exit, index) => ({
+      id: exit,
+      type: "source" as const,
+      position: Position.Bottom,
+      x: portX(index, exits.length, width) - OUT / 2,
+      y: NODE_HEIGHT - OUT / 2,
+      width: OUT,
+      height: OUT,
+    })),
+  ];
 }

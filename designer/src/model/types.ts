@@ -127,6 +127,3 @@ export interface Version {
   comment: string;
   rollback_of?: number | null;
 }
-
-/** What the diff painted on the canvas needs: a status per node id and prompt text changes. */
-export type NodeDiffStatus = "added" | "removed" | "changed" | "rewired" | "renamed" | "moved";

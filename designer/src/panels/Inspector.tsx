@@ -8,6 +8,8 @@ import { api } from "../api";
 import { glyph } from "../canvas/icons";
 import { PromptEditor } from "../forms/PromptEditor";
 import { formValidation } from "../forms/validators";
+import { isAnnotationId } from "../model/annotations";
+import { AnnotationInspector } from "./AnnotationInspector";
 import { exitsOf, familyWords, outgoingByNode } from "../model/exits";
 import type { Json } from "../model/types";
 import { connect, disconnect, removeNodes, renameNode, setParams, useEditor } from "../store/editor";
@@ -103,6 +105,7 @@ export function Inspector({ readOnly }: { readOnly: boolean }) {
       </div>
     );
   }
+  if (!node && nodeId && isAnnotationId(nodeId)) return <AnnotationInspector id={nodeId} readOnly={readOnly} />;
   if (!node) return <p className="muted">{t("inspector.none")}</p>;
 
   const exits = exitsOf(info, outgoingByNode(flow.edges).get(node.id) ?? []);

@@ -1,13 +1,16 @@
 // Test on the page: a phone with a keypad, a "say" box, caller and called numbers and a "call at" date-time (the
-// simulator's virtual clock). Each step re-runs the deterministic simulation with one more caller input; the
-// path lights up on the canvas and can be stepped through; the call can be saved as a flow test case.
+// simulator's virtual clock). Each step re-runs the deterministic simulation with one more caller input, streamed
+// from the service: prompts appear as they come (and play, one after another, the ones the caller has not heard
+// yet), the path lights up node by node and can then be stepped through; the call can be saved as a test case.
 import { useCallback, useEffect, useMemo, useRef, useState } from "react";
 import { useTranslation } from "react-i18next";
 import { api, ApiError, type SimulateResult } from "../api";
+import { streamCall } from "../simulationStream";
 import type { Json, TraceEvent } from "../model/types";
 import { flush } from "../store/autosave";
 import { useEditor } from "../store/editor";
 import { useOverlay } from "../store/overlay";
+import { enqueuePrompt, stopPrompts, usePlaying } from "./promptPlayer";
 
 const KEYS = ["1", "2", "3", "4", "5", "6", "7", "8", "9", "*", "0", "#"];
 
@@ -47,54 +50,84 @@ export function PhonePanel({ name, canSave }: { name: string; canSave: boolean }
   const setPath = useOverlay((s) => s.setPath);
   const setStep = useOverlay((s) => s.setStep);
   const step = useOverlay((s) => s.step);
-  const audio = useRef<HTMLAudioElement | null>(null);
+  const playing = usePlaying((s) => s.text);
+  const [streamed, setStreamed] = useState<TraceEvent[]>([]);
+  /** How many of the transcript's events the caller had already lived before the latest step. */
+  const [known, setKnown] = useState(0);
+  const abort = useRef<AbortController | null>(null);
 
   const run = useCallback(
-    async (script: string[]) => {
+    async (script: string[], previous: TraceEvent[]) => {
+      abort.current?.abort();
+      const controller = new AbortController();
+      abort.current = controller;
+      stopPrompts();
       setBusy(true);
       setError("");
       setSaved("");
+      // A step replays the same call with one more input: what came before the caller's hang-up was heard already.
+      const heard = previous.filter((e) => !(e.event === "end" || (e.event === "hangup" && e.by === "caller"))).length;
+      setKnown(heard);
+      setStreamed([]);
+      setPath([]);
       try {
         await flush();
-        const answer = await api.simulate(name, {
-          version: "draft",
-          at: `${at}:00`,
-          from: caller,
-          to: called,
-          // The caller hangs up when the script runs out: the call stops where the flow would wait for the next
-          // key or word (the engine is deterministic, so each step re-runs the call with one more input).
-          input: [...script, "hangup"],
-        });
-        const hungUp = answer.events.some((e) => (e.event === "hangup" || e.event === "end") && e.by === "caller");
-        answer.waiting_for_input = answer.waiting_for_input ?? hungUp;
+        const events: TraceEvent[] = [];
+        const lit: string[] = [];
+        const end = await streamCall(
+          name,
+          {
+            version: "draft",
+            at: `${at}:00`,
+            from: caller,
+            to: called,
+            // The caller hangs up when the script runs out: the call stops where the flow would wait for the next
+            // key or word.
+            input: [...script, "hangup"],
+          },
+          (event) => {
+            events.push(event);
+            setStreamed([...events]);
+            if (event.node && lit[lit.length - 1] !== event.node) {
+              lit.push(event.node);
+              setPath([...lit]);
+            }
+            if (playAudio && event.event === "prompt" && events.length > heard && event.prompt) {
+              const language = String(event.lang ?? languages[0] ?? "zh-CN");
+              enqueuePrompt(api.promptAudioUrl(name, String(event.prompt), language), String(event.text ?? event.prompt));
+            }
+          },
+          controller.signal,
+        );
+        const hungUp = events.some((e) => (e.event === "hangup" || e.event === "end") && e.by === "caller");
         setInputs(script);
-        setResult(answer);
-        setPath(answer.nodes);
-        if (playAudio) {
-          const last = [...answer.events].reverse().find((e) => e.event === "prompt");
-          if (last?.prompt) {
-            audio.current?.pause();
-            audio.current = new Audio(api.promptAudioUrl(name, String(last.prompt), String(last.lang ?? languages[0] ?? "zh-CN")));
-            void audio.current.play().catch(() => undefined);
-          }
-        }
+        setResult({ events, reason: end.reason, nodes: end.nodes, waiting_for_input: hungUp });
+        setPath(end.nodes);
       } catch (e) {
-        setError(e instanceof ApiError ? e.message : String(e));
+        if (!controller.signal.aborted) setError(e instanceof ApiError ? e.message : String(e));
       } finally {
-        setBusy(false);
+        if (abort.current === controller) setBusy(false);
       }
     },
     [name, at, caller, called, setPath, playAudio, languages],
   );
 
+  useEffect(
+    () => () => {
+      abort.current?.abort();
+      stopPrompts();
+    },
+    [],
+  );
   useEffect(() => () => setPath([]), [setPath]);
 
   const ended = result && !result.waiting_for_input;
   const press = (key: string) => {
     if (!result || ended) return;
-    void run([...inputs, `dtmf:${key}`]);
+    void run([...inputs, `dtmf:${key}`], result.events);
   };
-  const events = useMemo(() => result?.events.filter((e) => e.event !== "start") ?? [], [result]);
+  const events = useMemo(() => streamed.filter((e) => e.event !== "start"), [streamed]);
+  const firstNew = known - (streamed.length && streamed[0].event === "start" ? 1 : 0);
 
   const saveCase = async () => {
     const caseName = window.prompt(t("phone.caseName"), `call at ${at}`);
@@ -162,11 +195,22 @@ export function PhonePanel({ name, canSave }: { name: string; canSave: boolean }
         </label>
       </div>
       <div className="phone-actions">
-        <button type="button" className="primary" disabled={busy} onClick={() => void run([])} data-testid="call">
+        <button type="button" className="primary" disabled={busy} onClick={() => void run([], [])} data-testid="call">
           {result ? t("phone.again") : t("phone.call")}
         </button>
         {result && (
-          <button type="button" className="ghost" onClick={() => { setResult(null); setInputs([]); setPath([]); }}>
+          <button
+            type="button"
+            className="ghost"
+            onClick={() => {
+              abort.current?.abort();
+              stopPrompts();
+              setResult(null);
+              setStreamed([]);
+              setInputs([]);
+              setPath([]);
+            }}
+          >
             {t("phone.hangUp")}
           </button>
         )}
@@ -183,7 +227,7 @@ export function PhonePanel({ name, canSave }: { name: string; canSave: boolean }
         onSubmit={(e) => {
           e.preventDefault();
           if (say.trim() && result && !ended) {
-            void run([...inputs, `say:${say.trim()}`]);
+            void run([...inputs, `say:${say.trim()}`], result.events);
             setSay("");
           }
         }}
@@ -197,6 +241,20 @@ export function PhonePanel({ name, canSave }: { name: string; canSave: boolean }
         <p className="error" role="alert">
           {error}
         </p>
+      )}
+      {playing && (
+        <p className="now-playing small" data-testid="now-playing">
+          ▶ {playing}
+        </p>
+      )}
+      {!result && events.length > 0 && (
+        <ol className="transcript" data-testid="transcript">
+          {events.map((event, i) => (
+            <li key={i} className={`ev ev-${event.event} ${i >= firstNew ? "ev-new" : ""}`}>
+              <span className="mono small">{event.node}</span> {describe(event, t)}
+            </li>
+          ))}
+        </ol>
       )}
       {result && (
         <>
@@ -223,7 +281,7 @@ export function PhonePanel({ name, canSave }: { name: string; canSave: boolean }
           </div>
           <ol className="transcript" data-testid="transcript">
             {events.map((event, i) => (
-              <li key={i} className={`ev ev-${event.event}`}>
+              <li key={i} className={`ev ev-${event.event} ${i >= firstNew ? "ev-new" : ""}`}>
                 <span className="muted small">{event.t.toFixed(1)}s</span> <span className="mono small">{event.node}</span>{" "}
                 {describe(event, t)}
               </li>

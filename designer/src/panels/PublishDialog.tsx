@@ -1,4 +1,5 @@
-// Publish the draft with a comment; refused with the reasons while it has errors or failing tests.
+// Publish the draft with a comment; refused with the reasons while it has errors or failing tests. Failing tests
+// (not errors) can be overridden by an admin, deliberately: the service records the forced publish in the audit log.
 import { useState } from "react";
 import { useTranslation } from "react-i18next";
 import { api, ApiError } from "../api";
@@ -12,13 +13,15 @@ export function PublishDialog({ name, onClose }: { name: string; onClose: () => 
   const [busy, setBusy] = useState(false);
   const [reasons, setReasons] = useState<string[]>([]);
   const [done, setDone] = useState<number | null>(null);
+  const [testsFailed, setTestsFailed] = useState(false);
 
-  const publish = async () => {
+  const publish = async (force = false) => {
     setBusy(true);
     setReasons([]);
+    setTestsFailed(false);
     try {
       await flush();
-      const answer = await api.publish(name, comment);
+      const answer = await api.publish(name, comment, force);
       setDone(Number(answer.version));
       window.dispatchEvent(new Event("callflow:published"));
     } catch (e) {
@@ -27,6 +30,7 @@ export function PublishDialog({ name, onClose }: { name: string; onClose: () => 
         useEditor.getState().setDiagnostics(diagnostics);
         setReasons(diagnostics.filter((d) => d.severity === "error").map((d) => `${d.code} ${d.node ?? ""}: ${d.message}`));
       } else if (e instanceof ApiError && e.code === "tests_failed") {
+        setTestsFailed(true);
         const failures = (e.body.failures as Json[]) ?? [];
         setReasons(
           failures.map((f) => {
@@ -75,6 +79,11 @@ export function PublishDialog({ name, onClose }: { name: string; onClose: () => 
               <button type="button" className="ghost" onClick={onClose}>
                 {t("cancel")}
               </button>
+              {testsFailed && (
+                <button type="button" className="danger" onClick={() => void publish(true)} disabled={busy} data-testid="publish-force">
+                  {t("publish.force")}
+                </button>
+              )}
               <button type="button" className="primary" onClick={() => void publish()} disabled={busy || !comment.trim()} data-testid="publish-confirm">
                 {t("publish.confirm")}
               </button>

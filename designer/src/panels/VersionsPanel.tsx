@@ -7,7 +7,10 @@ import type { Version } from "../model/types";
 import { flush } from "../store/autosave";
 import { useOverlay } from "../store/overlay";
 import { canPublish, useSession } from "../store/session";
-import { readDiff } from "./diffPaint";
+import { computeLayout } from "../canvas/autoLayout";
+import { useEditor } from "../store/editor";
+import { paintDiff } from "./diffPaint";
+import { DiffSummary } from "./DiffSummary";
 
 export function VersionsPanel({ name }: { name: string }) {
   const { t } = useTranslation();
@@ -16,7 +19,6 @@ export function VersionsPanel({ name }: { name: string }) {
   const [error, setError] = useState("");
   const diff = useOverlay((s) => s.diff);
   const setDiff = useOverlay((s) => s.setDiff);
-  const focusNode = useOverlay((s) => s.focusNode);
 
   const reload = useCallback(() => {
     api.versions(name).then(
@@ -35,8 +37,20 @@ export function VersionsPanel({ name }: { name: string }) {
     setError("");
     try {
       await flush();
-      const answer = await api.diff(name, from, to);
-      setDiff(readDiff(String(from), String(to), answer.diff, answer.cases ?? []));
+      const draft = useEditor.getState().flow;
+      const [answer, old, version] = await Promise.all([
+        api.diff(name, from, to),
+        from === "draft" ? null : api.flow(name, from).then((r) => r.graph),
+        to === "draft" ? null : api.flow(name, to).then((r) => r.graph),
+      ]);
+      if (!draft) return;
+      let shown = version;
+      if (shown && shown.nodes.some((n) => !shown?.layout?.[n.id])) {
+        // A version saved without a drawing is laid out as the draft would be, its own positions kept.
+        const laid = await computeLayout(shown, useEditor.getState().nodeTypes);
+        shown = { ...shown, layout: { ...laid.positions, ...(shown.layout ?? {}) } };
+      }
+      setDiff(paintDiff(answer, old ?? draft, shown ?? draft, shown));
     } catch (e) {
       setError(e instanceof ApiError ? e.message : String(e));
     }
@@ -59,56 +73,7 @@ export function VersionsPanel({ name }: { name: string }) {
           {error}
         </p>
       )}
-      {diff && (
-        <div className="diff-summary" data-testid="diff-summary">
-          <div className="row">
-            <strong>{t("versions.diffTitle", { from: diff.from, to: diff.to })}</strong>
-            <button type="button" className="ghost" onClick={() => setDiff(null)}>
-              {t("close")}
-            </button>
-          </div>
-          <ul className="diff-nodes">
-            {Object.entries(diff.nodes).map(([id, status]) => (
-              <li key={id} className={`diff-${status}`} data-node={id} data-status={status}>
-                <button type="button" className="link" onClick={() => focusNode(id)}>
-                  <span className={`badge badge-diff-${status}`}>{t(`diff.${status}`)}</span> <span className="mono">{id}</span>
-                </button>
-              </li>
-            ))}
-            {diff.removed.map((id) => (
-              <li key={`removed-${id}`} className="diff-removed" data-node={id} data-status="removed">
-                <span className="badge badge-diff-removed">{t("diff.removed")}</span> <span className="mono">{id}</span>
-              </li>
-            ))}
-          </ul>
-          {Object.keys(diff.prompts).length > 0 && (
-            <>
-              <h4>{t("versions.promptChanges")}</h4>
-              <ul className="prompt-changes" data-testid="prompt-changes">
-                {Object.entries(diff.prompts).flatMap(([id, byLanguage]) =>
-                  Object.entries(byLanguage).map(([language, [old, now]]) => (
-                    <li key={`${id}-${language}`}>
-                      <span className="mono">{id}</span> <span className="lang">{language}</span>
-                      <div className="old">{old ?? "—"}</div>
-                      <div className="new">→ {now ?? "—"}</div>
-                    </li>
-                  )),
-                )}
-              </ul>
-            </>
-          )}
-          {diff.cases.length > 0 && (
-            <>
-              <h4>{t("versions.casesChanged")}</h4>
-              <ul>
-                {diff.cases.map((c) => (
-                  <li key={c}>{c}</li>
-                ))}
-              </ul>
-            </>
-          )}
-        </div>
-      )}
+      {diff && <DiffSummary diff={diff} onClose={() => setDiff(null)} />}
       {versions === null ? (
         <p className="muted">{t("loading")}</p>
       ) : versions.length === 0 ? (

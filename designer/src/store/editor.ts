@@ -2,6 +2,7 @@
 // service and what is painted over it (diagnostics, a simulated call's path, coverage, a diff).
 import { temporal } from "zundo";
 import { create } from "zustand";
+import { isAnnotationId, removeAnnotations, withMemberRenamed, withoutMembers } from "../model/annotations";
 import type { Diagnostic, FlowEdge, FlowGraph, FlowNode, Json, NodeTypeInfo, Position, Prompt } from "../model/types";
 
 export type Routes = Record<string, Position[]>;
@@ -100,7 +101,7 @@ const withoutRoutesOf = (ids: Set<string>) => (routes: Routes) => {
 
 /** A node id not yet used in the flow, from the node type's name. */
 export function freshNodeId(flow: FlowGraph, type: string): string {
-  const used = new Set(flow.nodes.map((n) => n.id));
+  const used = new Set([...flow.nodes.map((n) => n.id), ...Object.keys(flow.layout ?? {})]);
   for (let n = 1; ; n++) {
     const id = `${type}_${n}`;
     if (!used.has(id)) return id;
@@ -155,15 +156,18 @@ export function disconnect(from: string, exit: string) {
   }));
 }
 
-/** Delete nodes and every edge to or from them; one undo step brings all of it back. */
+/** Delete nodes (and every edge to or from them), notes and groups; one undo step brings all of it back. */
 export function removeNodes(ids: string[]) {
   const gone = new Set(ids);
   if (gone.size === 0) return;
   useEditor.getState().update((flow) => {
-    const layout = { ...(flow.layout ?? {}) };
+    const nodeIds = new Set(flow.nodes.map((n) => n.id));
+    const annotations = new Set([...gone].filter((id) => !nodeIds.has(id) && isAnnotationId(id)));
+    const kept = removeAnnotations(withoutMembers(flow, gone), annotations);
+    const layout = { ...(kept.layout ?? {}) };
     for (const id of gone) delete layout[id];
     return {
-      ...flow,
+      ...kept,
       nodes: flow.nodes.filter((n) => !gone.has(n.id)),
       edges: flow.edges.filter((e) => !gone.has(e.from) && !gone.has(e.to)),
       layout,
@@ -172,7 +176,8 @@ export function removeNodes(ids: string[]) {
 }
 
 export function renameNode(from: string, to: string) {
-  useEditor.getState().update((flow) => {
+  useEditor.getState().update((original) => {
+    const flow = withMemberRenamed(original, from, to);
     const layout = { ...(flow.layout ?? {}) };
     if (layout[from]) {
       layout[to] = layout[from];
@@ -205,9 +210,13 @@ export function moveNodes(positions: Record<string, Position>) {
   );
 }
 
+/** A new layout of every node; notes and groups keep their lines (groups follow their nodes when drawn). */
 export function applyLayout(positions: Record<string, Position>, routes: Routes) {
   useEditor.getState().update(
-    (flow) => ({ ...flow, layout: positions }),
+    (flow) => {
+      const annotations = Object.entries(flow.layout ?? {}).filter(([id]) => !positions[id] && isAnnotationId(id));
+      return { ...flow, layout: { ...positions, ...Object.fromEntries(annotations) } };
+    },
     () => routes,
   );
 }

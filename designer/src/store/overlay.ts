@@ -1,18 +1,8 @@
 // What is painted over the canvas without being part of the draft: a simulated call's path, test coverage, a
 // version diff, and a request to centre a node.
 import { create } from "zustand";
-import type { Coverage, NodeDiffStatus } from "../model/types";
-
-export interface DiffPaint {
-  from: string;
-  to: string;
-  nodes: Record<string, NodeDiffStatus>;
-  /** Prompt text changes: prompt id -> language -> [old, new]. */
-  prompts: Record<string, Record<string, [string | null, string | null]>>;
-  /** Nodes in the `from` version that the draft no longer has (drawn as ghosts in the list). */
-  removed: string[];
-  cases: string[];
-}
+import type { Coverage } from "../model/types";
+import type { DiffPaint } from "../panels/diffPaint";
 
 export interface OverlayState {
   path: string[];
