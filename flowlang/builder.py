@@ -131,6 +131,7 @@ def _prompt(item: Item, builder: Builder) -> Prompt:
     assert item.name is not None
     text: dict[str, str] = {}
     files: dict[str, str] = {}
+    text_locations: dict[str, Location] = {}
     comments = [("", item.comment)]
     for line in item.lines:
         tokens = line.args.tokens
@@ -146,11 +147,13 @@ def _prompt(item: Item, builder: Builder) -> Prompt:
             if language in target:
                 raise DecodeError(f"prompt `{item.name.text}` gives `{key}` twice", line.word)
             target[language] = _string(given, tokens[0] if given is not tokens else line.word)
+            if target is text:
+                text_locations[language] = given[0].location
             comments.append((key, line.comment))
         except DecodeError as error:
             builder.decode_problem(error, line.location, codes.INVALID_VALUE)
             target.setdefault(language, "")  # written, even if wrongly: not also "missing"
-    return Prompt(item.name.text, text, files, _comments(comments), item.location)
+    return Prompt(item.name.text, text, files, _comments(comments), item.location, text_locations)
 
 
 def _string(tokens: tuple[Token, ...] | list[Token], after: Token) -> str:

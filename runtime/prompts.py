@@ -52,7 +52,7 @@ class ReadyPrompt:
         if self.audio is not None:
             return self.audio, self.fields
         assert self.template is not None
-        text = self.template.render(lookup)
+        text = self.template.render(lookup, self.language)
         made = self._rendered.get(text)
         if made is None:
             if len(self._rendered) >= RENDERED_KEPT:
