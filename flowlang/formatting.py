@@ -31,6 +31,8 @@ _ORDINAL_SUFFIXES = {"one": "st", "two": "nd", "few": "rd", "other": "th"}
 _ORDINAL_PATTERNS = {"zh": "第{}", "ja": "第{}", "ko": "{}번째", "de": "{}."}
 """CLDR's `digits-ordinal` rules of the other languages that have ordinals (`formats.ORDINAL_LANGUAGES`)."""
 
+_SPACES = str.maketrans({"\u00a0": " ", "\u202f": " "})
+"""CLDR's no-break spaces (`2:30\u202fPM`) as plain ones: the text is for a voice, and for a trace read by people."""
 _FRACTION = re.compile(r"\.[0#]*")
 _SEPARATORS = re.compile(r"[\s\-]+")
 _WEEKDAY = re.compile(r"(?<!E)E{1,3}(?!E)")
@@ -58,6 +60,10 @@ def format_value(format_: Format, value: object, language: str) -> str:
     """`value` said through `format_` in `language`; null says nothing (as in a placeholder without a format)."""
     if value is None:
         return ""
+    return _said(format_, value, language).translate(_SPACES)
+
+
+def _said(format_: Format, value: object, language: str) -> str:
     locale = locale_for(language) or locale_for(FALLBACK_LANGUAGE)
     assert locale is not None
     match format_.name:

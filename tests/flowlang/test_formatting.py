@@ -189,3 +189,17 @@ def test_digits_says_every_digit_once_in_order(number: str, groups: list[int]) -
     """`digits` keeps every digit, in order, one word each, whatever the group sizes."""
     text = format_value(Format("digits", tuple(map(str, groups))), number, "en")
     assert text.replace(",", "").split() == list(number)
+
+
+def test_the_table_of_formats_in_the_docs_is_what_the_formats_say() -> None:
+    """Each example row of docs/language.md's table of formats renders as the table shows, in zh-CN and en."""
+    docs = (Path(__file__).resolve().parents[2] / "docs" / "language.md").read_text(encoding="utf-8")
+    section = docs.split("### Saying numbers, money, dates and times", 1)[1].split("\n### ", 1)[0]
+    rows = [
+        [cell.strip() for cell in line.strip("|").split("|")] for line in section.splitlines() if line.startswith("| `")
+    ]
+    assert {row[0].strip("`").split()[0] for row in rows} == set(KINDS)
+    for spec, _, value, chinese, english in rows:
+        format_ = parse_format(spec.strip("`"))
+        written = json.loads(value.strip("`"))
+        assert (format_value(format_, written, "zh-CN"), format_value(format_, written, "en")) == (chinese, english)
