@@ -209,7 +209,9 @@ def _node(item: Item, builder: Builder) -> tuple[Node, list[Edge]]:
             builder.report(codes.UNKNOWN_EXIT, message, item.target.location)
         else:
             edges.append(Edge(node_id, primary, item.target.text, item.target.location))
-    for line in item.lines:
+    for written in item.lines:
+        # an exit written without its `->` is reported, then read as meant: no knock-on "unreachable" warnings
+        line = _arrowless_exit(node_type, written, builder) if node_type and written.target is None else written
         if line.target is not None:
             labels = _exit_labels(node_type, line, builder)
             edges.extend(Edge(node_id, label, line.target.text, line.location) for label in labels)
@@ -272,6 +274,23 @@ def _store(
         builder.report(code, f"`{spec.word}` {problem}", args.location or where)
         return
     params[name] = value
+
+
+def _arrowless_exit(node_type: NodeType, line: Line, builder: Builder) -> Line:
+    """The line as meant when it is an exit written without its `->` (`key 2 transfer`, `failed agent`), which is
+    reported; else the line itself."""
+    word, tokens = line.word.text, line.args.tokens
+    if node_type.spec_for_word(word) is not None or not tokens or tokens[-1].type != "NAME":
+        return line
+    in_family = len(tokens) > 1 and any(f.word == word for f in node_type.families)
+    plain = len(tokens) == 1 and node_type.has_exit(word) and node_type.family(word) is None
+    if not in_family and not plain:
+        return line
+    target = tokens[-1]
+    written = " ".join(t.text for t in (line.word, *tokens[:-1]))
+    message = f"`->` is missing before `{target.text}`: an exit is written `{written} -> {target.text}`"
+    builder.report(codes.SYNTAX, message, target.location)
+    return replace(line, args=line.args.sub(tokens[:-1]), target=target)
 
 
 def _param_line(

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import difflib
 import re
 from collections.abc import Iterator
 from dataclasses import dataclass
@@ -98,17 +99,23 @@ def check_variables(ctx: FlowContext) -> Iterator[Diagnostic]:
     for use in variable_uses(ctx):
         if use.name.startswith(RESOURCE_PREFIXES) or use.name in known:
             continue
-        message = f"{use.where} reads `{use.name}`, which is not declared; add `var {use.name}`"
+        message = f"{use.where} reads `{use.name}`, which is not declared; {_remedy(use.name, known)}"
         yield ctx.problem(codes.UNKNOWN_VARIABLE, message, use.location)
     for output in ctx.flow.outputs:
         if output not in known:
-            message = f"output `{output}` is not a declared variable or input; add `var {output}`"
+            message = f"output `{output}` is not a declared variable or input; {_remedy(output, known)}"
             yield ctx.problem(codes.UNKNOWN_VARIABLE, message, ctx.flow.location)
     for ref in ctx.references:
         if ref.kind == "variable" and ref.name not in known:
-            message = f"`{ref.node.id}` stores into `{ref.name}`, which is not declared; add `var {ref.name}`"
+            message = f"`{ref.node.id}` stores into `{ref.name}`, which is not declared; {_remedy(ref.name, known)}"
             yield ctx.problem(codes.UNKNOWN_VARIABLE, message, ref.location)
     yield from check_prompt_texts(ctx)
+
+
+def _remedy(name: str, known: set[str]) -> str:
+    """What to do about an undeclared variable: the declared one it is most likely a typo of, else declare it."""
+    close = difflib.get_close_matches(name, sorted(known), n=1, cutoff=0.85)  # `round` for `rounds`, not `tries`
+    return f"did you mean `{close[0]}`?" if close else f"add `var {name}`"
 
 
 def check_prompt_texts(ctx: FlowContext) -> Iterator[Diagnostic]:
