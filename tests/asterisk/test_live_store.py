@@ -16,78 +16,29 @@ from typing import Any
 
 import pytest
 from backends import backend
-from click.testing import CliRunner
 from line import Line, line
 from starlette.testclient import TestClient
+from store_data import CLINIC_ENVIRONMENT, make_store
 
 from callflow.flowlang.environment import Environment, load_environment_text
 from callflow.flowlang.registry import default_registry
 from callflow.runtime.asterisk.store_flows import StoreFlows
 from callflow.runtime.records import SqliteStore
-from callflow.runtime.service.commands import import_command
-from callflow.runtime.service.core import Service
-from callflow.runtime.service.drafts import DSL, save_draft
-from callflow.runtime.service.environment import save as save_environment
-from callflow.runtime.service.publishing import publish
-from callflow.runtime.store.audit import Actor
 from callflow.runtime.store.folder import DataFolder
-from callflow.runtime.store.users import Role
 from callflow.server import create_app
 from callflow.speech.cache import PromptCache
 from callflow.speech.synthesis import Pyttsx3Synthesizer
 from callflow.speech.voices import voice_for
 
-EXAMPLES = Path(__file__).resolve().parents[2] / "examples"
-PASSWORD = "correct horse battery"
 V1_MENU = "For an agent press 1. For self-service press 2. To leave a message for the mayor press 3."
 V2_MENU = "For an agent press 1. For self-service press 2. For the mayor's mailbox press 3."
-CLINIC_FLOW = """\
-flow front_desk
-  title "The clinic's front desk"
-  languages en
-
-prompt welcome
-  en "Welcome to the clinic. Goodbye."
-
-start: say welcome -> end
-
-end: hangup
-"""
-CLINIC_ENVIRONMENT = """\
-timezone = "Asia/Shanghai"
-
-[numbers]
-7300 = "front_desk"
-7301 = "not_published"
-"""
 
 
 @pytest.fixture(scope="module")
 def template(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, str]:
-    """A data folder made as the docs say (`callflow import examples/ --publish --data D`), plus a second tenant
-    `clinic` claiming 7300 (its published `front_desk`) and 7301 (a flow never published); and an admin's token."""
+    """The data folder of `store_data.make_store` and an admin's token, made once for the module."""
     data = tmp_path_factory.mktemp("store") / "data"
-    result = CliRunner().invoke(
-        import_command,
-        [str(EXAMPLES), "--publish", "--data", str(data)],
-        env={"CALLFLOW_ADMIN_PASSWORD": PASSWORD},
-        catch_exceptions=False,
-    )
-    assert result.exit_code == 0, result.output
-    assert "published hotline_12345 version 1" in result.output
-    service = Service(data)
-    folder = service.folder
-    clinic = folder.tenants.add("clinic", "A clinic")
-    folder.users.add(clinic.id, "admin", Role.admin, PASSWORD, Actor("test"))
-    workspace = service.workspace(clinic)
-    save_environment(workspace, CLINIC_ENVIRONMENT, 0, Actor("test"))
-    save_draft(workspace, "front_desk", CLINIC_FLOW, DSL, None, Actor("test"))
-    save_draft(workspace, "not_published", CLINIC_FLOW.replace("front_desk", "not_published"), DSL, None, Actor("t"))
-    asyncio.run(publish(workspace, "front_desk", "first", Actor("test"), force=False))
-    default = folder.tenants.get("default")
-    token = folder.credentials.create_token(folder.users.get(default.id, "admin").id, "tests")
-    folder.close()
-    return data, token
+    return data, make_store(data)
 
 
 class Api:
