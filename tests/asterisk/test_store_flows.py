@@ -4,16 +4,25 @@ is kept between calls, and `callflow run --data` refusing what it cannot serve."
 from __future__ import annotations
 
 import asyncio
+import os
 import shutil
+import signal
+import subprocess
+import sys
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+import slowdown
+from ami_server import AmiServer
 from click.testing import CliRunner
+from phone import Phone
 from store_data import make_store
 
 from callflow.flowlang.registry import default_registry
+from callflow.runtime.asterisk.address import AmiAddress
 from callflow.runtime.asterisk.commands import run
+from callflow.runtime.asterisk.service import trace_lines
 from callflow.runtime.asterisk.store_flows import StoreFlows, TenantScope
 from callflow.runtime.records import SqliteStore
 from callflow.runtime.service.core import Service
@@ -24,6 +33,8 @@ from callflow.speech.cache import PromptCache
 from callflow.speech.synthesis import Pyttsx3Synthesizer
 
 ADMIN = Actor("test")
+SECRET = "run-secret"
+CALLFLOW = Path(sys.executable).parent / "callflow"
 
 
 @pytest.fixture(scope="module")
@@ -143,3 +154,45 @@ def test_run_refuses_data_beside_flows_or_env_and_a_folder_without_a_service(tmp
     result = CliRunner().invoke(run, [*url, "--data", str(empty)])
     assert result.exit_code == 2 and "holds no flow service data" in result.output
     assert "callflow import examples/ --publish" in result.output and not empty.exists()
+
+
+def test_callflow_run_serves_a_tenants_published_flow_from_the_data_folder(template: Path, tmp_path: Path) -> None:
+    """`callflow run --data D` as an operator starts it (a process of its own, over the AMI test server): it says
+    where its calls come from, and a call to the clinic's number runs the clinic's published flow, its trace
+    naming tenant, flow and version."""
+    data = tmp_path / "data"
+    shutil.copytree(template, data)
+    traces = tmp_path / "traces"
+
+    async def go() -> None:
+        async with AmiServer(secret=SECRET, time_scale=0.05) as server:
+            url = f"ami://callflow:{SECRET}@127.0.0.1:{server.port}"
+            command = [str(CALLFLOW), "run", "--ami", url, "--data", str(data), "--traces", str(traces)]
+            command += ["--prompts", str(tmp_path / "prompts"), "--recordings", str(tmp_path / "rec")]
+            command += ["--db", str(tmp_path / "calls.sqlite")]
+            with open(tmp_path / "stderr.log", "wb") as errors:
+                process = await asyncio.create_subprocess_exec(
+                    *command, stdout=subprocess.PIPE, stderr=errors, env={**os.environ, "PYTHONUNBUFFERED": "1"}
+                )
+            try:
+                assert process.stdout is not None
+                first = await asyncio.wait_for(process.stdout.readline(), slowdown.seconds(60))
+                assert f"(what is published in {data})" in first.decode()
+                address = AmiAddress("127.0.0.1", server.port, "callflow", SECRET)
+                async with Phone(address, caller_context="caller-live") as phone:
+                    call = await phone.call("7300")
+                    await call.until(lambda c: c.startswith("STREAM FILE"), timeout_s=60)
+                    await call.wait_ended(timeout_s=60)
+                process.send_signal(signal.SIGTERM)
+                assert await asyncio.wait_for(process.wait(), slowdown.seconds(60)) == 0
+            finally:
+                if process.returncode is None:
+                    process.kill()
+                    await process.wait()
+            assert server.unrecorded == [] and server.unrecorded_commands == []
+
+    asyncio.run(go())
+    (trace_file,) = traces.glob("*.jsonl")
+    trace = trace_lines(trace_file)
+    assert (trace[0]["tenant"], trace[0]["flow"], trace[0]["version"]) == ("clinic", "front_desk", 1)
+    assert [e["text"] for e in trace if e["event"] == "prompt"] == ["Welcome to the clinic. Goodbye."]
