@@ -9,10 +9,13 @@ from pathlib import Path
 from typing import Any
 from zoneinfo import ZoneInfo
 
+from babel import Locale
+
 from callflow.flowlang.environment import load_environment
+from callflow.flowlang.formatting import locale_for
 from callflow.flowlang.loader import load_file
 from callflow.flowlang.model import Prompt
-from callflow.runtime.prompts import ReadyPrompt
+from callflow.runtime.prompts import FlowPrompts, ReadyPrompt
 from callflow.runtime.simulator.run import Simulation, Simulator
 from callflow.runtime.simulator.script import parse_script
 
@@ -96,3 +99,16 @@ def test_the_prompt_each_driver_plays_is_rendered_in_its_language() -> None:
     assert chinese.render({"n": 3}.__getitem__)[0].text == "您排在第3位"
     assert english.render({"n": 3}.__getitem__)[0].text == "You are 3rd."
     assert english.render({"n": 3}.__getitem__)[0] is english.render({"n": 3}.__getitem__)[0]
+
+
+def test_a_flow_version_loads_the_cldr_data_of_its_formats_when_planned(tmp_path: Path) -> None:
+    """The locales a flow's formats need are loaded when the flow is planned (before its calls), not by the first
+    call that says a value, which would hold up every call on the driver's event loop meanwhile."""
+    (tmp_path / "t.flow").write_text(FLOW.replace("LANGUAGES", "zh-CN, en").replace("BALANCE", "1"), "utf-8")
+    flow = load_file(tmp_path / "t.flow").flow
+    assert flow is not None
+    locale_for.cache_clear()
+    FlowPrompts(flow)
+    assert locale_for.cache_info().currsize == 2
+    assert {locale_for("zh-CN"), locale_for("en")} == {Locale.parse("zh_CN"), Locale.parse("en")}
+    assert locale_for.cache_info().misses == 2
