@@ -284,6 +284,8 @@ def _arrowless_exit(node_type: NodeType, line: Line, builder: Builder) -> Line:
         return line
     in_family = len(tokens) > 1 and any(f.word == word for f in node_type.families)
     plain = len(tokens) == 1 and node_type.has_exit(word) and node_type.family(word) is None
+    if plain and node_type.exit(word) is None and _suggest(word, [s.word for s in node_type.specs]):
+        return line  # an open exit or a misspelt parameter (`outs x` for `out x`): the latter is likelier
     if not in_family and not plain:
         return line
     target = tokens[-1]
@@ -299,11 +301,11 @@ def _param_line(
     word = line.word.text
     spec = node_type.spec_for_word(word)
     if spec is None:
-        if node_type.has_exit(word):
+        hint = _suggest(word, [s.word for s in node_type.specs])
+        if node_type.exit(word) is not None or (node_type.has_exit(word) and not hint):
             message = f"`{word}` is an exit: write `{word} -> node_id`"
             builder.report(codes.SYNTAX, message, line.word.location)
             return None
-        hint = _suggest(word, [s.word for s in node_type.specs])
         message = f"`{node_type.keyword}` has no parameter `{word}`{hint}"
         builder.report(codes.UNKNOWN_PARAMETER, message, line.word.location)
         return None
