@@ -48,14 +48,9 @@ class Format:
         return " ".join((self.name, *self.args))
 
 
-@dataclass(frozen=True)
-class _Kind:
-    """One format: how its arguments are checked, and what it is for (as docs and messages say)."""
-
-    usage: str
-    check: Callable[[tuple[str, ...]], str | None]
-    """None when the arguments are right, else the index of the wrong one and a message (`"1:message"`; -1 blames
-    the name)."""
+Arguments = Callable[[tuple[str, ...]], "str | None"]
+"""Checks a format's arguments: None when they are right, else the index of the wrong one and a message
+(`"1:message"`; -1 blames the format's name)."""
 
 
 def _none(args: tuple[str, ...]) -> str | None:
@@ -110,14 +105,14 @@ def _style(args: tuple[str, ...]) -> str | None:
     return None
 
 
-KINDS: dict[str, _Kind] = {
-    "number": _Kind("`number` or `number 2` (decimal places): grouped digits", _decimals),
-    "currency": _Kind("`currency CNY`: an amount of money with the currency's name", _currency),
-    "digits": _Kind("`digits` or `digits 3 4 4` (group sizes): each digit said one by one", _groups),
-    "ordinal": _Kind("`ordinal`: 1st, 2nd; 第1", _none),
-    "date": _Kind("`date` (the weekday, day and month) or `date full|long|medium|short`", _style),
-    "time": _Kind("`time` (hours and minutes) or `time full|long|medium|short`", _style),
-    "duration": _Kind("`duration`: seconds said as hours, minutes and seconds", _none),
+KINDS: dict[str, Arguments] = {
+    "number": _decimals,  # `number` or `number 2` (decimal places): grouped digits
+    "currency": _currency,  # `currency CNY`: an amount of money with the currency's name
+    "digits": _groups,  # `digits` or `digits 3 4 4` (group sizes): each digit said one by one
+    "ordinal": _none,  # 1st, 2nd; 第1
+    "date": _style,  # the weekday, day and month, or `date full|long|medium|short`
+    "time": _style,  # hours and minutes, or `time full|long|medium|short`
+    "duration": _none,  # seconds said as days, hours, minutes and seconds
 }
 """Every format, by name."""
 
@@ -128,12 +123,12 @@ def parse_format(spec: str) -> Format:
     if not words:
         raise FormatError("a format's name is missing after `:`; formats: " + ", ".join(KINDS), 0)
     (name, at), args = words[0], tuple(word for word, _ in words[1:])
-    kind = KINDS.get(name)
-    if kind is None:
+    arguments = KINDS.get(name)
+    if arguments is None:
         near = difflib.get_close_matches(name, KINDS, n=1)
         hint = f"did you mean `{near[0]}`? " if near else ""
         raise FormatError(f"unknown format `{name}`; {hint}formats: " + ", ".join(KINDS), at)
-    problem = kind.check(args)
+    problem = arguments(args)
     if problem is not None:
         index, message = problem.split(":", 1)
         where = words[int(index) + 1][1] if int(index) >= 0 and int(index) + 1 < len(words) else at
