@@ -8,8 +8,9 @@ applies:
 - `transferred`: handed to a destination outside Callflow (`transfer_to` says where);
 - `agent`: an agent answered it in a queue;
 - `voicemail`: the caller left a message that was kept;
-- `abandoned`: the caller hung up in the IVR (`end_node` says where: a drop-off);
-- `self_served`: the flow ended the call (or it reached its time limit) without any of the above;
+- `abandoned`: the caller hung up waiting in a queue, or in the IVR before making any choice (no menu, collect or
+  ask node took an exit other than `failed`);
+- `self_served`: the call ended in the IVR otherwise: the flow hung up, or the caller did after making a choice;
 - `unfinished`: the call had not ended when its record was last written (the process stopped mid-call).
 """
 
@@ -81,6 +82,7 @@ def summarize(
     """The record of one call (JSON values only), with its rows: queue waits, transfers, menu choices, survey
     answers, the nodes it entered and the exits it took (as `node_key`s), and the errors it met."""
     top = origin.flow
+    taken = list(taken)
     last = events[-1] if events else {}
     ended = finished and last.get("event") == "end"
     duration = float(last.get("t", 0.0)) if events else 0.0
@@ -100,7 +102,7 @@ def summarize(
         outcome = "agent"
     elif kept_voicemail:
         outcome = "voicemail"
-    elif reason == "hangup" and hangup_by == "caller":
+    elif reason == "hangup" and hangup_by == "caller" and (_left_queue(queues) or not _chose(taken, flows, top)):
         outcome = "abandoned"
     else:
         outcome = "self_served"
@@ -137,6 +139,24 @@ def summarize(
         "survey_answers": _survey_answers(events, queues),
         "errors": _errors(events),
     }
+
+
+CHOOSING = frozenset({"menu", "collect", "ask"})
+"""Node types where a caller makes a choice: a caller who made one and then hung up was served by the IVR."""
+
+
+def _left_queue(queues: list[dict[str, Any]]) -> bool:
+    return any(q["result"] == "abandoned" for q in queues)
+
+
+def _chose(taken: Iterable[tuple[str, str, str]], flows: Mapping[str, Flow], top: str) -> bool:
+    """Whether the caller made a choice: a menu, collect or ask node took an exit other than `failed`."""
+    for flow_name, node_id, exit_name in taken:
+        flow = flows.get(flow_name)
+        node = flow.node(node_id) if flow is not None else None
+        if node is not None and node.type in CHOOSING and exit_name != "failed":
+            return True
+    return False
 
 
 def _queue_waits(events: Sequence[Mapping[str, Any]], ended: bool) -> list[dict[str, Any]]:
@@ -186,8 +206,8 @@ def _transfers(events: Sequence[Mapping[str, Any]]) -> list[dict[str, Any]]:
 def _menu_choices(
     events: Sequence[Mapping[str, Any]], taken: Iterable[tuple[str, str, str]], flows: Mapping[str, Flow], top: str
 ) -> list[dict[str, Any]]:
-    """Each pass through a menu with the exit taken; a menu's silences and wrong keys over the call (from the
-    sorry prompts it played and the reason it failed) are on its last pass."""
+    """Each pass through a menu with the exit taken (`hangup` when the caller hung up in it); a menu's silences and
+    wrong keys over the call (from the sorry prompts it played and the reason it failed) are on its last pass."""
     sorry: dict[str, tuple[str, list[tuple[str, str]]]] = {}  # key -> (node id, [(no_input | no_match, prompt)])
     for flow_name, flow in flows.items():
         for node in flow.nodes:
@@ -200,6 +220,13 @@ def _menu_choices(
         key = node_key(flow_name, top, node_id)
         if key in sorry:
             row = {"node": key, "choice": exit_name, "no_input": 0, "no_match": 0}
+            choices.setdefault(key, []).append(row)
+            ordered.append(row)
+    last = events[-1] if events else {}
+    if last.get("event") == "end" and last.get("node") is not None:  # the caller hung up in a menu
+        key = next((k for k, (node_id, _p) in sorry.items() if node_id == last["node"] and k == last["node"]), None)
+        if key is not None:
+            row = {"node": key, "choice": "hangup", "no_input": 0, "no_match": 0}
             choices.setdefault(key, []).append(row)
             ordered.append(row)
     for key, rows in choices.items():

@@ -75,12 +75,13 @@ def ivr_report(connection: sqlite3.Connection, scope: Scope, by: str | None) -> 
 
 
 def menus_report(connection: sqlite3.Connection, scope: Scope, by: str | None) -> dict[str, Any]:
-    """Choices per menu and key, and the silences (`no_input`) and wrong keys (`no_match`), each with its share of
-    the menu's attempts (a choice made, a silence or a wrong key each count one attempt)."""
+    """Choices per menu and key (`failed`, and `hangup` for callers who hung up in it), and the silences
+    (`no_input`) and wrong keys (`no_match`), each with its share of the menu's attempts (a choice made, a silence
+    or a wrong key each count one attempt)."""
     found = tally(connection, scope, "menu", by=by)
     attempts: dict[tuple[str, str], int] = defaultdict(int)
     for period, menu, choice, _k3, n, _total, _top in found:
-        if choice != "failed":  # the failing attempt is already counted as a silence or a wrong key
+        if choice not in ("failed", "hangup"):  # a failure is already counted as a silence or a wrong key
             attempts[(period, menu)] += n
     rows = [
         {"period": p, "menu": menu, "choice": choice, "count": n, "share": rate(n, attempts[(p, menu)])}

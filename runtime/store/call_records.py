@@ -158,7 +158,7 @@ def tallies(record: dict[str, Any]) -> dict[tuple[str, str, str, str], tuple[int
     for taken in record["taken"]:
         node, _, exit_name = taken.partition("\x1f")
         add(("exit", node, exit_name, ""))
-    if record["outcome"] == "abandoned" and record["end_node"]:
+    if record["hangup_by"] == "caller" and record["end_node"]:  # where callers hung up: the drop-offs
         add(("drop", str(record["end_node"]), "", ""))
     for error in record["errors"]:
         add(("error", str(error["node"] or ""), error["kind"], ""))
