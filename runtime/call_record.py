@@ -223,12 +223,11 @@ def _menu_choices(
             choices.setdefault(key, []).append(row)
             ordered.append(row)
     last = events[-1] if events else {}
-    if last.get("event") == "end" and last.get("node") is not None:  # the caller hung up in a menu
-        key = next((k for k, (node_id, _p) in sorry.items() if node_id == last["node"] and k == last["node"]), None)
-        if key is not None:
-            row = {"node": key, "choice": "hangup", "no_input": 0, "no_match": 0}
-            choices.setdefault(key, []).append(row)
-            ordered.append(row)
+    ended_in = str(last.get("node"))
+    if last.get("event") == "end" and last.get("by") == "caller" and ended_in in sorry:  # hung up in a menu
+        hung_up = {"node": ended_in, "choice": "hangup", "no_input": 0, "no_match": 0}
+        choices.setdefault(ended_in, []).append(hung_up)
+        ordered.append(hung_up)
     for key, rows in choices.items():
         node_id, prompts = sorry[key]
         counts = {"no_input": 0, "no_match": 0}

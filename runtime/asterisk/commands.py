@@ -30,6 +30,7 @@ from callflow.runtime.asterisk.dialplan import (
 from callflow.runtime.asterisk.driver import Driver, start_driver
 from callflow.runtime.engine import APOLOGY
 from callflow.runtime.records import SqliteStore
+from callflow.runtime.service.records import RecordBook
 from callflow.speech.cache import PromptCache
 from callflow.speech.synthesis import Pyttsx3Synthesizer
 from callflow.speech.voices import voice_for
@@ -131,6 +132,14 @@ def _environment(env_path: Path | None, flows: Path) -> Environment:
 )
 @_trunk_option
 @click.option(
+    "--data",
+    "data",
+    type=click.Path(file_okay=False, path_type=Path),
+    default=None,
+    help="A data folder whose call records (records.db) every call writes, under tenant `default` "
+    "(`callflow report`, `callflow voicemail`).",
+)
+@click.option(
     "--grace",
     "grace_s",
     default=30.0,
@@ -148,6 +157,7 @@ def run(
     recordings: Path,
     db: Path,
     trunk: str,
+    data: Path | None,
     grace_s: float,
 ) -> None:
     """Serve every call that Asterisk hands over with AGI(agi:async), until interrupted."""
@@ -168,12 +178,15 @@ def run(
         log.info("open files: soft limit %d (the hard limit)", after)
     store = SqliteStore(db)
     settings = LineSettings(recordings, trunk)
+    book = RecordBook(data) if data is not None else None
     try:
-        asyncio.run(_serve(address, flows, environment, store, prompts, settings, traces, grace_s))
+        asyncio.run(_serve(address, flows, environment, store, prompts, settings, traces, grace_s, book))
     except AmiError as error:
         raise click.ClickException(str(error)) from None
     finally:
         store.close()
+        if book is not None:
+            book.close()
 
 
 async def _serve(
@@ -185,6 +198,7 @@ async def _serve(
     settings: LineSettings,
     traces: Path | None,
     grace_s: float,
+    book: RecordBook | None = None,
 ) -> None:
     from callflow.speech.recognition import VoskRecognizer  # vosk loads only for `run`, not for every command
 
@@ -198,6 +212,7 @@ async def _serve(
         settings=settings,
         traces=traces,
         recognizer=VoskRecognizer.from_environment(environment),  # models load when a caller first speaks
+        recorder=book,
     )
     click.echo(f"serving calls from {address} (flows in {flows}); Ctrl-C stops after the calls in progress")
     await _until_stopped(driver, grace_s)

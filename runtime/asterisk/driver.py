@@ -20,9 +20,11 @@ from callflow.runtime.asterisk.prompts import PromptFiles
 from callflow.runtime.asterisk.protocol import Message
 from callflow.runtime.asterisk.service import SERVICE_EVENTS, CallService
 from callflow.runtime.asterisk.traces import TraceFiles
+from callflow.runtime.call_record import CallOrigin
 from callflow.runtime.data import DataSources
 from callflow.runtime.engine import Engine
 from callflow.runtime.flows import FlowLibrary
+from callflow.runtime.recorder import Recorder, RecordingStore
 from callflow.runtime.types import Clock, Store
 from callflow.speech.cache import PromptCache
 from callflow.speech.types import Recognizer, Synthesizer
@@ -73,13 +75,19 @@ async def start_driver(
     start_at: datetime | None = None,
     call_clock: Callable[[], Clock] | None = None,
     lookup: FlowLookup | None = None,
+    recorder: Recorder | None = None,
+    tenant: str = "default",
 ) -> Driver:
     """Connect to Asterisk and serve every call that enters AsyncAGI until closed. `lookup` says which flow a call
     runs (default: the flows of the folder `flows`, bound to numbers by the environment); `call_clock` makes each
-    call's clock (default: the real time of day, from `start_at` if given)."""
+    call's clock (default: the real time of day, from `start_at` if given); each call's record goes to `recorder`,
+    under `tenant`."""
     registry = default_registry()
     library = FlowLibrary(flows, registry)
     data = DataSources(environment)
+    origins: dict[str, CallOrigin] = {}
+    if recorder is not None:
+        store = RecordingStore(store, recorder, origins.get)
     engine = Engine(registry, environment, store, data, library)
     files = PromptFiles(PromptCache(prompts, synthesizer), environment, flows)
     settings.recordings.mkdir(parents=True, exist_ok=True)
@@ -93,6 +101,9 @@ async def start_driver(
         recognizer,
         start_at=start_at,
         call_clock=call_clock,
+        recorder=recorder,
+        tenant=tenant,
+        origins=origins,
     )
     connection = AmiConnection(
         address,

@@ -36,8 +36,10 @@ from callflow.runtime.asterisk.flow_lookup import FlowLookup
 from callflow.runtime.asterisk.prompts import PromptFiles
 from callflow.runtime.asterisk.protocol import Message
 from callflow.runtime.asterisk.traces import TraceFiles
+from callflow.runtime.call_record import CallOrigin
 from callflow.runtime.context import Call
 from callflow.runtime.engine import Engine
+from callflow.runtime.recorder import CallLog, Recorder
 from callflow.runtime.signals import Hangup, RuntimeFailure
 from callflow.runtime.trace import Tracer
 from callflow.runtime.types import Clock
@@ -106,6 +108,11 @@ class CallService:
     """Set by `stop`: new calls go straight to the fallback."""
     served: asyncio.Event = field(default_factory=asyncio.Event)
     """Set whenever a call has been served to its end (tests wait on it)."""
+    recorder: Recorder | None = None
+    """Where each call's record goes (`callflow run --data`), under `tenant`; None: no records."""
+    tenant: str = "default"
+    origins: dict[str, CallOrigin] = field(default_factory=dict)
+    """The origin of each call in progress (by call id): voicemail messages are filed under it."""
 
     # -- events ----------------------------------------------------------------------------------------------
 
@@ -177,6 +184,7 @@ class CallService:
         session = live.session
         tracer = Tracer(clock, sink=self.traces.sink(session.call_id) if self.traces is not None else None)
         reason = "error"
+        call_log: CallLog | None = None
         try:
             channel = AsteriskChannel(
                 session, tracer, self.prompts, self.settings, self.environment.destinations, self.recognizer
@@ -191,6 +199,7 @@ class CallService:
                 language=(flow.language if flow is not None else None) or "",
                 switches=dict(self.environment.switches),
             )
+            call_log = self._call_log(call, flow.name if flow is not None else name or "", tracer)
             if flow is None:
                 reason = await self._without_flow(channel, tracer, call, name)
                 return reason
@@ -218,7 +227,28 @@ class CallService:
             _end(tracer, reason="fallback")
             return reason
         finally:
+            if call_log is not None:
+                call_log.end(tracer.events)
+                self.origins.pop(session.call_id, None)
             await self._finish(session, reason)
+
+    def _call_log(self, call: Call, flow: str, tracer: Tracer) -> CallLog | None:
+        """The call's records, fed from its tracer (after the trace file's sink, when there is one)."""
+        if self.recorder is None:
+            return None
+        origin = self.origins[call.id] = CallOrigin(self.tenant, flow, 0, "live")
+        call_log = CallLog(self.recorder, origin, call)
+        written = tracer.sink
+        if written is None:
+            tracer.sink = call_log.sink
+        else:
+
+            def both(event: dict[str, Any]) -> None:
+                written(event)
+                call_log.sink(event)
+
+            tracer.sink = both
+        return call_log
 
     async def _finish(self, session: AgiSession, reason: str) -> None:
         if self.traces is not None:
