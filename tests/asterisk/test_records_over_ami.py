@@ -94,7 +94,7 @@ def test_a_self_service_call_leaves_the_same_record_live_and_simulated(prompts: 
         assert book.flush(30)
         stored = call_reads.call(book.connection(), "default", call_id)
         assert stored["outcome"] == "self_served" and stored["finished"] == 1
-        assert [e["event"] for e in stored["events"]][0] == "start" and stored["events"][-1]["event"] == "end"
+        assert stored["events"][0]["event"] == "start" and stored["events"][-1]["event"] == "end"
         assert [m["choice"] for m in stored["menu_choices"]] == ["key 2", "key 1"]
         progress = [part for part in book.connection().execute("SELECT part FROM call_events")]
         assert progress == [(0,)]  # the parts written while the call ran were replaced by the whole trace
