@@ -23,13 +23,19 @@ from callflow.runtime.store.call_reads import Scope
 from callflow.runtime.store.users import Role
 
 CSV_TYPE = "text/csv"
+MAX_ID = 2**62
+"""The largest record id or version number a query may name (SQLite's integers end at 2**63)."""
 DATE = {"type": "string", "format": "date"}
 
 PERIOD_QUERIES = (
     Query("from", DATE, "the first local day (YYYY-MM-DD; default: 29 days before `to`)"),
     Query("to", DATE, "the last local day, included (default: today in the tenant's time zone)"),
     Query("flow", STRING, "only this flow's calls"),
-    Query("version", {"type": "integer", "minimum": 0}, "only calls of this version of the flow (0: drafts and files)"),
+    Query(
+        "version",
+        {"type": "integer", "minimum": 0, "maximum": MAX_ID},
+        "only calls of this version of the flow (0: drafts and files)",
+    ),
     Query("origin", {"enum": ["live", "simulated"]}, "only live or only simulated calls"),
 )
 
@@ -43,7 +49,7 @@ def request_scope(call: Call, flow: str | None = None) -> Scope:
     """The scope a request's query asks for."""
     query = call.query
     version = query.get("version")
-    if version is not None and not version.isdigit():
+    if version is not None and not (version.isdigit() and int(version) <= MAX_ID):
         raise ApiError(422, "invalid", "`version` is a version number (0: drafts and files)")
     try:
         return scope_for(
@@ -73,7 +79,7 @@ def _shown(call: Call, record: dict[str, Any]) -> dict[str, Any]:
 def list_calls(call: Call) -> dict[str, Any]:
     """Call records, newest first."""
     before = call.query.get("before")
-    if before is not None and not before.isdigit():
+    if before is not None and not (before.isdigit() and int(before) <= MAX_ID):
         raise ApiError(422, "invalid", "`before` is a record id (`id` of a call in the list)")
     outcome = call.query.get("outcome")
     if outcome is not None and outcome not in OUTCOMES:
@@ -149,7 +155,7 @@ CALL_QUERIES = (
     *PERIOD_QUERIES,
     Query("outcome", {"enum": list(OUTCOMES)}, "only calls that ended so"),
     Query("node", STRING, "only calls that passed this node (`subflow/node` for a called flow's)"),
-    Query("before", INTEGER, "a record id: the calls before it (to page back)"),
+    Query("before", {**INTEGER, "minimum": 0, "maximum": MAX_ID}, "a record id: the calls before it (to page back)"),
     Query("limit", {"type": "integer", "minimum": 1, "maximum": 1000}, "how many (default 100)"),
 )
 
