@@ -18,10 +18,10 @@ from pathlib import Path
 from typing import Any
 
 from callflow.runtime.call_record import CallOrigin, utc_text
-from callflow.runtime.store.call_records import apply_call, apply_progress
+from callflow.runtime.store.call_records import TallyBatch, apply_call, apply_progress, packed_text
 from callflow.runtime.store.records_db import connect, records_path
 from callflow.runtime.store.voicemail_inbox import Inbox, apply_voicemail
-from callflow.runtime.writer import SqliteWriter
+from callflow.runtime.writer import Apply, SqliteWriter
 
 VOICEMAIL_FOLDER = "voicemail"
 
@@ -62,19 +62,24 @@ class RecordBook:
         """The writer thread, started on first use."""
         with self._lock:
             if self._writer is None:
-                applies = {"call": apply_call, "progress": apply_progress, "voicemail": self._apply_voicemail}
-                self._writer = SqliteWriter(self.path, applies, name="records")
+                batch = TallyBatch()
+                applies: dict[str, Apply] = {
+                    "call": lambda connection, record, replayed: apply_call(connection, record, replayed, batch),
+                    "progress": apply_progress,
+                    "voicemail": self._apply_voicemail,
+                }
+                self._writer = SqliteWriter(self.path, applies, name="records", begin=batch.clear, finish=batch.write)
             return self._writer
 
     def call_progress(
         self, origin: CallOrigin, record: dict[str, Any], part: int, events: list[dict[str, Any]]
     ) -> None:
         """A running call's record so far and its newest events."""
-        self.writer.submit("progress", {"record": record, "part": part, "events": events})
+        self.writer.submit("progress", {"record": record, "part": part, "packed_events": packed_text(events)})
 
     def call_ended(self, origin: CallOrigin, record: dict[str, Any], events: list[dict[str, Any]]) -> None:
         """A call's whole record."""
-        self.writer.submit("call", {**record, "events": events})
+        self.writer.submit("call", {**record, "packed_events": packed_text(events)})
 
     def voicemail(self, origin: CallOrigin, message: Mapping[str, Any]) -> None:
         """A message a call left: its row (and its audio, copied in the writer's thread)."""
