@@ -149,32 +149,32 @@ def apply_call(
         connection.execute(f"UPDATE calls SET {sets} WHERE id = ?", [*_call_values(record), call])
         connection.execute("DELETE FROM call_events WHERE call = ?", (call,))
     connection.execute("INSERT INTO call_events (call, part, events) VALUES (?, 0, ?)", (call, _blob(record)))
-    connection.executemany(
-        "INSERT INTO queue_waits (call, queue, entered_s, position, result, wait_s, took_offer) "
-        "VALUES (?, ?, ?, ?, ?, ?, ?)",
-        [
-            (call, q["queue"], q["entered_s"], q["position"], q["result"], q["wait_s"], q["took_offer"])
-            for q in record["queue_waits"]
-        ],
-    )
-    connection.executemany(
-        "INSERT INTO transfers (call, node, destination, result) VALUES (?, ?, ?, ?)",
-        [(call, t["node"], t["destination"], t["result"]) for t in record["transfers"]],
-    )
-    connection.executemany(
-        "INSERT INTO menu_choices (call, node, choice, no_input, no_match) VALUES (?, ?, ?, ?, ?)",
-        [(call, m["node"], m["choice"], m["no_input"], m["no_match"]) for m in record["menu_choices"]],
-    )
-    connection.executemany(
-        "INSERT INTO survey_answers (call, question, answer, queue) VALUES (?, ?, ?, ?)",
-        [(call, s["question"], s["answer"], s["queue"]) for s in record["survey_answers"]],
-    )
+    for table, (columns, rows) in _rows(record).items():
+        if rows:  # most calls have none of some kinds
+            marks = ", ".join("?" * (len(columns) + 1))
+            connection.executemany(
+                f"INSERT INTO {table} (call, {', '.join(columns)}) VALUES ({marks})",
+                [(call, *(row[c] for c in columns)) for row in rows],
+            )
     if record["finished"]:
         where = (record["tenant"], record["flow"], record["version"], record["origin"], record["day"], record["hour"])
         if batch is not None:
             batch.add(where, tallies(record))
         else:
             connection.executemany(TALLY_UPSERT, [(*where, *key, *value) for key, value in tallies(record).items()])
+
+
+_ROW_COLUMNS = {
+    "queue_waits": ("queue", "entered_s", "position", "result", "wait_s", "took_offer"),
+    "transfers": ("node", "destination", "result"),
+    "menu_choices": ("node", "choice", "no_input", "no_match"),
+    "survey_answers": ("question", "answer", "queue"),
+}
+
+
+def _rows(record: dict[str, Any]) -> dict[str, tuple[tuple[str, ...], list[dict[str, Any]]]]:
+    """A record's rows of each kind, with the columns they fill."""
+    return {table: (columns, record[table]) for table, columns in _ROW_COLUMNS.items()}
 
 
 SERVICE_LEVEL_S = 20.0
