@@ -57,9 +57,10 @@ class Scope:
     version: int | None = None
     origin: str | None = None
 
-    def where(self, prefix: str = "") -> tuple[str, list[Any]]:
-        """The SQL condition and its arguments."""
-        sql = f"{prefix}tenant = ? AND {prefix}day BETWEEN ? AND ?"
+    def where(self, prefix: str = "", *, day_index: bool = True) -> tuple[str, list[Any]]:
+        """The SQL condition and its arguments; without `day_index`, SQLite walks another index (newest first)."""
+        day = f"{prefix}day" if day_index else f"+{prefix}day"
+        sql = f"{prefix}tenant = ? AND {day} BETWEEN ? AND ?"
         args: list[Any] = [self.tenant, self.day_from, self.day_to]
         for column, value in (("flow", self.flow), ("version", self.version), ("origin", self.origin)):
             if value is not None:
@@ -97,8 +98,9 @@ def calls(
     before: int | None = None,
     limit: int = 100,
 ) -> list[dict[str, Any]]:
-    """Call records, newest first: of an outcome, through a node; `before` a record id, to page back."""
-    where, args = scope.where()
+    """Call records, newest first: of an outcome, through a node; `before` a record id, to page back. (The newest
+    are found walking the records newest first, not by sorting a month of them.)"""
+    where, args = scope.where(day_index=False)
     if outcome is not None:
         where += " AND outcome = ?"
         args.append(outcome)

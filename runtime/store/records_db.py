@@ -50,6 +50,7 @@ CREATE UNIQUE INDEX IF NOT EXISTS calls_call_id ON calls (tenant, call_id);
 CREATE INDEX IF NOT EXISTS calls_by_day ON calls (tenant, day, flow);
 CREATE INDEX IF NOT EXISTS calls_by_version ON calls (tenant, flow, version, id);
 CREATE INDEX IF NOT EXISTS calls_by_start ON calls (start);
+CREATE INDEX IF NOT EXISTS calls_newest ON calls (tenant, id);
 
 CREATE TABLE IF NOT EXISTS call_events (
     call INTEGER NOT NULL REFERENCES calls (id) ON DELETE CASCADE,
