@@ -160,10 +160,8 @@ def main() -> None:
     stop.set()
     reader.join()
     size = sum(p.stat().st_size for p in options.data.glob("records.db*"))
-    slowest = max(reads, default=0.0)
-    print(
-        f"written: {rate:,.0f} calls/s while {len(reads)} ivr+queues report pairs were read (slowest {slowest:.3f} s)"
-    )
+    print(f"written: {rate:,.0f} calls/s while another process read the ivr and queues reports and the heat map")
+    print(f"  {reads.value} times, ten a second at most (slowest {slowest.value:.3f} s)")
     print(f"records.db: {size / 2**20:,.0f} MiB")
     connection = book.connection()
     month = Scope("default", "2026-11-01", "2026-11-30")
