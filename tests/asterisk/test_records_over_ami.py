@@ -9,15 +9,22 @@ from typing import Any
 
 from backends import backend
 from line import FRIDAY_10, Line, line
+from store_data import make_store
 
 from callflow.flowlang.environment import load_environment
 from callflow.flowlang.loader import load_file
+from callflow.flowlang.registry import default_registry
+from callflow.runtime.asterisk.store_flows import StoreFlows
 from callflow.runtime.call_record import CallOrigin
 from callflow.runtime.recorder import NullRecorder
+from callflow.runtime.records import SqliteStore
 from callflow.runtime.service.records import RecordBook
 from callflow.runtime.simulator.run import Simulator
 from callflow.runtime.simulator.script import parse_script
 from callflow.runtime.store import call_reads
+from callflow.runtime.store.folder import DataFolder
+from callflow.speech.cache import PromptCache
+from callflow.speech.synthesis import Pyttsx3Synthesizer
 
 EXAMPLES = Path(__file__).resolve().parents[2] / "examples"
 SAME = ("outcome", "reason", "hangup_by", "end_node", "transfer_to", "path", "taken", "menu_choices", "transfers")
@@ -100,3 +107,41 @@ def test_a_self_service_call_leaves_the_same_record_live_and_simulated(prompts: 
         assert progress == [(0,)]  # the parts written while the call ran were replaced by the whole trace
     finally:
         book.close()
+
+
+def test_a_call_served_from_the_flow_service_is_recorded_under_its_tenant_and_version(
+    prompts: Path, tmp_path: Path
+) -> None:
+    """`callflow run --data`'s way: the flow comes from what is published in the store; the call's record names
+    the tenant, the flow and the published version its trace starts with."""
+    data = tmp_path / "data"
+    make_store(data)
+    folder = DataFolder(data)
+    book = RecordBook(data)
+
+    def store_flows(store: SqliteStore) -> StoreFlows:
+        return StoreFlows(folder, default_registry(), store, PromptCache(prompts, Pyttsx3Synthesizer()))
+
+    async def go() -> str:
+        async with (
+            backend("server", prompts) as where,
+            line(where, tmp_path, lookup=store_flows, recorder=book) as hotline,
+        ):
+            call = await hotline.call()
+            await call.hears(hotline.file("main_menu"))
+            await call.hang_up()
+            await call.wait_ended()
+            await hotline.ended_trace(call)
+            return f"{call.uniqueid}-ivr"
+
+    try:
+        call_id = asyncio.run(go())
+        assert book.flush(30)
+        record = call_reads.call(book.connection(), "default", call_id)
+        start = record["events"][0]
+        assert (record["flow"], record["origin"], record["finished"]) == ("hotline_12345", "live", 1)
+        assert record["version"] == start["version"] >= 1 and start["tenant"] == "default"
+        assert record["outcome"] == "abandoned" and record["end_node"] == "main_menu"
+    finally:
+        book.close()
+        folder.close()
