@@ -66,6 +66,7 @@ export function Canvas({ readOnly: editorReadOnly }: { readOnly: boolean }) {
   const path = useOverlay((s) => s.path);
   const step = useOverlay((s) => s.step);
   const coverage = useOverlay((s) => s.coverage);
+  const traffic = useOverlay((s) => s.traffic);
   const diff = useOverlay((s) => s.diff);
   const focus = useOverlay((s) => s.focus);
   const selected = useSelection((s) => s.selected);
@@ -120,13 +121,14 @@ export function Canvas({ readOnly: editorReadOnly }: { readOnly: boolean }) {
       path: new Set(shownPath),
       current: shownPath.length ? shownPath[shownPath.length - 1] : null,
       coverage,
+      traffic: diff?.version ? null : traffic,
       diff: diff?.nodes ?? null,
       texts: diff?.texts ?? null,
     };
     const built = buildNodes(flow, types, positions, paint, i18n.language, previous.current, selected);
     previous.current = new Map(built.map((n) => [n.id, n]));
     return built;
-  }, [flow, types, positions, diagnostics, shownPath, coverage, diff, i18n.language, selected]);
+  }, [flow, types, positions, diagnostics, shownPath, coverage, traffic, diff, i18n.language, selected]);
 
   const ghosts = useMemo(() => (diff ? ghostViews(diff, types, i18n.language) : []), [diff, types, i18n.language]);
   const annotations = useMemo(
@@ -137,9 +139,9 @@ export function Canvas({ readOnly: editorReadOnly }: { readOnly: boolean }) {
 
   const edges = useMemo<ElkEdgeView[]>(() => {
     if (!flow) return [];
-    const built = buildEdges(flow, positions, routes, dragging, shownPath, coverage, diff?.version ? null : diff);
+    const built = buildEdges(flow, positions, routes, dragging, shownPath, coverage, diff?.version ? null : diff, diff?.version ? null : traffic);
     return diff ? [...built, ...ghostEdgeViews(diff, flow, positions)] : built;
-  }, [flow, positions, routes, dragging, shownPath, coverage, diff]);
+  }, [flow, positions, routes, dragging, shownPath, coverage, diff, traffic]);
 
   const miniBoxes = useMemo<MiniBox[]>(
     () =>
