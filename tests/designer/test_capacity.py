@@ -20,7 +20,7 @@ def open_capacity(page: Page, designer: Designer) -> None:
     expect(page.get_by_test_id("load-form")).to_be_visible()
 
 
-def fill_run(page: Page, calls_per_hour: int, duration: str, agents: dict[str, int]) -> None:
+def fill_run(page: Page, calls_per_hour: int, duration: str, agents: dict[str, int | str]) -> None:
     """Ask for a run on Monday morning with calls at a rate and agents per queue."""
     page.get_by_test_id("calls-per-hour").fill(str(calls_per_hour))
     page.get_by_test_id("duration").fill(duration)
@@ -37,11 +37,16 @@ def job_id(page: Page) -> str:
 
 
 def test_a_run_started_on_the_page_shows_progress_then_cancels(designer: Designer) -> None:
-    """A long day started from the page shows its progress bar moving with the calls ended, and cancel stops it."""
+    """A run the service cannot make is refused with its reason; a long day started from the page shows its
+    progress bar moving with the calls ended, and cancel stops it."""
     page = designer.page("editor")
     open_capacity(page, designer)
     expect(page.get_by_test_id("callers")).to_have_value(re.compile("case status"))  # the bundled example mix
-    fill_run(page, 6000, "24h", {"hotline": 40, "hotline-local": 15})
+    fill_run(page, 6000, "24h", {"hotline": 40, "hotline-local": ""})
+    page.get_by_test_id("start-run").click()  # refused at once: the service names the queue without agents
+    expect(page.get_by_test_id("capacity-error")).to_contain_text("hotline-local")
+    expect(page.get_by_test_id("job")).to_have_count(0)
+    page.get_by_test_id("agents-hotline-local").fill("15")
     page.get_by_test_id("start-run").click()
 
     progress = page.get_by_test_id("job-progress")
@@ -113,8 +118,8 @@ def test_a_small_run_shows_the_figures_the_report_and_the_traffic_on_the_canvas(
 
 
 def test_a_viewer_reads_a_run_but_starts_none(designer: Designer) -> None:
-    """A viewer reaches the capacity page and an editor's finished run, with no way to start or cancel one; the
-    service refuses the viewer's run as well."""
+    """A viewer reaches the capacity page and opens an editor's run from the flow's runs, with no way to start or
+    cancel one; the service refuses the viewer's run as well."""
     editor = designer.page("editor")
     started = editor.request.post(
         f"{designer.service.url}/api/flows/{FLOW}/load",
@@ -129,7 +134,7 @@ def test_a_viewer_reads_a_run_but_starts_none(designer: Designer) -> None:
     expect(viewer.get_by_test_id("viewer-note")).to_be_visible()
     expect(viewer.get_by_test_id("start-run")).to_have_count(0)
     expect(viewer.get_by_test_id("calls-per-hour")).to_be_disabled()
-    viewer.goto(f"{designer.service.url}/#/flows/{FLOW}/capacity/{job}")
+    viewer.get_by_test_id("recent-runs").locator(f"li[data-job='{job}'] a").click()
     expect(viewer.get_by_test_id("load-results")).to_be_visible()
     expect(viewer.get_by_test_id("queue-figures").locator("tr[data-queue=hotline]")).to_be_visible()
     expect(viewer.get_by_test_id("cancel-run")).to_have_count(0)

@@ -211,7 +211,8 @@ const en = {
     title: "Capacity simulation",
     intro:
       "A day of callers through the real flow on the virtual clock, waiting in shared queues for your agents: service level, waits, abandonment, voicemail and self-service, per queue and interval.",
-    viewerNote: "Viewers read the runs (open one by its address); starting or cancelling a run takes an editor.",
+    viewerNote: "Viewers read the runs; starting or cancelling one takes an editor.",
+    recent: "Runs of this flow",
     start: "Run the simulation",
     starting: "Starting…",
     cancel: "Cancel the run",

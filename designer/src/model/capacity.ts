@@ -91,6 +91,8 @@ export interface Job {
   id: string;
   kind: string;
   owner: string;
+  /** The flow it runs. */
+  flow?: string | null;
   status: JobStatus;
   progress: number;
   calls: number;

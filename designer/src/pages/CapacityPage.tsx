@@ -8,6 +8,7 @@ import { EXAMPLE_CALLERS, EXAMPLE_FLOW } from "../capacity/examples";
 import { JobProgress } from "../capacity/JobProgress";
 import { LoadFormView, type QueueChoice } from "../capacity/LoadFormView";
 import { LoadResults } from "../capacity/LoadResults";
+import { RecentRuns } from "../capacity/RecentRuns";
 import { emptyForm, FormError, loadBody, type LoadForm } from "../capacity/request";
 import "../capacity/capacity.css";
 import type { Job } from "../model/capacity";
@@ -138,6 +139,7 @@ export function CapacityPage({ name, job: jobId }: { name: string; job?: string 
       </div>
       <p className="muted">{t("capacity.intro")}</p>
       {!editable && <p className="note" data-testid="viewer-note">{t("capacity.viewerNote")}</p>}
+      <RecentRuns name={name} current={jobId} refresh={`${jobId ?? ""}:${job?.status ?? ""}`} />
       {form ? (
         <LoadFormView form={form} change={change} queues={queues} versions={versions} readOnly={!editable || running} />
       ) : (
