@@ -35,7 +35,7 @@ def capacity(page: Page, url: str) -> None:
     page.get_by_test_id("start-run").click()
     expect(page.get_by_test_id("load-results")).to_be_visible()
     expect(page.frame_locator("[data-testid=report-frame]").locator("svg").first).to_be_visible()
-    page.get_by_test_id("job").scroll_into_view_if_needed()
+    page.get_by_test_id("job").evaluate("element => element.scrollIntoView()")
     page.screenshot(path=OUT / "designer-capacity.png")
     page.get_by_test_id("paint-traffic").click()
     expect(page.get_by_test_id("traffic-legend")).to_be_visible()
