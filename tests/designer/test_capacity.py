@@ -144,3 +144,61 @@ def test_a_viewer_reads_a_run_but_starts_none(designer: Designer) -> None:
         data={"calls_per_hour": 60, "agents": {"hotline": 3, "hotline-local": 2}, "aht": 200},
     )
     assert refused.status == 403
+
+
+def test_a_profile_from_a_file_with_a_staffing_search_shows_the_agents_found_beside_erlang_c(
+    designer: Designer,
+) -> None:
+    """Arrivals from a CSV file chosen on the page, the fewest agents searched for one queue: the page shows, for
+    each of the profile's intervals, the agents the service found and Erlang C's answer."""
+    page = designer.page("editor")
+    open_capacity(page, designer)
+    page.get_by_test_id("arrivals-profile").click()
+    page.get_by_test_id("profile-file").set_input_files(
+        files=[{"name": "two.csv", "mimeType": "text/csv", "buffer": b"start,calls\n10:00,90\n10:30,120\n"}]
+    )
+    expect(page.get_by_test_id("profile")).to_have_value(re.compile("10:30,120"))
+    page.get_by_test_id("duration").fill("")
+    page.get_by_test_id("start").fill("2026-11-23T00:00")
+    page.get_by_test_id("agents-hotline-local").fill("10")
+    page.get_by_test_id("find-hotline").check()
+    page.get_by_test_id("start-run").click()
+    staffing = page.get_by_test_id("staffing")
+    expect(staffing).to_be_visible()
+
+    search = page.request.get(f"{designer.service.url}/api/jobs/{job_id(page)}").json()["result"]
+    (found,) = search["queues"]
+    assert found["queue"] == "hotline"
+    assert [row["start"][11:16] for row in found["intervals"]] == ["10:00", "10:30"]
+    rows = staffing.locator("table[data-staffing=hotline] tbody tr")
+    expect(rows).to_have_count(2)
+    for row in found["intervals"]:
+        shown = staffing.locator(f"tr[data-start='{row['start']}']")
+        expect(shown.locator("[data-figure=agents]")).to_have_text(str(row["agents"]))
+        expect(shown.locator("[data-figure=erlang_c]")).to_have_text(str(row["erlang_c"]))
+    expect(page.get_by_test_id("queue-figures").locator("tr[data-queue=hotline]")).to_be_visible()
+
+
+def test_the_draft_compared_with_its_own_published_version_differs_in_nothing(designer: Designer) -> None:
+    """The same day through the draft and the version published from it, with the same random numbers: both
+    columns are shown and every difference is nil."""
+    admin = designer.page("admin")
+    published = admin.request.post(
+        f"{designer.service.url}/api/flows/{FLOW}/publish",
+        headers={"Origin": designer.service.url},
+        data={"comment": "for the comparison"},
+    )
+    assert published.ok, published.text()
+    version = published.json()["version"]
+    open_capacity(admin, designer)
+    fill_run(admin, 120, "1h", {"hotline": 3, "hotline-local": 2})
+    admin.get_by_test_id("compare-with").select_option(str(version))
+    admin.get_by_test_id("start-run").click()
+    comparison = admin.get_by_test_id("comparison")
+    expect(comparison).to_be_visible()
+    differences = comparison.locator("[data-figure=difference]")
+    assert differences.count() > 10
+    for text in differences.all_inner_texts():
+        assert not text.startswith(("+", "−")), text
+    result = admin.request.get(f"{designer.service.url}/api/jobs/{job_id(admin)}").json()["result"]
+    assert result["first"]["calls"] == result["second"]["calls"]

@@ -99,11 +99,13 @@ function ComparisonTable({ comparison }: { comparison: Comparison }) {
         </thead>
         <tbody>
           {rows.map(([label, a, b, d]) => (
-            <tr key={label}>
+            <tr key={label} data-row={label}>
               <td>{label}</td>
               <td className="num">{a}</td>
               <td className="num">{b}</td>
-              <td className="num strong">{d}</td>
+              <td className="num strong" data-figure="difference">
+                {d}
+              </td>
             </tr>
           ))}
         </tbody>

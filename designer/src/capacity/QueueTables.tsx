@@ -107,11 +107,15 @@ export function StaffingTables({ search }: { search: StaffingResult }) {
           </thead>
           <tbody>
             {q.intervals.map((row) => (
-              <tr key={row.start}>
+              <tr key={row.start} data-start={row.start}>
                 <td className="mono">{timeOf(row.start)}</td>
                 <td className="num">{row.offered}</td>
-                <td className="num strong">{row.agents}</td>
-                <td className="num">{row.erlang_c}</td>
+                <td className="num strong" data-figure="agents">
+                  {row.agents}
+                </td>
+                <td className="num" data-figure="erlang_c">
+                  {row.erlang_c}
+                </td>
                 <td className="num">{percent(row.service_level)}</td>
                 <td className="num">{seconds(row.asa_s)}</td>
                 <td className="num">{row.abandoned}</td>
