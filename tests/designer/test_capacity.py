@@ -37,12 +37,17 @@ def job_id(page: Page) -> str:
 
 
 def test_a_run_started_on_the_page_shows_progress_then_cancels(designer: Designer) -> None:
-    """A run the service cannot make is refused with its reason; a long day started from the page shows its
+    """A caller mix that is no YAML and a run the service cannot make are refused with their reasons; a long day started from the page shows its
     progress bar moving with the calls ended, and cancel stops it."""
     page = designer.page("editor")
     open_capacity(page, designer)
     expect(page.get_by_test_id("callers")).to_have_value(re.compile("case status"))  # the bundled example mix
     fill_run(page, 6000, "24h", {"hotline": 40, "hotline-local": ""})
+    mix = page.get_by_test_id("callers").input_value()
+    page.get_by_test_id("callers").fill("callers: [")
+    page.get_by_test_id("start-run").click()  # refused on the page: the mix is no YAML
+    expect(page.get_by_test_id("capacity-error")).to_be_visible()
+    page.get_by_test_id("callers").fill(mix)
     page.get_by_test_id("start-run").click()  # refused at once: the service names the queue without agents
     expect(page.get_by_test_id("capacity-error")).to_contain_text("hotline-local")
     expect(page.get_by_test_id("job")).to_have_count(0)
