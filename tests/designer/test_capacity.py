@@ -37,8 +37,8 @@ def job_id(page: Page) -> str:
 
 
 def test_a_run_started_on_the_page_shows_progress_then_cancels(designer: Designer) -> None:
-    """A caller mix that is no YAML and a run the service cannot make are refused with their reasons; a long day started from the page shows its
-    progress bar moving with the calls ended, and cancel stops it."""
+    """A caller mix that is no YAML and a run the service cannot make are refused with their reasons; a long
+    day started from the page shows its progress bar moving with the calls ended, and cancel stops it."""
     page = designer.page("editor")
     open_capacity(page, designer)
     expect(page.get_by_test_id("callers")).to_have_value(re.compile("case status"))  # the bundled example mix
@@ -95,6 +95,11 @@ def test_a_small_run_shows_the_figures_the_report_and_the_traffic_on_the_canvas(
     expect(calls.locator("[data-figure=containment] .tile-value")).to_have_text(containment)
     voicemail = result["calls"]["outcomes"]["voicemail"]
     expect(calls.locator("[data-figure=voicemail] .tile-value")).to_have_text(str(voicemail))
+    types = page.get_by_test_id("caller-types")
+    types.locator("summary").click()
+    expect(types.locator("tbody tr")).to_have_count(len(result["callers"]))
+    for caller in result["callers"]:
+        expect(types.locator("tbody tr", has_text=caller["name"]).first).to_contain_text(str(caller["calls"]))
 
     frame = page.get_by_test_id("report-frame")
     expect(frame).to_have_attribute("sandbox", "")

@@ -15,6 +15,7 @@ import {
   type NodeChange,
 } from "@xyflow/react";
 import { useCallback, useEffect, useLayoutEffect, useMemo, useRef, useState, type DragEvent } from "react";
+import { HEAT_COLOURS } from "../capacity/traffic";
 import { LARGE_FLOW_NODES } from "../layout/protocol";
 import { useTranslation } from "react-i18next";
 import type { Position } from "../model/types";
@@ -148,8 +149,15 @@ export function Canvas({ readOnly: editorReadOnly }: { readOnly: boolean }) {
       nodes
         .filter((n) => n.type !== "group")
         .map((n) => {
-          const data = n.data as { lit?: boolean; diff?: string | null };
-          const colour = n.type === "ghost" ? MINIMAP_COLOURS.removed : n.type === "note" ? "#f5d76e" : data.lit ? MINIMAP_COLOURS.lit : (MINIMAP_COLOURS[data.diff ?? ""] ?? "#b9c0cc");
+          const data = n.data as { lit?: boolean; diff?: string | null; heat?: number | null };
+          const colour =
+            n.type === "ghost"
+              ? MINIMAP_COLOURS.removed
+              : n.type === "note"
+                ? "#f5d76e"
+                : data.lit
+                  ? MINIMAP_COLOURS.lit
+                  : (MINIMAP_COLOURS[data.diff ?? ""] ?? (typeof data.heat === "number" ? HEAT_COLOURS[data.heat] : "#b9c0cc"));
           return { x: n.position.x, y: n.position.y, width: n.width ?? 220, height: n.height ?? 84, colour };
         }),
     [nodes],

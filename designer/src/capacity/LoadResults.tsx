@@ -55,6 +55,43 @@ function CallFigures({ result }: { result: LoadResult }) {
   );
 }
 
+/** Each caller type of the mix: its calls and how they ended. */
+function CallerTable({ result }: { result: LoadResult }) {
+  const { t } = useTranslation();
+  if (result.callers.length < 2) return null;
+  return (
+    <details className="intervals" data-testid="caller-types">
+      <summary>{t("capacity.callerTypes")}</summary>
+      <table className="table compact figures">
+        <thead>
+          <tr>
+            <th />
+            <th className="num">{t("capacity.calls.arrived")}</th>
+            {OUTCOMES.map((o) => (
+              <th key={o} className="num">
+                {t(`capacity.outcome.${o}`)}
+              </th>
+            ))}
+          </tr>
+        </thead>
+        <tbody>
+          {result.callers.map((caller, i) => (
+            <tr key={`${i}:${caller.name}`}>
+              <td>{caller.name}</td>
+              <td className="num">{caller.calls}</td>
+              {OUTCOMES.map((o) => (
+                <td key={o} className="num">
+                  {caller.outcomes[o] ?? 0}
+                </td>
+              ))}
+            </tr>
+          ))}
+        </tbody>
+      </table>
+    </details>
+  );
+}
+
 const num = (value: Json | undefined) => (typeof value === "number" ? value : null);
 
 /** Two versions side by side: the calls and each queue's day, and the difference (second minus first). */
@@ -133,6 +170,7 @@ export function LoadResults({ name, job }: { name: string; job: Job }) {
       </div>
       <h3>{t("capacity.calls.title")}</h3>
       <CallFigures result={result} />
+      <CallerTable result={result} />
       <h3>{t("capacity.queues")}</h3>
       <QueueTables queues={result.queues} />
       {isStaffing(job.result) && <StaffingTables search={job.result} />}

@@ -5,9 +5,7 @@ import { useTranslation } from "react-i18next";
 import { api, ApiError } from "../api";
 import { mainResult } from "../model/capacity";
 import { useOverlay } from "../store/overlay";
-import { HEAT_LEVELS, trafficOf } from "./traffic";
-
-const SWATCHES = ["#fde9a8", "#f9c96b", "#f39a3d", "#e5632b", "#c62828"];
+import { HEAT_COLOURS, HEAT_LEVELS, trafficOf } from "./traffic";
 
 export function TrafficLegend({ name, job }: { name: string; job: string }) {
   const { t } = useTranslation();
@@ -41,7 +39,7 @@ export function TrafficLegend({ name, job }: { name: string; job: string }) {
           <strong>{t("capacity.traffic.title")}</strong>
           <span data-testid="traffic-arrived">{t("capacity.traffic.arrived", { count: traffic.arrived })}</span>
           <span className="muted">{t("capacity.traffic.scale")}</span>
-          {SWATCHES.slice(0, HEAT_LEVELS).map((colour, i) => (
+          {HEAT_COLOURS.slice(1, HEAT_LEVELS + 1).map((colour, i) => (
             <span key={colour} className="swatch" style={{ background: colour }} title={`≤ ${Math.ceil((traffic.max * (i + 1)) / HEAT_LEVELS)}`} />
           ))}
           <span className="muted">{t("capacity.traffic.busiest", { count: traffic.max })}</span>

@@ -14,6 +14,9 @@ export interface TrafficPaint {
 
 export const HEAT_LEVELS = 5;
 
+/** Each heat's colour (0: no call), as heat.css paints nodes; the minimap and the legend use them. */
+export const HEAT_COLOURS = ["#e3e6eb", "#fde9a8", "#f9c96b", "#f39a3d", "#e5632b", "#c62828"];
+
 /** A node's heat: 0 for a node no call entered, else 1 to 5 by its share of the busiest node's calls. */
 export function heatOf(visits: number, max: number): number {
   if (visits <= 0 || max <= 0) return 0;

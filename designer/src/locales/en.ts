@@ -281,6 +281,7 @@ const en = {
       left_queue: "left the queue",
       time_limit: "time limit",
     },
+    callerTypes: "By caller type",
     queues: "Queues",
     queue: "Queue",
     interval: "Interval",

@@ -307,6 +307,7 @@ const zhCN: typeof en = {
       left_queue: "离开队列",
       time_limit: "超时",
     },
+    callerTypes: "按来电者类型",
     queues: "队列",
     queue: "队列",
     interval: "时段",
