@@ -160,7 +160,8 @@ def test_a_profile_from_a_file_with_a_staffing_search_shows_the_agents_found_bes
     designer: Designer,
 ) -> None:
     """Arrivals from a CSV file chosen on the page, the fewest agents searched for one queue: the page shows, for
-    each of the profile's intervals, the agents the service found and Erlang C's answer."""
+    each of the profile's intervals, the agents the service found and Erlang C's answer; put into the form, they
+    run as agents per interval."""
     page = designer.page("editor")
     open_capacity(page, designer)
     page.get_by_test_id("arrivals-profile").click()
@@ -187,6 +188,18 @@ def test_a_profile_from_a_file_with_a_staffing_search_shows_the_agents_found_bes
         expect(shown.locator("[data-figure=agents]")).to_have_text(str(row["agents"]))
         expect(shown.locator("[data-figure=erlang_c]")).to_have_text(str(row["erlang_c"]))
     expect(page.get_by_test_id("queue-figures").locator("tr[data-queue=hotline]")).to_be_visible()
+
+    found_agents = [row["agents"] for row in found["intervals"]]
+    page.get_by_test_id("adopt-staffing").click()  # the agents found, one per interval, run as a day of their own
+    expect(page.get_by_test_id("agents-hotline")).to_have_value(", ".join(map(str, found_agents)))
+    expect(page.get_by_test_id("find-hotline")).not_to_be_checked()
+    searched = job_id(page)
+    page.get_by_test_id("start-run").click()
+    page.wait_for_url(lambda url: "/capacity/" in url and not url.endswith(searched))
+    expect(page.get_by_test_id("load-results")).to_be_visible()
+    expect(page.get_by_test_id("staffing")).to_have_count(0)
+    day = page.request.get(f"{designer.service.url}/api/jobs/{job_id(page)}").json()["result"]
+    assert [round(row["agents"]) for row in day["queues"]["hotline"]["intervals"]] == found_agents
 
 
 def test_the_draft_compared_with_its_own_published_version_differs_in_nothing(designer: Designer) -> None:

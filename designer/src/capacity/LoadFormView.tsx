@@ -98,11 +98,11 @@ export function LoadFormView({ form, change, queues, versions, readOnly }: Props
                 <td className="mono">{q.name}</td>
                 <td>
                   <input
-                    type="number"
-                    min="0"
+                    inputMode="numeric"
                     value={form.agents[q.name] ?? ""}
                     placeholder={q.used ? "" : t("capacity.form.notUsed")}
                     aria-label={t("capacity.form.agentsOf", { queue: q.name })}
+                    title={t("capacity.form.agentsHelp")}
                     onChange={(e) => change({ agents: { ...form.agents, [q.name]: e.target.value } })}
                     data-testid={`agents-${q.name}`}
                   />

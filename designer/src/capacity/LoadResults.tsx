@@ -151,7 +151,8 @@ function ComparisonTable({ comparison }: { comparison: Comparison }) {
   );
 }
 
-export function LoadResults({ name, job }: { name: string; job: Job }) {
+/** `onAdopt`: put a staffing search's agents into the form (editors). */
+export function LoadResults({ name, job, onAdopt }: { name: string; job: Job; onAdopt: ((agents: Record<string, string>) => void) | null }) {
   const { t } = useTranslation();
   if (!job.result) return null;
   const result = mainResult(job.result);
@@ -173,7 +174,7 @@ export function LoadResults({ name, job }: { name: string; job: Job }) {
       <CallerTable result={result} />
       <h3>{t("capacity.queues")}</h3>
       <QueueTables queues={result.queues} />
-      {isStaffing(job.result) && <StaffingTables search={job.result} />}
+      {isStaffing(job.result) && <StaffingTables search={job.result} onAdopt={onAdopt} />}
       {isComparison(job.result) && <ComparisonTable comparison={job.result} />}
       <h3>{t("capacity.report")}</h3>
       <ReportFrame job={job.id} />

@@ -83,14 +83,24 @@ export function QueueTables({ queues }: { queues: Record<string, QueueResult> })
 }
 
 /** The agents a staffing search found per interval, beside Erlang C's answer for the calls offered. */
-export function StaffingTables({ search }: { search: StaffingResult }) {
+export function StaffingTables({ search, onAdopt }: { search: StaffingResult; onAdopt: ((agents: Record<string, string>) => void) | null }) {
   const { t } = useTranslation();
   const target = `${search.target.percent ?? ""}/${search.target.seconds ?? ""}`;
   return (
     <section data-testid="staffing">
       <h3>{t("capacity.staffing.title", { target })}</h3>
       <p className={search.met ? "ok" : "error"}>
-        {t(search.met ? "capacity.staffing.met" : "capacity.staffing.notMet", { runs: search.runs })}
+        {t(search.met ? "capacity.staffing.met" : "capacity.staffing.notMet", { runs: search.runs })}{" "}
+        {onAdopt && (
+          <button
+            type="button"
+            className="ghost small"
+            onClick={() => onAdopt(Object.fromEntries(search.queues.map((q) => [q.queue, q.intervals.map((row) => row.agents).join(", ")])))}
+            data-testid="adopt-staffing"
+          >
+            {t("capacity.staffing.adopt")}
+          </button>
+        )}
       </p>
       {search.queues.map((q) => (
         <table key={q.queue} className="table compact figures" data-staffing={q.queue}>

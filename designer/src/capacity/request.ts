@@ -16,7 +16,8 @@ export interface LoadForm {
   /** A local date-time (`2026-11-23T09:00`), placed in the environment's time zone by the service. */
   start: string;
   interval: string;
-  /** Agents per queue, as typed; queues left empty are not sent. */
+  /** Agents per queue, as typed: a count, or one per interval separated by commas (`10, 12, 14`); queues left
+   * empty are not sent. */
   agents: Record<string, string>;
   aht: string;
   ahtDist: "exp" | "lognormal" | "fixed";
@@ -93,8 +94,10 @@ export function loadBody(form: LoadForm): Record<string, Json> {
   if (form.start.trim()) body.start = form.start.trim();
   if (form.interval.trim()) body.interval = form.interval.trim();
   const agents: Record<string, Json> = {};
-  for (const [queue, count] of Object.entries(form.agents)) {
-    if (count.trim()) agents[queue] = number(count, `agents of ${queue}`);
+  for (const [queue, typed] of Object.entries(form.agents)) {
+    if (!typed.trim()) continue;
+    const counts = typed.split(",").map((count) => number(count, `agents of ${queue}`));
+    agents[queue] = counts.length === 1 ? counts[0] : counts;
   }
   body.agents = agents;
   body.aht = number(form.aht, "aht");

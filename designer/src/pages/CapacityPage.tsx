@@ -170,7 +170,20 @@ export function CapacityPage({ name, job: jobId }: { name: string; job?: string 
             </p>
           )}
           {job.status === "cancelled" && <p className="muted" data-testid="job-cancelled">{t("capacity.status.cancelled")}</p>}
-          {job.status === "done" && <LoadResults name={name} job={job} />}
+          {job.status === "done" && (
+            <LoadResults
+              name={name}
+              job={job}
+              onAdopt={
+                editable
+                  ? (agents) => {
+                      setForm((current) => (current ? { ...current, agents: { ...current.agents, ...agents }, findAgents: [] } : current));
+                      document.querySelector("[data-testid=load-form]")?.scrollIntoView();
+                    }
+                  : null
+              }
+            />
+          )}
         </section>
       )}
     </div>
