@@ -147,6 +147,10 @@ def test_a_viewer_reads_a_run_but_starts_none(designer: Designer) -> None:
     viewer.get_by_test_id("recent-runs").locator(f"li[data-job='{job}'] a").click()
     expect(viewer.get_by_test_id("load-results")).to_be_visible()
     expect(viewer.get_by_test_id("queue-figures").locator("tr[data-queue=hotline]")).to_be_visible()
+    asked = viewer.get_by_test_id("asked")  # what the run was asked, not what the form now holds
+    expect(asked).to_contain_text("2026-11-23 10:00")
+    expect(asked).to_contain_text("hotline: 3")
+    expect(asked).to_contain_text("hotline-local: 2")
     expect(viewer.get_by_test_id("cancel-run")).to_have_count(0)
     refused = viewer.request.post(
         f"{designer.service.url}/api/flows/{FLOW}/load",

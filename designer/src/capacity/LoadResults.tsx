@@ -2,6 +2,7 @@
 // staffing search found or how two versions differ, the traffic to paint on the canvas, and the report's charts.
 import { useTranslation } from "react-i18next";
 import { api } from "../api";
+import { AskedSummary } from "./AskedSummary";
 import { isComparison, isStaffing, mainResult, type Comparison, type Job, type LoadResult } from "../model/capacity";
 import type { Json } from "../model/types";
 import { count, percent, seconds, signed } from "./figures";
@@ -159,6 +160,7 @@ export function LoadResults({ name, job, onAdopt }: { name: string; job: Job; on
   const painted = !!result.nodes[name];
   return (
     <div className="load-results" data-testid="load-results">
+      <AskedSummary result={result} />
       <div className="row actions">
         {painted && (
           <a className="button-like primary-link" href={`#/flows/${encodeURIComponent(name)}/traffic/${encodeURIComponent(job.id)}`} data-testid="paint-traffic">

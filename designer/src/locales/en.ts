@@ -283,6 +283,13 @@ const en = {
       time_limit: "time limit",
     },
     callerTypes: "By caller type",
+    asked: {
+      day: "From {{start}} ({{zone}}), {{expected}} calls expected",
+      agents: "agents (handling):",
+      patience: "patience",
+      target: "target {{percent}}/{{seconds}}",
+      seed: "seed {{seed}}",
+    },
     queues: "Queues",
     queue: "Queue",
     interval: "Interval",

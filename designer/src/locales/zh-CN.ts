@@ -309,6 +309,13 @@ const zhCN: typeof en = {
       time_limit: "超时",
     },
     callerTypes: "按来电者类型",
+    asked: {
+      day: "自 {{start}}（{{zone}}）起，预计 {{expected}} 通来电",
+      agents: "坐席（处理时长）：",
+      patience: "耐心",
+      target: "目标 {{percent}}/{{seconds}}",
+      seed: "随机种子 {{seed}}",
+    },
     queues: "队列",
     queue: "队列",
     interval: "时段",
