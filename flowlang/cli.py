@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 import json
+import os
+import signal
 import sys
 from collections.abc import Iterator
 from importlib.metadata import entry_points
 from pathlib import Path
-from typing import IO, Any
+from typing import IO, Any, NoReturn
 
 import click
 
@@ -56,12 +58,25 @@ class UserError(click.ClickException):
         click.echo(f"callflow: error: {self.format_message()}", err=True, file=file)
 
 
+def reader_gone() -> NoReturn:
+    """End the process as a Unix tool does when the reader of its output has gone (`callflow simulate … | head`):
+    quietly, by SIGPIPE (the shell's status 141), with nothing more written anywhere."""
+    devnull = os.open(os.devnull, os.O_WRONLY)
+    os.dup2(devnull, sys.stdout.fileno())  # what is still buffered goes nowhere, not into a second error
+    if hasattr(signal, "SIGPIPE"):
+        signal.signal(signal.SIGPIPE, signal.SIG_DFL)
+        os.kill(os.getpid(), signal.SIGPIPE)
+    sys.exit(128 + 13)
+
+
 class FlowGroup(click.Group):
     """A command group that turns flow-language and file errors into clear messages."""
 
     def invoke(self, ctx: click.Context) -> object:
         try:
             return super().invoke(ctx)
+        except BrokenPipeError:
+            reader_gone()
         except FlowError as error:
             raise UserError(str(error)) from None
         except OSError as error:

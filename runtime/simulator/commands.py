@@ -10,6 +10,7 @@ from typing import Any
 import click
 
 from callflow.flowlang.check.files import environment_for
+from callflow.flowlang.cli import reader_gone
 from callflow.flowlang.environment import Environment, load_environment
 from callflow.flowlang.loader import load_file
 from callflow.runtime.simulator.clock import DEFAULT_LIMIT_S, MAX_LIMIT_S, checked_limit
@@ -97,7 +98,14 @@ def simulate(
     except ScriptError as error:
         raise click.BadParameter(str(error), param_hint="--input") from None
     overrides = parse_switches(switches)
-    printer: Any = (lambda e: click.echo(to_json_line(e))) if as_json else (lambda e: click.echo(describe(e)))
+    shown = to_json_line if as_json else describe
+
+    def printer(event: dict[str, Any]) -> None:
+        try:
+            click.echo(shown(event))
+        except BrokenPipeError:  # raised inside a node, the engine would take it for the node's failure
+            reader_gone()
+
     simulator = Simulator(environment, flow_path.parent, prompts=prompts)
     try:
         asyncio.run(
