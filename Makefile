@@ -82,6 +82,7 @@ bench: setup
 	$(PYTHON) bench/service_speed.py
 	$(PYTHON) bench/load_speed.py
 	$(PYTHON) bench/capacity_theory.py
+	$(PYTHON) bench/startup_speed.py
 
 # The fuzz tests (tests/support/mutants.py: hostile flows, environments, flow-test files and traces) with many
 # more examples than `make test` runs; FUZZ_EXAMPLES=20000 for a longer run.

@@ -2,37 +2,28 @@
 
 from __future__ import annotations
 
-import asyncio
 import contextlib
 import logging
 import resource
 import signal
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import click
 
-from callflow.flowlang.environment import Environment, find_environment, load_environment
 from callflow.flowlang.errors import FlowError
-from callflow.runtime.asterisk import tones
-from callflow.runtime.asterisk.address import AddressError, AmiAddress
-from callflow.runtime.asterisk.agi import argument
-from callflow.runtime.asterisk.ami import AmiError
-from callflow.runtime.asterisk.channel import LineSettings
-from callflow.runtime.asterisk.dialplan import (
-    TEST_SILENCE_S,
-    AsteriskSetup,
-    extensions,
-    manager,
-    notes,
-    queues,
-    test_extensions,
-)
-from callflow.runtime.asterisk.driver import Driver, start_driver
-from callflow.runtime.engine import APOLOGY
-from callflow.runtime.records import SqliteStore
-from callflow.speech.cache import PromptCache
-from callflow.speech.synthesis import Pyttsx3Synthesizer
-from callflow.speech.voices import voice_for
+
+# The machinery (numpy, the engine, AMI) is imported when a command runs, not for `callflow --help`
+# (flowlang/cli.py).
+if TYPE_CHECKING:
+    import asyncio
+
+    from callflow.flowlang.environment import Environment
+    from callflow.runtime.asterisk.address import AmiAddress
+    from callflow.runtime.asterisk.channel import LineSettings
+    from callflow.runtime.asterisk.driver import Driver
+    from callflow.runtime.records import SqliteStore
+
 
 _env_option = click.option(
     "--env",
@@ -67,6 +58,8 @@ _trunk_option = click.option(
 def _agi_folder(folder: Path, option: str) -> Path:
     """A folder Asterisk is given in AGI commands (as an absolute path): refused now if AGI could not take it
     (a space, a quote or a backslash would split the command's arguments and send every call to the fallback)."""
+    from callflow.runtime.asterisk.agi import argument
+
     resolved = folder.resolve()
     try:
         argument(str(resolved))
@@ -94,6 +87,8 @@ def raise_descriptor_limit() -> tuple[int, int]:
 
 
 def _environment(env_path: Path | None, flows: Path) -> Environment:
+    from callflow.flowlang.environment import find_environment, load_environment
+
     found = env_path or find_environment(flows / "any.flow")
     if found is None:
         raise click.UsageError(f"no callflow.toml in {flows} or above it: name one with --env")
@@ -151,6 +146,11 @@ def run(
     grace_s: float,
 ) -> None:
     """Serve every call that Asterisk hands over with AGI(agi:async), until interrupted."""
+    from callflow.runtime.asterisk.address import AddressError, AmiAddress
+    from callflow.runtime.asterisk.ami import AmiError
+    from callflow.runtime.asterisk.channel import LineSettings
+    from callflow.runtime.records import SqliteStore
+
     try:
         address = AmiAddress.parse(url)
     except AddressError as error:
@@ -186,7 +186,9 @@ async def _serve(
     traces: Path | None,
     grace_s: float,
 ) -> None:
+    from callflow.runtime.asterisk.driver import start_driver
     from callflow.speech.recognition import VoskRecognizer  # vosk loads only for `run`, not for every command
+    from callflow.speech.synthesis import Pyttsx3Synthesizer
 
     driver = await start_driver(
         address,
@@ -206,6 +208,8 @@ async def _serve(
 async def _until_stopped(driver: Driver, grace_s: float) -> None:
     """Serve until SIGINT or SIGTERM; then take no new calls and let those in progress end for `grace_s`; a second
     signal (or the end of the grace) hands the rest to the dialplan's fallback at once."""
+    import asyncio
+
     stop, now = asyncio.Event(), asyncio.Event()
     loop = asyncio.get_running_loop()
 
@@ -241,6 +245,21 @@ def asterisk_config(flows: Path, env_path: Path | None, prompts: Path, trunk: st
 
     The fallback's apology is rendered into the prompt folder, in every language of the environment's voices.
     """
+    from callflow.runtime.asterisk import tones
+    from callflow.runtime.asterisk.dialplan import (
+        TEST_SILENCE_S,
+        AsteriskSetup,
+        extensions,
+        manager,
+        notes,
+        queues,
+        test_extensions,
+    )
+    from callflow.runtime.engine import APOLOGY
+    from callflow.speech.cache import PromptCache
+    from callflow.speech.synthesis import Pyttsx3Synthesizer
+    from callflow.speech.voices import voice_for
+
     prompts = _agi_folder(prompts, "--prompts")
     environment = _environment(env_path, flows)
     cache = PromptCache(prompts, Pyttsx3Synthesizer())

@@ -2,19 +2,14 @@
 
 from __future__ import annotations
 
-import asyncio
 import sys
 from pathlib import Path
 from typing import Any
 
 import click
 
-from callflow.flowlang.check.files import environment_for
 from callflow.flowlang.cli import reader_gone
-from callflow.flowlang.environment import Environment, load_environment
-from callflow.flowlang.loader import load_file
 from callflow.runtime.simulator.clock import DEFAULT_LIMIT_S, MAX_LIMIT_S, checked_limit
-from callflow.runtime.simulator.run import Simulator, moment
 from callflow.runtime.simulator.script import ScriptError, parse_script
 from callflow.runtime.trace import describe, to_json_line
 
@@ -83,6 +78,13 @@ def simulate(
     as_json: bool,
 ) -> None:
     """Simulate one call through FLOW on a virtual clock, the caller following the --input steps."""
+    import asyncio
+
+    from callflow.flowlang.check.files import environment_for
+    from callflow.flowlang.environment import Environment, load_environment
+    from callflow.flowlang.loader import load_file
+    from callflow.runtime.simulator.run import Simulator, moment
+
     loaded = load_file(flow_path)
     if not loaded.ok or loaded.flow is None:
         problems = "\n".join(p.render() for p in loaded.problems)

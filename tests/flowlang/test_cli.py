@@ -451,3 +451,11 @@ def test_script_reports_a_missing_file_as_a_usage_error(tmp_path: Path) -> None:
     assert result.returncode == 2
     assert "Error: Invalid value for 'SOURCE': File 'nowhere.flow' does not exist." in result.stderr
     assert "Traceback" not in result.stderr
+
+
+def test_graph_offers_every_format_the_pictures_can_be_drawn_in() -> None:
+    """`callflow graph --format` names its formats without importing the drawing code; they are the drawing's own."""
+    from callflow.flowlang.cli import PICTURE_FORMATS
+    from callflow.flowlang.picture import FORMATS
+
+    assert PICTURE_FORMATS == FORMATS
