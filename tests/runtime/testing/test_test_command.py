@@ -187,15 +187,15 @@ def test_a_case_may_start_the_call_in_another_language_of_the_flow(folder: Path)
 def test_nested_fields_of_an_event_match_as_a_subset() -> None:
     """An expected event's mapping field matches when the event's has at least those keys, at any depth; a value
     that differs there fails."""
-    from callflow.runtime.testing.flowtest import _matches
+    from callflow.runtime.testing.expectations import matches
 
     params = {"account": "6222", "pin": "***", "more": {"a": 1, "b": [1, 2]}}
-    assert _matches(params, {"pin": "***"})
-    assert _matches(params, {"more": {"b": [1, 2]}})
-    assert not _matches(params, {"pin": "314159"})
-    assert not _matches(params, {"more": {"c": 1}})
-    assert not _matches(params, {"more": {"b": [1]}})
-    assert not _matches("text", {"pin": "***"})
+    assert matches(params, {"pin": "***"})
+    assert matches(params, {"more": {"b": [1, 2]}})
+    assert not matches(params, {"pin": "314159"})
+    assert not matches(params, {"more": {"c": 1}})
+    assert not matches(params, {"more": {"b": [1]}})
+    assert not matches("text", {"pin": "***"})
 
 
 def test_an_ended_failure_names_every_field_that_differed(folder: Path) -> None:
