@@ -39,7 +39,7 @@ def test_import_then_export_gives_back_the_same_files(run: CliRunner, tmp_path: 
     """Flows, tests, environment and data files come back byte for byte (flows as `callflow fmt` writes them)."""
     imported = run.invoke(cli, ["import", str(EXAMPLES)])
     assert imported.exit_code == 0, imported.output
-    assert "5 flows, 8 test files, 13 data files, the environment" in imported.stdout
+    assert "5 flows, 9 test files, 13 data files, the environment" in imported.stdout
     exported = run.invoke(cli, ["export", str(tmp_path / "out")])
     assert exported.exit_code == 0, exported.output
     sources = sorted(
