@@ -16,8 +16,6 @@ from callflow.flowlang.errors import FlowError
 # The machinery (numpy, the engine, AMI) is imported when a command runs, not for `callflow --help`
 # (flowlang/cli.py).
 if TYPE_CHECKING:
-    import asyncio
-
     from callflow.flowlang.environment import Environment
     from callflow.runtime.asterisk.address import AmiAddress
     from callflow.runtime.asterisk.channel import LineSettings
@@ -146,6 +144,8 @@ def run(
     grace_s: float,
 ) -> None:
     """Serve every call that Asterisk hands over with AGI(agi:async), until interrupted."""
+    import asyncio
+
     from callflow.runtime.asterisk.address import AddressError, AmiAddress
     from callflow.runtime.asterisk.ami import AmiError
     from callflow.runtime.asterisk.channel import LineSettings
