@@ -15,7 +15,6 @@ from callflow.flowlang.kinds import Choice, Ref, RefList, Seconds, Text
 from callflow.flowlang.nodetype import Designer, Exit, NodeType, param
 from callflow.flowlang.template import TemplateError, parse_template
 from callflow.runtime.context import CallContext
-from callflow.runtime.data import quote_value
 from callflow.runtime.trace import MASK
 
 
@@ -77,6 +76,8 @@ def _path_problems(ctx: NodeContext, path: str) -> list[Diagnostic]:
 
 async def run(ctx: CallContext, params: Lookup) -> str:
     """Query the source with the values bound as parameters; store the found row's fields; the status is the exit."""
+    from callflow.runtime.data import quote_value  # SQLite and HTTP libraries load for calls, not for `check`
+
     values = {name: ctx.evaluate(expression) for name, expression in (params.params or {}).items()}
     if params.query is not None:
         result = await ctx.data.query(params.source, params.query, values, params.timeout_s)

@@ -133,8 +133,10 @@ class Simulator:
         queue_position: int = 1,
         inputs: dict[str, Any] | None = None,
         sink: Any = None,
+        language: str | None = None,
     ) -> Simulation:
-        """One call through a flow, the caller following the steps; `inputs` start a subflow on its own."""
+        """One call through a flow, the caller following the steps; `inputs` start a subflow on its own; the call
+        starts in `language` (default: the flow's)."""
         clock = VirtualClock(at, limit_s)
         tracer = Tracer(clock, sink=sink)
         channel = SimulatedChannel(
@@ -150,7 +152,7 @@ class Simulator:
             caller=caller,
             called=called,
             start=at,
-            language=flow.language or "",
+            language=language or flow.language or "",
             switches=dict(switches or {}),
         )
         if self.recorder is None:
