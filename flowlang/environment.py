@@ -30,6 +30,10 @@ DEFAULT_TIMEZONE = "UTC"
 DEFAULT_HTTP_TIMEOUT_S = 5.0
 DEFAULT_MAX_RESPONSE_BYTES = 1_048_576
 """The largest answer an HTTP source may give (1 MiB) unless its `max_response_bytes` says otherwise."""
+RESERVED_HEADERS = frozenset(
+    {"host", "content-length", "transfer-encoding", "connection", "accept-encoding", "content-type", "accept"}
+)
+"""Headers a lookup's request sets itself (an HTTP source's `headers` cannot)."""
 KeyPath = tuple[str | int, ...]
 
 
@@ -96,6 +100,8 @@ class DataSource:
     timeout_s: float | None = None
     allow_hosts: tuple[str, ...] = ()
     max_response_bytes: int = DEFAULT_MAX_RESPONSE_BYTES
+    headers: Mapping[str, str] = field(default_factory=lambda: MappingProxyType({}))
+    """Headers sent with every request to an HTTP source (their values may be secrets: never traced)."""
 
 
 @dataclass(frozen=True)
@@ -233,6 +239,11 @@ def _source(name: str, spec: Mapping[str, Any], base: Path, file: str) -> DataSo
         raise _error(f"host {host!r} is not in allow_hosts", file, ("sources", name, "url"))
     timeout_s = float(spec.get("timeout_s", DEFAULT_HTTP_TIMEOUT_S))
     max_bytes = int(spec.get("max_response_bytes", DEFAULT_MAX_RESPONSE_BYTES))
+    headers = spec.get("headers", {})
+    for header in headers:
+        if header.lower() in RESERVED_HEADERS:
+            message = f"the header {header} is set by every request itself and cannot be given"
+            raise _error(message, file, ("sources", name, "headers", header))
     return DataSource(
         name,
         "http",
@@ -241,6 +252,7 @@ def _source(name: str, spec: Mapping[str, Any], base: Path, file: str) -> DataSo
         timeout_s=timeout_s,
         allow_hosts=allow_hosts,
         max_response_bytes=max_bytes,
+        headers=MappingProxyType(dict(headers)),
     )
 
 
