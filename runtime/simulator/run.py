@@ -17,6 +17,7 @@ from callflow.runtime.context import Call
 from callflow.runtime.data import DataSources
 from callflow.runtime.engine import Engine
 from callflow.runtime.flows import FlowLibrary, FlowSource
+from callflow.runtime.http_stubs import HttpStubs, stubbed
 from callflow.runtime.simulator.channel import Recognize, SimulatedChannel
 from callflow.runtime.simulator.clock import DEFAULT_LIMIT_S, VirtualClock
 from callflow.runtime.simulator.script import Step
@@ -125,8 +126,10 @@ class Simulator:
         queue_position: int = 1,
         inputs: dict[str, Any] | None = None,
         sink: Any = None,
+        http: HttpStubs | None = None,
     ) -> Simulation:
-        """One call through a flow, the caller following the steps; `inputs` start a subflow on its own."""
+        """One call through a flow, the caller following the steps; `inputs` start a subflow on its own; `http`
+        answers the lookups of the sources it stubs (their delays in virtual time)."""
         clock = VirtualClock(at, limit_s)
         tracer = Tracer(clock, sink=sink)
         channel = SimulatedChannel(
@@ -145,7 +148,8 @@ class Simulator:
             language=flow.language or "",
             switches=dict(switches or {}),
         )
-        reason = await self.engine.run_call(flow, call, channel, clock, tracer, inputs)
+        with stubbed(http):
+            reason = await self.engine.run_call(flow, call, channel, clock, tracer, inputs)
         return Simulation(tracer, reason, self.store, call.variables, call.taken, call.visited)
 
     def run(self, flow: Flow, steps: list[Step], **options: Any) -> Simulation:
