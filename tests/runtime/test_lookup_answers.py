@@ -206,3 +206,25 @@ def test_a_header_a_request_sets_itself_cannot_be_given(tmp_path: Path) -> None:
         load_environment(tmp_path / "callflow.toml")
     assert caught.value.key == "sources.bank.headers.Host"
     assert "set by every request itself" in caught.value.message
+
+
+@pytest.mark.parametrize("value", ['"Bearer a\\nX-Admin: 1"', '"Bearer 密钥"'])
+def test_a_header_value_is_printable_ascii_on_one_line(tmp_path: Path, value: str) -> None:
+    """A line break (which would add a header) or a character HTTP headers cannot carry is an error at the key."""
+    (tmp_path / "callflow.toml").write_text(
+        http("http://127.0.0.1:1", f"[sources.bank.headers]\nAuthorization = {value}\n"), encoding="utf-8"
+    )
+    with pytest.raises(EnvironmentFileError) as caught:
+        load_environment(tmp_path / "callflow.toml")
+    assert caught.value.key == "sources.bank.headers.Authorization"
+    assert "printable ASCII" in caught.value.message
+
+
+def test_a_header_value_from_a_variable_is_not_quoted_when_it_is_wrong(tmp_path: Path) -> None:
+    """A token read from the process environment that cannot be a header value is refused without quoting it."""
+    (tmp_path / "callflow.toml").write_text(
+        http("http://127.0.0.1:1", '[sources.bank.headers]\nAuthorization = "Bearer ${TOKEN}"\n'), encoding="utf-8"
+    )
+    with pytest.raises(EnvironmentFileError) as caught:
+        load_environment(tmp_path / "callflow.toml", {"TOKEN": "s3cret\n"})
+    assert "s3cret" not in str(caught.value)
