@@ -73,8 +73,24 @@ def check(ctx: NodeContext) -> list[Diagnostic]:
         problems.append(ctx.problem(codes.INVALID_VALUE, message, ctx.param_location("query")))
     if params.path is not None:
         problems.extend(_path_problems(ctx, params.path))
+    problems.extend(_kind_problems(ctx, params))
     problems.extend(_save_problems(ctx, params))
     return problems
+
+
+def _kind_problems(ctx: NodeContext, params: Lookup) -> list[Diagnostic]:
+    """An SQLite source is read with `query`, an HTTP source with `path` (when the environment defines it)."""
+    environment = ctx.flow_context.environment
+    source = environment.sources.get(params.source) if environment is not None else None
+    if source is None:
+        return []
+    if source.kind == "sqlite" and params.path is not None:
+        message = f"`{source.name}` is an SQLite source: look it up with `query`, not `path`"
+        return [ctx.problem(codes.INVALID_VALUE, message, ctx.param_location("path"))]
+    if source.kind == "http" and params.query is not None:
+        message = f"`{source.name}` is an HTTP source: look it up with `path`, not `query`"
+        return [ctx.problem(codes.INVALID_VALUE, message, ctx.param_location("query"))]
+    return []
 
 
 def _save_problems(ctx: NodeContext, params: Lookup) -> list[Diagnostic]:

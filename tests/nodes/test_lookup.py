@@ -178,3 +178,11 @@ def test_lookup_fields_of_an_sql_lookup_are_reported() -> None:
     )
     message = "`fields` finds values in an HTTP source's JSON answer; in SQL, name the column with `as`"
     assert problems(text) == [("E103", message, 19)]
+
+
+def test_lookup_reads_each_source_the_way_its_kind_needs() -> None:
+    """With the environment at hand, `query` on an HTTP source and `path` on an SQLite source are errors."""
+    environment = load_environment(EXAMPLES / "callflow.toml")
+    flow = load(VALID.replace("lookup crm", "lookup tickets"))
+    found = [(p.code.id, p.message) for p in check_flow(flow, environment=environment, registry=REGISTRY)]
+    assert ("E103", "`tickets` is an SQLite source: look it up with `query`, not `path`") in found
