@@ -20,9 +20,11 @@ from callflow.runtime.asterisk.prompts import PromptFiles
 from callflow.runtime.asterisk.protocol import Message
 from callflow.runtime.asterisk.service import SERVICE_EVENTS, CallService
 from callflow.runtime.asterisk.traces import TraceFiles
+from callflow.runtime.call_record import CallOrigin
 from callflow.runtime.data import DataSources
 from callflow.runtime.engine import Engine
 from callflow.runtime.flows import FlowLibrary
+from callflow.runtime.recorder import Recorder, RecordingStore
 from callflow.runtime.types import Clock, Store
 from callflow.speech.cache import PromptCache
 from callflow.speech.types import Recognizer, Synthesizer
@@ -39,7 +41,6 @@ class Driver:
 
     connection: AmiConnection
     service: CallService
-    data: DataSources
 
     async def stop(self, grace_s: float | None, *, now: asyncio.Event | None = None) -> int:
         """Take no new calls, let those in progress end (for at most `grace_s`, or until `now` is set), hand the
@@ -55,14 +56,22 @@ class Driver:
         await self.connection.close()
         if self.service.traces is not None:
             await asyncio.to_thread(self.service.traces.close)
-        self.data.close()
+        self.service.flows.close()
+
+
+def folder_lookup(flows: Path, environment: Environment, store: Store, prompts: PromptCache) -> SourceFlows:
+    """The flows of a folder (`callflow run --flows`), bound to numbers by `environment`, which serves every call."""
+    registry = default_registry()
+    library = FlowLibrary(flows, registry)
+    engine = Engine(registry, environment, store, DataSources(environment), library)
+    return SourceFlows(library, environment, engine, PromptFiles(prompts, environment, flows))
 
 
 async def start_driver(
     address: AmiAddress,
     *,
-    flows: Path,
-    environment: Environment,
+    flows: Path | None = None,
+    environment: Environment | None = None,
     store: Store,
     prompts: Path,
     synthesizer: Synthesizer,
@@ -73,26 +82,31 @@ async def start_driver(
     start_at: datetime | None = None,
     call_clock: Callable[[], Clock] | None = None,
     lookup: FlowLookup | None = None,
+    recorder: Recorder | None = None,
+    origins: dict[str, CallOrigin] | None = None,
 ) -> Driver:
-    """Connect to Asterisk and serve every call that enters AsyncAGI until closed. `lookup` says which flow a call
-    runs (default: the flows of the folder `flows`, bound to numbers by the environment); `call_clock` makes each
-    call's clock (default: the real time of day, from `start_at` if given)."""
-    registry = default_registry()
-    library = FlowLibrary(flows, registry)
-    data = DataSources(environment)
-    engine = Engine(registry, environment, store, data, library)
-    files = PromptFiles(PromptCache(prompts, synthesizer), environment, flows)
+    """Connect to Asterisk and serve every call that enters AsyncAGI until closed. `lookup` says what serves each
+    call (`StoreFlows`: the flow service's store); without it, the flows of the folder `flows`, bound to numbers
+    by `environment`. `call_clock` makes each call's clock (default: the real time of day, from `start_at`). Each
+    call's record goes to `recorder`; a `lookup`'s engines file voicemail under `origins` when their store is a
+    `RecordingStore` over it (the folder's engine is made so here)."""
+    origins = {} if origins is None else origins
+    if lookup is None:
+        if flows is None or environment is None:
+            raise ValueError("start_driver needs a lookup, or a folder of flows and its environment")
+        if recorder is not None:
+            store = RecordingStore(store, recorder, origins.get)
+        lookup = folder_lookup(flows, environment, store, PromptCache(prompts, synthesizer))
     settings.recordings.mkdir(parents=True, exist_ok=True)
     service = CallService(
-        engine,
-        environment,
-        lookup or SourceFlows(library, environment, engine),
-        files,
+        lookup,
         settings,
         TraceFiles(traces) if traces is not None else None,
         recognizer,
         start_at=start_at,
         call_clock=call_clock,
+        recorder=recorder,
+        origins=origins,
     )
     connection = AmiConnection(
         address,
@@ -108,6 +122,6 @@ async def start_driver(
         await service.prepare()
         await connection.start()
     except BaseException:
-        data.close()
+        lookup.close()
         raise
-    return Driver(connection, service, data)
+    return Driver(connection, service)
