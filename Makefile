@@ -76,6 +76,7 @@ bench: setup
 	$(PYTHON) bench/check_speed.py
 	$(PYTHON) bench/simulate_speed.py
 	$(PYTHON) bench/diff_speed.py
+	$(PYTHON) bench/format_speed.py
 	$(PYTHON) bench/speech_speed.py
 	$(PYTHON) bench/recognition_speed.py
 	$(PYTHON) bench/live_calls.py
