@@ -18,6 +18,10 @@ cases:
       variables: {ticket: "20261001"}
       events: [{event: lookup, result: found}]   # events, in order; each with at least these fields (at any depth)
       ended: hangup                 # or {reason: transferred, destination: emergency}
+http:                             # stubbed HTTP sources (file-wide or per case): no server is asked
+  bank:
+    - {request: "GET /accounts/*", json: {owner: 王芳, balance: 12580.5}, delay: 0.4}
+    - {request: "POST /cards/block", params: {card: "6222"}, status: 503}
 ```
 """
 
@@ -36,6 +40,7 @@ from callflow.flowlang.check.files import environment_for
 from callflow.flowlang.environment import Environment, load_environment
 from callflow.flowlang.loader import load_file
 from callflow.flowlang.model import Flow
+from callflow.runtime.http_stubs import stubs_from
 from callflow.runtime.simulator.clock import DEFAULT_LIMIT_S, checked_limit
 from callflow.runtime.simulator.run import Simulation, Simulator, moment
 from callflow.runtime.simulator.script import ScriptError, parse_script
@@ -117,13 +122,16 @@ def read_test_file(path: Path) -> TestFile:
     except (OSError, UnicodeDecodeError) as error:
         reason = getattr(error, "strerror", None) or error
         raise FlowTestError(f"{path}: cannot read the test file ({reason})") from None
-    data = parse_test_text(text, str(path))
+    document = _parse(text, str(path))
+    data: dict[str, Any] = document.data
     flow_path = path.parent / str(data.get("flow") or path.name.removesuffix(SUFFIX) + ".flow")
     if not _is_file(flow_path):
         raise FlowTestError(f"{path}: the flow under test, {flow_path.name}, does not exist")
     env_name = data.get("env")
     environment = load_environment(path.parent / env_name) if env_name else environment_for(flow_path)
-    return TestFile(path, flow_path, environment or Environment.empty(), cases_from(data, str(path)))
+    environment = environment or Environment.empty()
+    _check_stub_sources(document, environment)
+    return TestFile(path, flow_path, environment, cases_from(data, str(path)))
 
 
 def _is_file(path: Path) -> bool:
@@ -136,12 +144,41 @@ def _is_file(path: Path) -> bool:
 def parse_test_text(text: str, file: str) -> dict[str, Any]:
     """The values of a test file's text, checked against the flow-test schema, with each case's moment and steps
     checked too; a `FlowTestError` at `file:line:col` for the first thing wrong (`file` names it in messages)."""
+    data: dict[str, Any] = _parse(text, file).data
+    return data
+
+
+def _parse(text: str, file: str) -> YamlDocument:
     document = read_yaml(text, file)
     data: dict[str, Any] = document.data
     defaults = {k: v for k, v in data.items() if k not in ("flow", "env", "cases")}
     for index, raw in enumerate(data["cases"]):
         _check_case(document, index, {**defaults, **raw}, raw)
-    return data
+    for where, stubs in _stub_lists(data):
+        for index, stub in enumerate(stubs or ()):
+            if "json" in stub and "body" in stub:
+                raise document.error((*where, index, "body"), "a stub answers with `json` or `body`, not both")
+    return document
+
+
+def _stub_lists(data: Mapping[str, Any]) -> Iterator[tuple[tuple[str | int, ...], Any]]:
+    """Each source's list of stubs, file-wide and per case, with where it is written."""
+    for source, stubs in (data.get("http") or {}).items():
+        yield ("http", source), stubs
+    for index, case in enumerate(data["cases"]):
+        for source, stubs in (case.get("http") or {}).items():
+            yield ("cases", index, "http", source), stubs
+
+
+def _check_stub_sources(document: YamlDocument, environment: Environment) -> None:
+    """Each stubbed source is an HTTP source of the environment (a typo would leave the real one asked)."""
+    for where, _ in _stub_lists(document.data):
+        source = environment.sources.get(str(where[-1]))
+        if source is None or source.kind != "http":
+            known = ", ".join(f"`{n}`" for n, s in environment.sources.items() if s.kind == "http") or "none"
+            what = "is not a source of the environment" if source is None else "is an SQLite source"
+            message = f"`{where[-1]}` {what}; only HTTP sources are stubbed (the environment's: {known})"
+            raise document.error(where, message)
 
 
 def _check_case(document: YamlDocument, index: int, merged: Mapping[str, Any], raw: Mapping[str, Any]) -> None:
@@ -168,6 +205,8 @@ def cases_from(data: Mapping[str, Any], file: str) -> tuple[Case, ...]:
     cases = []
     for raw in data["cases"]:
         merged = {**defaults, **raw}
+        if data.get("http") or raw.get("http"):  # a case's stubs for a source replace the file's for it
+            merged["http"] = {**(data.get("http") or {}), **(raw.get("http") or {})}
         cases.append(Case(raw["name"], tuple(merged.get("input") or ()), merged, merged.get("expect") or {}))
     return tuple(cases)
 
@@ -222,6 +261,7 @@ async def run_case(simulator: Simulator, flow: Flow, case: Case) -> CaseResult:
         limit_s=_limit(case, options.get("limit", DEFAULT_LIMIT_S)),
         inputs=inputs,
         language=language,
+        http=stubs_from(options.get("http")),
     )
     found = list(differences(case.expect, simulation))
     places = [d.at for d in found if d.at is not None]

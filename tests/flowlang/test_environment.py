@@ -150,10 +150,12 @@ def test_speech_models_and_numbers_are_bound(tmp_path: Path) -> None:
 
 
 def test_toml_syntax_error_reports_file_line_and_column(tmp_path: Path) -> None:
-    """A TOML syntax error reads `file:line:col: message` and keeps the offending line."""
+    """A TOML syntax error reads `file:line:col: message`, then the offending line and a caret under the place."""
     error = load_error(tmp_path, 'timezone = "UTC"\n[queues.hotline\n')
     path = str(tmp_path / "callflow.toml")
-    assert str(error) == f"{path}:2:16: expected ']' at the end of a table declaration"
+    assert str(error) == (
+        f"{path}:2:16: expected ']' at the end of a table declaration\n    [queues.hotline\n                   ^"
+    )
     assert error.location == Location(path, 2, 16)
     assert error.source_line == "[queues.hotline"
     assert isinstance(error, FlowError)
