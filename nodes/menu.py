@@ -110,15 +110,7 @@ async def run(ctx: CallContext, params: Menu) -> str:
         attempts += 1
         ctx.set("menu.attempts", attempts, quiet=True)
         await ctx.say(prompt, barge_in=params.barge_in)
-        choice = await _spoken(ctx, params, keys) if params.speech and params.words else None
-        if choice is None:
-            choice = await read_choice(
-                ctx,
-                prepared.choices,
-                timeout_s=params.timeout_s,
-                inter_digit_timeout_s=params.inter_digit_timeout_s,
-                terminator=params.terminator,
-            )
+        choice = await _choice(ctx, params, prepared)
         ctx.set("menu.digits", choice or "", quiet=True)
         if choice is not None and choice in keys:
             ctx.set("menu.status", "match", quiet=True)
@@ -147,8 +139,26 @@ async def run(ctx: CallContext, params: Menu) -> str:
         prompt = (params.final_prompt if last else None) or params.retry_prompt or params.prompt
 
 
+async def _choice(ctx: CallContext, params: Menu, prepared: _Keys) -> str | None:
+    """The caller's choice: the words said in a speech menu, or keys; None on silence.
+
+    A key ends listening for words at once (a key typed during the prompt means no listening at all), and is read
+    as in a keypad menu, with early match; the caller's next words are left for what comes next."""
+    if params.speech and params.words and not ctx.channel.typed_ahead():
+        spoken = await _spoken(ctx, params, prepared.exits)
+        if spoken is not None or not ctx.channel.typed_ahead():
+            return spoken  # words, or silence: listening took keys too
+    return await read_choice(
+        ctx,
+        prepared.choices,
+        timeout_s=params.timeout_s,
+        inter_digit_timeout_s=params.inter_digit_timeout_s,
+        terminator=params.terminator,
+    )
+
+
 async def _spoken(ctx: CallContext, params: Menu, keys: Mapping[str, str]) -> str | None:
-    """The key whose words the caller said ("?" for words of no key), or None on silence (keys may follow)."""
+    """The key whose words the caller said ("?" for words of no key), or None on silence or a key pressed."""
     phrases = tuple(p for key in keys for p in params.words.get(key, ()))
     heard = await ctx.channel.listen(phrases, ctx.language, params.timeout_s, 10)
     if heard is None:
