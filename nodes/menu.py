@@ -12,7 +12,7 @@ from callflow.flowlang.diagnostics import Diagnostic
 from callflow.flowlang.kinds import Flag, Integer, Key, Ref, Seconds, TextList
 from callflow.flowlang.model import GlobalKey
 from callflow.flowlang.nodetype import Designer, Exit, ExitFamily, NodeType, param
-from callflow.runtime.context import CallContext
+from callflow.runtime.context import CallContext, Frame
 from callflow.runtime.keypad import Choices, read_choice
 from callflow.runtime.signals import Goto
 from callflow.speech.model import languages_without_model
@@ -81,28 +81,49 @@ def check(ctx: NodeContext) -> list[Diagnostic]:
     return problems
 
 
+GlobalKeys = Mapping[str, tuple[GlobalKey, Frame | None]]
+"""The global keys that work in a menu, each with the frame of the flow that declares it (None: the menu's own)."""
+
+
 @dataclass(frozen=True)
 class _Keys:
     """A menu's keys, worked out once per node: the offered ones (with their exits), the flow's global keys that
     work in it, and all the choices a caller may type."""
 
     exits: Mapping[str, str]
-    global_keys: Mapping[str, GlobalKey]
+    global_keys: GlobalKeys
     choices: Choices
 
 
 def _keys(ctx: CallContext, params: Menu) -> _Keys:
     keys = ctx.family_values("key")
-    global_keys = {g.key: g for g in ctx.flow.global_keys if g.key not in keys}
+    global_keys = {g.key: (g, None) for g in ctx.flow.global_keys if g.key not in keys}
     return _Keys({key: f"key {key}" for key in keys}, global_keys, Choices([*keys, *global_keys]))
+
+
+def _with_callers(ctx: CallContext, own: _Keys) -> _Keys:
+    """A subflow's menu also takes the global keys of the flows that called it; a key the menu offers, or one its
+    own flow declares, wins over theirs (and a nearer caller's over a farther one's)."""
+    global_keys: dict[str, tuple[GlobalKey, Frame | None]] = dict(own.global_keys)
+    for frame in ctx.frame.chain():
+        if frame is ctx.frame:
+            continue
+        for key in frame.flow.global_keys:
+            if key.key not in own.exits and key.key not in global_keys:
+                global_keys[key.key] = (key, frame)
+    if len(global_keys) == len(own.global_keys):
+        return own
+    return _Keys(own.exits, global_keys, Choices([*own.exits, *global_keys]))
 
 
 async def run(ctx: CallContext, params: Menu) -> str:
     """Ask until the caller chooses an offered key (or says its words), with separate counts for silence and
     wrong keys; global keys repeat, go back or go elsewhere."""
     prepared = ctx.prepared(_keys, params)
+    if ctx.frame.caller is not None:
+        prepared = _with_callers(ctx, prepared)
     keys, global_keys = prepared.exits, prepared.global_keys
-    ctx.call.menus.append(ctx.node.id)
+    ctx.call.menus.append((ctx.frame, ctx.node.id))
     no_input = no_match = attempts = 0
     status = "no_input"
     prompt = params.prompt
@@ -116,9 +137,10 @@ async def run(ctx: CallContext, params: Menu) -> str:
             ctx.set("menu.status", "match", quiet=True)
             return keys[choice]
         if choice is not None and choice in global_keys:
-            target = _global(ctx, global_keys[choice].action, global_keys[choice].target)
-            if target is not None:
-                raise Goto(target)
+            global_key, owner = global_keys[choice]
+            goto = _global(ctx, global_key, owner)
+            if goto is not None:
+                raise goto
             continue  # repeat: the menu again, not counted as a mistake
         if choice is None:
             no_input += 1
@@ -167,16 +189,20 @@ async def _spoken(ctx: CallContext, params: Menu, keys: Mapping[str, str]) -> st
     return next((k for k in keys if said in (p.lower() for p in params.words.get(k, ()))), "?")
 
 
-def _global(ctx: CallContext, action: str, target: str | None) -> str | None:
-    """Where a global key goes: None to repeat this menu."""
-    ctx.event("global_key", action=action, to=target)
-    if action == "goto":
-        return target
-    if action == "back":
-        menus = ctx.call.menus
-        while menus and menus[-1] == ctx.node.id:
+def _global(ctx: CallContext, key: GlobalKey, owner: Frame | None) -> Goto | None:
+    """Where a global key goes (a node of the flow that declares it, or the menu before this one in a flow still
+    running); None to repeat this menu."""
+    ctx.event("global_key", action=key.action, to=key.target)
+    if key.action == "goto" and key.target is not None:
+        return Goto(key.target, owner)
+    if key.action == "back":
+        menus, running = ctx.call.menus, list(ctx.frame.chain())
+        while menus and menus[-1][0] is ctx.frame and menus[-1][1] == ctx.node.id:
             menus.pop()
-        return menus.pop() if menus else None
+        while menus:
+            frame, node_id = menus.pop()
+            if any(frame is f for f in running):  # a menu of a subflow that has returned is no place to go back to
+                return Goto(node_id, frame)
     return None
 
 

@@ -146,6 +146,8 @@ class Engine:
                     tracer.record("error", node.id, {"message": str(error) or type(error).__name__})
                     exit_name = "error"
             except Goto as goto:
+                if goto.frame is not None and goto.frame is not frame:
+                    raise  # a calling flow's global key: that flow's walk goes on from its node
                 step = plan.step(goto.node_id)
                 if step is None:
                     await self.fallback(ctx, f"there is no node `{goto.node_id}`")
@@ -170,6 +172,7 @@ class Engine:
         if ctx.call.depth >= MAX_DEPTH:
             raise RuntimeFailure(f"subflows nested deeper than {MAX_DEPTH}")
         frame = self.frame(flow, inputs)
+        frame.caller = ctx.frame
         frame.secrets |= secret
         if frame.secrets:
             ctx.tracer.secrets |= frame.secrets
