@@ -71,6 +71,15 @@ EARLY_KEYS_LOST = _code(
     "`say`: `barge_in yes` lets a key cut the prompt and keeps the key for the menu (type-ahead); `barge_in no`, "
     "written out, says the prompt is meant to be heard whole, and the warning is not reported.",
 )
+UNBOUNDED_QUEUE = _code(
+    "W209",
+    "unbounded-queue",
+    "A queue has no maximum wait and no offer: a caller nobody answers waits until the call's time limit.",
+    "Neither the `queue` node (`max_wait`) nor the environment's queue (`max_wait_s` under `[queues.NAME]`) limits "
+    "the wait, and no `offer` lets the caller leave: when no agent answers, the caller hears hold music until the "
+    "call's time limit (an hour by default). Give the node `max_wait 600s` and `timeout -> node`, set `max_wait_s` "
+    "for the queue in the environment, or make an `offer` (`offer`, `offer_after`, `offer -> node`).",
+)
 UNKNOWN_PROMPT = _code("E301", "unknown-prompt", "A node uses a prompt that is not declared.")
 MISSING_LANGUAGE = _code("E302", "missing-language", "A prompt has no text or file for a declared language.")
 UNKNOWN_VARIABLE = _code("E303", "unknown-variable", "An expression or prompt reads an undeclared variable.")

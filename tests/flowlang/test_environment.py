@@ -217,10 +217,16 @@ def test_file_that_is_not_utf8_is_reported(tmp_path: Path) -> None:
             id="number-is-digits",
         ),
         pytest.param(
-            "[queues.hotline]\nannounce_every_s = 0\n",
-            "expected a number greater than 0, got 0 at queues.hotline.announce_every_s",
-            "/queues/hotline/announce_every_s",
+            "[mailboxes.mayor]\nmax_seconds = 0\n",
+            "expected a number greater than 0, got 0 at mailboxes.mayor.max_seconds",
+            "/mailboxes/mayor/max_seconds",
             id="durations-are-positive",
+        ),
+        pytest.param(
+            "[queues.hotline]\nannounce_every_s = 5\n",
+            "5 is less than the minimum of 10 at queues.hotline.announce_every_s",
+            "/queues/hotline/announce_every_s",
+            id="announcements-as-the-queue-node-allows",
         ),
         pytest.param(
             '[voices]\n"zh CN" = "cmn"\n',
