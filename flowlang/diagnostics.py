@@ -90,6 +90,17 @@ NO_SPEECH_MODEL = _code(
     "no-speech-model",
     "A speech menu or question has no recognition model for one of the flow's languages; it still works by keys.",
 )
+SECRET_IN_PROMPT = _code(
+    "E307", "secret-in-prompt", "A prompt says a secret variable: the caller would hear `***` instead of its value."
+)
+SECRET_IN_URL = _code(
+    "W308",
+    "secret-in-url",
+    "An HTTP lookup sends a secret variable in its URL (its path, or the query string of a `get` or `delete`).",
+    "A URL is written into the service's access logs, and often into proxies' logs too, so a PIN or a password sent "
+    "in it is kept there in clear. Send the value in the body of a `post` instead (a lookup's `params` are a JSON "
+    "body for `post` and `put`).",
+)
 UNKNOWN_RESOURCE = _code("E401", "unknown-resource", "The environment does not define this name.")
 NO_ENVIRONMENT = _code("W402", "no-environment", "No callflow.toml was found; resource names are unchecked.")
 SUBFLOW_NOT_FOUND = _code("E501", "subflow-not-found", "The called flow cannot be found or does not load.")
