@@ -31,12 +31,6 @@ from callflow.runtime.signals import (
 from callflow.runtime.trace import Tracer
 from callflow.runtime.types import Audio, Channel, Clock, Store
 
-APOLOGY = {
-    "zh-CN": "抱歉，系统出现故障，正在为您转接人工服务。",
-    "en": "Sorry, something went wrong. Transferring you to an agent.",
-}
-"""What a caller hears when a call cannot go on as the flow says."""
-
 MAX_STEPS = 1000
 """Nodes one call may pass through: a flow that loops without the caller ends in its fallback instead."""
 
@@ -188,11 +182,12 @@ class Engine:
         raise RuntimeFailure(f"flow `{name}` ended without returning")
 
     async def fallback(self, ctx: CallContext, reason: str) -> None:
-        """Say sorry and hand the call to the environment's fallback destination (or hang up without one)."""
+        """Say sorry (the environment's `[apology]` in the caller's language) and hand the call to the environment's
+        fallback destination (or hang up without one)."""
         # The engine's own events are recorded directly: a trace that is full (`ctx.event`) never stops a fallback.
         ctx.tracer.record("fallback", ctx.node.id, {"reason": reason})
-        language = ctx.language if ctx.language in APOLOGY else "en"
-        await ctx.play(Audio(text=APOLOGY[language], language=language))
+        text, language = self.environment.apology_in(ctx.language)
+        await ctx.play(Audio(text=text, language=language))
         destination = self.environment.fallback
         if destination is not None:
             target = self.environment.destinations.get(destination)

@@ -322,6 +322,18 @@ def test_file_that_is_not_utf8_is_reported(tmp_path: Path) -> None:
             "/schedules/working_hours/holidays/0",
             id="holidays-are-quoted",
         ),
+        pytest.param(
+            '[apology]\nen = "Sorry.\\nReally."\n',
+            "expected one line of text to say, without control characters, got 'Sorry.\\nReally.' at apology.en",
+            "/apology/en",
+            id="an-apology-is-one-line",
+        ),
+        pytest.param(
+            '[apology]\n"en us" = "Sorry."\n',
+            "invalid key, expected a language tag such as 'zh-CN' or 'en' at apology.\"en us\"",
+            "/apology/en us",
+            id="an-apology-is-per-language",
+        ),
     ],
 )
 def test_invalid_environment_names_the_key_at_fault(tmp_path: Path, text: str, message: str, pointer: str) -> None:
