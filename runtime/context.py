@@ -51,6 +51,10 @@ class Call:
     """The top-level flow's variables."""
     visited: list[tuple[str, str]] = field(default_factory=list)
     """Every node entered, as (flow, node)."""
+    tenant: str | None = None
+    """The tenant a live call from the flow service's store is served for (None: plain files, simulations)."""
+    version: int | None = None
+    """The published version of the flow the call started in (None: a plain file, a draft)."""
 
 
 @dataclass(slots=True)

@@ -200,27 +200,30 @@ class Engine:
 
 class _Start(Mapping[str, Any]):
     """The fields of a call's `start` event, as the call began; its moment is written out (ISO 8601) only when
-    the trace is read."""
+    the trace is read. A live call from the flow service's store also names its tenant and the flow's version."""
 
-    __slots__ = ("at", "called", "caller", "flow", "language", "switches")
+    __slots__ = ("_keys", "at", "called", "caller", "flow", "language", "switches", "tenant", "version")
 
     def __init__(self, flow: str, call: Call) -> None:
         self.flow, self.caller, self.called, self.language = flow, call.caller, call.called, call.language
         self.at, self.switches = call.start, call.switches.copy()
+        self.tenant, self.version = call.tenant, call.version
+        self._keys = _START_KEYS if call.tenant is None else _START_KEYS + _TENANT_KEYS
 
     def __getitem__(self, key: str) -> Any:
-        if key not in _START_KEYS:
+        if key not in self._keys:
             raise KeyError(key)
         return self.at.isoformat() if key == "at" else getattr(self, key)
 
     def __iter__(self) -> Iterator[str]:
-        return iter(_START_KEYS)
+        return iter(self._keys)
 
     def __len__(self) -> int:
-        return len(_START_KEYS)
+        return len(self._keys)
 
 
 _START_KEYS = ("flow", "caller", "called", "language", "at", "switches")
+_TENANT_KEYS = ("tenant", "version")
 
 
 def _describe(destination: object) -> dict[str, Any]:

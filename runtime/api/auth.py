@@ -15,8 +15,10 @@ from callflow.runtime.store.users import Role, User
 
 COOKIE = "callflow_session"
 SAFE_METHODS = ("GET", "HEAD", "OPTIONS")
-BODY_TYPES = ("application/json", "text/x-callflow", "application/yaml", "application/toml")
-"""The content types a state-changing request from a browser session may carry: none a plain HTML form can send."""
+BODY_TYPES = ("application/json", "text/x-callflow", "application/yaml", "application/toml", "application/octet-stream")
+"""The content types a state-changing request from a browser session may carry: none a plain HTML form can send
+(forms send only `application/x-www-form-urlencoded`, `multipart/form-data` and `text/plain`; any other type
+needs a CORS preflight, which the service never grants). Each operation still takes only its own types."""
 
 
 @dataclass(frozen=True)

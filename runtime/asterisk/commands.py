@@ -5,6 +5,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
+import os
 import resource
 import signal
 from pathlib import Path
@@ -13,6 +14,7 @@ import click
 
 from callflow.flowlang.environment import Environment, find_environment, load_environment
 from callflow.flowlang.errors import FlowError
+from callflow.flowlang.registry import default_registry
 from callflow.runtime.asterisk import tones
 from callflow.runtime.asterisk.address import AddressError, AmiAddress
 from callflow.runtime.asterisk.agi import argument
@@ -28,7 +30,10 @@ from callflow.runtime.asterisk.dialplan import (
     test_extensions,
 )
 from callflow.runtime.asterisk.driver import Driver, start_driver
+from callflow.runtime.asterisk.store_flows import StoreFlows
 from callflow.runtime.records import SqliteStore
+from callflow.runtime.store.folder import DATABASE, DataFolder
+from callflow.runtime.store.folder import ENVIRONMENT_VARIABLE as DATA_VARIABLE
 from callflow.speech.cache import PromptCache
 from callflow.speech.synthesis import Pyttsx3Synthesizer
 from callflow.speech.voices import voice_for
@@ -113,6 +118,13 @@ def _environment(env_path: Path | None, flows: Path) -> Environment:
 @_flows_option
 @_env_option
 @click.option(
+    "--data",
+    "data",
+    type=click.Path(file_okay=False, path_type=Path),
+    help="Serve what is published in the flow service's data folder (each number's tenant, its environment and "
+    f"the newest published version of the flow; also ${DATA_VARIABLE}). Not with --flows or --env.",
+)
+@click.option(
     "--traces",
     type=click.Path(file_okay=False, path_type=Path),
     help="Write each call's trace (JSON lines, as `callflow simulate --json`) to DIR/<call id>.jsonl.",
@@ -138,10 +150,13 @@ def _environment(env_path: Path | None, flows: Path) -> Environment:
     help="Seconds the calls in progress may go on after Ctrl-C or SIGTERM before they are handed to the "
     "dialplan's fallback (a second Ctrl-C hands them over at once).",
 )
+@click.pass_context
 def run(
+    ctx: click.Context,
     url: str,
     flows: Path,
     env_path: Path | None,
+    data: Path | None,
     traces: Path | None,
     prompts: Path,
     recordings: Path,
@@ -156,7 +171,8 @@ def run(
         raise click.BadParameter(str(error), param_hint="--ami") from None
     prompts = _agi_folder(prompts, "--prompts")
     recordings = _agi_folder(recordings, "--recordings")
-    environment = _environment(env_path, flows)
+    data = _data_folder(ctx, data, env_path)
+    environment = _environment(env_path, flows) if data is None else None
     if (warning := address.warning()) is not None:
         click.echo(f"warning: {warning}", err=True)
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(message)s")
@@ -167,23 +183,54 @@ def run(
         log.info("open files: soft limit %d (the hard limit)", after)
     store = SqliteStore(db)
     settings = LineSettings(recordings, trunk)
+    folder = DataFolder(data) if data is not None else None
     try:
-        asyncio.run(_serve(address, flows, environment, store, prompts, settings, traces, grace_s))
+        lookup = (
+            StoreFlows(folder, default_registry(), store, PromptCache(prompts, Pyttsx3Synthesizer()))
+            if folder is not None
+            else None
+        )
+        where = f"what is published in {data}" if data is not None else f"flows in {flows}"
+        asyncio.run(_serve(address, flows, environment, lookup, store, prompts, settings, traces, grace_s, where))
     except AmiError as error:
         raise click.ClickException(str(error)) from None
     finally:
         store.close()
+        if folder is not None:
+            folder.close()
+
+
+def _data_folder(ctx: click.Context, data: Path | None, env_path: Path | None) -> Path | None:
+    """The flow service's data folder to serve from (`--data`, else `$CALLFLOW_DATA` unless --flows or --env is
+    given), refused beside --flows or --env and when it holds no flow service."""
+    flows_given = ctx.get_parameter_source("flows") not in (None, click.core.ParameterSource.DEFAULT)
+    if data is not None and (flows_given or env_path is not None):
+        raise click.UsageError(
+            "--data serves what is published in the flow service, --flows and --env serve plain files: "
+            "give one or the other"
+        )
+    if data is None and not flows_given and env_path is None and os.environ.get(DATA_VARIABLE):
+        data = Path(os.environ[DATA_VARIABLE])
+    if data is not None and not (data / DATABASE).is_file():
+        raise click.BadParameter(
+            f"{data} holds no flow service data: import flows first (callflow import examples/ --publish "
+            f"--data {data})",
+            param_hint="--data",
+        )
+    return data
 
 
 async def _serve(
     address: AmiAddress,
     flows: Path,
-    environment: Environment,
+    environment: Environment | None,
+    lookup: StoreFlows | None,
     store: SqliteStore,
     prompts: Path,
     settings: LineSettings,
     traces: Path | None,
     grace_s: float,
+    where: str,
 ) -> None:
     from callflow.speech.recognition import VoskRecognizer  # vosk loads only for `run`, not for every command
 
@@ -197,8 +244,9 @@ async def _serve(
         settings=settings,
         traces=traces,
         recognizer=VoskRecognizer.from_environment(environment),  # models load when a caller first speaks
+        lookup=lookup,
     )
-    click.echo(f"serving calls from {address} (flows in {flows}); Ctrl-C stops after the calls in progress")
+    click.echo(f"serving calls from {address} ({where}); Ctrl-C stops after the calls in progress")
     await _until_stopped(driver, grace_s)
 
 

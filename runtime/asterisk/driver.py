@@ -39,7 +39,6 @@ class Driver:
 
     connection: AmiConnection
     service: CallService
-    data: DataSources
 
     async def stop(self, grace_s: float | None, *, now: asyncio.Event | None = None) -> int:
         """Take no new calls, let those in progress end (for at most `grace_s`, or until `now` is set), hand the
@@ -55,14 +54,22 @@ class Driver:
         await self.connection.close()
         if self.service.traces is not None:
             await asyncio.to_thread(self.service.traces.close)
-        self.data.close()
+        self.service.flows.close()
+
+
+def folder_lookup(flows: Path, environment: Environment, store: Store, prompts: PromptCache) -> SourceFlows:
+    """The flows of a folder (`callflow run --flows`), bound to numbers by `environment`, which serves every call."""
+    registry = default_registry()
+    library = FlowLibrary(flows, registry)
+    engine = Engine(registry, environment, store, DataSources(environment), library)
+    return SourceFlows(library, environment, engine, PromptFiles(prompts, environment, flows))
 
 
 async def start_driver(
     address: AmiAddress,
     *,
-    flows: Path,
-    environment: Environment,
+    flows: Path | None = None,
+    environment: Environment | None = None,
     store: Store,
     prompts: Path,
     synthesizer: Synthesizer,
@@ -74,20 +81,16 @@ async def start_driver(
     call_clock: Callable[[], Clock] | None = None,
     lookup: FlowLookup | None = None,
 ) -> Driver:
-    """Connect to Asterisk and serve every call that enters AsyncAGI until closed. `lookup` says which flow a call
-    runs (default: the flows of the folder `flows`, bound to numbers by the environment); `call_clock` makes each
-    call's clock (default: the real time of day, from `start_at` if given)."""
-    registry = default_registry()
-    library = FlowLibrary(flows, registry)
-    data = DataSources(environment)
-    engine = Engine(registry, environment, store, data, library)
-    files = PromptFiles(PromptCache(prompts, synthesizer), environment, flows)
+    """Connect to Asterisk and serve every call that enters AsyncAGI until closed. `lookup` says what serves each
+    call (`StoreFlows`: the flow service's store); without it, the flows of the folder `flows`, bound to numbers
+    by `environment`. `call_clock` makes each call's clock (default: the real time of day, from `start_at`)."""
+    if lookup is None:
+        if flows is None or environment is None:
+            raise ValueError("start_driver needs a lookup, or a folder of flows and its environment")
+        lookup = folder_lookup(flows, environment, store, PromptCache(prompts, synthesizer))
     settings.recordings.mkdir(parents=True, exist_ok=True)
     service = CallService(
-        engine,
-        environment,
-        lookup or SourceFlows(library, environment, engine),
-        files,
+        lookup,
         settings,
         TraceFiles(traces) if traces is not None else None,
         recognizer,
@@ -108,6 +111,6 @@ async def start_driver(
         await service.prepare()
         await connection.start()
     except BaseException:
-        data.close()
+        lookup.close()
         raise
-    return Driver(connection, service, data)
+    return Driver(connection, service)

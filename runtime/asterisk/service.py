@@ -1,7 +1,9 @@
 """Serving live calls: every channel that enters `AGI(agi:async)` becomes one engine call, in its own task.
 
-Which flow runs comes from a `FlowLookup` (flow_lookup.py): the dialled number's, or failing that the one the
-channel variable `CALLFLOW_FLOW` names. The flow decides everything, switches included (the hotline's `start`
+What serves a call comes from a `FlowLookup` (flow_lookup.py), asked as the call arrives: its `Scope` (the engine,
+environment and prompts of the tenant that claims the dialled number with `--data`; of the folder with `--flows`),
+which the call keeps to its end, then the flow: the dialled number's, or failing that the one the channel variable
+`CALLFLOW_FLOW` names. The flow decides everything, switches included (the hotline's `start`
 branch reads `switch.emergency`): only when no flow can be loaded at all does the service act alone, transferring
 to the `emergency` destination while that switch is on, else handing the call to the dialplan's fallback. Each
 call's trace (traces.py) starts with `start` and ends with `end`, in the simulator's format, so a live call can be
@@ -28,16 +30,13 @@ from typing import Any
 from urllib.parse import unquote
 
 from callflow.flowlang.environment import Environment
-from callflow.flowlang.model import Flow
 from callflow.runtime.asterisk.agi import RECONNECT_GRACE_S, AgiSession, CommandTiming, ReplyLost, SessionEnded
 from callflow.runtime.asterisk.ami import AmiConnection, AmiError
 from callflow.runtime.asterisk.channel import AsteriskChannel, LineSettings
-from callflow.runtime.asterisk.flow_lookup import FlowLookup
-from callflow.runtime.asterisk.prompts import PromptFiles
+from callflow.runtime.asterisk.flow_lookup import FlowLookup, LiveFlow, Scope
 from callflow.runtime.asterisk.protocol import Message
 from callflow.runtime.asterisk.traces import TraceFiles
 from callflow.runtime.context import Call
-from callflow.runtime.engine import Engine
 from callflow.runtime.signals import Hangup, RuntimeFailure
 from callflow.runtime.trace import Tracer
 from callflow.runtime.types import Clock
@@ -84,10 +83,8 @@ class LiveCall:
 class CallService:
     """Runs the engine for every call that Asterisk hands over through AsyncAGI."""
 
-    engine: Engine
-    environment: Environment
     flows: FlowLookup
-    prompts: PromptFiles
+    """Each call's scope (its tenant's engine, environment and prompts) and its flow."""
     settings: LineSettings
     traces: TraceFiles | None = None
     recognizer: Recognizer | None = None
@@ -151,15 +148,21 @@ class CallService:
             log.warning("call %s arrived while stopping: handed to the fallback", call_id)
             self._hand_over(channel, call_id, answer=True)
             return
-        clock = self._clock()
+        try:
+            scope = self.flows.scope(env.get("agi_extension", ""), env.get("agi_dnid", ""))
+        except Exception:  # the store cannot be read: the dialplan's fallback takes the call
+            log.exception("call %s: cannot find what serves %r", call_id, env.get("agi_extension", ""))
+            self._hand_over(channel, call_id, answer=True)
+            return
+        clock = self._clock(scope.environment.timezone)
         live = LiveCall(self._session(channel, call_id, clock))
         live.session.timings = self.timings
         self.calls[channel] = live
-        live.task = asyncio.create_task(self._serve(live, env, clock), name=f"call-{call_id}")
+        live.task = asyncio.create_task(self._serve(live, env, clock, scope), name=f"call-{call_id}")
 
     def _hand_over(self, channel: str, call_id: str, *, answer: bool = False) -> None:
         assert self.connection is not None
-        self.calls[channel] = live = LiveCall(self._session(channel, call_id, self._clock()), orphan=True)
+        self.calls[channel] = live = LiveCall(self._session(channel, call_id, self._clock("UTC")), orphan=True)
         live.task = asyncio.create_task(self._orphan(live.session, answer=answer))
 
     def _session(self, channel: str, call_id: str, clock: Clock) -> AgiSession:
@@ -168,33 +171,37 @@ class CallService:
         sleep = clock.sleep if self.call_clock is not None else None
         return AgiSession(self.connection, channel, call_id, sleep)
 
-    def _clock(self) -> Clock:
+    def _clock(self, timezone: str) -> Clock:
         if self.call_clock is not None:
             return self.call_clock()
-        return WallClock(self.environment.timezone, self.start_at)
+        return WallClock(timezone, self.start_at)
 
-    async def _serve(self, live: LiveCall, env: dict[str, str], clock: Clock) -> str:
+    async def _serve(self, live: LiveCall, env: dict[str, str], clock: Clock, scope: Scope) -> str:
         session = live.session
         tracer = Tracer(clock, sink=self.traces.sink(session.call_id) if self.traces is not None else None)
         reason = "error"
         try:
+            environment = scope.environment
             channel = AsteriskChannel(
-                session, tracer, self.prompts, self.settings, self.environment.destinations, self.recognizer
+                session, tracer, scope.prompts, self.settings, environment.destinations, self.recognizer
             )
             await session.run("ANSWER", timeout_s=RECONNECT_GRACE_S)
-            name, flow = await self._flow_for(session, env)
+            name, live_flow = await self._flow_for(session, env, scope)
+            flow = live_flow.flow if live_flow is not None else None
             call = Call(
                 id=session.call_id,
                 caller=_number(env.get("agi_callerid")),
                 called=_number(env.get("agi_extension")) or _number(env.get("agi_dnid")),
                 start=clock.now(),
                 language=(flow.language if flow is not None else None) or "",
-                switches=dict(self.environment.switches),
+                switches=dict(environment.switches),
+                tenant=scope.tenant,
+                version=live_flow.version if live_flow is not None else None,
             )
             if flow is None:
-                reason = await self._without_flow(channel, tracer, call, name)
+                reason = await self._without_flow(channel, tracer, call, name, environment)
                 return reason
-            reason = await self.engine.run_call(flow, call, channel, clock, tracer)
+            reason = await scope.engine.run_call(flow, call, channel, clock, tracer)
             await channel.hangup()
             return reason
         except (SessionEnded, ReplyLost):
@@ -230,32 +237,37 @@ class CallService:
         self.finished.append((session.call_id, reason))
         self.served.set()
 
-    async def _flow_for(self, session: AgiSession, env: dict[str, str]) -> tuple[str | None, Flow | None]:
+    async def _flow_for(
+        self, session: AgiSession, env: dict[str, str], scope: Scope
+    ) -> tuple[str | None, LiveFlow | None]:
         """The name asked for and the flow (None when there is none to run: the reason is logged)."""
         number, dnid = env.get("agi_extension", ""), env.get("agi_dnid", "")
-        name = self.flows.bound(number, dnid)
+        name = scope.bound(number, dnid)
         if name is None:
             name = await session.variable(FLOW_VARIABLE)
             if name is None:
                 log.warning("no flow for the number %r (add it to [numbers] or set %s)", number, FLOW_VARIABLE)
                 return None, None
-            if not self.flows.exists(name):
+            if not scope.exists(name):
                 log.warning("%s=%r names no flow (it may only be the name of one): call %s refused", FLOW_VARIABLE,
                             name, session.call_id)  # fmt: skip
                 return name, None
         try:
-            return name, await self.flows.load(name)
+            return name, await scope.load(name)
         except RuntimeFailure as error:
             log.error("%s", error)
             return name, None
 
-    async def _without_flow(self, channel: AsteriskChannel, tracer: Tracer, call: Call, name: str | None) -> str:
+    async def _without_flow(
+        self, channel: AsteriskChannel, tracer: Tracer, call: Call, name: str | None, environment: Environment
+    ) -> str:
         """No flow can run: to the `emergency` destination while that switch is on, else the dialplan's fallback."""
+        tenant = {"tenant": call.tenant} if call.tenant is not None else {}
         tracer.emit("start", None, flow=name, caller=call.caller, called=call.called, language=call.language,
-                    at=call.start.isoformat(), switches=call.switches)  # fmt: skip
+                    at=call.start.isoformat(), switches=call.switches, **tenant)  # fmt: skip
         tracer.emit("error", None, message=f"no flow to run{f' (`{name}`)' if name else ''}")
-        destinations = self.environment.destinations
-        if self.environment.switches.get("emergency") and "emergency" in destinations:
+        destinations = environment.destinations
+        if environment.switches.get("emergency") and "emergency" in destinations:
             target = destinations["emergency"]
             described = {k: v for k in ("number", "endpoint") if (v := getattr(target, k, None))}
             tracer.emit("transfer", None, destination="emergency")

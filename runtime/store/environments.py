@@ -47,6 +47,15 @@ class Environments:
         )
         return EnvironmentText(*row) if row else EnvironmentText(0, "", "", "")
 
+    def revision(self, tenant_id: int) -> int:
+        """The newest revision's number (0 before the first save): one cheap query, asked for every live call."""
+        row = (
+            self.database.read()
+            .execute("SELECT max(revision) FROM environments WHERE tenant_id = ?", (tenant_id,))
+            .fetchone()
+        )
+        return int(row[0]) if row and row[0] is not None else 0
+
     def history(self, tenant_id: int, limit: int = 50) -> list[EnvironmentText]:
         """Earlier revisions, newest first."""
         rows = self.database.read().execute(

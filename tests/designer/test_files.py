@@ -3,7 +3,6 @@ deleted; a CSV uploaded over the one a lookup reads changes what the next call h
 
 from __future__ import annotations
 
-import pytest
 from designer_browser import Designer
 from playwright.sync_api import expect
 
@@ -39,11 +38,6 @@ def test_an_admin_sees_the_data_files_and_deletes_one_while_others_see_no_such_p
     assert victim not in {f["path"] for f in listed}
 
 
-@pytest.mark.xfail(
-    reason="the service refuses an upload's application/octet-stream body from a browser session (415): "
-    "runtime/api/auth.py BODY_TYPES must take it (see docs/designer.md, Data files)",
-    strict=True,
-)
 def test_an_uploaded_csv_replaces_what_a_lookup_reads(designer: Designer) -> None:
     """A new tickets.csv uploaded from the page is what the next simulated call's case lookup finds."""
     page = designer.page("admin")

@@ -27,6 +27,7 @@ from callflow.flowlang.model import Flow
 from callflow.runtime.asterisk.address import AmiAddress
 from callflow.runtime.asterisk.channel import LineSettings
 from callflow.runtime.asterisk.driver import Driver, start_driver
+from callflow.runtime.asterisk.flow_lookup import FlowLookup
 from callflow.runtime.asterisk.service import trace_lines
 from callflow.runtime.records import SqliteStore
 from callflow.speech.cache import PromptCache
@@ -127,9 +128,11 @@ async def line(
     keepalive_s: float = 2.0,
     flows: Path = EXAMPLES,
     recognizer: Recognizer | None = None,
+    lookup: Callable[[SqliteStore], FlowLookup] | None = None,
 ) -> AsyncIterator[Line]:
-    """Callflow serving the example flows (or those in `flows`) through `backend`, and a phone; callers' speech is
-    heard by `recognizer` (None: speech menus take keys only)."""
+    """Callflow serving the example flows (or those in `flows`, or what `lookup` makes of the call records' store:
+    the flow service's) through `backend`, and a phone; callers' speech is heard by `recognizer` (None: speech
+    menus take keys only)."""
     environment = environment or load_environment(EXAMPLES / "callflow.toml")
     flow = load_file(EXAMPLES / "hotline_12345.flow").flow
     assert flow is not None
@@ -156,6 +159,7 @@ async def line(
             keepalive_s=keepalive_s,
             recognizer=recognizer,
             call_clock=call_clock,
+            lookup=lookup(store) if lookup is not None else None,
         )
     try:
         phone = Phone(backend.address, caller_context=backend.caller_context)

@@ -98,6 +98,18 @@ def test_a_session_change_sent_as_a_form_is_refused(api: Api) -> None:
     assert api.get("/api/environment/switches").json()["switches"]["emergency"]["on"] is False
 
 
+def test_a_session_change_of_a_type_the_operation_does_not_take_is_refused(api: Api) -> None:
+    """Raw bytes are allowed from a session (for data file uploads), but only where the operation takes them."""
+    api.login()
+    answer = api.client.put(
+        "/api/environment/switches/emergency",
+        content=b'{"on": true}',
+        headers={"Origin": ORIGIN, "Content-Type": "application/octet-stream"},
+    )
+    assert answer.status_code == 415
+    assert api.get("/api/environment/switches").json()["switches"]["emergency"]["on"] is False
+
+
 def test_a_token_needs_no_origin(api: Api) -> None:
     """Scripts with a bearer token are not browsers: no Origin is needed."""
     answer = api.put("/api/environment/switches/emergency", json={"on": True})
