@@ -12,7 +12,8 @@ setup: system-packages $(VENV)/.installed designer/dist/.built
 # The browser designer (designer/, Node 20): its packages from package-lock.json, then its production build,
 # each redone only when what it is made from changed.
 DESIGNER_SOURCES := $(shell find designer/src designer/scripts -type f -not -path 'designer/src/generated/*' 2>/dev/null) \
-  designer/index.html designer/vite.config.ts designer/tsconfig.json schemas/flow.schema.json
+  designer/index.html designer/vite.config.ts designer/tsconfig.json schemas/flow.schema.json \
+  $(wildcard examples/load/*)
 
 designer/node_modules/.installed: designer/package.json designer/package-lock.json
 	cd designer && npm ci --no-audit --no-fund
@@ -75,6 +76,7 @@ bench: setup
 	$(PYTHON) bench/check_speed.py
 	$(PYTHON) bench/simulate_speed.py
 	$(PYTHON) bench/diff_speed.py
+	$(PYTHON) bench/format_speed.py
 	$(PYTHON) bench/speech_speed.py
 	$(PYTHON) bench/recognition_speed.py
 	$(PYTHON) bench/live_calls.py
@@ -82,6 +84,7 @@ bench: setup
 	$(PYTHON) bench/service_speed.py
 	$(PYTHON) bench/load_speed.py
 	$(PYTHON) bench/capacity_theory.py
+	$(PYTHON) bench/startup_speed.py
 
 # The fuzz tests (tests/support/mutants.py: hostile flows, environments, flow-test files and traces) with many
 # more examples than `make test` runs; FUZZ_EXAMPLES=20000 for a longer run.

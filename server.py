@@ -21,11 +21,13 @@ from callflow.runtime.api import (
     jobs,
     meta,
     prompts,
+    records,
     session,
     simulation,
     suites,
     users,
     versions,
+    voicemail,
 )
 from callflow.runtime.api.errors import http_error, unexpected_error
 from callflow.runtime.api.openapi import document_operation
@@ -47,6 +49,8 @@ OPERATIONS = (
     *environment.OPERATIONS,
     *files.OPERATIONS,
     *jobs.OPERATIONS,
+    *records.OPERATIONS,
+    *voicemail.OPERATIONS,
     *users.OPERATIONS,
     *meta.OPERATIONS,
 )
@@ -57,6 +61,7 @@ async def lifespan(app: Starlette) -> AsyncIterator[None]:
     """At shutdown, jobs still running are stopped."""
     yield
     app.state.jobs.close()
+    app.state.service.records.close()
 
 
 def create_app(data: Path, *, designer: Path | None = None, max_body_bytes: int = MAX_BODY_BYTES) -> Starlette:

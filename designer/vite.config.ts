@@ -24,5 +24,7 @@ export default defineConfig({
   build: { outDir: "dist", sourcemap: false, chunkSizeWarningLimit: 2000 },
   server: {
     proxy: { "/api": process.env.CALLFLOW_URL ?? "http://127.0.0.1:8080" },
+    // The capacity page bundles the examples of ../examples/load (src/capacity/examples.ts).
+    fs: { allow: [".", "../examples/load"] },
   },
 });

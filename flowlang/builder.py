@@ -131,6 +131,7 @@ def _prompt(item: Item, builder: Builder) -> Prompt:
     assert item.name is not None
     text: dict[str, str] = {}
     files: dict[str, str] = {}
+    text_locations: dict[str, Location] = {}
     comments = [("", item.comment)]
     for line in item.lines:
         tokens = line.args.tokens
@@ -146,11 +147,13 @@ def _prompt(item: Item, builder: Builder) -> Prompt:
             if language in target:
                 raise DecodeError(f"prompt `{item.name.text}` gives `{key}` twice", line.word)
             target[language] = _string(given, tokens[0] if given is not tokens else line.word)
+            if target is text:
+                text_locations[language] = given[0].location
             comments.append((key, line.comment))
         except DecodeError as error:
             builder.decode_problem(error, line.location, codes.INVALID_VALUE)
             target.setdefault(language, "")  # written, even if wrongly: not also "missing"
-    return Prompt(item.name.text, text, files, _comments(comments), item.location)
+    return Prompt(item.name.text, text, files, _comments(comments), item.location, text_locations)
 
 
 def _string(tokens: tuple[Token, ...] | list[Token], after: Token) -> str:
@@ -206,7 +209,9 @@ def _node(item: Item, builder: Builder) -> tuple[Node, list[Edge]]:
             builder.report(codes.UNKNOWN_EXIT, message, item.target.location)
         else:
             edges.append(Edge(node_id, primary, item.target.text, item.target.location))
-    for line in item.lines:
+    for written in item.lines:
+        # an exit written without its `->` is reported, then read as meant: no knock-on "unreachable" warnings
+        line = _arrowless_exit(node_type, written, builder) if node_type and written.target is None else written
         if line.target is not None:
             labels = _exit_labels(node_type, line, builder)
             edges.extend(Edge(node_id, label, line.target.text, line.location) for label in labels)
@@ -271,17 +276,36 @@ def _store(
     params[name] = value
 
 
+def _arrowless_exit(node_type: NodeType, line: Line, builder: Builder) -> Line:
+    """The line as meant when it is an exit written without its `->` (`key 2 transfer`, `failed agent`), which is
+    reported; else the line itself."""
+    word, tokens = line.word.text, line.args.tokens
+    if node_type.spec_for_word(word) is not None or not tokens or tokens[-1].type != "NAME":
+        return line
+    in_family = len(tokens) > 1 and any(f.word == word for f in node_type.families)
+    plain = len(tokens) == 1 and node_type.has_exit(word) and node_type.family(word) is None
+    if plain and node_type.exit(word) is None and _suggest(word, [s.word for s in node_type.specs]):
+        return line  # an open exit or a misspelt parameter (`outs x` for `out x`): the latter is likelier
+    if not in_family and not plain:
+        return line
+    target = tokens[-1]
+    written = " ".join(t.text for t in (line.word, *tokens[:-1]))
+    message = f"`->` is missing before `{target.text}`: an exit is written `{written} -> {target.text}`"
+    builder.report(codes.SYNTAX, message, target.location)
+    return replace(line, args=line.args.sub(tokens[:-1]), target=target)
+
+
 def _param_line(
     node_type: NodeType, line: Line, builder: Builder, params: dict[str, JSON], locations: dict[str, Location]
 ) -> str | None:
     word = line.word.text
     spec = node_type.spec_for_word(word)
     if spec is None:
-        if node_type.has_exit(word):
+        hint = _suggest(word, [s.word for s in node_type.specs])
+        if node_type.exit(word) is not None or (node_type.has_exit(word) and not hint):
             message = f"`{word}` is an exit: write `{word} -> node_id`"
             builder.report(codes.SYNTAX, message, line.word.location)
             return None
-        hint = _suggest(word, [s.word for s in node_type.specs])
         message = f"`{node_type.keyword}` has no parameter `{word}`{hint}"
         builder.report(codes.UNKNOWN_PARAMETER, message, line.word.location)
         return None

@@ -53,7 +53,15 @@ UNREACHABLE = _code("W201", "unreachable", "No path from the start reaches this 
 DEAD_END = _code("E202", "dead-end", "A call would end here without hanging up.")
 ENDLESS_LOOP = _code("E203", "endless-loop", "A loop can repeat forever without caller input or a wait.")
 DUPLICATE_KEY = _code("E204", "duplicate-key", "A menu offers the same key twice.")
-KEY_PREFIX = _code("W205", "key-prefix", "A menu key is the start of another, so it cannot match early.")
+KEY_PREFIX = _code(
+    "W205",
+    "key-prefix",
+    "A menu key is the start of another, so it cannot match early.",
+    "With `key 1` and `key 12`, a caller who presses 1 may be about to press 2: the menu waits its "
+    "`inter_digit_timeout` (3 s unless given) for another key before it takes 1, and every caller who wants 1 hears "
+    'that silence. A `terminator "#"` answers it (callers press `1#` to be taken at once; say so in the prompt), '
+    "and the warning is not reported; or give the keys different first digits.",
+)
 SHADOWED_GLOBAL_KEY = _code(
     "W206", "shadowed-global-key", "A menu key is also a global key; in that menu the global key does not work."
 )
@@ -118,6 +126,8 @@ class Diagnostic:
     message: str
     location: Location
     source_line: str | None = None
+    note: str | None = None
+    """What follows from the problem, said once here instead of as problems of their own (`= note:` below)."""
 
     @property
     def severity(self) -> Severity:
@@ -125,9 +135,10 @@ class Diagnostic:
         return self.code.severity
 
     def render(self) -> str:
-        """Compiler-style text: location, code, message, the source line and a caret."""
+        """Compiler-style text: location, code, message, the source line and a caret, then the note."""
         label = f"{self.severity.value}[{self.code.id}]"
-        return render_error(self.message, self.location, self.source_line, label)
+        text = render_error(self.message, self.location, self.source_line, label)
+        return text if self.note is None else f"{text}\n    = note: {self.note}"
 
     def to_json(self) -> dict[str, Any]:
         """A JSON object for `--format json`."""
@@ -137,12 +148,14 @@ class Diagnostic:
             where |= {"line": loc.line, "column": loc.column}
         if loc.pointer is not None:
             where["pointer"] = loc.pointer
+        note = {"note": self.note} if self.note is not None else {}
         return {
             "code": self.code.id,
             "name": self.code.name,
             "severity": self.severity.value,
             "message": self.message,
             **where,
+            **note,
         }
 
 

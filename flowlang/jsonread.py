@@ -171,6 +171,7 @@ def flow_from_json(data: JSON, registry: Registry, file: str = "<flow>") -> tupl
                 p.get("file", {}),
                 _comments(p),
                 Location(file, pointer=f"/prompts/{i}"),
+                {lang: Location(file, pointer=_pointer(["prompts", i, "text", lang])) for lang in p.get("text", {})},
             )
             for i, p in enumerate(data.get("prompts", ()))
         ),

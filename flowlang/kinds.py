@@ -28,6 +28,24 @@ VARIABLE_PATTERN = rf"^(?!{_EXPRESSION_WORD}$)[A-Za-z_][A-Za-z0-9_]*(?:\.[A-Za-z
 """Variables are read by expressions, so their names are expression names: no `-`, no expression keywords."""
 KEY_PATTERN = r"^[0-9*#]+$"
 _DURATION = re.compile(r"([0-9]+(?:\.[0-9]+)?)(ms|s|m)")
+_NUMBER_AND_WORD = re.compile(r"([0-9]+(?:\.[0-9]+)?)([A-Za-z]+)")
+_UNIT_WORDS = {
+    **dict.fromkeys(("ms", "msec", "millisecond", "milliseconds"), ("ms", 1)),
+    **dict.fromkeys(("s", "sec", "secs", "second", "seconds"), ("s", 1)),
+    **dict.fromkeys(("m", "min", "mins", "minute", "minutes"), ("m", 1)),
+    **dict.fromkeys(("h", "hr", "hrs", "hour", "hours"), ("m", 60)),
+}
+"""Units as people write them, and how a duration writes them (an hour in minutes)."""
+
+
+def _duration_meant(number: str, unit: str) -> str | None:
+    """The duration `5 minutes` or `2h` meant (`5m`, `120m`), or None when `unit` is no unit of time."""
+    known = _UNIT_WORDS.get(unit.lower())
+    if known is None or not re.fullmatch(r"[0-9]+(?:\.[0-9]+)?", number):
+        return None
+    suffix, times = known
+    amount = float(number) * times
+    return f"{int(amount) if amount.is_integer() else amount}{suffix}"
 
 
 class DecodeError(FlowError):
@@ -219,10 +237,17 @@ class Seconds(Kind):
         return {"type": "number", "minimum": self.minimum, "maximum": self.maximum}
 
     def decode(self, args: Args) -> JSON:
+        tokens = args.tokens
+        if len(tokens) == 2 and (meant := _duration_meant(tokens[0].text, tokens[1].text)) is not None:
+            message = f"a duration is written with its unit right after the number: `{meant}` (units: ms, s, m)"
+            raise DecodeError(message, tokens[0])
         token = single_token(args, "a duration such as `5s`")
         match = _DURATION.match(token.text) if token.type == "NUMBER" else None
         if match is None:
+            split = _NUMBER_AND_WORD.fullmatch(token.text)
+            meant = _duration_meant(split[1], split[2]) if split else None
             hint = f"; write `{token.text}s` for seconds" if token.text.isdigit() else ""
+            hint = f"; did you mean `{meant}`? (units: ms, s, m)" if meant else hint
             raise DecodeError(f"expected a duration such as `5s` or `500ms`, found `{token.text}`{hint}", token)
         number, unit = float(number_of(token, match[1])), match[2]
         seconds = {"ms": number / 1000, "s": number, "m": number * 60}[unit]

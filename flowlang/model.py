@@ -47,6 +47,8 @@ class Prompt:
     file: Mapping[str, str] = field(default_factory=dict)
     comments: Comments = field(default_factory=dict)
     location: Location = field(default=NOWHERE, compare=False)
+    text_locations: Mapping[str, Location] = field(default_factory=dict, compare=False)
+    """Where each language's text is written (its opening quote), for messages about the text."""
 
 
 @dataclass(frozen=True)

@@ -16,6 +16,7 @@ from lark.indenter import DedentError, Indenter
 
 from callflow.flowlang.arguments import bad_character, split_arguments
 from callflow.flowlang.errors import FlowSyntaxError, Location
+from callflow.flowlang.indentation import about_indentation, bad_dedent, indent_position, tab_indented
 from callflow.flowlang.memory import collection_paused
 from callflow.flowlang.model import Comment
 from callflow.flowlang.syntax import Args, Item, Line, Token
@@ -114,6 +115,14 @@ def _example_label(error: UnexpectedInput, text: str) -> str | None:
 
 def _syntax_error(error: Exception, text: str, file: str) -> FlowSyntaxError:
     lines = text.split("\n")
+    failed_at = getattr(error, "line", None) or bad_dedent(lines)
+    tabbed = tab_indented(lines, failed_at) if about_indentation(error) else None
+    if tabbed is not None:
+        line, column = tabbed
+        message = "this line is indented with a tab, the lines around it with spaces; indent with spaces only"
+        return FlowSyntaxError(
+            message + " (`callflow fmt` writes two a level)", Location(file, line, column), lines[line - 1]
+        )
     line = getattr(error, "line", None) or len(lines)
     column = getattr(error, "column", None) or 1
     source_line = lines[line - 1] if 0 < line <= len(lines) else None
@@ -123,14 +132,14 @@ def _syntax_error(error: Exception, text: str, file: str) -> FlowSyntaxError:
         message = 'unterminated string: the closing `"` is missing' if char == '"' else bad_character(text, position)
     elif isinstance(error, DedentError):
         message = "this line's indentation does not match any line above it"
-        line = _bad_dedent(lines) or line
+        line = bad_dedent(lines) or line
         source_line = lines[line - 1] if 0 < line <= len(lines) else None
         column = len(source_line or "") - len((source_line or "").lstrip()) + 1
     elif isinstance(error, UnexpectedToken | UnexpectedEOF):
         label = _example_label(error, text)
         token = getattr(error, "token", None)
         if isinstance(error, UnexpectedToken) and error.token.type in ("_INDENT", "_DEDENT"):
-            line, column = _indent_position(lines, error.token, line)
+            line, column = indent_position(lines, error.token, line)
             source_line = lines[line - 1] if 0 < line <= len(lines) else None
         if isinstance(error, UnexpectedToken) and error.token.type == "_INDENT":
             label = "this line is indented, but nothing above it opens a block"
@@ -140,29 +149,6 @@ def _syntax_error(error: Exception, text: str, file: str) -> FlowSyntaxError:
     else:
         message = str(error)
     return FlowSyntaxError(message, Location(file, line, column), source_line)
-
-
-def _bad_dedent(lines: list[str]) -> int | None:
-    """The first line that dedents to a level no line above it opened."""
-    levels = [0]
-    for number, text in enumerate(lines, start=1):
-        stripped = text.lstrip(" \t")
-        if not stripped or stripped.startswith("#"):
-            continue
-        indent = len(text.expandtabs(8)) - len(stripped.expandtabs(8))
-        if indent > levels[-1]:
-            levels.append(indent)
-        while indent < levels[-1]:
-            levels.pop()
-        if indent != levels[-1]:
-            return number
-    return None
-
-
-def _indent_position(lines: list[str], token: Any, line: int) -> tuple[int, int]:
-    line = min(max(getattr(token, "end_line", None) or line, 1), max(len(lines), 1))
-    text = lines[line - 1] if lines else ""
-    return line, len(text) - len(text.lstrip()) + 1
 
 
 def _describe(token: Any) -> str:

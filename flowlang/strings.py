@@ -74,3 +74,19 @@ def _not_held(char: str) -> str:
     if 0xD800 <= ord(char) < 0xE000:
         return f"U+{ord(char):04X} is half of a character (a UTF-16 surrogate), not a character"
     return f"a string cannot hold the control character U+{ord(char):04X}; write it as `\\u{ord(char):04x}`"
+
+
+def written_offset(quoted: str, offset: int) -> int:
+    """Where, from the opening quote of a quoted string as written, the character at `offset` in the text it
+    writes is (an escape such as `\\n` or `\\u4e2d` is one character written with several)."""
+    position, seen = 1, 0
+    while seen < offset and position < len(quoted) - 1:
+        escape = ESCAPE.match(quoted, position) if quoted[position] == "\\" else None
+        if escape is None:
+            position += 1
+        else:
+            position = escape.end()
+            pair = ESCAPE.match(quoted, position) if escape[1] and 0xD800 <= int(escape[1], 16) < 0xDC00 else None
+            position = pair.end() if pair else position  # a surrogate pair writes one character
+        seen += 1
+    return position

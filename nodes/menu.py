@@ -9,7 +9,7 @@ from callflow.flowlang import diagnostics as codes
 from callflow.flowlang.check.context import NodeContext
 from callflow.flowlang.check.resources import environment_name
 from callflow.flowlang.diagnostics import Diagnostic
-from callflow.flowlang.kinds import Flag, Integer, Key, Ref, Seconds, TextList
+from callflow.flowlang.kinds import Flag, Integer, Key, Ref, Seconds, TextList, format_seconds
 from callflow.flowlang.model import GlobalKey
 from callflow.flowlang.nodetype import Designer, Exit, ExitFamily, NodeType, param
 from callflow.runtime.context import CallContext, Frame
@@ -47,10 +47,16 @@ def check(ctx: NodeContext) -> list[Diagnostic]:
     if not keys:
         message = f"menu `{ctx.node.id}` offers no keys; add `key 1 -> node_id`"
         problems.append(ctx.problem(codes.UNWIRED_EXIT, message))
-    for key in keys:
+    params: Menu = ctx.params
+    for key in keys if params.terminator is None else ():  # a terminator lets callers end a short key at once
         longer = sorted(k for k in keys if k != key and k.startswith(key))
         if longer:
-            message = f"key {key} is the start of key {longer[0]}, so the menu waits for more keys after {key}"
+            wait = format_seconds(params.inter_digit_timeout_s)
+            message = (
+                f"key {key} is the start of key {longer[0]}, so after {key} the menu waits {wait} (its "
+                f'`inter_digit_timeout`) for another key before taking {key}; add `terminator "#"` (and ask callers '
+                f"to press # after {key}) to take it at once"
+            )
             problems.append(ctx.problem(codes.KEY_PREFIX, message, ctx.exit_location(f"key {key}")))
     targets = {e.exit: e.target for e in ctx.edges}
     for global_key in ctx.flow.global_keys:
@@ -59,7 +65,6 @@ def check(ctx: NodeContext) -> list[Diagnostic]:
         if global_key.key in keys and not same:
             message = f"key {global_key.key} of `{ctx.node.id}` is also a global key, which does not work in this menu"
             problems.append(ctx.problem(codes.SHADOWED_GLOBAL_KEY, message, ctx.exit_location(label)))
-    params: Menu = ctx.params
     for key in params.words:
         if key not in keys:
             message = f"`words {key}`: the menu offers no key {key}"

@@ -6,6 +6,7 @@ from __future__ import annotations
 from collections.abc import Callable, Mapping
 from typing import Any
 
+from callflow.flowlang.errors import FlowError
 from callflow.flowlang.model import Flow
 from callflow.flowlang.template import Template, parse_template
 from callflow.runtime.signals import RuntimeFailure
@@ -52,7 +53,7 @@ class ReadyPrompt:
         if self.audio is not None:
             return self.audio, self.fields
         assert self.template is not None
-        text = self.template.render(lookup)
+        text = self.template.render(lookup, self.language)
         made = self._rendered.get(text)
         if made is None:
             if len(self._rendered) >= RENDERED_KEPT:
@@ -62,6 +63,19 @@ class ReadyPrompt:
         return made
 
 
+def _warm_up(text: str, language: str) -> None:
+    """Load what the formats of a prompt's text need in its language."""
+    try:
+        template = parse_template(text)
+    except FlowError:
+        return  # a flow with errors is not run
+    for placeholder in template.placeholders:
+        if placeholder.format is not None:
+            from callflow.flowlang.formatting import warm_up  # Babel loads only for flows that format values
+
+            warm_up(placeholder.format, language)
+
+
 class FlowPrompts(dict[tuple[str, str], ReadyPrompt]):
     """The prompts of one flow version ready to play, by (prompt id, the call's language); each is made the
     first time a call needs it (`prompts[prompt_id, language]`)."""
@@ -69,6 +83,9 @@ class FlowPrompts(dict[tuple[str, str], ReadyPrompt]):
     def __init__(self, flow: Flow) -> None:
         super().__init__()
         self.flow = flow
+        for prompt in flow.prompts:  # a flow version is planned before its calls: load CLDR data now, not in one
+            for language, text in prompt.text.items():
+                _warm_up(text, language)
 
     def __missing__(self, key: tuple[str, str]) -> ReadyPrompt:
         """A prompt in a call's language (or the flow's, when the prompt lacks it). RuntimeFailure when the

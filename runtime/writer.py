@@ -55,9 +55,19 @@ class SqliteWriter:
     """A thread that applies writes to one SQLite file in order; see the module's docstring."""
 
     def __init__(
-        self, path: Path, apply: Mapping[str, Apply], *, busy_timeout_s: float = BUSY_TIMEOUT_S, name: str = "store"
+        self,
+        path: Path,
+        apply: Mapping[str, Apply],
+        *,
+        busy_timeout_s: float = BUSY_TIMEOUT_S,
+        name: str = "store",
+        begin: Callable[[], None] | None = None,
+        finish: Callable[[sqlite3.Connection], None] | None = None,
     ) -> None:
+        """`begin` is called as each transaction starts and `finish` inside it just before it commits (an owner
+        that adds up what a whole batch of writes changes writes it there, once per batch)."""
         self.path = path
+        self._begin, self._finish = begin, finish
         self.spool = path.with_name(path.name + ".pending.jsonl")
         self.failed = path.with_name(path.name + ".failed.jsonl")
         self.busy_timeout_s = busy_timeout_s
@@ -196,8 +206,12 @@ class SqliteWriter:
         """All of `writes` in one transaction, or none of them."""
         connection.execute("BEGIN IMMEDIATE")
         try:
+            if self._begin is not None:
+                self._begin()
             for write in writes:
                 self._apply[write.kind](connection, json.loads(write.data), write.replayed)
+            if self._finish is not None:
+                self._finish(connection)
             connection.execute("COMMIT")
         except BaseException:
             if connection.in_transaction:

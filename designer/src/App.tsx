@@ -10,6 +10,7 @@ import { go, useRoute } from "./route";
 import { canPublish, useSession } from "./store/session";
 
 const DataFilesPage = lazy(() => import("./pages/DataFilesPage").then((m) => ({ default: m.DataFilesPage })));
+const CapacityPage = lazy(() => import("./pages/CapacityPage").then((m) => ({ default: m.CapacityPage })));
 const EnvironmentPage = lazy(() => import("./pages/EnvironmentPage").then((m) => ({ default: m.EnvironmentPage })));
 
 export function App() {
@@ -46,7 +47,7 @@ export function App() {
           Callflow
         </a>
         <nav>
-          <a href="#/flows" className={route.page === "flows" || route.page === "flow" ? "active" : ""}>
+          <a href="#/flows" className={route.page === "flows" || route.page === "flow" || route.page === "capacity" ? "active" : ""}>
             {t("nav.flows")}
           </a>
           <a href="#/environment" className={route.page === "environment" ? "active" : ""}>
@@ -77,7 +78,11 @@ export function App() {
       </header>
       <main className="page">
         {route.page === "flow" ? (
-          <EditorPage key={route.name} name={route.name} />
+          <EditorPage key={route.name} name={route.name} traffic={route.traffic} />
+        ) : route.page === "capacity" ? (
+          <Suspense fallback={<p className="muted page-error">{t("loading")}</p>}>
+            <CapacityPage key={route.name} name={route.name} job={route.job} />
+          </Suspense>
         ) : route.page === "files" && canPublish(user) ? (
           <Suspense fallback={<p className="muted page-error">{t("loading")}</p>}>
             <DataFilesPage />

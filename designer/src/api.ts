@@ -1,4 +1,5 @@
 // The designer's only way in: the flow service's HTTP API (docs/designer.md lists what it uses).
+import type { Job } from "./model/capacity";
 import type { DiffAnswer } from "./model/diff";
 import type {
   Diagnostic,
@@ -166,6 +167,16 @@ export const api = {
       "GET",
       "/api/environment/switches",
     ),
+  /** Start a capacity simulation (docs/capacity.md); the job is followed with `job`. */
+  startLoad: (name: string, body: Record<string, Json>) => json<Job>("POST", `${flowPath(name)}/load`, { json: body }),
+  jobs: () => json<{ jobs: Job[] }>("GET", "/api/jobs"),
+  job: (id: string) => json<Job>("GET", `/api/jobs/${encodeURIComponent(id)}`),
+  cancelJob: (id: string) => json<void>("DELETE", `/api/jobs/${encodeURIComponent(id)}`),
+  jobReportUrl: (id: string) => `/api/jobs/${encodeURIComponent(id)}/report.html`,
+  async jobReport(id: string): Promise<string> {
+    const response = await request("GET", `/api/jobs/${encodeURIComponent(id)}/report.html`, undefined, { Accept: "text/html" });
+    return response.text();
+  },
   setSwitch: (name: string, on: boolean) =>
     json<Json>("PUT", `/api/environment/switches/${encodeURIComponent(name)}`, { json: { on } }),
 };

@@ -31,9 +31,9 @@ class FlowContext:
     flows: FlowSet | None = None
     """Where the flows it calls are found (None: subflows are not checked)."""
 
-    def problem(self, code: Code, message: str, location: Location) -> Diagnostic:
+    def problem(self, code: Code, message: str, location: Location, note: str | None = None) -> Diagnostic:
         """A diagnostic with the source line quoted when the flow came from a `.flow` file."""
-        return Diagnostic(code, message, location, self.source_line(location))
+        return Diagnostic(code, message, location, self.source_line(location), note)
 
     def node_type(self, node: Node) -> NodeType | None:
         """The node type of a node, if installed."""

@@ -2,12 +2,12 @@
 
 from __future__ import annotations
 
-import difflib
 from collections import Counter
 from collections.abc import Iterator
 
 from callflow.flowlang import diagnostics as codes
 from callflow.flowlang.check.context import FlowContext
+from callflow.flowlang.check.graph import cut_off, meant_target
 from callflow.flowlang.diagnostics import Diagnostic
 from callflow.flowlang.model import Edge
 
@@ -26,9 +26,11 @@ def check_structure(ctx: FlowContext) -> Iterator[Diagnostic]:
         yield ctx.problem(codes.INVALID_FLOW, "the flow has no nodes", flow.location)
     node_ids = [n.id for n in flow.nodes]
     known = set(node_ids)
-    for edge in flow.edges:
+    cut = cut_off(ctx)
+    for index, edge in enumerate(flow.edges):
         if edge.target not in known:
-            yield ctx.problem(codes.MISSING_TARGET, _no_such_node(edge.target, node_ids), edge.location)
+            note = _unreachable_note(cut.get(index, []))
+            yield ctx.problem(codes.MISSING_TARGET, _no_such_node(edge.target, node_ids), edge.location, note)
     for key in flow.global_keys:
         if key.target is not None and key.target not in known:
             yield ctx.problem(codes.MISSING_TARGET, _no_such_node(key.target, node_ids), key.location)
@@ -36,9 +38,18 @@ def check_structure(ctx: FlowContext) -> Iterator[Diagnostic]:
 
 
 def _no_such_node(target: str, node_ids: list[str]) -> str:
-    close = difflib.get_close_matches(target, node_ids, n=1)
-    hint = f"; did you mean `{close[0]}`?" if close else ""
+    meant = meant_target(target, node_ids)
+    hint = f"; did you mean `{meant}`?" if meant else ""
     return f"there is no node `{target}`{hint}"
+
+
+def _unreachable_note(nodes: list[str]) -> str | None:
+    """The nodes no call reaches until the exit's target is fixed, as one note instead of a warning each."""
+    if not nodes:
+        return None
+    names = [f"`{node}`" for node in nodes]
+    listed = names[0] if len(names) == 1 else f"{', '.join(names[:-1])} and {names[-1]}"
+    return f"no call reaches {listed} until this is fixed"
 
 
 def _exits(ctx: FlowContext) -> Iterator[Diagnostic]:

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import difflib
+import re
 from collections.abc import Iterator
 from dataclasses import dataclass
 
@@ -11,7 +13,11 @@ from callflow.flowlang.diagnostics import Diagnostic
 from callflow.flowlang.errors import FlowError, Location
 from callflow.flowlang.expression import parse_expression, variables
 from callflow.flowlang.expression_kinds import Assignments, Expression
-from callflow.flowlang.template import parse_template
+from callflow.flowlang.formats import language_problem
+from callflow.flowlang.strings import written_offset
+from callflow.flowlang.template import TemplateError, parse_template
+
+_QUOTED = re.compile(r'"(?:[^"\\]|\\.)*"?')
 
 CALL_VARIABLES = ("caller", "called", "language", "call.id", "call.start", "call.flow")
 """Variables every call has."""
@@ -93,20 +99,48 @@ def check_variables(ctx: FlowContext) -> Iterator[Diagnostic]:
     for use in variable_uses(ctx):
         if use.name.startswith(RESOURCE_PREFIXES) or use.name in known:
             continue
-        message = f"{use.where} reads `{use.name}`, which is not declared; add `var {use.name}`"
+        message = f"{use.where} reads `{use.name}`, which is not declared; {_remedy(use.name, known)}"
         yield ctx.problem(codes.UNKNOWN_VARIABLE, message, use.location)
     for output in ctx.flow.outputs:
         if output not in known:
-            message = f"output `{output}` is not a declared variable or input; add `var {output}`"
+            message = f"output `{output}` is not a declared variable or input; {_remedy(output, known)}"
             yield ctx.problem(codes.UNKNOWN_VARIABLE, message, ctx.flow.location)
     for ref in ctx.references:
         if ref.kind == "variable" and ref.name not in known:
-            message = f"`{ref.node.id}` stores into `{ref.name}`, which is not declared; add `var {ref.name}`"
+            message = f"`{ref.node.id}` stores into `{ref.name}`, which is not declared; {_remedy(ref.name, known)}"
             yield ctx.problem(codes.UNKNOWN_VARIABLE, message, ref.location)
+    yield from check_prompt_texts(ctx)
+
+
+def _remedy(name: str, known: set[str]) -> str:
+    """What to do about an undeclared variable: the declared one it is most likely a typo of, else declare it."""
+    close = difflib.get_close_matches(name, sorted(known), n=1, cutoff=0.85)  # `round` for `rounds`, not `tries`
+    return f"did you mean `{close[0]}`?" if close else f"add `var {name}`"
+
+
+def check_prompt_texts(ctx: FlowContext) -> Iterator[Diagnostic]:
+    """Prompt texts whose `{...}` does not parse or names a format that is unknown, wrongly given or cannot be
+    said in the text's language; each at the place in the text."""
     for prompt in ctx.flow.prompts:
         for language, text in prompt.text.items():
+            where = prompt.text_locations.get(language, prompt.location)
             try:
-                parse_template(text)
-            except FlowError as error:
-                message = f"prompt `{prompt.id}` ({language}): {getattr(error, 'message', error)}"
-                yield ctx.problem(codes.INVALID_VALUE, message, prompt.location)
+                template = parse_template(text)
+            except TemplateError as error:
+                message = f"prompt `{prompt.id}` ({language}): {error.message}"
+                yield ctx.problem(codes.INVALID_VALUE, message, _in_text(ctx, where, error.offset))
+                continue
+            for placeholder in template.placeholders:
+                problem = language_problem(placeholder.format, language) if placeholder.format else None
+                if problem is not None:
+                    at = _in_text(ctx, where, placeholder.format_offset)
+                    yield ctx.problem(codes.INVALID_VALUE, f"prompt `{prompt.id}` ({language}): {problem}", at)
+
+
+def _in_text(ctx: FlowContext, text_location: Location, offset: int) -> Location:
+    """Where the character at `offset` of a prompt's text is written (its opening quote at `text_location`)."""
+    line = ctx.source_line(text_location)
+    if line is None or text_location.column is None:
+        return text_location
+    quoted = _QUOTED.match(line, text_location.column - 1)
+    return text_location.shifted(written_offset(quoted[0], offset)) if quoted else text_location

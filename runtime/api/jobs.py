@@ -35,7 +35,7 @@ def start_load(call: Call) -> Response:
     name = flow_name(call)
     call.service.folder.flows.get(call.user.tenant.id, name)
     work = load_work(call.workspace, name, call.body)
-    job = jobs_of(call).submit(call.user.tenant.id, "load", call.user.user.name, work)
+    job = jobs_of(call).submit(call.user.tenant.id, "load", call.user.user.name, work, flow=name)
     return Response(json.dumps(job.to_json()), status_code=202, media_type="application/json")
 
 
@@ -73,6 +73,7 @@ JOB = obj(
     },
     {
         "owner": {"type": "string"},
+        "flow": {"type": ["string", "null"]},
         "progress": {"type": "number"},
         "calls": {"type": "integer"},
         "created_at": {"type": "number"},

@@ -28,7 +28,7 @@ ERROR = obj({"error": STRING, "detail": STRING}, extra=True)
 
 DIAGNOSTIC = obj(
     {"code": STRING, "name": STRING, "severity": {"enum": ["error", "warning"]}, "message": STRING, "file": STRING},
-    {"line": INTEGER, "column": INTEGER, "pointer": STRING, "node": STRING},
+    {"line": INTEGER, "column": INTEGER, "pointer": STRING, "node": STRING, "note": STRING},
 )
 
 USER = obj({"name": STRING, "role": {"enum": ["viewer", "editor", "admin"]}, "tenant": STRING})

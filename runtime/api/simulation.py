@@ -41,6 +41,7 @@ def call_request(call: Call) -> CallRequest:
         switches=dict(body.get("switches") or {}),
         queue_position=body.get("queue_position", 1),
         limit_s=float(body.get("limit", 3600)),
+        save=bool(body.get("save", False)),
     )
 
 
@@ -58,8 +59,9 @@ async def simulate_call(call: Call) -> Response:
     name = flow_name(call)
     request = await run_in_threadpool(call_request, call)
     workspace = call.workspace
+    records = call.service.records
     if EVENT_STREAM not in (call.header("accept") or ""):
-        simulation = await run_in_threadpool(lambda: asyncio.run(simulate(workspace, name, request)))
+        simulation = await run_in_threadpool(lambda: asyncio.run(simulate(workspace, name, request, recorder=records)))
         return JSONResponse(simulation_json(simulation))
     loop = asyncio.get_running_loop()
     events: asyncio.Queue[tuple[str, Any]] = asyncio.Queue()
@@ -70,7 +72,7 @@ async def simulate_call(call: Call) -> Response:
     def run() -> None:
         done: tuple[str, dict[str, Any]]
         try:
-            simulation = asyncio.run(simulate(workspace, name, request, sink))
+            simulation = asyncio.run(simulate(workspace, name, request, sink, records))
             done = ("end", {"reason": simulation.reason, "nodes": simulation.nodes()})
         except Exception as error:
             answer = as_api_error(error)
@@ -105,6 +107,7 @@ SIMULATE = obj(
         "switches": {"type": "object", "additionalProperties": {"type": "boolean"}},
         "queue_position": {**INTEGER, "minimum": 0, "maximum": 100000},
         "limit": {"type": "number", "exclusiveMinimum": 0, "maximum": 86400},
+        "save": {"type": "boolean"},
     },
 )
 

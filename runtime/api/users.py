@@ -129,7 +129,9 @@ OPERATIONS = (
         "users",
         role=Role.admin,
         query=(
-            Query("before", {"type": "integer", "minimum": 1}, "an entry id: the entries before it"),
+            Query(
+                "before", {"type": "integer", "minimum": 1, "maximum": 2**63 - 1}, "an entry id: the entries before it"
+            ),
             Query("limit", {"type": "integer", "minimum": 1, "maximum": 1000}, "how many entries (at most 1000)"),
             Query("action", {"type": "string"}, "only entries of this action (flow.publish, switch.flip, login...)"),
         ),

@@ -31,9 +31,13 @@ from callflow.runtime.asterisk.dialplan import (
 )
 from callflow.runtime.asterisk.driver import Driver, start_driver
 from callflow.runtime.asterisk.store_flows import StoreFlows
+from callflow.runtime.call_record import CallOrigin
+from callflow.runtime.recorder import RecordingStore
 from callflow.runtime.records import SqliteStore
+from callflow.runtime.service.records import RecordBook
 from callflow.runtime.store.folder import DATABASE, DataFolder
 from callflow.runtime.store.folder import ENVIRONMENT_VARIABLE as DATA_VARIABLE
+from callflow.runtime.types import Store
 from callflow.speech.cache import PromptCache
 from callflow.speech.synthesis import Pyttsx3Synthesizer
 from callflow.speech.voices import voice_for
@@ -182,22 +186,31 @@ def run(
     else:
         log.info("open files: soft limit %d (the hard limit)", after)
     store = SqliteStore(db)
+    # with --data, every call's record (and voicemail) also goes to the data folder's records (docs/records.md)
+    book = RecordBook(data) if data is not None else None
+    origins: dict[str, CallOrigin] = {}
+    recording: Store = RecordingStore(store, book, origins.get) if book is not None else store
     settings = LineSettings(recordings, trunk)
     folder = DataFolder(data) if data is not None else None
     try:
         lookup = (
-            StoreFlows(folder, default_registry(), store, PromptCache(prompts, Pyttsx3Synthesizer()))
+            StoreFlows(folder, default_registry(), recording, PromptCache(prompts, Pyttsx3Synthesizer()))
             if folder is not None
             else None
         )
         where = f"what is published in {data}" if data is not None else f"flows in {flows}"
-        asyncio.run(_serve(address, flows, environment, lookup, store, prompts, settings, traces, grace_s, where))
+        records = (book, origins)
+        asyncio.run(
+            _serve(address, flows, environment, lookup, store, prompts, settings, traces, grace_s, where, records)
+        )
     except AmiError as error:
         raise click.ClickException(str(error)) from None
     finally:
         store.close()
         if folder is not None:
             folder.close()
+        if book is not None:
+            book.close()
 
 
 def _data_folder(ctx: click.Context, data: Path | None, env_path: Path | None) -> Path | None:
@@ -231,6 +244,7 @@ async def _serve(
     traces: Path | None,
     grace_s: float,
     where: str,
+    records: tuple[RecordBook | None, dict[str, CallOrigin]] = (None, {}),
 ) -> None:
     from callflow.speech.recognition import VoskRecognizer  # vosk loads only for `run`, not for every command
 
@@ -245,6 +259,8 @@ async def _serve(
         traces=traces,
         recognizer=VoskRecognizer.from_environment(environment),  # models load when a caller first speaks
         lookup=lookup,
+        recorder=records[0],
+        origins=records[1],
     )
     click.echo(f"serving calls from {address} ({where}); Ctrl-C stops after the calls in progress")
     await _until_stopped(driver, grace_s)

@@ -20,9 +20,11 @@ from callflow.runtime.asterisk.prompts import PromptFiles
 from callflow.runtime.asterisk.protocol import Message
 from callflow.runtime.asterisk.service import SERVICE_EVENTS, CallService
 from callflow.runtime.asterisk.traces import TraceFiles
+from callflow.runtime.call_record import CallOrigin
 from callflow.runtime.data import DataSources
 from callflow.runtime.engine import Engine
 from callflow.runtime.flows import FlowLibrary
+from callflow.runtime.recorder import Recorder, RecordingStore
 from callflow.runtime.types import Clock, Store
 from callflow.speech.cache import PromptCache
 from callflow.speech.types import Recognizer, Synthesizer
@@ -80,13 +82,20 @@ async def start_driver(
     start_at: datetime | None = None,
     call_clock: Callable[[], Clock] | None = None,
     lookup: FlowLookup | None = None,
+    recorder: Recorder | None = None,
+    origins: dict[str, CallOrigin] | None = None,
 ) -> Driver:
     """Connect to Asterisk and serve every call that enters AsyncAGI until closed. `lookup` says what serves each
     call (`StoreFlows`: the flow service's store); without it, the flows of the folder `flows`, bound to numbers
-    by `environment`. `call_clock` makes each call's clock (default: the real time of day, from `start_at`)."""
+    by `environment`. `call_clock` makes each call's clock (default: the real time of day, from `start_at`). Each
+    call's record goes to `recorder`; a `lookup`'s engines file voicemail under `origins` when their store is a
+    `RecordingStore` over it (the folder's engine is made so here)."""
+    origins = {} if origins is None else origins
     if lookup is None:
         if flows is None or environment is None:
             raise ValueError("start_driver needs a lookup, or a folder of flows and its environment")
+        if recorder is not None:
+            store = RecordingStore(store, recorder, origins.get)
         lookup = folder_lookup(flows, environment, store, PromptCache(prompts, synthesizer))
     settings.recordings.mkdir(parents=True, exist_ok=True)
     service = CallService(
@@ -96,6 +105,8 @@ async def start_driver(
         recognizer,
         start_at=start_at,
         call_clock=call_clock,
+        recorder=recorder,
+        origins=origins,
     )
     connection = AmiConnection(
         address,

@@ -36,7 +36,9 @@ from callflow.runtime.asterisk.channel import AsteriskChannel, LineSettings
 from callflow.runtime.asterisk.flow_lookup import FlowLookup, LiveFlow, Scope
 from callflow.runtime.asterisk.protocol import Message
 from callflow.runtime.asterisk.traces import TraceFiles
+from callflow.runtime.call_record import CallOrigin
 from callflow.runtime.context import Call
+from callflow.runtime.recorder import CallLog, Recorder
 from callflow.runtime.signals import Hangup, RuntimeFailure
 from callflow.runtime.trace import Tracer
 from callflow.runtime.types import Clock
@@ -103,6 +105,10 @@ class CallService:
     """Set by `stop`: new calls go straight to the fallback."""
     served: asyncio.Event = field(default_factory=asyncio.Event)
     """Set whenever a call has been served to its end (tests wait on it)."""
+    recorder: Recorder | None = None
+    """Where each call's record goes (`callflow run --data`); None: no records."""
+    origins: dict[str, CallOrigin] = field(default_factory=dict)
+    """The origin of each call in progress (by call id): its voicemail is filed under it (`RecordingStore`)."""
 
     # -- events ----------------------------------------------------------------------------------------------
 
@@ -180,6 +186,7 @@ class CallService:
         session = live.session
         tracer = Tracer(clock, sink=self.traces.sink(session.call_id) if self.traces is not None else None)
         reason = "error"
+        call_log: CallLog | None = None
         try:
             environment = scope.environment
             channel = AsteriskChannel(
@@ -198,6 +205,7 @@ class CallService:
                 tenant=scope.tenant,
                 version=live_flow.version if live_flow is not None else None,
             )
+            call_log = self._call_log(call, flow.name if flow is not None else name or "", tracer)
             if flow is None:
                 reason = await self._without_flow(channel, tracer, call, name, environment)
                 return reason
@@ -225,7 +233,30 @@ class CallService:
             _end(tracer, reason="fallback")
             return reason
         finally:
+            if call_log is not None:
+                call_log.end(tracer.events)
+                self.origins.pop(session.call_id, None)
             await self._finish(session, reason)
+
+    def _call_log(self, call: Call, flow: str, tracer: Tracer) -> CallLog | None:
+        """The call's records, fed from its tracer (after the trace file's sink, when there is one): under its
+        tenant (`default` for plain files) and published version (0 for a plain file)."""
+        if self.recorder is None:
+            return None
+        origin = CallOrigin(call.tenant or "default", flow, call.version or 0, "live")
+        self.origins[call.id] = origin
+        call_log = CallLog(self.recorder, origin, call)
+        written = tracer.sink
+        if written is None:
+            tracer.sink = call_log.sink
+        else:
+
+            def both(event: dict[str, Any]) -> None:
+                written(event)
+                call_log.sink(event)
+
+            tracer.sink = both
+        return call_log
 
     async def _finish(self, session: AgiSession, reason: str) -> None:
         if self.traces is not None:

@@ -7,6 +7,7 @@ from pathlib import Path
 
 from callflow.flowlang.registry import Registry, default_registry
 from callflow.runtime.service.parsed import ParseCache
+from callflow.runtime.service.records import RecordBook
 from callflow.runtime.service.workspace import Workspace
 from callflow.runtime.store.folder import DataFolder
 from callflow.runtime.store.tenants import Tenant
@@ -17,6 +18,7 @@ class Service:
 
     def __init__(self, data: Path, registry: Registry | None = None) -> None:
         self.folder = DataFolder(data)
+        self.records = RecordBook(data)
         self.parsed = ParseCache(registry or default_registry())
         self._workspaces: dict[int, Workspace] = {}
         self._lock = threading.Lock()

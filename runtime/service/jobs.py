@@ -35,6 +35,8 @@ class Job:
     tenant_id: int
     kind: str
     owner: str
+    flow: str | None = None
+    """The flow it works on, so that a flow's page can list its jobs."""
     status: str = "queued"
     progress: float = 0.0
     calls: int = 0
@@ -51,6 +53,7 @@ class Job:
             "id": self.id,
             "kind": self.kind,
             "owner": self.owner,
+            "flow": self.flow,
             "status": self.status,
             "progress": round(self.progress, 4),
             "calls": self.calls,
@@ -75,9 +78,9 @@ class Jobs:
         self._jobs: OrderedDict[str, Job] = OrderedDict()
         self._lock = threading.Lock()
 
-    def submit(self, tenant_id: int, kind: str, owner: str, work: Work) -> Job:
-        """Queue a job."""
-        job = Job(secrets.token_hex(8), tenant_id, kind, owner)
+    def submit(self, tenant_id: int, kind: str, owner: str, work: Work, flow: str | None = None) -> Job:
+        """Queue a job (on `flow`, when it works on one)."""
+        job = Job(secrets.token_hex(8), tenant_id, kind, owner, flow)
         with self._lock:
             self._jobs[job.id] = job
             finished = [j for j in self._jobs.values() if j.finished_at is not None]

@@ -8,6 +8,8 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from callflow.flowlang.model import Flow
+from callflow.runtime.call_record import CallOrigin
+from callflow.runtime.recorder import Recorder
 from callflow.runtime.service.library import Catalog, flow_file
 from callflow.runtime.service.workspace import Workspace
 from callflow.runtime.signals import RuntimeFailure
@@ -29,6 +31,8 @@ class CallRequest:
     switches: dict[str, bool] = field(default_factory=dict)
     queue_position: int = 1
     limit_s: float = 3600.0
+    save: bool = False
+    """Keep the call's record in the records (the designer's test calls are kept only when asked)."""
 
 
 def flow_and_catalog(workspace: Workspace, name: str, version: str | int) -> tuple[Flow, Catalog]:
@@ -46,16 +50,24 @@ def flow_and_catalog(workspace: Workspace, name: str, version: str | int) -> tup
 
 
 async def simulate(
-    workspace: Workspace, name: str, request: CallRequest, sink: Callable[[dict[str, Any]], None] | None = None
+    workspace: Workspace,
+    name: str,
+    request: CallRequest,
+    sink: Callable[[dict[str, Any]], None] | None = None,
+    recorder: Recorder | None = None,
 ) -> Simulation:
-    """One simulated call; `sink` sees each event as it happens."""
+    """One simulated call; `sink` sees each event as it happens; its record goes to `recorder` when the request
+    asks to save it."""
     if not math.isfinite(request.limit_s) or request.limit_s <= 0:
         raise ValueError("the time limit is a positive number of seconds")
     flow, catalog = flow_and_catalog(workspace, name, request.version)
     environment = workspace.environment()
     start = moment(request.at, environment)
     script = parse_script(list(request.steps))
-    simulator = Simulator(environment, workspace.files, library=catalog.for_calls())
+    version = 0 if request.version == DRAFT else int(request.version)
+    origin = CallOrigin(workspace.tenant.name, name, version, "simulated")
+    kept = recorder if request.save else None
+    simulator = Simulator(environment, workspace.files, library=catalog.for_calls(), recorder=kept, origin=origin)
     try:
         return await simulator.call(
             flow,

@@ -5,13 +5,17 @@ from __future__ import annotations
 import asyncio
 import sys
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import click
+
+if TYPE_CHECKING:
+    from callflow.runtime.service.records import RecordBook
 
 from callflow.flowlang.check.files import environment_for
 from callflow.flowlang.environment import Environment, load_environment
 from callflow.flowlang.loader import load_file
+from callflow.runtime.call_record import CallOrigin
 from callflow.runtime.simulator.clock import DEFAULT_LIMIT_S, MAX_LIMIT_S, checked_limit
 from callflow.runtime.simulator.run import Simulator, moment
 from callflow.runtime.simulator.script import ScriptError, parse_script
@@ -68,6 +72,15 @@ PROMPTS = click.option(
     help=f"Virtual time limit of the call, in seconds (more than 0, at most {MAX_LIMIT_S:.0f}).",
 )
 @click.option("--json", "as_json", is_flag=True, help="One JSON object per event instead of a transcript.")
+@click.option("--save", is_flag=True, help="Keep the call's record in the data folder's records (--data).")
+@click.option(
+    "--data",
+    "data",
+    type=click.Path(file_okay=False, path_type=Path),
+    default=None,
+    help="The data folder whose records --save writes (default: $CALLFLOW_DATA, else ./callflow-data).",
+)
+@click.option("--tenant", default="default", show_default=True, help="The tenant whose records --save writes.")
 def simulate(
     flow_path: Path,
     env_path: Path | None,
@@ -80,6 +93,9 @@ def simulate(
     queue_position: int,
     limit_s: float,
     as_json: bool,
+    save: bool,
+    data: Path | None,
+    tenant: str,
 ) -> None:
     """Simulate one call through FLOW on a virtual clock, the caller following the --input steps."""
     loaded = load_file(flow_path)
@@ -98,7 +114,9 @@ def simulate(
         raise click.BadParameter(str(error), param_hint="--input") from None
     overrides = parse_switches(switches)
     printer: Any = (lambda e: click.echo(to_json_line(e))) if as_json else (lambda e: click.echo(describe(e)))
-    simulator = Simulator(environment, flow_path.parent, prompts=prompts)
+    book = records_of(data) if save else None
+    origin = CallOrigin(tenant, loaded.flow.name, 0, "simulated")
+    simulator = Simulator(environment, flow_path.parent, prompts=prompts, recorder=book, origin=origin)
     try:
         asyncio.run(
             simulator.call(
@@ -115,7 +133,17 @@ def simulate(
         )
     finally:
         simulator.close()
+        if book is not None:
+            book.close()
     sys.stdout.flush()
+
+
+def records_of(data: Path | None) -> RecordBook:
+    """The records of a data folder (created when new)."""
+    from callflow.runtime.service.records import RecordBook
+    from callflow.runtime.store.folder import default_data_folder
+
+    return RecordBook(data or default_data_folder())
 
 
 def _time_limit(param: click.Parameter, value: float) -> float:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import random
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import datetime
 from pathlib import Path
 from typing import Any
@@ -13,10 +13,12 @@ from zoneinfo import ZoneInfo
 from callflow.flowlang.environment import Environment
 from callflow.flowlang.model import Flow
 from callflow.flowlang.registry import Registry, default_registry
+from callflow.runtime.call_record import CallOrigin
 from callflow.runtime.context import Call
 from callflow.runtime.data import DataSources
 from callflow.runtime.engine import Engine
 from callflow.runtime.flows import FlowLibrary, FlowSource
+from callflow.runtime.recorder import Recorder, RecordingStore, record_of
 from callflow.runtime.simulator.channel import Recognize, SimulatedChannel
 from callflow.runtime.simulator.clock import DEFAULT_LIMIT_S, VirtualClock
 from callflow.runtime.simulator.script import Step
@@ -85,10 +87,16 @@ class Simulator:
     prompts: Path | None = None
     library: FlowSource | None = None
     """Where subflows are found (default: the flow files in `directory`)."""
+    recorder: Recorder | None = None
+    """Where each call's record goes (`callflow simulate --save`), under `origin`; None: not recorded."""
+    origin: CallOrigin | None = None
 
     def __post_init__(self) -> None:
         if self.library is None:
             self.library = FlowLibrary(self.directory, self.registry)
+        self._origins: dict[str, CallOrigin] = {}
+        if self.recorder is not None:
+            self.store = RecordingStore(self.store, self.recorder, self._origins.get)
         self.data = DataSources(self.environment, inline=True)
         self.engine = Engine(self.registry, self.environment, self.store, self.data, self.library)
         self.recognizer: Recognizer | None = None
@@ -145,7 +153,16 @@ class Simulator:
             language=flow.language or "",
             switches=dict(switches or {}),
         )
-        reason = await self.engine.run_call(flow, call, channel, clock, tracer, inputs)
+        if self.recorder is None:
+            reason = await self.engine.run_call(flow, call, channel, clock, tracer, inputs)
+        else:
+            origin = self.origin or CallOrigin("default", flow.name)
+            self._origins[call.id] = origin = replace(origin, flow=origin.flow or flow.name)
+            try:
+                reason = await self.engine.run_call(flow, call, channel, clock, tracer, inputs)
+            finally:
+                del self._origins[call.id]
+            self.recorder.call_ended(origin, record_of(origin, call, tracer.events), tracer.events)
         return Simulation(tracer, reason, self.store, call.variables, call.taken, call.visited)
 
     def run(self, flow: Flow, steps: list[Step], **options: Any) -> Simulation:

@@ -17,6 +17,7 @@ from callflow.flowlang.loader import load_file, load_text
 from callflow.flowlang.model import Flow
 from callflow.flowlang.printer import format_flow
 from callflow.flowlang.registry import default_registry
+from callflow.flowlang.template import parse_template
 
 EXAMPLES = Path(__file__).resolve().parents[2] / "examples"
 HOTLINE = EXAMPLES / "hotline_12345.flow"
@@ -235,8 +236,16 @@ def test_bank_finds_no_transactions_for_an_account_without_any() -> None:
     assert database.execute(query("bank_balance", "recent_lookup"), zhang_jing).fetchall() == []
 
 
-def test_bank_says_the_balance_with_two_decimals() -> None:
-    """The balance is read with exactly two decimals, whatever the CSV wrote."""
+def test_bank_says_the_balance_as_money_in_the_callers_language() -> None:
+    """The balance is read as the bank keeps it, and the prompt says it through `currency CNY`: grouped, with the
+    currency's two decimals and its name in each language (CLDR's patterns)."""
     database = seeded(environment().sources["bank"])
     li_wei = {"account": "6222020023456789"}
     assert database.execute(query("bank_balance", "balance_lookup"), li_wei).fetchall() == [("356.08",)]
+    prompt = load(EXAMPLES / "bank_balance.flow").prompt("balance_is")
+    assert prompt is not None
+    said = {
+        language: parse_template(text).render({"balance": "12580.5"}, language)
+        for language, text in prompt.text.items()
+    }
+    assert said == {"zh-CN": "您的账户余额为12,580.50人民币。", "en": "Your balance is 12,580.50 Chinese yuan."}

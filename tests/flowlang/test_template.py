@@ -9,11 +9,11 @@ from hypothesis import strategies as st
 from callflow.flowlang.errors import FlowError
 from callflow.flowlang.evaluation import EvaluationError
 from callflow.flowlang.expression import Variable
-from callflow.flowlang.template import Template, TemplateError, parse_template
+from callflow.flowlang.template import Placeholder, Template, TemplateError, parse_template
 
 
-def var(name: str) -> Variable:
-    return Variable(tuple(name.split(".")))
+def var(name: str) -> Placeholder:
+    return Placeholder(Variable(tuple(name.split("."))))
 
 
 @pytest.mark.parametrize(
@@ -31,7 +31,7 @@ def var(name: str) -> Variable:
         ("您好，{caller.name}。", ("您好，", var("caller.name"), "。")),
     ],
 )
-def test_text_splits_into_literals_and_variables(text: str, parts: tuple[str | Variable, ...]) -> None:
+def test_text_splits_into_literals_and_variables(text: str, parts: tuple[str | Placeholder, ...]) -> None:
     """Placeholders become variables; `{{` and `}}` become single braces, merged into the text around them."""
     template = parse_template(text)
     assert template == Template(text, parts)
@@ -47,7 +47,7 @@ def test_variables_lists_the_names_inserted() -> None:
 def test_placeholders_carry_their_span_in_the_text() -> None:
     """A placeholder's variable spans its braces, so checks can point at it."""
     part = parse_template("Hi { caller.name }!").parts[1]
-    assert isinstance(part, Variable)
+    assert isinstance(part, Placeholder)
     assert part.span == (3, 18)
 
 

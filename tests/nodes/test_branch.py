@@ -77,7 +77,7 @@ def test_branch_condition_reading_an_undeclared_variable_is_reported() -> None:
     """Conditions may only read declared or built-in variables."""
     text = VALID.replace("when caller startswith", "when callr startswith")
     assert problems(text) == [
-        ("E303", "`route` reads `callr`, which is not declared; add `var callr`", 10),
+        ("E303", "`route` reads `callr`, which is not declared; did you mean `caller`?", 10),
     ]
 
 

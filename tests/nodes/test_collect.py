@@ -146,7 +146,7 @@ def test_collect_into_an_undeclared_variable_is_reported() -> None:
     """The digits go into a declared variable."""
     text = MINIMAL.replace("into   digits", "into   digit")
     assert problems(text) == [
-        ("E303", "`get` stores into `digit`, which is not declared; add `var digit`", 10),
+        ("E303", "`get` stores into `digit`, which is not declared; did you mean `digits`?", 10),
     ]
 
 

@@ -68,11 +68,28 @@ def test_menu_without_keys_is_reported() -> None:
 
 
 def test_menu_key_that_starts_another_is_a_warning() -> None:
-    """A key that is the start of a longer key makes the menu wait for more digits."""
+    """A key that is the start of a longer key makes the menu wait for more digits: the warning says how long
+    (the menu's inter-digit timeout) and that a terminator answers it."""
     text = VALID.replace("key 1    -> bye", "key 1    -> bye\n  key 12   -> bye")
     assert problems(text) == [
-        ("W205", "key 1 is the start of key 12, so the menu waits for more keys after 1", 15),
+        (
+            "W205",
+            "key 1 is the start of key 12, so after 1 the menu waits 3s (its `inter_digit_timeout`) for another key "
+            'before taking 1; add `terminator "#"` (and ask callers to press # after 1) to take it at once',
+            15,
+        ),
     ]
+    slower = text.replace("key 1    -> bye", "inter_digit_timeout 1500ms\n  key 1    -> bye")
+    assert [message.split(";")[0] for _, message, _ in problems(slower)] == [
+        "key 1 is the start of key 12, so after 1 the menu waits 1500ms (its `inter_digit_timeout`) for another key "
+        "before taking 1"
+    ]
+
+
+def test_a_terminator_answers_the_key_prefix_warning() -> None:
+    """With a terminator, callers can end a short key at once (`1#`), so the prefix is not reported."""
+    text = VALID.replace("key 1    -> bye", 'terminator "#"\n  key 1    -> bye\n  key 12   -> bye')
+    assert problems(text) == []
 
 
 def test_menu_offering_a_key_twice_is_reported() -> None:

@@ -86,7 +86,7 @@ def test_record_needs_into() -> None:
 def test_record_into_an_undeclared_variable_is_reported() -> None:
     """The file name goes into a declared variable."""
     text = MINIMAL.replace("into leg", "into legs")
-    assert problems(text) == [("E303", "`rec` stores into `legs`, which is not declared; add `var legs`", 6)]
+    assert problems(text) == [("E303", "`rec` stores into `legs`, which is not declared; did you mean `leg`?", 6)]
 
 
 def test_record_min_length_must_be_shorter_than_max_length() -> None:

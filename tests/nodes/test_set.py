@@ -60,14 +60,14 @@ def test_set_into_an_undeclared_variable_is_reported() -> None:
     """A set node only assigns declared variables."""
     text = VALID.replace('rating = "none"', 'ratng = "none"')
     assert problems(text) == [
-        ("E303", "`count` stores into `ratng`, which is not declared; add `var ratng`", 15),
+        ("E303", "`count` stores into `ratng`, which is not declared; did you mean `rating`?", 15),
     ]
 
 
 def test_set_expression_reading_an_undeclared_variable_is_reported() -> None:
     """The values are expressions that may only read declared variables."""
     text = VALID.replace("misses = misses + 1", "misses = mises + 1")
-    assert problems(text) == [("E303", "`count` reads `mises`, which is not declared; add `var mises`", 15)]
+    assert problems(text) == [("E303", "`count` reads `mises`, which is not declared; did you mean `misses`?", 15)]
 
 
 def test_set_expression_that_does_not_parse_is_reported() -> None:

@@ -73,7 +73,7 @@ def test_subflow_input_reading_an_undeclared_variable_is_reported() -> None:
     """Input values are expressions in the caller, which may only read its declared variables."""
     text = VALID.replace("tries = attempts + 1", "tries = attempt + 1")
     assert problems(text) == [
-        ("E303", "`verify` reads `attempt`, which is not declared; add `var attempt`", 8),
+        ("E303", "`verify` reads `attempt`, which is not declared; did you mean `attempts`?", 8),
     ]
 
 

@@ -95,7 +95,7 @@ def test_voicemail_max_length_out_of_range_is_reported() -> None:
     """A message is at most an hour long."""
     text = VALID.replace("max_length 120s", "max_length 2h")
     assert problems(text) == [
-        ("E103", "expected a duration such as `5s` or `500ms`, found `2h`", 12),
+        ("E103", "expected a duration such as `5s` or `500ms`, found `2h`; did you mean `120m`? (units: ms, s, m)", 12),
     ]
     text = VALID.replace("max_length 120s", "max_length 3660s")
     assert problems(text) == [("E105", "`max_length` must be between 1s and 3600s, not 3660s", 12)]

@@ -29,6 +29,7 @@ from callflow.runtime.asterisk.channel import LineSettings
 from callflow.runtime.asterisk.driver import Driver, start_driver
 from callflow.runtime.asterisk.flow_lookup import FlowLookup
 from callflow.runtime.asterisk.service import trace_lines
+from callflow.runtime.recorder import Recorder
 from callflow.runtime.records import SqliteStore
 from callflow.speech.cache import PromptCache
 from callflow.speech.synthesis import Pyttsx3Synthesizer
@@ -129,10 +130,11 @@ async def line(
     flows: Path = EXAMPLES,
     recognizer: Recognizer | None = None,
     lookup: Callable[[SqliteStore], FlowLookup] | None = None,
+    recorder: Recorder | None = None,
 ) -> AsyncIterator[Line]:
     """Callflow serving the example flows (or those in `flows`, or what `lookup` makes of the call records' store:
     the flow service's) through `backend`, and a phone; callers' speech is heard by `recognizer` (None: speech
-    menus take keys only)."""
+    menus take keys only); each call's record goes to `recorder`."""
     environment = environment or load_environment(EXAMPLES / "callflow.toml")
     flow = load_file(EXAMPLES / "hotline_12345.flow").flow
     assert flow is not None
@@ -160,6 +162,7 @@ async def line(
             recognizer=recognizer,
             call_clock=call_clock,
             lookup=lookup(store) if lookup is not None else None,
+            recorder=recorder,
         )
     try:
         phone = Phone(backend.address, caller_context=backend.caller_context)

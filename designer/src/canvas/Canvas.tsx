@@ -15,6 +15,7 @@ import {
   type NodeChange,
 } from "@xyflow/react";
 import { useCallback, useEffect, useLayoutEffect, useMemo, useRef, useState, type DragEvent } from "react";
+import { HEAT_COLOURS } from "../capacity/traffic";
 import { LARGE_FLOW_NODES } from "../layout/protocol";
 import { useTranslation } from "react-i18next";
 import type { Position } from "../model/types";
@@ -66,6 +67,7 @@ export function Canvas({ readOnly: editorReadOnly }: { readOnly: boolean }) {
   const path = useOverlay((s) => s.path);
   const step = useOverlay((s) => s.step);
   const coverage = useOverlay((s) => s.coverage);
+  const traffic = useOverlay((s) => s.traffic);
   const diff = useOverlay((s) => s.diff);
   const focus = useOverlay((s) => s.focus);
   const selected = useSelection((s) => s.selected);
@@ -120,13 +122,14 @@ export function Canvas({ readOnly: editorReadOnly }: { readOnly: boolean }) {
       path: new Set(shownPath),
       current: shownPath.length ? shownPath[shownPath.length - 1] : null,
       coverage,
+      traffic: diff?.version ? null : traffic,
       diff: diff?.nodes ?? null,
       texts: diff?.texts ?? null,
     };
     const built = buildNodes(flow, types, positions, paint, i18n.language, previous.current, selected);
     previous.current = new Map(built.map((n) => [n.id, n]));
     return built;
-  }, [flow, types, positions, diagnostics, shownPath, coverage, diff, i18n.language, selected]);
+  }, [flow, types, positions, diagnostics, shownPath, coverage, traffic, diff, i18n.language, selected]);
 
   const ghosts = useMemo(() => (diff ? ghostViews(diff, types, i18n.language) : []), [diff, types, i18n.language]);
   const annotations = useMemo(
@@ -137,17 +140,24 @@ export function Canvas({ readOnly: editorReadOnly }: { readOnly: boolean }) {
 
   const edges = useMemo<ElkEdgeView[]>(() => {
     if (!flow) return [];
-    const built = buildEdges(flow, positions, routes, dragging, shownPath, coverage, diff?.version ? null : diff);
+    const built = buildEdges(flow, positions, routes, dragging, shownPath, coverage, diff?.version ? null : diff, diff?.version ? null : traffic);
     return diff ? [...built, ...ghostEdgeViews(diff, flow, positions)] : built;
-  }, [flow, positions, routes, dragging, shownPath, coverage, diff]);
+  }, [flow, positions, routes, dragging, shownPath, coverage, diff, traffic]);
 
   const miniBoxes = useMemo<MiniBox[]>(
     () =>
       nodes
         .filter((n) => n.type !== "group")
         .map((n) => {
-          const data = n.data as { lit?: boolean; diff?: string | null };
-          const colour = n.type === "ghost" ? MINIMAP_COLOURS.removed : n.type === "note" ? "#f5d76e" : data.lit ? MINIMAP_COLOURS.lit : (MINIMAP_COLOURS[data.diff ?? ""] ?? "#b9c0cc");
+          const data = n.data as { lit?: boolean; diff?: string | null; heat?: number | null };
+          const colour =
+            n.type === "ghost"
+              ? MINIMAP_COLOURS.removed
+              : n.type === "note"
+                ? "#f5d76e"
+                : data.lit
+                  ? MINIMAP_COLOURS.lit
+                  : (MINIMAP_COLOURS[data.diff ?? ""] ?? (typeof data.heat === "number" ? HEAT_COLOURS[data.heat] : "#b9c0cc"));
           return { x: n.position.x, y: n.position.y, width: n.width ?? 220, height: n.height ?? 84, colour };
         }),
     [nodes],

@@ -8,6 +8,8 @@ export interface ElkEdgeData extends Record<string, unknown> {
   lit: boolean;
   back: boolean;
   covered: number | null;
+  /** A capacity run's heat of this exit (0 to 5, against the busiest node), when its traffic is painted. */
+  heat?: number | null;
   exit: string;
   /** A diff's mark: an exit leading somewhere new (rewired, or of an added node), or where it used to lead. */
   diff?: "rewired" | "added" | "removed" | null;
@@ -47,6 +49,7 @@ function ElkEdgeComponent(props: EdgeProps<ElkEdgeView>) {
     selected ? "selected" : "",
     data?.covered === 0 ? "uncovered" : data?.covered ? "covered" : "",
     data?.diff ? `diff-${data.diff}` : "",
+    typeof data?.heat === "number" ? `heat heat-${data.heat}` : "",
   ].join(" ");
   return <BaseEdge id={props.id} path={path} markerEnd={markerEnd} className={classes} interactionWidth={12} />;
 }

@@ -3,6 +3,7 @@
 import { Handle, Position, type NodeProps } from "@xyflow/react";
 import { createContext, memo, useContext } from "react";
 import { useTranslation } from "react-i18next";
+import "../capacity/heat.css";
 import { NODE_HEIGHT, portX } from "../model/exits";
 import { glyph } from "./icons";
 import type { FlowNodeView } from "./nodeData";
@@ -23,6 +24,7 @@ function FlowNodeComponent({ data, selected }: NodeProps<FlowNodeView>) {
     data.errors ? "has-errors" : data.warnings ? "has-warnings" : "",
     data.diff ? `diff-${data.diff}` : "",
     data.covered === 0 ? "uncovered" : data.covered !== null ? "covered" : "",
+    data.heat !== null ? `heat heat-${data.heat}` : "",
   ].join(" ");
   const count = data.exits.length;
   return (
@@ -31,6 +33,7 @@ function FlowNodeComponent({ data, selected }: NodeProps<FlowNodeView>) {
       style={{ width: data.width, height: NODE_HEIGHT }}
       data-node-id={data.nodeId}
       data-testid={`node-${data.nodeId}`}
+      data-visits={data.visits ?? undefined}
       title={data.summary}
     >
       <Handle type="target" position={Position.Top} id="in" className="fhandle-in" />
@@ -67,6 +70,11 @@ function FlowNodeComponent({ data, selected }: NodeProps<FlowNodeView>) {
                   {data.covered}
                 </span>
               )}
+              {data.visits !== null && (
+                <span className="badge badge-traffic" data-testid="traffic-visits" title={t("badge.traffic", { count: data.visits })}>
+                  {data.visits}
+                </span>
+              )}
               {data.diff && <span className={`badge badge-diff-${data.diff}`}>{t(`diff.${data.diff}`)}</span>}
             </span>
           </div>
@@ -87,10 +95,17 @@ function FlowNodeComponent({ data, selected }: NodeProps<FlowNodeView>) {
                   exit.covered === 0 && exit.wired ? "exit-uncovered" : "",
                 ].join(" ")}
                 style={{ left: portX(index, count, data.width) }}
-                title={exit.covered !== null ? t("badge.exitCoverage", { count: exit.covered }) : exit.name}
+                title={
+                  exit.taken !== null
+                    ? t("badge.exitTraffic", { count: exit.taken })
+                    : exit.covered !== null
+                      ? t("badge.exitCoverage", { count: exit.covered })
+                      : exit.name
+                }
+                data-taken={exit.taken ?? undefined}
               >
                 {exit.name}
-                {exit.covered !== null && exit.wired ? <sup>{exit.covered}</sup> : null}
+                {exit.taken !== null ? <sup>{exit.taken}</sup> : exit.covered !== null && exit.wired ? <sup>{exit.covered}</sup> : null}
               </span>
             ))}
           </div>

@@ -5,6 +5,7 @@ import { exitsOf, handlesOf, NODE_HEIGHT, nodeWidth, outgoingByNode } from "../m
 import type { NodeDiffStatus, TextChange } from "../model/diff";
 import type { Diagnostic, FlowGraph, NodeTypeInfo, Position } from "../model/types";
 import type { Coverage } from "../model/types";
+import { heatOf, type TrafficPaint } from "../capacity/traffic";
 
 export interface ExitView {
   name: string;
@@ -12,6 +13,8 @@ export interface ExitView {
   required: boolean;
   /** Test cases through this exit, when coverage is shown. */
   covered: number | null;
+  /** Calls of a capacity run that took this exit, when its traffic is painted. */
+  taken: number | null;
 }
 
 export interface FlowNodeData extends Record<string, unknown> {
@@ -29,6 +32,9 @@ export interface FlowNodeData extends Record<string, unknown> {
   lit: boolean;
   current: boolean;
   covered: number | null;
+  /** Calls of a capacity run that entered this node, and its heat (0 to 5, against the busiest node). */
+  visits: number | null;
+  heat: number | null;
   diff: NodeDiffStatus | null;
   /** A prompt text it plays that the diff shows changed, in the interface's language when it changed in it. */
   textChange: TextChange | null;
@@ -42,6 +48,7 @@ export interface Paint {
   path: Set<string>;
   current: string | null;
   coverage: Coverage | null;
+  traffic: TrafficPaint | null;
   diff: Record<string, NodeDiffStatus> | null;
   texts: Record<string, { prompt: string; change: TextChange }[]> | null;
 }
@@ -73,7 +80,7 @@ export function summaryOf(flow: FlowGraph, info: NodeTypeInfo | undefined, param
 function sameExits(a: ExitView[], b: ExitView[]) {
   return (
     a.length === b.length &&
-    a.every((x, i) => x.name === b[i].name && x.wired === b[i].wired && x.covered === b[i].covered && x.required === b[i].required)
+    a.every((x, i) => x.name === b[i].name && x.wired === b[i].wired && x.covered === b[i].covered && x.taken === b[i].taken && x.required === b[i].required)
   );
 }
 
@@ -121,6 +128,7 @@ export function buildNodes(
         wired: exit.wired,
         required: exit.required,
         covered: paint.coverage ? (paint.coverage.exits[`${node.id}/${exit.name}`] ?? 0) : null,
+        taken: paint.traffic ? (paint.traffic.nodes[node.id]?.exits[exit.name] ?? 0) : null,
       })),
       width,
       errors: c?.errors ?? 0,
@@ -129,6 +137,8 @@ export function buildNodes(
       lit: paint.path.has(node.id),
       current: paint.current === node.id,
       covered: paint.coverage ? (paint.coverage.nodes[node.id] ?? 0) : null,
+      visits: paint.traffic ? (paint.traffic.nodes[node.id]?.visits ?? 0) : null,
+      heat: paint.traffic ? heatOf(paint.traffic.nodes[node.id]?.visits ?? 0, paint.traffic.max) : null,
       diff: paint.diff?.[node.id] ?? null,
       textChange: textChangeFor(paint.texts?.[node.id], uiLanguage),
       terminal: info?.terminal ?? false,

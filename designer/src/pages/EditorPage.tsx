@@ -11,6 +11,7 @@ import { AnnotationTools } from "../canvas/AnnotationTools";
 import { Canvas } from "../canvas/Canvas";
 import { copySelection, pasteClipboard } from "../canvas/clipboard";
 import { SearchBox } from "../canvas/SearchBox";
+import { TrafficLegend } from "../capacity/TrafficLegend";
 import { CheckList } from "../panels/CheckList";
 import { ConflictDialog } from "../panels/ConflictDialog";
 import { Palette } from "../panels/Palette";
@@ -36,7 +37,8 @@ const isTyping = (event: KeyboardEvent) => {
   return !!target && (target.isContentEditable || ["INPUT", "TEXTAREA", "SELECT"].includes(target.tagName) || !!target.closest(".cm-editor"));
 };
 
-export function EditorPage({ name }: { name: string }) {
+/** `traffic`: a capacity job whose traffic through the flow is painted on the canvas. */
+export function EditorPage({ name, traffic }: { name: string; traffic?: string }) {
   const { t } = useTranslation();
   const user = useSession((s) => s.user);
   const flow = useEditor((s) => s.flow);
@@ -175,6 +177,9 @@ export function EditorPage({ name }: { name: string }) {
               {view === "canvas" && <AnnotationTools />}
             </>
           )}
+          <a href={`#/flows/${encodeURIComponent(name)}/capacity`} className="ghost button-like" data-testid="open-capacity">
+            {t("capacity.open")}
+          </a>
           <button type="button" className="ghost" onClick={() => setSearching(true)} title="Ctrl+F">
             {t("editor.search")}
           </button>
@@ -195,6 +200,7 @@ export function EditorPage({ name }: { name: string }) {
         <div className="editor-body">
           {editable && view === "canvas" && <Palette />}
           <div className="editor-main">
+            {traffic && laidOut && <TrafficLegend name={name} job={traffic} />}
             {view === "canvas" ? (
               laidOut ? (
                 <Canvas readOnly={!editable} />

@@ -1,6 +1,7 @@
 // What is painted over the canvas without being part of the draft: a simulated call's path, test coverage, a
-// version diff, and a request to centre a node.
+// capacity run's traffic, a version diff, and a request to centre a node.
 import { create } from "zustand";
+import type { TrafficPaint } from "../capacity/traffic";
 import type { Coverage } from "../model/types";
 import type { DiffPaint } from "../panels/diffPaint";
 
@@ -9,11 +10,13 @@ export interface OverlayState {
   /** The index in `path` being shown when stepping through a call (the whole path when null). */
   step: number | null;
   coverage: Coverage | null;
+  traffic: TrafficPaint | null;
   diff: DiffPaint | null;
   focus: { node: string; at: number } | null;
   setPath(path: string[]): void;
   setStep(step: number | null): void;
   setCoverage(coverage: Coverage | null): void;
+  setTraffic(traffic: TrafficPaint | null): void;
   setDiff(diff: DiffPaint | null): void;
   focusNode(node: string): void;
   clear(): void;
@@ -23,12 +26,14 @@ export const useOverlay = create<OverlayState>()((set) => ({
   path: [],
   step: null,
   coverage: null,
+  traffic: null,
   diff: null,
   focus: null,
   setPath: (path) => set({ path, step: null }),
   setStep: (step) => set({ step }),
   setCoverage: (coverage) => set({ coverage }),
+  setTraffic: (traffic) => set({ traffic }),
   setDiff: (diff) => set({ diff }),
   focusNode: (node) => set({ focus: { node, at: Date.now() } }),
-  clear: () => set({ path: [], step: null, coverage: null, diff: null }),
+  clear: () => set({ path: [], step: null, coverage: null, traffic: null, diff: null }),
 }));

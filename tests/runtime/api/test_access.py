@@ -20,6 +20,10 @@ PATH_VALUES = {
     "user": "nobody",
     "path": "data/tickets.csv",
     "job": "0123456789abcdef",
+    "call_id": "0123456789ab",
+    "report": "calls",
+    "id": "1",
+    "node": "main_menu",
 }
 PROTECTED = [op for op in OPERATIONS if op.role is not None]
 

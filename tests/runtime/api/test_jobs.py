@@ -50,7 +50,8 @@ def test_a_day_of_callers_runs_as_a_job_with_figures_and_a_report(api: Api) -> N
     assert "hotline" in result["queues"]
     page = api.get(f"/api/jobs/{job['id']}/report.html", "viewer")
     assert page.status_code == 200 and "<svg" in page.text
-    assert [j["id"] for j in api.get("/api/jobs", "viewer").json()["jobs"]] == [job["id"]]
+    listed = api.get("/api/jobs", "viewer").json()["jobs"]
+    assert [(j["id"], j["flow"]) for j in listed] == [(job["id"], "hotline_12345")]
 
 
 def test_the_draft_compared_with_the_published_version(api: Api) -> None:
