@@ -104,6 +104,16 @@ class DataSource:
     """Headers sent with every request to an HTTP source (their values may be secrets: never traced)."""
 
 
+BUILT_IN_APOLOGY: Mapping[str, str] = MappingProxyType(
+    {
+        "zh-CN": "抱歉，系统出现故障，正在为您转接人工服务。",
+        "en": "Sorry, something went wrong. Transferring you to an agent.",
+    }
+)
+"""What a caller hears before the fallback when the environment's `[apology]` has nothing in the call's language:
+in Mandarin or English only (English for any other language)."""
+
+
 @dataclass(frozen=True)
 class Environment:
     """Everything a flow may refer to by name, as bound by one `callflow.toml`."""
@@ -120,6 +130,21 @@ class Environment:
     voices: Mapping[str, str]
     speech_models: Mapping[str, Path]
     numbers: Mapping[str, str]
+    apology: Mapping[str, str] = field(default_factory=lambda: MappingProxyType({}))
+    """What a caller hears before the fallback, by language, as `[apology]` gives it."""
+
+    def apology_in(self, language: str) -> tuple[str, str]:
+        """The fallback's apology for a caller in `language`, and the language it is said in: the environment's
+        own, else the built-in one (Mandarin or English; English, the environment's or the built-in, for any other
+        language)."""
+        text = self.apology.get(language) or BUILT_IN_APOLOGY.get(language)
+        if text is not None:
+            return text, language
+        return self.apology.get("en") or BUILT_IN_APOLOGY["en"], "en"
+
+    def apology_languages(self) -> tuple[str, ...]:
+        """Every language the fallback's apology may be said in: the environment's own, then the built-in ones."""
+        return tuple(dict.fromkeys([*self.apology, *BUILT_IN_APOLOGY]))
 
     @classmethod
     def empty(cls) -> Environment:
@@ -222,6 +247,7 @@ def _build(data: Mapping[str, Any], file: str, base: Path) -> Environment:
         voices=_table(data, "voices", lambda _, voice: str(voice)),
         speech_models=_table(data.get("speech", {}), "models", lambda _, model: base / model),
         numbers=_table(data, "numbers", lambda _, flow: str(flow)),
+        apology=_table(data, "apology", lambda _, text: str(text)),
     )
 
 

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Awaitable, Callable
+from collections.abc import Awaitable, Callable, Iterator
 from dataclasses import dataclass, field
 from datetime import datetime
 from functools import lru_cache
@@ -38,7 +38,8 @@ class Call:
     start: datetime
     language: str
     switches: dict[str, bool] = field(default_factory=dict)
-    menus: list[str] = field(default_factory=list)
+    menus: list[tuple[Frame, str]] = field(default_factory=list)
+    """The menus entered, as (the flow's frame, node id): where a `back` key goes."""
     steps: int = 0
     depth: int = 0
     node: Node | None = None
@@ -66,6 +67,15 @@ class Frame:
     path: str = ""
     """How the trace names this flow's nodes: empty for the top-level flow, `verify/` in the subflow that node
     `verify` called (`verify/start`), and so on down."""
+    caller: Frame | None = None
+    """The frame whose `subflow` node runs this flow (None for the call's own flow): its global keys work here."""
+
+    def chain(self) -> Iterator[Frame]:
+        """This frame, then the frames that called it, innermost first."""
+        frame: Frame | None = self
+        while frame is not None:
+            yield frame
+            frame = frame.caller
 
 
 _CALL_VARIABLES: dict[str, Callable[[CallContext], Any]] = {

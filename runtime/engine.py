@@ -31,12 +31,6 @@ from callflow.runtime.signals import (
 from callflow.runtime.trace import Tracer
 from callflow.runtime.types import Audio, Channel, Clock, Store
 
-APOLOGY = {
-    "zh-CN": "抱歉，系统出现故障，正在为您转接人工服务。",
-    "en": "Sorry, something went wrong. Transferring you to an agent.",
-}
-"""What a caller hears when a call cannot go on as the flow says."""
-
 MAX_STEPS = 1000
 """Nodes one call may pass through: a flow that loops without the caller ends in its fallback instead."""
 
@@ -146,6 +140,8 @@ class Engine:
                     tracer.record("error", ctx.where, {"message": str(error) or type(error).__name__})
                     exit_name = "error"
             except Goto as goto:
+                if goto.frame is not None and goto.frame is not frame:
+                    raise  # a calling flow's global key: that flow's walk goes on from its node
                 step = plan.step(goto.node_id)
                 if step is None:
                     await self.fallback(ctx, f"there is no node `{goto.node_id}`")
@@ -171,6 +167,7 @@ class Engine:
             raise RuntimeFailure(f"subflows nested deeper than {MAX_DEPTH}")
         frame = self.frame(flow, inputs)
         frame.path = f"{ctx.where}/"
+        frame.caller = ctx.frame
         frame.secrets |= secret
         if frame.secrets:
             ctx.tracer.secrets |= frame.secrets
@@ -186,11 +183,12 @@ class Engine:
         raise RuntimeFailure(f"flow `{name}` ended without returning")
 
     async def fallback(self, ctx: CallContext, reason: str) -> None:
-        """Say sorry and hand the call to the environment's fallback destination (or hang up without one)."""
+        """Say sorry (the environment's `[apology]` in the caller's language) and hand the call to the environment's
+        fallback destination (or hang up without one)."""
         # The engine's own events are recorded directly: a trace that is full (`ctx.event`) never stops a fallback.
         ctx.tracer.record("fallback", ctx.where, {"reason": reason})
-        language = ctx.language if ctx.language in APOLOGY else "en"
-        await ctx.play(Audio(text=APOLOGY[language], language=language))
+        text, language = self.environment.apology_in(ctx.language)
+        await ctx.play(Audio(text=text, language=language))
         destination = self.environment.fallback
         if destination is not None:
             target = self.environment.destinations.get(destination)

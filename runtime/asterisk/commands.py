@@ -312,7 +312,8 @@ async def _until_stopped(driver: Driver, grace_s: float) -> None:
 def asterisk_config(flows: Path, env_path: Path | None, prompts: Path, trunk: str, test: bool, ami_url: str) -> None:
     """Print the dialplan, the manager.conf user and the queues Asterisk needs to hand calls to Callflow.
 
-    The fallback's apology is rendered into the prompt folder, in every language of the environment's voices.
+    The fallback's apology (the environment's `[apology]`, or the built-in one) is rendered into the prompt folder, in
+    every language of the environment's voices.
     """
     from callflow.runtime.asterisk import tones
     from callflow.runtime.asterisk.dialplan import (
@@ -324,7 +325,6 @@ def asterisk_config(flows: Path, env_path: Path | None, prompts: Path, trunk: st
         queues,
         test_extensions,
     )
-    from callflow.runtime.engine import APOLOGY
     from callflow.speech.cache import PromptCache
     from callflow.speech.synthesis import Pyttsx3Synthesizer
     from callflow.speech.voices import voice_for
@@ -332,12 +332,10 @@ def asterisk_config(flows: Path, env_path: Path | None, prompts: Path, trunk: st
     prompts = _agi_folder(prompts, "--prompts")
     environment = _environment(env_path, flows)
     cache = PromptCache(prompts, Pyttsx3Synthesizer())
-    languages = [lang for lang in APOLOGY if lang in environment.voices] or ["en"]
+    languages = [lang for lang in environment.apology_languages() if lang in environment.voices] or ["en"]
     try:
-        apology = tuple(
-            str(cache.render(APOLOGY[lang], voice_for(lang, environment)).path.resolve().with_suffix(""))
-            for lang in languages
-        )
+        rendered = [cache.render(environment.apology_in(lang)[0], voice_for(lang, environment)) for lang in languages]
+        apology = tuple(str(prompt.path.resolve().with_suffix("")) for prompt in rendered)
     except FlowError as error:
         raise click.ClickException(str(error)) from None
     silence = None

@@ -169,7 +169,7 @@ def test_check_uses_the_environment_given_with_env(tmp_path: Path) -> None:
     flow = tmp_path / "unknown_resource.flow"
     shutil.copy(BAD / "unknown_resource.flow", flow)
     env = tmp_path / "other.toml"
-    env.write_text('[queues.suport]\ndescription = "Spelt as the flow spells it"\n', encoding="utf-8")
+    env.write_text('[queues.suport]\ndescription = "Spelt as the flow spells it"\nmax_wait_s = 600\n', encoding="utf-8")
     assert run("check", "--strict", flow).exit_code == 1
     result = run("check", "--strict", "--env", env, flow)
     assert result.stdout == "1 file checked: 0 errors, 0 warnings\n"
