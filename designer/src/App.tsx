@@ -11,6 +11,7 @@ import { canPublish, useSession } from "./store/session";
 
 const DataFilesPage = lazy(() => import("./pages/DataFilesPage").then((m) => ({ default: m.DataFilesPage })));
 const CapacityPage = lazy(() => import("./pages/CapacityPage").then((m) => ({ default: m.CapacityPage })));
+const VoicemailPage = lazy(() => import("./pages/VoicemailPage").then((m) => ({ default: m.VoicemailPage })));
 const EnvironmentPage = lazy(() => import("./pages/EnvironmentPage").then((m) => ({ default: m.EnvironmentPage })));
 
 export function App() {
@@ -53,6 +54,9 @@ export function App() {
           <a href="#/environment" className={route.page === "environment" ? "active" : ""}>
             {t("nav.environment")}
           </a>
+          <a href="#/voicemail" className={route.page === "voicemail" ? "active" : ""} data-testid="nav-voicemail">
+            {t("nav.voicemail")}
+          </a>
           {canPublish(user) && (
             <a href="#/files" className={route.page === "files" ? "active" : ""} data-testid="nav-files">
               {t("nav.files")}
@@ -86,6 +90,10 @@ export function App() {
         ) : route.page === "files" && canPublish(user) ? (
           <Suspense fallback={<p className="muted page-error">{t("loading")}</p>}>
             <DataFilesPage />
+          </Suspense>
+        ) : route.page === "voicemail" ? (
+          <Suspense fallback={<p className="muted page-error">{t("loading")}</p>}>
+            <VoicemailPage />
           </Suspense>
         ) : route.page === "environment" ? (
           <Suspense fallback={<p className="muted page-error">{t("loading")}</p>}>

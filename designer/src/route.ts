@@ -1,5 +1,5 @@
 // Pages by the address's hash: #/flows, #/flows/NAME (#/flows/NAME/traffic/JOB: with a capacity job's traffic
-// painted), #/flows/NAME/capacity[/JOB], #/environment, #/files, #/login.
+// painted), #/flows/NAME/capacity[/JOB], #/environment, #/files, #/voicemail, #/login.
 import { useSyncExternalStore } from "react";
 
 export type Route =
@@ -8,7 +8,8 @@ export type Route =
   | { page: "flow"; name: string; traffic?: string }
   | { page: "capacity"; name: string; job?: string }
   | { page: "environment" }
-  | { page: "files" };
+  | { page: "files" }
+  | { page: "voicemail" };
 
 export function parseRoute(hash: string): Route {
   const parts = hash.replace(/^#\/?/, "").split("/").filter(Boolean).map(decodeURIComponent);
@@ -17,6 +18,7 @@ export function parseRoute(hash: string): Route {
   if (parts[0] === "flows" && parts[1]) return { page: "flow", name: parts[1] };
   if (parts[0] === "environment") return { page: "environment" };
   if (parts[0] === "files") return { page: "files" };
+  if (parts[0] === "voicemail") return { page: "voicemail" };
   if (parts[0] === "login") return { page: "login" };
   return { page: "flows" };
 }
