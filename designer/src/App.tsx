@@ -11,6 +11,7 @@ import { canPublish, useSession } from "./store/session";
 
 const DataFilesPage = lazy(() => import("./pages/DataFilesPage").then((m) => ({ default: m.DataFilesPage })));
 const CapacityPage = lazy(() => import("./pages/CapacityPage").then((m) => ({ default: m.CapacityPage })));
+const DashboardPage = lazy(() => import("./pages/DashboardPage").then((m) => ({ default: m.DashboardPage })));
 const VoicemailPage = lazy(() => import("./pages/VoicemailPage").then((m) => ({ default: m.VoicemailPage })));
 const EnvironmentPage = lazy(() => import("./pages/EnvironmentPage").then((m) => ({ default: m.EnvironmentPage })));
 
@@ -54,6 +55,9 @@ export function App() {
           <a href="#/environment" className={route.page === "environment" ? "active" : ""}>
             {t("nav.environment")}
           </a>
+          <a href="#/dashboard" className={route.page === "dashboard" ? "active" : ""} data-testid="nav-dashboard">
+            {t("nav.dashboard")}
+          </a>
           <a href="#/voicemail" className={route.page === "voicemail" ? "active" : ""} data-testid="nav-voicemail">
             {t("nav.voicemail")}
           </a>
@@ -90,6 +94,10 @@ export function App() {
         ) : route.page === "files" && canPublish(user) ? (
           <Suspense fallback={<p className="muted page-error">{t("loading")}</p>}>
             <DataFilesPage />
+          </Suspense>
+        ) : route.page === "dashboard" ? (
+          <Suspense fallback={<p className="muted page-error">{t("loading")}</p>}>
+            <DashboardPage />
           </Suspense>
         ) : route.page === "voicemail" ? (
           <Suspense fallback={<p className="muted page-error">{t("loading")}</p>}>

@@ -1,5 +1,5 @@
 // Pages by the address's hash: #/flows, #/flows/NAME (#/flows/NAME/traffic/JOB: with a capacity job's traffic
-// painted), #/flows/NAME/capacity[/JOB], #/environment, #/files, #/voicemail, #/login.
+// painted), #/flows/NAME/capacity[/JOB], #/environment, #/files, #/voicemail, #/dashboard, #/login.
 import { useSyncExternalStore } from "react";
 
 export type Route =
@@ -9,7 +9,8 @@ export type Route =
   | { page: "capacity"; name: string; job?: string }
   | { page: "environment" }
   | { page: "files" }
-  | { page: "voicemail" };
+  | { page: "voicemail" }
+  | { page: "dashboard" };
 
 export function parseRoute(hash: string): Route {
   const parts = hash.replace(/^#\/?/, "").split("/").filter(Boolean).map(decodeURIComponent);
@@ -19,6 +20,7 @@ export function parseRoute(hash: string): Route {
   if (parts[0] === "environment") return { page: "environment" };
   if (parts[0] === "files") return { page: "files" };
   if (parts[0] === "voicemail") return { page: "voicemail" };
+  if (parts[0] === "dashboard") return { page: "dashboard" };
   if (parts[0] === "login") return { page: "login" };
   return { page: "flows" };
 }
