@@ -12,6 +12,7 @@ import { canPublish, useSession } from "./store/session";
 const DataFilesPage = lazy(() => import("./pages/DataFilesPage").then((m) => ({ default: m.DataFilesPage })));
 const CapacityPage = lazy(() => import("./pages/CapacityPage").then((m) => ({ default: m.CapacityPage })));
 const DashboardPage = lazy(() => import("./pages/DashboardPage").then((m) => ({ default: m.DashboardPage })));
+const ReportsPage = lazy(() => import("./pages/ReportsPage").then((m) => ({ default: m.ReportsPage })));
 const VoicemailPage = lazy(() => import("./pages/VoicemailPage").then((m) => ({ default: m.VoicemailPage })));
 const EnvironmentPage = lazy(() => import("./pages/EnvironmentPage").then((m) => ({ default: m.EnvironmentPage })));
 
@@ -58,6 +59,9 @@ export function App() {
           <a href="#/dashboard" className={route.page === "dashboard" ? "active" : ""} data-testid="nav-dashboard">
             {t("nav.dashboard")}
           </a>
+          <a href="#/reports/calls" className={route.page === "reports" ? "active" : ""} data-testid="nav-reports">
+            {t("nav.reports")}
+          </a>
           <a href="#/voicemail" className={route.page === "voicemail" ? "active" : ""} data-testid="nav-voicemail">
             {t("nav.voicemail")}
           </a>
@@ -98,6 +102,10 @@ export function App() {
         ) : route.page === "dashboard" ? (
           <Suspense fallback={<p className="muted page-error">{t("loading")}</p>}>
             <DashboardPage />
+          </Suspense>
+        ) : route.page === "reports" ? (
+          <Suspense fallback={<p className="muted page-error">{t("loading")}</p>}>
+            <ReportsPage key={route.name} name={route.name} />
           </Suspense>
         ) : route.page === "voicemail" ? (
           <Suspense fallback={<p className="muted page-error">{t("loading")}</p>}>

@@ -1,7 +1,7 @@
 // The designer's only way in: the flow service's HTTP API (docs/designer.md lists what it uses).
 import type { Job } from "./model/capacity";
 import type { DiffAnswer } from "./model/diff";
-import type { Dashboard } from "./model/records";
+import type { Dashboard, Report } from "./model/records";
 import type { MessageState, VoicemailMessage } from "./model/voicemail";
 import type {
   Diagnostic,
@@ -179,6 +179,8 @@ export const api = {
     const response = await request("GET", `/api/jobs/${encodeURIComponent(id)}/report.html`, undefined, { Accept: "text/html" });
     return response.text();
   },
+  report: (name: string, query: string) =>
+    json<Report>("GET", `/api/reports/${encodeURIComponent(name)}${query ? `?${query}` : ""}`),
   dashboard: () => json<Dashboard>("GET", "/api/dashboard"),
   voicemail: (filter: { mailbox?: string; state?: string }) => {
     const query = new URLSearchParams(Object.entries(filter).filter((entry): entry is [string, string] => !!entry[1]));

@@ -1,5 +1,5 @@
 // Pages by the address's hash: #/flows, #/flows/NAME (#/flows/NAME/traffic/JOB: with a capacity job's traffic
-// painted), #/flows/NAME/capacity[/JOB], #/environment, #/files, #/voicemail, #/dashboard, #/login.
+// painted), #/flows/NAME/capacity[/JOB], #/environment, #/files, #/voicemail, #/dashboard, #/reports/NAME, #/login.
 import { useSyncExternalStore } from "react";
 
 export type Route =
@@ -10,7 +10,8 @@ export type Route =
   | { page: "environment" }
   | { page: "files" }
   | { page: "voicemail" }
-  | { page: "dashboard" };
+  | { page: "dashboard" }
+  | { page: "reports"; name: string };
 
 export function parseRoute(hash: string): Route {
   const parts = hash.replace(/^#\/?/, "").split("/").filter(Boolean).map(decodeURIComponent);
@@ -21,6 +22,7 @@ export function parseRoute(hash: string): Route {
   if (parts[0] === "files") return { page: "files" };
   if (parts[0] === "voicemail") return { page: "voicemail" };
   if (parts[0] === "dashboard") return { page: "dashboard" };
+  if (parts[0] === "reports") return { page: "reports", name: parts[1] ?? "calls" };
   if (parts[0] === "login") return { page: "login" };
   return { page: "flows" };
 }

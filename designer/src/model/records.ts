@@ -24,3 +24,47 @@ export function percent(value: number | null | undefined, language: string): str
   if (value === null || value === undefined) return "—";
   return value.toLocaleString(language, { style: "percent", maximumFractionDigits: 1 });
 }
+
+/** A value of a report's row: a count, a rate, seconds, a name; `null` when nothing was counted. */
+export type Cell = string | number | boolean | null;
+
+/** `GET /api/reports/{name}`: flat rows in `columns`' order, and the figures over the whole period. */
+export interface Report {
+  report: string;
+  scope: { day_from: string; day_to: string; flow?: string | null; version?: number | null; origin?: string | null };
+  by: string | null;
+  columns: string[];
+  rows: Record<string, Cell>[];
+  summary: Record<string, Cell>;
+}
+
+export const REPORT_NAMES = [
+  "calls",
+  "ivr",
+  "menus",
+  "queues",
+  "transfers",
+  "voicemail",
+  "survey",
+  "hours",
+  "areas",
+  "paths",
+  "errors",
+] as const;
+export type ReportName = (typeof REPORT_NAMES)[number];
+
+export const PERIODS = ["", "hour", "day", "week", "month"] as const;
+
+/** The period and filter a report is asked for; empty strings leave the service's defaults. */
+export interface ReportQuery {
+  from: string;
+  to: string;
+  flow: string;
+  by: string;
+}
+
+export function reportQuery(query: ReportQuery, csv = false): string {
+  const pairs = Object.entries(query).filter(([, value]) => value !== "");
+  if (csv) pairs.push(["format", "csv"]);
+  return new URLSearchParams(pairs).toString();
+}
