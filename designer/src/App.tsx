@@ -90,7 +90,7 @@ export function App() {
       </header>
       <main className="page">
         {route.page === "flow" ? (
-          <EditorPage key={route.name} name={route.name} traffic={route.traffic} />
+          <EditorPage key={route.name} name={route.name} traffic={route.traffic} heatmap={route.heatmap} />
         ) : route.page === "capacity" ? (
           <Suspense fallback={<p className="muted page-error">{t("loading")}</p>}>
             <CapacityPage key={route.name} name={route.name} job={route.job} />

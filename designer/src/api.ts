@@ -1,6 +1,7 @@
 // The designer's only way in: the flow service's HTTP API (docs/designer.md lists what it uses).
 import type { Job } from "./model/capacity";
 import type { DiffAnswer } from "./model/diff";
+import type { HeatMap, NodeCall } from "./model/heatmap";
 import type { Dashboard, Report } from "./model/records";
 import type { MessageState, VoicemailMessage } from "./model/voicemail";
 import type {
@@ -181,6 +182,10 @@ export const api = {
   },
   report: (name: string, query: string) =>
     json<Report>("GET", `/api/reports/${encodeURIComponent(name)}${query ? `?${query}` : ""}`),
+  heatmap: (name: string, query: string) => json<HeatMap>("GET", `${flowPath(name)}/heatmap${query ? `?${query}` : ""}`),
+  heatmapCalls: (name: string, node: string, query: string) =>
+    json<{ calls: NodeCall[] }>("GET", `${flowPath(name)}/heatmap/${encodeURIComponent(node)}/calls?${query}`),
+  call: (id: string) => json<{ call_id: string; events: TraceEvent[] }>("GET", `/api/calls/${encodeURIComponent(id)}`),
   dashboard: () => json<Dashboard>("GET", "/api/dashboard"),
   voicemail: (filter: { mailbox?: string; state?: string }) => {
     const query = new URLSearchParams(Object.entries(filter).filter((entry): entry is [string, string] => !!entry[1]));
