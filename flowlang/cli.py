@@ -3,23 +3,22 @@
 from __future__ import annotations
 
 import json
+import os
+import signal
 import sys
 from collections.abc import Iterator
-from importlib.metadata import entry_points
 from pathlib import Path
-from typing import IO, Any
+from typing import IO, TYPE_CHECKING, Any, NoReturn
 
 import click
 
-from callflow.flowlang.check.files import Report, check_file
-from callflow.flowlang.diagnostics import Severity
-from callflow.flowlang.environment import Environment, load_environment
 from callflow.flowlang.errors import FlowError
-from callflow.flowlang.loader import Loaded, dump, form_of, load_file
-from callflow.flowlang.picture import FORMATS, draw
-from callflow.flowlang.reference import check_reference, node_reference
-from callflow.flowlang.registry import default_registry
-from callflow.flowlang.schema import flow_schema
+
+# Commands import what they need when they run: `callflow --help` loads no command's machinery, and `check` no
+# simulator, speech or HTTP library (bench/startup_speed.py; tests/flowlang/test_cli_process.py keeps it so).
+if TYPE_CHECKING:
+    from callflow.flowlang.check.files import Report
+    from callflow.flowlang.loader import Loaded
 
 FLOW_SUFFIXES = (".flow", ".flow.json")
 
@@ -38,11 +37,16 @@ def _problems_text(loaded: Loaded) -> str:
 
 
 def _load_or_fail(path: Path) -> Loaded:
+    from callflow.flowlang.loader import load_file
+
     loaded = load_file(path)
     if not loaded.ok:
         raise click.ClickException(f"{path} has errors; fix them first:\n{_problems_text(loaded)}")
     return loaded
 
+
+PICTURE_FORMATS = ("mermaid", "dot", "svg")
+"""`callflow graph --format` (`flowlang/picture.py` draws each; a test keeps the two lists the same)."""
 
 PATHS = click.argument("files", nargs=-1, required=True, type=click.Path(exists=True, path_type=Path))
 
@@ -56,12 +60,25 @@ class UserError(click.ClickException):
         click.echo(f"callflow: error: {self.format_message()}", err=True, file=file)
 
 
+def reader_gone() -> NoReturn:
+    """End the process as a Unix tool does when the reader of its output has gone (`callflow simulate … | head`):
+    quietly, by SIGPIPE (the shell's status 141), with nothing more written anywhere."""
+    devnull = os.open(os.devnull, os.O_WRONLY)
+    os.dup2(devnull, sys.stdout.fileno())  # what is still buffered goes nowhere, not into a second error
+    if hasattr(signal, "SIGPIPE"):
+        signal.signal(signal.SIGPIPE, signal.SIG_DFL)
+        os.kill(os.getpid(), signal.SIGPIPE)
+    sys.exit(128 + 13)
+
+
 class FlowGroup(click.Group):
     """A command group that turns flow-language and file errors into clear messages."""
 
     def invoke(self, ctx: click.Context) -> object:
         try:
             return super().invoke(ctx)
+        except BrokenPipeError:
+            reader_gone()
         except FlowError as error:
             raise UserError(str(error)) from None
         except OSError as error:
@@ -86,6 +103,10 @@ def cli() -> None:
 )
 def check(files: tuple[Path, ...], strict: bool, output: str, env_path: Path | None) -> None:
     """Check flows for errors and warnings. Exits 1 when there are errors (or warnings, with --strict)."""
+    from callflow.flowlang.check.files import check_file
+    from callflow.flowlang.diagnostics import Severity
+    from callflow.flowlang.environment import Environment, load_environment
+
     environment: Environment | None = load_environment(env_path) if env_path else None
     reports = [check_file(path, environment) for path in flow_files(files)]
     errors = sum(r.count(Severity.ERROR) for r in reports)
@@ -112,6 +133,8 @@ def _json_report(reports: list[Report], errors: int, warnings: int) -> dict[str,
 @click.option("--check", "check_only", is_flag=True, help="Change nothing; exit 1 if a file would change.")
 def fmt(files: tuple[Path, ...], check_only: bool) -> None:
     """Rewrite flow files in their canonical form."""
+    from callflow.flowlang.loader import dump
+
     changed = []
     for path in flow_files(files):
         loaded = _load_or_fail(path)
@@ -140,6 +163,8 @@ def fmt(files: tuple[Path, ...], check_only: bool) -> None:
 )
 def convert(source: Path, target: Path) -> None:
     """Convert a flow between the DSL (`.flow`) and the JSON graph (`.flow.json`)."""
+    from callflow.flowlang.loader import dump, form_of
+
     form = form_of(target)
     loaded = _load_or_fail(source)
     assert loaded.flow is not None
@@ -149,7 +174,9 @@ def convert(source: Path, target: Path) -> None:
 
 @cli.command()
 @click.argument("source", type=click.Path(exists=True, dir_okay=False, path_type=Path))
-@click.option("--format", "picture_format", type=click.Choice(FORMATS), default="mermaid", help="Picture format.")
+@click.option(
+    "--format", "picture_format", type=click.Choice(PICTURE_FORMATS), default="mermaid", help="Picture format."
+)
 @click.option(
     "-o",
     "--output",
@@ -159,6 +186,9 @@ def convert(source: Path, target: Path) -> None:
 )
 def graph(source: Path, picture_format: str, target: Path | None) -> None:
     """Draw a flow as a Mermaid chart, a Graphviz DOT graph or an SVG picture."""
+    from callflow.flowlang.picture import draw
+    from callflow.flowlang.registry import default_registry
+
     loaded = _load_or_fail(source)
     assert loaded.flow is not None
     picture = draw(loaded.flow, default_registry(), picture_format)
@@ -179,6 +209,9 @@ def graph(source: Path, picture_format: str, target: Path | None) -> None:
 )
 def schema(target: Path | None) -> None:
     """Print the JSON Schema of `*.flow.json` for the installed node types."""
+    from callflow.flowlang.registry import default_registry
+    from callflow.flowlang.schema import flow_schema
+
     text = json.dumps(flow_schema(default_registry()), ensure_ascii=False, indent=2) + "\n"
     if target is None:
         click.echo(text, nl=False)
@@ -191,6 +224,9 @@ def schema(target: Path | None) -> None:
 @click.argument("topic", type=click.Choice(["nodes", "checks"]))
 def reference(topic: str) -> None:
     """Print the Markdown reference of the installed node types, or of every check."""
+    from callflow.flowlang.reference import check_reference, node_reference
+    from callflow.flowlang.registry import default_registry
+
     click.echo(node_reference(default_registry()) if topic == "nodes" else check_reference(), nl=False)
 
 
@@ -200,6 +236,8 @@ COMMANDS_GROUP = "callflow.commands"
 
 def main() -> None:
     """Entry point of the `callflow` script."""
+    from importlib.metadata import entry_points
+
     for entry in entry_points(group=COMMANDS_GROUP):
         cli.add_command(entry.load(), entry.name)
     cli(prog_name="callflow")

@@ -79,6 +79,15 @@ EARLY_KEYS_LOST = _code(
     "`say`: `barge_in yes` lets a key cut the prompt and keeps the key for the menu (type-ahead); `barge_in no`, "
     "written out, says the prompt is meant to be heard whole, and the warning is not reported.",
 )
+UNBOUNDED_QUEUE = _code(
+    "W209",
+    "unbounded-queue",
+    "A queue has no maximum wait and no offer: a caller nobody answers waits until the call's time limit.",
+    "Neither the `queue` node (`max_wait`) nor the environment's queue (`max_wait_s` under `[queues.NAME]`) limits "
+    "the wait, and no `offer` lets the caller leave: when no agent answers, the caller hears hold music until the "
+    "call's time limit (an hour by default). Give the node `max_wait 600s` and `timeout -> node`, set `max_wait_s` "
+    "for the queue in the environment, or make an `offer` (`offer`, `offer_after`, `offer -> node`).",
+)
 UNKNOWN_PROMPT = _code("E301", "unknown-prompt", "A node uses a prompt that is not declared.")
 MISSING_LANGUAGE = _code("E302", "missing-language", "A prompt has no text or file for a declared language.")
 UNKNOWN_VARIABLE = _code("E303", "unknown-variable", "An expression or prompt reads an undeclared variable.")
@@ -88,6 +97,17 @@ NO_SPEECH_MODEL = _code(
     "W306",
     "no-speech-model",
     "A speech menu or question has no recognition model for one of the flow's languages; it still works by keys.",
+)
+SECRET_IN_PROMPT = _code(
+    "E307", "secret-in-prompt", "A prompt says a secret variable: the caller would hear `***` instead of its value."
+)
+SECRET_IN_URL = _code(
+    "W308",
+    "secret-in-url",
+    "An HTTP lookup sends a secret variable in its URL (its path, or the query string of a `get` or `delete`).",
+    "A URL is written into the service's access logs, and often into proxies' logs too, so a PIN or a password sent "
+    "in it is kept there in clear. Send the value in the body of a `post` instead (a lookup's `params` are a JSON "
+    "body for `post` and `put`).",
 )
 UNKNOWN_RESOURCE = _code("E401", "unknown-resource", "The environment does not define this name.")
 NO_ENVIRONMENT = _code("W402", "no-environment", "No callflow.toml was found; resource names are unchecked.")

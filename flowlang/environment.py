@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import difflib
 import json
+import os
 import re
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
@@ -17,7 +18,8 @@ from urllib.parse import urlsplit
 
 from jsonschema import ValidationError
 
-from callflow.flowlang.errors import FlowError, Location
+from callflow.flowlang.envvars import interpolate
+from callflow.flowlang.errors import FlowError, Location, render_error
 from callflow.flowlang.hours import HoursError, check_timezone, parse_schedule
 from callflow.flowlang.hours import Schedule as Schedule  # re-exported: part of the environment's API
 from callflow.flowlang.tomltext import TomlTextError, read_toml
@@ -28,6 +30,10 @@ DEFAULT_TIMEZONE = "UTC"
 DEFAULT_HTTP_TIMEOUT_S = 5.0
 DEFAULT_MAX_RESPONSE_BYTES = 1_048_576
 """The largest answer an HTTP source may give (1 MiB) unless its `max_response_bytes` says otherwise."""
+RESERVED_HEADERS = frozenset(
+    {"host", "content-length", "transfer-encoding", "connection", "accept-encoding", "content-type", "accept"}
+)
+"""Headers a lookup's request sets itself (an HTTP source's `headers` cannot)."""
 KeyPath = tuple[str | int, ...]
 
 
@@ -44,8 +50,8 @@ class EnvironmentFileError(FlowError):
         self.source_line = source_line
 
     def __str__(self) -> str:
-        if self.location.line is not None:
-            return f"{self.location}: {self.message}"
+        if self.location.line is not None:  # `file:line:col: message`, the line and a caret under the place
+            return render_error(self.message, self.location, self.source_line, label="")
         where = f" at {self.key}" if self.key else ""
         return f"{self.location.file}: {self.message}{where}"
 
@@ -94,6 +100,18 @@ class DataSource:
     timeout_s: float | None = None
     allow_hosts: tuple[str, ...] = ()
     max_response_bytes: int = DEFAULT_MAX_RESPONSE_BYTES
+    headers: Mapping[str, str] = field(default_factory=lambda: MappingProxyType({}))
+    """Headers sent with every request to an HTTP source (their values may be secrets: never traced)."""
+
+
+BUILT_IN_APOLOGY: Mapping[str, str] = MappingProxyType(
+    {
+        "zh-CN": "抱歉，系统出现故障，正在为您转接人工服务。",
+        "en": "Sorry, something went wrong. Transferring you to an agent.",
+    }
+)
+"""What a caller hears before the fallback when the environment's `[apology]` has nothing in the call's language:
+in Mandarin or English only (English for any other language)."""
 
 
 @dataclass(frozen=True)
@@ -112,6 +130,21 @@ class Environment:
     voices: Mapping[str, str]
     speech_models: Mapping[str, Path]
     numbers: Mapping[str, str]
+    apology: Mapping[str, str] = field(default_factory=lambda: MappingProxyType({}))
+    """What a caller hears before the fallback, by language, as `[apology]` gives it."""
+
+    def apology_in(self, language: str) -> tuple[str, str]:
+        """The fallback's apology for a caller in `language`, and the language it is said in: the environment's
+        own, else the built-in one (Mandarin or English; English, the environment's or the built-in, for any other
+        language)."""
+        text = self.apology.get(language) or BUILT_IN_APOLOGY.get(language)
+        if text is not None:
+            return text, language
+        return self.apology.get("en") or BUILT_IN_APOLOGY["en"], "en"
+
+    def apology_languages(self) -> tuple[str, ...]:
+        """Every language the fallback's apology may be said in: the environment's own, then the built-in ones."""
+        return tuple(dict.fromkeys([*self.apology, *BUILT_IN_APOLOGY]))
 
     @classmethod
     def empty(cls) -> Environment:
@@ -142,8 +175,10 @@ def find_environment(flow_path: Path) -> Path | None:
     return None
 
 
-def load_environment(path: Path) -> Environment:
-    """Read, validate and bind a `callflow.toml`; raise `EnvironmentFileError` saying where it is wrong."""
+def load_environment(path: Path, variables: Mapping[str, str] | None = None) -> Environment:
+    """Read, validate and bind a `callflow.toml`; raise `EnvironmentFileError` saying where it is wrong.
+
+    `${NAME}` in its values reads `variables` (default: the process environment, `os.environ`)."""
     file = str(path)
     try:
         text = path.read_bytes().decode("utf-8")
@@ -151,29 +186,34 @@ def load_environment(path: Path) -> Environment:
         raise EnvironmentFileError(f"cannot read file ({error.strerror})", Location(file)) from None
     except UnicodeDecodeError:
         raise EnvironmentFileError("file is not UTF-8 text", Location(file)) from None
-    return environment_from_text(text, path)
+    return environment_from_text(text, path, os.environ if variables is None else variables)
 
 
-def environment_from_text(text: str, path: Path) -> Environment:
+def environment_from_text(text: str, path: Path, variables: Mapping[str, str] | None = None) -> Environment:
     """Validate and bind the text of a `callflow.toml`, as if read from `path` (relative paths resolve against its
-    folder, messages name it); raise `EnvironmentFileError` saying where it is wrong."""
-    return replace(load_environment_text(text, str(path), path.absolute().parent), path=path)
+    folder, messages name it); raise `EnvironmentFileError` saying where it is wrong. `${NAME}` reads `variables`
+    (None: no process variable may be read, as in the flow service, where every tenant has its environment)."""
+    return replace(load_environment_text(text, str(path), path.absolute().parent, variables), path=path)
 
 
-def load_environment_text(text: str, file: str = "<environment>", base: Path | None = None) -> Environment:
-    """Validate and bind the text of a `callflow.toml`; relative paths in it are relative to `base`.
+def load_environment_text(
+    text: str, file: str = "<environment>", base: Path | None = None, variables: Mapping[str, str] | None = None
+) -> Environment:
+    """Validate and bind the text of a `callflow.toml`; relative paths in it are relative to `base`; `${NAME}`
+    and `${NAME:-default}` in its values read `variables` (None: any reference is an error).
 
     The errors are those of `load_environment`: any text at all gives an `Environment` or an
     `EnvironmentFileError` saying where it is wrong (naming `file`), never another exception.
     """
     try:
-        data = read_toml(text)
+        interpolated = interpolate(read_toml(text), text, variables)
     except TomlTextError as error:
         if error.line is None:
             raise _error(error.message, file, error.at) from None
         where = Location(file, error.line, error.column)
         raise EnvironmentFileError(error.message, where, None, error.source_line) from None
-    errors = sorted(_schema_errors(data), key=lambda found: _document_order(data, found[0]))
+    data = interpolated.data
+    errors = sorted(_schema_errors(data, interpolated.paths), key=lambda found: _document_order(data, found[0]))
     if errors:
         raise _error(errors[0][1], file, errors[0][0])
     return _build(data, file, base or Path())
@@ -207,6 +247,7 @@ def _build(data: Mapping[str, Any], file: str, base: Path) -> Environment:
         voices=_table(data, "voices", lambda _, voice: str(voice)),
         speech_models=_table(data.get("speech", {}), "models", lambda _, model: base / model),
         numbers=_table(data, "numbers", lambda _, flow: str(flow)),
+        apology=_table(data, "apology", lambda _, text: str(text)),
     )
 
 
@@ -224,6 +265,11 @@ def _source(name: str, spec: Mapping[str, Any], base: Path, file: str) -> DataSo
         raise _error(f"host {host!r} is not in allow_hosts", file, ("sources", name, "url"))
     timeout_s = float(spec.get("timeout_s", DEFAULT_HTTP_TIMEOUT_S))
     max_bytes = int(spec.get("max_response_bytes", DEFAULT_MAX_RESPONSE_BYTES))
+    headers = spec.get("headers", {})
+    for header in headers:
+        if header.lower() in RESERVED_HEADERS:
+            message = f"the header {header} is set by every request itself and cannot be given"
+            raise _error(message, file, ("sources", name, "headers", header))
     return DataSource(
         name,
         "http",
@@ -232,6 +278,7 @@ def _source(name: str, spec: Mapping[str, Any], base: Path, file: str) -> DataSo
         timeout_s=timeout_s,
         allow_hosts=allow_hosts,
         max_response_bytes=max_bytes,
+        headers=MappingProxyType(dict(headers)),
     )
 
 
@@ -279,8 +326,9 @@ def _validator() -> Any:
     return validator_for(schema)
 
 
-def _schema_errors(data: Mapping[str, Any]) -> Iterable[tuple[KeyPath, str]]:
-    """Each schema violation as (where, message), in words a person editing the file understands."""
+def _schema_errors(data: Mapping[str, Any], hidden: frozenset[KeyPath] = frozenset()) -> Iterable[tuple[KeyPath, str]]:
+    """Each schema violation as (where, message), in words a person editing the file understands; values at the
+    `hidden` key paths (read from process variables: they may be secrets) are not quoted."""
     for error in _validator().iter_errors(data):
         at: KeyPath = tuple(error.absolute_path)
         if "propertyNames" in error.schema_path:
@@ -296,12 +344,12 @@ def _schema_errors(data: Mapping[str, Any]) -> Iterable[tuple[KeyPath, str]]:
             missing = next(key for key in error.validator_value if key not in error.instance)
             yield at, f"missing key {missing!r}"
         else:
-            yield at, _describe(error)
+            yield at, _describe(error, hide=at in hidden)
 
 
-def _describe(error: ValidationError) -> str:
+def _describe(error: ValidationError, hide: bool = False) -> str:
     value, instance = error.validator_value, error.instance
-    shown = _shown(instance)
+    shown = "the value of a process variable" if hide else _shown(instance)
     if error.validator == "type":
         hint = " (put it in quotes)" if value == "string" and isinstance(instance, date | time) else ""
         return f"expected {_TYPE_WORDS.get(value, _a(value))}, got {_a(_kind(instance))}{hint}"

@@ -14,6 +14,7 @@ from lark.exceptions import UnexpectedCharacters, UnexpectedInput, UnexpectedTok
 from lark.tree import Meta
 
 from callflow.flowlang.errors import FlowError
+from callflow.flowlang.grammars import parser_cache
 from callflow.flowlang.numbers import NumberError, decimal_text, read_number
 from callflow.flowlang.strings import ESCAPE, StringError, bad_escape, read_quoted
 
@@ -183,6 +184,7 @@ def _parser() -> Lark:
         start=["start", "variable_name"],
         propagate_positions=True,
         maybe_placeholders=False,
+        cache=parser_cache("expression"),
     )
 
 

@@ -16,6 +16,7 @@ from lark.indenter import DedentError, Indenter
 
 from callflow.flowlang.arguments import bad_character, split_arguments
 from callflow.flowlang.errors import FlowSyntaxError, Location
+from callflow.flowlang.grammars import parser_cache
 from callflow.flowlang.indentation import about_indentation, bad_dedent, indent_position, tab_indented
 from callflow.flowlang.memory import collection_paused
 from callflow.flowlang.model import Comment
@@ -45,6 +46,7 @@ def _parser() -> Lark:
         # to rules as well doubled the parse time of a 1,000-node flow (408 ms against 191 ms), so it is off.
         propagate_positions=False,
         maybe_placeholders=False,
+        cache=parser_cache("flow"),
     )
 
 
@@ -63,6 +65,7 @@ def _building_parser() -> tuple[Lark, _ToSyntax]:
         propagate_positions=False,
         maybe_placeholders=False,
         transformer=builder,
+        cache=parser_cache("flow-building"),
     )
     return parser, builder
 

@@ -14,6 +14,10 @@ FORMATS = ("mermaid", "dot", "svg")
 
 _SHAPES = {"Input": "parallelogram", "Logic": "diamond", "Endings": "doubleoctagon"}
 
+GLOBAL_KEYS = "global keys"
+"""The marker that global keys start from: they work in every menu, so their targets are reached from no one node
+(a name no node can have, having a space)."""
+
 
 class PictureError(FlowError):
     """A picture that cannot be drawn here, such as SVG without Graphviz."""
@@ -29,6 +33,23 @@ def _label(node: Node, registry: Registry) -> str:
     return text
 
 
+def _global_label(flow: Flow) -> str:
+    """The marker's text: `global keys`, with the keys that do something in place (`* repeat`)."""
+    in_place = [f"{key.key} {key.action}" for key in flow.global_keys if key.target is None]
+    return "\n".join([GLOBAL_KEYS, *in_place])
+
+
+def _global_edges(flow: Flow) -> list[tuple[str, str]]:
+    """The global keys that go to a node: (target, `key 0`)."""
+    nodes = {node.id for node in flow.nodes}
+    return [(key.target, f"key {key.key}") for key in flow.global_keys if key.target in nodes]
+
+
+def _mermaid_text(text: str) -> str:
+    """Text inside a Mermaid label's quotes: `#` and `"` as entity codes, lines as `<br/>`."""
+    return text.replace("#", "#35;").replace('"', "#quot;").replace("\n", "<br/>")
+
+
 def to_mermaid(flow: Flow, registry: Registry) -> str:
     """A Mermaid flowchart of the flow."""
     ids = {node.id: f"n{index}" for index, node in enumerate(flow.nodes)}
@@ -40,6 +61,10 @@ def to_mermaid(flow: Flow, registry: Registry) -> str:
         if edge.source in ids and edge.target in ids:
             exit_text = edge.exit.replace('"', "#quot;").replace("|", "#124;")
             lines.append(f'  {ids[edge.source]} -->|"{exit_text}"| {ids[edge.target]}')
+    if flow.global_keys:
+        lines.append(f'  global(("{_mermaid_text(_global_label(flow))}"))')
+        for target, key in _global_edges(flow):
+            lines.append(f'  global -.->|"{_mermaid_text(key)}"| {ids[target]}')
     return "\n".join(lines) + "\n"
 
 
@@ -60,6 +85,11 @@ def to_dot(flow: Flow, registry: Registry) -> str:
         lines.append(f"  {_dot_string(node.id)} [label={_dot_string(_label(node, registry))}, shape={shape}];")
     for edge in flow.edges:
         lines.append(f"  {_dot_string(edge.source)} -> {_dot_string(edge.target)} [label={_dot_string(edge.exit)}];")
+    if flow.global_keys:
+        marker = _dot_string(GLOBAL_KEYS)
+        lines.append(f"  {marker} [label={_dot_string(_global_label(flow))}, shape=oval, style=dashed];")
+        for target, key in _global_edges(flow):
+            lines.append(f"  {marker} -> {_dot_string(target)} [label={_dot_string(key)}, style=dashed];")
     lines.append("}")
     return "\n".join(lines) + "\n"
 

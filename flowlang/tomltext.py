@@ -50,21 +50,22 @@ def read_toml(text: str) -> dict[str, Any]:
     """The table a TOML text holds; raises `TomlTextError` for anything an environment cannot hold."""
     if found := _NOT_TEXT.search(text):
         message = f"U+{ord(found[0]):04X} is half of a character (a lone UTF-16 surrogate), not a character"
-        raise _located(message, text, found.start())
+        raise located(message, text, found.start())
     try:
         data = tomllib.loads(text)
     except tomllib.TOMLDecodeError as error:
         raise _syntax_error(str(error), text) from None
     except ValueError:  # an integer too long for int(); tomllib raises the bare ValueError of int()
         found = _LONG_NUMBER.search(text)
-        raise _located("this number is too large", text, found.start() if found else 0) from None
+        raise located("this number is too large", text, found.start() if found else 0) from None
     except RecursionError:
         raise _depth_error(text) from None
     _check_values(data)
     return data
 
 
-def _located(message: str, text: str, offset: int) -> TomlTextError:
+def located(message: str, text: str, offset: int) -> TomlTextError:
+    """An error at a character offset of the text: its line and column, and the line quoted."""
     line = text.count("\n", 0, offset) + 1
     start = text.rfind("\n", 0, offset) + 1
     end = text.find("\n", offset)
@@ -91,7 +92,7 @@ def _depth_error(text: str) -> TomlTextError:
         if match[0] in ("[", "{"):
             depth += 1
             if depth > MAX_DEPTH:
-                return _located(f"nested more than {MAX_DEPTH} deep", text, match.start())
+                return located(f"nested more than {MAX_DEPTH} deep", text, match.start())
         elif match[0] in ("]", "}"):
             depth -= 1
     return TomlTextError(f"nested more than {MAX_DEPTH} deep")

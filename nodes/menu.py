@@ -12,7 +12,7 @@ from callflow.flowlang.diagnostics import Diagnostic
 from callflow.flowlang.kinds import Flag, Integer, Key, Ref, Seconds, TextList, format_seconds
 from callflow.flowlang.model import GlobalKey
 from callflow.flowlang.nodetype import Designer, Exit, ExitFamily, NodeType, param
-from callflow.runtime.context import CallContext
+from callflow.runtime.context import CallContext, Frame
 from callflow.runtime.keypad import Choices, read_choice
 from callflow.runtime.signals import Goto
 from callflow.speech.model import languages_without_model
@@ -86,28 +86,49 @@ def check(ctx: NodeContext) -> list[Diagnostic]:
     return problems
 
 
+GlobalKeys = Mapping[str, tuple[GlobalKey, Frame | None]]
+"""The global keys that work in a menu, each with the frame of the flow that declares it (None: the menu's own)."""
+
+
 @dataclass(frozen=True)
 class _Keys:
     """A menu's keys, worked out once per node: the offered ones (with their exits), the flow's global keys that
     work in it, and all the choices a caller may type."""
 
     exits: Mapping[str, str]
-    global_keys: Mapping[str, GlobalKey]
+    global_keys: GlobalKeys
     choices: Choices
 
 
 def _keys(ctx: CallContext, params: Menu) -> _Keys:
     keys = ctx.family_values("key")
-    global_keys = {g.key: g for g in ctx.flow.global_keys if g.key not in keys}
+    global_keys = {g.key: (g, None) for g in ctx.flow.global_keys if g.key not in keys}
     return _Keys({key: f"key {key}" for key in keys}, global_keys, Choices([*keys, *global_keys]))
+
+
+def _with_callers(ctx: CallContext, own: _Keys) -> _Keys:
+    """A subflow's menu also takes the global keys of the flows that called it; a key the menu offers, or one its
+    own flow declares, wins over theirs (and a nearer caller's over a farther one's)."""
+    global_keys: dict[str, tuple[GlobalKey, Frame | None]] = dict(own.global_keys)
+    for frame in ctx.frame.chain():
+        if frame is ctx.frame:
+            continue
+        for key in frame.flow.global_keys:
+            if key.key not in own.exits and key.key not in global_keys:
+                global_keys[key.key] = (key, frame)
+    if len(global_keys) == len(own.global_keys):
+        return own
+    return _Keys(own.exits, global_keys, Choices([*own.exits, *global_keys]))
 
 
 async def run(ctx: CallContext, params: Menu) -> str:
     """Ask until the caller chooses an offered key (or says its words), with separate counts for silence and
     wrong keys; global keys repeat, go back or go elsewhere."""
     prepared = ctx.prepared(_keys, params)
+    if ctx.frame.caller is not None:
+        prepared = _with_callers(ctx, prepared)
     keys, global_keys = prepared.exits, prepared.global_keys
-    ctx.call.menus.append(ctx.node.id)
+    ctx.call.menus.append((ctx.frame, ctx.node.id))
     no_input = no_match = attempts = 0
     status = "no_input"
     prompt = params.prompt
@@ -115,23 +136,16 @@ async def run(ctx: CallContext, params: Menu) -> str:
         attempts += 1
         ctx.set("menu.attempts", attempts, quiet=True)
         await ctx.say(prompt, barge_in=params.barge_in)
-        choice = await _spoken(ctx, params, keys) if params.speech and params.words else None
-        if choice is None:
-            choice = await read_choice(
-                ctx,
-                prepared.choices,
-                timeout_s=params.timeout_s,
-                inter_digit_timeout_s=params.inter_digit_timeout_s,
-                terminator=params.terminator,
-            )
+        choice = await _choice(ctx, params, prepared)
         ctx.set("menu.digits", choice or "", quiet=True)
         if choice is not None and choice in keys:
             ctx.set("menu.status", "match", quiet=True)
             return keys[choice]
         if choice is not None and choice in global_keys:
-            target = _global(ctx, global_keys[choice].action, global_keys[choice].target)
-            if target is not None:
-                raise Goto(target)
+            global_key, owner = global_keys[choice]
+            goto = _global(ctx, global_key, owner)
+            if goto is not None:
+                raise goto
             continue  # repeat: the menu again, not counted as a mistake
         if choice is None:
             no_input += 1
@@ -152,8 +166,26 @@ async def run(ctx: CallContext, params: Menu) -> str:
         prompt = (params.final_prompt if last else None) or params.retry_prompt or params.prompt
 
 
+async def _choice(ctx: CallContext, params: Menu, prepared: _Keys) -> str | None:
+    """The caller's choice: the words said in a speech menu, or keys; None on silence.
+
+    A key ends listening for words at once (a key typed during the prompt means no listening at all), and is read
+    as in a keypad menu, with early match; the caller's next words are left for what comes next."""
+    if params.speech and params.words and not ctx.channel.typed_ahead():
+        spoken = await _spoken(ctx, params, prepared.exits)
+        if spoken is not None or not ctx.channel.typed_ahead():
+            return spoken  # words, or silence: listening took keys too
+    return await read_choice(
+        ctx,
+        prepared.choices,
+        timeout_s=params.timeout_s,
+        inter_digit_timeout_s=params.inter_digit_timeout_s,
+        terminator=params.terminator,
+    )
+
+
 async def _spoken(ctx: CallContext, params: Menu, keys: Mapping[str, str]) -> str | None:
-    """The key whose words the caller said ("?" for words of no key), or None on silence (keys may follow)."""
+    """The key whose words the caller said ("?" for words of no key), or None on silence or a key pressed."""
     phrases = tuple(p for key in keys for p in params.words.get(key, ()))
     heard = await ctx.channel.listen(phrases, ctx.language, params.timeout_s, 10)
     if heard is None:
@@ -162,16 +194,20 @@ async def _spoken(ctx: CallContext, params: Menu, keys: Mapping[str, str]) -> st
     return next((k for k in keys if said in (p.lower() for p in params.words.get(k, ()))), "?")
 
 
-def _global(ctx: CallContext, action: str, target: str | None) -> str | None:
-    """Where a global key goes: None to repeat this menu."""
-    ctx.event("global_key", action=action, to=target)
-    if action == "goto":
-        return target
-    if action == "back":
-        menus = ctx.call.menus
-        while menus and menus[-1] == ctx.node.id:
+def _global(ctx: CallContext, key: GlobalKey, owner: Frame | None) -> Goto | None:
+    """Where a global key goes (a node of the flow that declares it, or the menu before this one in a flow still
+    running); None to repeat this menu."""
+    ctx.event("global_key", action=key.action, to=key.target)
+    if key.action == "goto" and key.target is not None:
+        return Goto(key.target, owner)
+    if key.action == "back":
+        menus, running = ctx.call.menus, list(ctx.frame.chain())
+        while menus and menus[-1][0] is ctx.frame and menus[-1][1] == ctx.node.id:
             menus.pop()
-        return menus.pop() if menus else None
+        while menus:
+            frame, node_id = menus.pop()
+            if any(frame is f for f in running):  # a menu of a subflow that has returned is no place to go back to
+                return Goto(node_id, frame)
     return None
 
 

@@ -6,7 +6,9 @@ from dataclasses import dataclass
 
 from callflow.flowlang import diagnostics as codes
 from callflow.flowlang.check.context import NodeContext
+from callflow.flowlang.check.resources import environment_name
 from callflow.flowlang.diagnostics import Diagnostic
+from callflow.flowlang.environment import Queue as EnvironmentQueue
 from callflow.flowlang.kinds import Key, Ref, Seconds, Text
 from callflow.flowlang.nodetype import Designer, Exit, NodeType, param
 from callflow.runtime.context import CallContext
@@ -23,18 +25,40 @@ class Queue:
         default=None,
         help="Announced on entry and every `announce_every` while callers are ahead: {queue.position} of them.",
     )
-    announce_every_s: float = param(Seconds(10, 600), default=30, help="Time between position announcements.")
+    announce_every_s: float | None = param(
+        Seconds(10, 600),
+        default=None,
+        help="Time between position announcements: the environment queue's `announce_every_s` when not given, else "
+        "30 s.",
+    )
     music: str | None = param(Text(), default=None, help="The music-on-hold class; the queue's own when not given.")
     offer: str | None = param(Ref("prompt"), default=None, help="Offered after `offer_after`, such as a voicemail.")
     offer_after_s: float | None = param(Seconds(0, 3600), default=None, help="Time in the queue before the offer.")
     offer_key: str = param(Key(), default="1", help="The key that accepts the offer.")
-    max_wait_s: float | None = param(Seconds(1, 86400), default=None, help="Time in the queue before `timeout`.")
+    max_wait_s: float | None = param(
+        Seconds(1, 86400),
+        default=None,
+        help="Time in the queue before `timeout`: the environment queue's `max_wait_s` when not given.",
+    )
+
+
+ANNOUNCE_EVERY_S = 30.0
+"""Time between position announcements when neither the node nor the environment's queue says."""
 
 
 def check(ctx: NodeContext) -> list[Diagnostic]:
-    """An offer has a prompt, a time and an exit, or none of them."""
+    """An offer has a prompt, a time and an exit, or none of them; something ends a wait nobody answers."""
     params: Queue = ctx.params
     problems = []
+    environment = ctx.flow_context.environment
+    defined = environment.queues.get(params.queue) if environment is not None else None
+    if defined is not None and params.max_wait_s is None and defined.max_wait_s is None and params.offer is None:
+        message = (
+            f"`{ctx.node.id}` waits in queue `{params.queue}` with no maximum wait and no offer: a caller nobody "
+            f"answers waits until the call's time limit; add `max_wait 600s` and `timeout -> node_id`, or set "
+            f"`max_wait_s` under [queues.{params.queue}] in {environment_name(ctx.flow_context)}"
+        )
+        problems.append(ctx.problem(codes.UNBOUNDED_QUEUE, message))
     if params.offer is not None and params.offer_after_s is None:
         message = "`offer` needs `offer_after`: the time in the queue before the offer is played"
         problems.append(ctx.problem(codes.MISSING_PARAMETER, message, ctx.param_location("offer")))
@@ -69,20 +93,32 @@ async def run(ctx: CallContext, params: Queue) -> str:
         ctx.event("prompt", prompt=audio.prompt, text=audio.text, lang=audio.language)
         return audio
 
+    announce_every_s, max_wait_s = _timing(params, ctx.environment.queues.get(params.queue))
     request = QueueRequest(
         queue=params.queue,
         announce=announce if params.position else None,
-        announce_every_s=params.announce_every_s,
+        announce_every_s=announce_every_s,
         music=params.music,
         offer=offer if params.offer else None,
         offer_after_s=params.offer_after_s,
         offer_key=params.offer_key,
-        max_wait_s=params.max_wait_s,
+        max_wait_s=max_wait_s,
     )
     outcome = await ctx.channel.wait_in_queue(request)
     ctx.set("queue.wait_s", round(outcome.waited_s, 3), quiet=True)
     ctx.event("queue", queue=params.queue, action="leave", outcome=outcome.outcome, waited_s=round(outcome.waited_s, 3))
     return outcome.outcome
+
+
+def _timing(params: Queue, defined: EnvironmentQueue | None) -> tuple[float, float | None]:
+    """How often the position is announced and how long the caller may wait: the node's, else the environment
+    queue's, else every 30 s and no limit."""
+    announce_every_s = params.announce_every_s
+    max_wait_s = params.max_wait_s
+    if defined is not None:
+        announce_every_s = announce_every_s if announce_every_s is not None else defined.announce_every_s
+        max_wait_s = max_wait_s if max_wait_s is not None else defined.max_wait_s
+    return (announce_every_s if announce_every_s is not None else ANNOUNCE_EVERY_S), max_wait_s
 
 
 NODE = NodeType(

@@ -5,8 +5,6 @@ from __future__ import annotations
 from collections.abc import Mapping
 from dataclasses import dataclass
 
-import networkx as nx
-
 from callflow.flowlang import diagnostics as codes
 from callflow.flowlang.check.context import FlowContext, NodeContext
 from callflow.flowlang.check.graph import flow_graph
@@ -33,6 +31,9 @@ def check(ctx: NodeContext) -> list[Diagnostic]:
     """In a loop, an assignment that squares or doubles its own variable (`n = n * n`, `s = s + s`) passes the
     limits of a value within a few rounds: a warning, since the call would then take the error path."""
     params: Set = ctx.params
+    growing = [(name, text) for name, text in params.values.items() if _grows_itself(name, text)]
+    if not growing:  # the loops are looked for only then: networkx loads for few flows (flowlang/check/graph.py)
+        return []
     if ctx.node.id not in ctx.flow_context.memo("nodes in loops", lambda: _nodes_in_loops(ctx.flow_context)):
         return []
     return [
@@ -42,12 +43,13 @@ def check(ctx: NodeContext) -> list[Diagnostic]:
             "a few rounds it passes the limits of a value (64-bit numbers, 65,536 characters) and `set` fails",
             ctx.param_location("values"),
         )
-        for name, text in params.values.items()
-        if _grows_itself(name, text)
+        for name, text in growing
     ]
 
 
 def _nodes_in_loops(ctx: FlowContext) -> frozenset[str]:
+    import networkx as nx  # loads when a flow is checked, not with every command
+
     graph = flow_graph(ctx)
     looping = [
         component

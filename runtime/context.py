@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Awaitable, Callable
+from collections.abc import Awaitable, Callable, Iterator
 from dataclasses import dataclass, field
 from datetime import datetime
 from functools import lru_cache
@@ -38,7 +38,8 @@ class Call:
     start: datetime
     language: str
     switches: dict[str, bool] = field(default_factory=dict)
-    menus: list[str] = field(default_factory=list)
+    menus: list[tuple[Frame, str]] = field(default_factory=list)
+    """The menus entered, as (the flow's frame, node id): where a `back` key goes."""
     steps: int = 0
     depth: int = 0
     node: Node | None = None
@@ -63,6 +64,18 @@ class Frame:
     flow: Flow
     variables: dict[str, Any]
     secrets: set[str]
+    path: str = ""
+    """How the trace names this flow's nodes: empty for the top-level flow, `verify/` in the subflow that node
+    `verify` called (`verify/start`), and so on down."""
+    caller: Frame | None = None
+    """The frame whose `subflow` node runs this flow (None for the call's own flow): its global keys work here."""
+
+    def chain(self) -> Iterator[Frame]:
+        """This frame, then the frames that called it, innermost first."""
+        frame: Frame | None = self
+        while frame is not None:
+            yield frame
+            frame = frame.caller
 
 
 _CALL_VARIABLES: dict[str, Callable[[CallContext], Any]] = {
@@ -94,6 +107,8 @@ class CallContext:
     """The node ready to run: its parameters, its exits, what it prepared."""
     prompts: FlowPrompts
     """The flow's prompts, ready to play."""
+    where: str = ""
+    """The node as the trace names it: its id, after its subflow's path (`verify/check`)."""
 
     @property
     def flow(self) -> Flow:
@@ -154,9 +169,9 @@ class CallContext:
             except OutOfBounds as error:
                 raise RuntimeFailure(f"cannot set `{name}`: the value {error.problem}") from None
         if name in self.frame.secrets:
-            self.tracer.record_values("set", self.node.id, {"name": name, "value": MASK}, 3)
+            self.tracer.record_values("set", self.where, {"name": name, "value": MASK}, 3)
         else:
-            self.tracer.record_values("set", self.node.id, {"name": name, "value": value}, size)
+            self.tracer.record_values("set", self.where, {"name": name, "value": value}, size)
         self.frame.variables[name] = value
 
     def evaluate(self, text: str) -> Any:
@@ -190,29 +205,29 @@ class CallContext:
 
     def play(self, audio: Audio, *, barge_in: bool = False) -> Awaitable[bool]:
         """Play audio to the caller (recorded in the trace); True when a key interrupted it."""
-        self.tracer.record("prompt", self.node.id, trace_fields(audio))
+        self.tracer.record("prompt", self.where, trace_fields(audio))
         return self.channel.play(audio, barge_in=barge_in)
 
     def say(self, prompt_id: str, *, barge_in: bool = False) -> Awaitable[bool]:
         """Play a prompt of the flow; True when a key interrupted it."""
         ready = self.prompts[prompt_id, self.call.language]
         if ready.audio is not None:
-            self.tracer.record("prompt", self.node.id, ready.fields)
+            self.tracer.record("prompt", self.where, ready.fields)
             return self.channel.play(ready.audio, barge_in=barge_in)
         audio, fields = ready.render(self._visible)
-        self.tracer.record_values("prompt", self.node.id, fields, len(audio.text or ""))
+        self.tracer.record_values("prompt", self.where, fields, len(audio.text or ""))
         return self.channel.play(audio, barge_in=barge_in)
 
     # -- trace -----------------------------------------------------------------------------------------------
 
     def event(self, kind: str, /, **fields: Any) -> None:
         """Record an event of this node in the trace (its fields are the flow's names and small numbers)."""
-        self.tracer.record(kind, self.node.id, fields)
+        self.tracer.record(kind, self.where, fields)
 
     def values_event(self, kind: str, /, **fields: Any) -> None:
         """Record an event that holds values of the call (a lookup's params, the values saved), counted against
         the trace's room: TraceFull when they would overfill it."""
-        self.tracer.record_values(kind, self.node.id, fields, _size(fields))
+        self.tracer.record_values(kind, self.where, fields, _size(fields))
 
 
 _PLAIN = frozenset((int, float, bool, type(None)))

@@ -1,4 +1,5 @@
-"""Data lookups: SQLite files (through sqlite-utils, parameterised queries only) and HTTP services (httpx).
+"""Data lookups: SQLite files (through sqlite-utils, parameterised queries only) and HTTP services (httpx, see
+`http_source`; answered by stubs in flow tests, see `http_stubs`).
 
 Values are never pasted into SQL: they are bound as `:named` parameters. HTTP requests go only under the source's
 URL, to the hosts the environment allows, with every value percent-encoded. Every lookup has one deadline for the
@@ -20,12 +21,16 @@ from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
-from urllib.parse import quote, unquote, urlsplit, urlunsplit
+from urllib.parse import urlsplit
 
 import httpx
 import sqlite_utils
 
 from callflow.flowlang.environment import DataSource, Environment
+from callflow.runtime import http_stubs
+from callflow.runtime.http_source import exchange, request_url, too_large
+from callflow.runtime.http_source import quote_value as quote_value  # re-exported: part of the API
+from callflow.runtime.types import Clock
 
 
 @dataclass(frozen=True)
@@ -35,6 +40,8 @@ class LookupResult:
     status: str
     row: Mapping[str, Any] | None = None
     detail: str = ""
+    http_status: int | None = None
+    """The status of an HTTP source's answer (None for SQLite, and when no answer came)."""
 
 
 def seed_sqlite(source: DataSource) -> Path:
@@ -129,13 +136,21 @@ class DataSources:
         return LookupResult("found" if cursor.rowcount > 0 else "not_found")
 
     async def request(
-        self, name: str, method: str, path: str, params: Mapping[str, Any], timeout_s: float
+        self,
+        name: str,
+        method: str,
+        path: str,
+        params: Mapping[str, Any],
+        timeout_s: float,
+        clock: Clock | None = None,
     ) -> LookupResult:
-        """Call an HTTP source: 2xx finds the JSON object it returns, 404 finds nothing.
+        """Call an HTTP source: 2xx finds the JSON object it returns, 404 finds nothing, any other status is an
+        error; the source's headers go with the request.
 
         `path` is under the source's URL, with any value inserted into it percent-encoded already (`quote_value`).
         `timeout_s` is one deadline for connecting, sending and reading the whole answer, which may be at most the
-        source's `max_response_bytes` long."""
+        source's `max_response_bytes` long. A source the running call stubs (`http_stubs.stubbed`) is answered by
+        its stub, the stub's delay passing on `clock`."""
         try:
             source = self.source(name)
             if source.kind != "http" or source.url is None:
@@ -144,49 +159,42 @@ class DataSources:
             host = urlsplit(url).hostname or ""
             if host not in source.allow_hosts:
                 return LookupResult("error", detail=f"host {host} is not allowed for `{name}`")
+            stubs = http_stubs.CURRENT.get()
+            if stubs is not None and stubs.stubbed(name):
+                return await self._stubbed(stubs, source, method, path, params, timeout_s, clock)
             async with asyncio.timeout(timeout_s):
-                status, body = await self._exchange(method.upper(), url, params, timeout_s, source.max_response_bytes)
+                status, body = await exchange(
+                    self._client, method, url, params, source.headers, timeout_s, source.max_response_bytes
+                )
         except (TimeoutError, httpx.TimeoutException):
             return LookupResult("timeout", detail=f"no answer within {timeout_s}s")
         except Exception as error:
             return LookupResult("error", detail=str(error) or type(error).__name__)
-        if status == 404:
-            return LookupResult("not_found")
-        if not 200 <= status < 300:
-            return LookupResult("error", detail=f"HTTP {status}")
-        return _found(body)
+        return answer(status, body)
 
-    async def _exchange(
-        self, method: str, url: str, params: Mapping[str, Any], timeout_s: float, max_bytes: int
-    ) -> tuple[int, bytes]:
-        """The status and body of one request; AnswerRefused as soon as the body passes `max_bytes`."""
-        client = self._client or httpx.AsyncClient()
-        target, payload = httpx.URL(url), None
-        if method in ("GET", "DELETE"):  # the values join the query the path may have (not replace it)
-            target = target.copy_merge_params(dict(params))
-        else:
-            payload = dict(params)
-        headers = {"Accept": "application/json", "Accept-Encoding": "identity"}
-        exchange = client.stream(method, target, json=payload, headers=headers, timeout=timeout_s)
-        try:
-            async with exchange as response:
-                if not 200 <= response.status_code < 300:
-                    return response.status_code, b""
-                encoding = response.headers.get("content-encoding", "identity").strip().lower()
-                if encoding != "identity":  # a compressed answer could unpack past any limit
-                    raise AnswerRefused(f"the answer is compressed ({encoding}), which was not asked for")
-                declared = response.headers.get("content-length", "")
-                if declared.isdigit() and int(declared) > max_bytes:
-                    raise AnswerRefused(_too_large(max_bytes))
-                body = bytearray()
-                async for chunk in response.aiter_raw():
-                    body += chunk
-                    if len(body) > max_bytes:
-                        raise AnswerRefused(_too_large(max_bytes))
-                return response.status_code, bytes(body)
-        finally:
-            if self._client is None:
-                await client.aclose()
+    async def _stubbed(
+        self,
+        stubs: http_stubs.HttpStubs,
+        source: DataSource,
+        method: str,
+        path: str,
+        params: Mapping[str, Any],
+        timeout_s: float,
+        clock: Clock | None,
+    ) -> LookupResult:
+        """The answer of a stubbed source, after the stub's delay (virtual time on `clock`); past the timeout, only
+        the timeout passes and the lookup times out."""
+        stub = stubs.answer(source.name, method, path, params)
+        if stub is None:
+            request = f"{method.upper()} {path.partition('?')[0]}"
+            return LookupResult("error", detail=f"no stub of `{source.name}` in the test answers {request}")
+        if clock is not None:
+            await clock.sleep(min(stub.delay_s, timeout_s))
+        if stub.delay_s >= timeout_s:
+            return LookupResult("timeout", detail=f"no answer within {timeout_s}s")
+        if 200 <= stub.status < 300 and len(stub.body) > source.max_response_bytes:
+            return LookupResult("error", detail=too_large(source.max_response_bytes), http_status=stub.status)
+        return answer(stub.status, stub.body if 200 <= stub.status < 300 else b"")
 
     def close(self) -> None:
         """Stop the worker threads."""
@@ -212,56 +220,20 @@ class _OpenDatabase:
             self._busy_timeout_ms = ms
 
 
-class AnswerRefused(Exception):
-    """An HTTP answer that is not taken: larger than the source allows, or compressed."""
-
-
-def _too_large(max_bytes: int) -> str:
-    return f"the answer is larger than the source's max_response_bytes ({max_bytes:,} bytes)"
-
-
-def quote_value(value: str) -> str:
-    """A value as it is inserted into a lookup's path or query: every character but letters, digits and `-._~`
-    percent-encoded, so it stays one path segment or one query value."""
-    return quote(value, safe="")
-
-
-def request_url(base: str, path: str) -> str:
-    """The URL that `path` names under an HTTP source's URL `base` (their queries joined).
-
-    ValueError for a path that would leave `base`: a URL of its own, or a `.` or `..` segment, written or reached by
-    percent-decoding (servers decode, some more than once, and treat `\\` as `/`). The message never quotes the
-    path, which may hold a secret."""
-    if urlsplit(path).scheme or path.startswith("//"):
-        raise ValueError("the lookup's path is a URL of its own; it must be a path under the source's URL")
-    path_part, _, query = path.partition("?")
-    if any(_climbs(segment) for segment in _decodings(path_part)):
-        raise ValueError("the lookup's path leaves the source's URL (it has a `.` or `..` segment)")
-    scheme, netloc, base_path, base_query, _ = urlsplit(base)
-    joined_query = "&".join(part for part in (base_query, query) if part)
-    return urlunsplit((scheme, netloc, base_path.rstrip("/") + "/" + path_part.lstrip("/"), joined_query, ""))
-
-
-def _decodings(path: str, rounds: int = 3) -> set[str]:
-    """The segments of `path` as written and as up to `rounds` percent-decodings read it, `\\` taken as `/`."""
-    segments = set()
-    for _ in range(rounds + 1):
-        segments.update(path.replace("\\", "/").split("/"))
-        path = unquote(path)
-    return segments
-
-
-def _climbs(segment: str) -> bool:
-    """Whether a segment is `.` or `..`, also with parameters after `;` (which some servers drop)."""
-    return segment.partition(";")[0] in (".", "..")
-
-
-def _found(body: bytes) -> LookupResult:
+def answer(status: int, body: bytes) -> LookupResult:
+    """What an HTTP answer means: 2xx finds the JSON object of its body (an array: its first item; another value:
+    `{"value": ...}`; an empty body: `{}`), 404 and an empty array find nothing, any other status is an error."""
+    if status == 404:
+        return LookupResult("not_found", http_status=status)
+    if not 200 <= status < 300:
+        return LookupResult("error", detail=f"HTTP {status}", http_status=status)
     try:
         value = json.loads(body) if body.strip() else {}
     except (ValueError, RecursionError):  # RecursionError: arrays nested thousands deep
-        return LookupResult("error", detail="the answer is not JSON")
+        return LookupResult("error", detail="the answer is not JSON", http_status=status)
     if isinstance(value, list):
         first = value[0] if value else None
-        return LookupResult("found", first) if isinstance(first, dict) else LookupResult("not_found")
-    return LookupResult("found", value if isinstance(value, dict) else {"value": value})
+        if not isinstance(first, dict):
+            return LookupResult("not_found", http_status=status)
+        return LookupResult("found", first, http_status=status)
+    return LookupResult("found", value if isinstance(value, dict) else {"value": value}, http_status=status)

@@ -31,12 +31,6 @@ from callflow.runtime.signals import (
 from callflow.runtime.trace import Tracer
 from callflow.runtime.types import Audio, Channel, Clock, Store
 
-APOLOGY = {
-    "zh-CN": "抱歉，系统出现故障，正在为您转接人工服务。",
-    "en": "Sorry, something went wrong. Transferring you to an agent.",
-}
-"""What a caller hears when a call cannot go on as the flow says."""
-
 MAX_STEPS = 1000
 """Nodes one call may pass through: a flow that loops without the caller ends in its fallback instead."""
 
@@ -97,7 +91,7 @@ class Engine:
                 fields["destination"] = ended.destination
             if isinstance(ended, FlowReturned):
                 fields["outcome"] = ended.outcome
-            tracer.record("end", call.node.id if call.node else None, fields)
+            tracer.record("end", tracer.node if call.node else None, fields)
             return ended.reason
 
     def frame(self, flow: Flow, inputs: dict[str, Any]) -> Frame:
@@ -127,12 +121,12 @@ class Engine:
             step,
             plan.prompts,
         )
-        visited, taken, max_steps = call.visited, call.taken, self.max_steps
+        visited, taken, max_steps, path = call.visited, call.taken, self.max_steps, frame.path
         while step is not None:
             node = call.node = ctx.node = step.node
             ctx.step = step
             visited.append(step.visit)
-            tracer.node = node.id
+            tracer.node = ctx.where = path + node.id if path else node.id
             try:
                 call.steps += 1
                 if call.steps > max_steps:
@@ -143,15 +137,17 @@ class Engine:
                 except RunawayFlow:  # the other signals are BaseExceptions: `except Exception` lets them pass
                     raise
                 except Exception as error:  # any failure takes the node's error exit; the caller is never dropped
-                    tracer.record("error", node.id, {"message": str(error) or type(error).__name__})
+                    tracer.record("error", ctx.where, {"message": str(error) or type(error).__name__})
                     exit_name = "error"
             except Goto as goto:
+                if goto.frame is not None and goto.frame is not frame:
+                    raise  # a calling flow's global key: that flow's walk goes on from its node
                 step = plan.step(goto.node_id)
                 if step is None:
                     await self.fallback(ctx, f"there is no node `{goto.node_id}`")
                 continue
             except RunawayFlow as error:
-                tracer.record("error", node.id, {"message": str(error)})
+                tracer.record("error", ctx.where, {"message": str(error)})
                 await self.fallback(ctx, "runaway")
             followed, target, step = step.routes[exit_name]
             taken.append(followed)
@@ -170,6 +166,8 @@ class Engine:
         if ctx.call.depth >= MAX_DEPTH:
             raise RuntimeFailure(f"subflows nested deeper than {MAX_DEPTH}")
         frame = self.frame(flow, inputs)
+        frame.path = f"{ctx.where}/"
+        frame.caller = ctx.frame
         frame.secrets |= secret
         if frame.secrets:
             ctx.tracer.secrets |= frame.secrets
@@ -181,19 +179,20 @@ class Engine:
         finally:
             ctx.call.depth -= 1
             ctx.call.node = ctx.node
-            ctx.tracer.node = ctx.node.id
+            ctx.tracer.node = ctx.where
         raise RuntimeFailure(f"flow `{name}` ended without returning")
 
     async def fallback(self, ctx: CallContext, reason: str) -> None:
-        """Say sorry and hand the call to the environment's fallback destination (or hang up without one)."""
+        """Say sorry (the environment's `[apology]` in the caller's language) and hand the call to the environment's
+        fallback destination (or hang up without one)."""
         # The engine's own events are recorded directly: a trace that is full (`ctx.event`) never stops a fallback.
-        ctx.tracer.record("fallback", ctx.node.id, {"reason": reason})
-        language = ctx.language if ctx.language in APOLOGY else "en"
-        await ctx.play(Audio(text=APOLOGY[language], language=language))
+        ctx.tracer.record("fallback", ctx.where, {"reason": reason})
+        text, language = self.environment.apology_in(ctx.language)
+        await ctx.play(Audio(text=text, language=language))
         destination = self.environment.fallback
         if destination is not None:
             target = self.environment.destinations.get(destination)
-            ctx.tracer.record("transfer", ctx.node.id, {"destination": destination})
+            ctx.tracer.record("transfer", ctx.where, {"destination": destination})
             outcome = await ctx.channel.transfer(destination, _describe(target), 30)
             if outcome.outcome == "answered":
                 raise Transferred(destination)

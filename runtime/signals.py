@@ -56,10 +56,12 @@ class Returned(BaseException):
 
 
 class Goto(BaseException):
-    """A global key sends the call to a node."""
+    """A global key sends the call to a node: of the flow running, or (`frame`) of a flow that called it, which the
+    called flows are left for."""
 
-    def __init__(self, node_id: str) -> None:
+    def __init__(self, node_id: str, frame: object | None = None) -> None:
         self.node_id = node_id
+        self.frame = frame
 
 
 class RuntimeFailure(Exception):

@@ -155,5 +155,12 @@ def describe(event: dict[str, Any]) -> str:
         heard = fields.get("dtmf") if "dtmf" in fields else f'"{fields.get("speech")}"'
         lost = f"  (lost: {fields['lost']})" if fields.get("lost") else ""
         return f"{event['t']:8.2f}  {where}« {heard}{lost}"
-    details = ", ".join(f"{k}={v}" for k, v in fields.items())
+    details = ", ".join(f"{k}={_shown(v)}" for k, v in fields.items())
     return f"{event['t']:8.2f}  {where}{event['event']}" + (f" ({details})" if details else "")
+
+
+def _shown(value: Any) -> str:
+    """A field's value as the flow language writes it: `null`, `true`, `{"pin": "***"}`, texts as they are."""
+    if isinstance(value, str):
+        return value
+    return json.dumps(value, ensure_ascii=False, default=str)

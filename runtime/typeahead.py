@@ -9,11 +9,15 @@ from collections import deque
 
 
 class TypeAhead:
-    """The `flush_keys`/`take_key` part of the `Channel` protocol, over the channel's `keys`."""
+    """The `typed_ahead`/`flush_keys`/`take_key` part of the `Channel` protocol, over the channel's `keys`."""
 
     __slots__ = ()
 
     keys: deque[str]
+
+    def typed_ahead(self) -> bool:
+        """Whether a key pressed earlier waits to be read."""
+        return bool(self.keys)
 
     def flush_keys(self) -> None:
         """Forget keys typed ahead."""

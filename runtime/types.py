@@ -95,6 +95,9 @@ class Channel(Protocol):
     async def read_key(self, timeout_s: float) -> str | None:
         """The next key pressed (from the buffer first), or None after `timeout_s` of silence."""
 
+    def typed_ahead(self) -> bool:
+        """Whether a key pressed earlier (one that cut a prompt, or ended listening) waits to be read."""
+
     def flush_keys(self) -> None:
         """Forget keys pressed so far."""
 
@@ -104,7 +107,8 @@ class Channel(Protocol):
     async def listen(
         self, phrases: tuple[str, ...], language: str, timeout_s: float, max_speech_s: float
     ) -> Speech | None:
-        """What the caller says next (None on silence), recognised against the expected phrases."""
+        """What the caller says next, recognised against the expected phrases; None on silence, or when a key ends
+        listening (the key pressed stays typed ahead, and listening ends the moment it is pressed)."""
 
     async def record(self, *, max_s: float, silence_s: float, terminator: str | None, beep: bool) -> Recording:
         """Record the caller until silence, the terminator key, the maximum length or hang-up."""

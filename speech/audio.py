@@ -7,15 +7,18 @@ import struct
 import time
 import wave
 from pathlib import Path
-
-import numpy as np
-import numpy.typing as npt
-import soxr  # type: ignore[import-untyped]
+from typing import TYPE_CHECKING
 
 from callflow.speech.types import PHONE_RATE_HZ, SpeechError
 
-Samples = npt.NDArray[np.float32]
-"""Mono audio as floats between -1 and 1."""
+# numpy and soxr load when samples are read or converted, not for a file's header (a cached prompt's length, the
+# simulator's prompts): `callflow render-prompts` of a cached flow and `callflow simulate` never need them.
+if TYPE_CHECKING:
+    import numpy as np
+    import numpy.typing as npt
+
+    Samples = npt.NDArray[np.float32]
+    """Mono audio as floats between -1 and 1."""
 
 PHONE_SAMPLE_WIDTH = 2
 _RIFF_HEADER = struct.Struct("<4sI4s")
@@ -28,6 +31,8 @@ class AudioError(SpeechError):
 
 def read_wav(path: Path) -> tuple[Samples, int]:
     """The samples of a PCM WAV file (channels mixed down to mono) and its sample rate in Hz."""
+    import numpy as np
+
     try:
         with wave.open(str(path), "rb") as wav:
             channels, width, rate = wav.getnchannels(), wav.getsampwidth(), wav.getframerate()
@@ -48,6 +53,8 @@ def read_wav(path: Path) -> tuple[Samples, int]:
 
 def _to_float(data: bytes, width: int, path: Path) -> Samples:
     """PCM bytes of any sample width that WAV uses, as floats between -1 and 1."""
+    import numpy as np
+
     if width == 1:  # 8-bit WAV is unsigned
         return ((np.frombuffer(data, np.uint8).astype(np.float32) - 128.0) / 128.0).astype(np.float32)
     if width == 2:
@@ -64,6 +71,9 @@ def _to_float(data: bytes, width: int, path: Path) -> Samples:
 
 def to_phone(samples: Samples, rate_hz: int) -> npt.NDArray[np.int16]:
     """Mono samples at any rate as 8 kHz 16-bit samples, resampled by soxr (band-limited, not by dropping)."""
+    import numpy as np
+    import soxr  # type: ignore[import-untyped]
+
     if rate_hz != PHONE_RATE_HZ and len(samples):
         samples = soxr.resample(samples, rate_hz, PHONE_RATE_HZ, quality="HQ").astype(np.float32)
     return np.round(np.clip(samples, -1.0, 1.0) * 32767.0).astype("<i2")
@@ -97,6 +107,8 @@ def duration_s(path: Path) -> float:
 
 def peak_level(path: Path) -> float:
     """The loudest sample of a WAV file, from 0 (silence) to 1 (full scale)."""
+    import numpy as np
+
     samples, _ = read_wav(path)
     return float(np.max(np.abs(samples))) if len(samples) else 0.0
 

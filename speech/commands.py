@@ -5,18 +5,16 @@ from __future__ import annotations
 import sys
 from collections.abc import Iterable, Sequence
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import click
-from tqdm import tqdm  # type: ignore[import-untyped]
 
-from callflow.flowlang.check.files import environment_for
 from callflow.flowlang.cli import UserError, flow_files
-from callflow.flowlang.environment import Environment, load_environment
 from callflow.flowlang.errors import FlowError
-from callflow.flowlang.loader import load_file
-from callflow.speech.cache import PromptCache
-from callflow.speech.manifest import Entry, Job, plan, render, write_manifest
-from callflow.speech.synthesis import Pyttsx3Synthesizer
+
+# The machinery is imported when the command runs, not for `callflow --help` (flowlang/cli.py).
+if TYPE_CHECKING:
+    from callflow.speech.manifest import Entry, Job
 
 
 @click.command("render-prompts")
@@ -43,6 +41,10 @@ def render_prompts(paths: tuple[Path, ...], directory: Path, env_path: Path | No
     Texts are synthesised (once: the output folder is a cache), recorded files are checked and converted, and
     prompts with {variables} are listed in the manifest as dynamic, to be rendered at call time.
     """
+    from callflow.speech.cache import PromptCache
+    from callflow.speech.manifest import render, write_manifest
+    from callflow.speech.synthesis import Pyttsx3Synthesizer
+
     synthesizer = Pyttsx3Synthesizer()
     cache = PromptCache(directory, synthesizer)
     try:
@@ -63,6 +65,11 @@ def render_prompts(paths: tuple[Path, ...], directory: Path, env_path: Path | No
 
 
 def _jobs(paths: tuple[Path, ...], env_path: Path | None) -> list[Job]:
+    from callflow.flowlang.check.files import environment_for
+    from callflow.flowlang.environment import Environment, load_environment
+    from callflow.flowlang.loader import load_file
+    from callflow.speech.manifest import plan
+
     given = load_environment(env_path) if env_path else None
     jobs: list[Job] = []
     for path in flow_files(paths):
@@ -76,6 +83,8 @@ def _jobs(paths: tuple[Path, ...], env_path: Path | None) -> list[Job]:
 
 
 def _progress(jobs: Sequence[Job]) -> Iterable[Job]:
+    from tqdm import tqdm  # type: ignore[import-untyped]
+
     bar: Iterable[Job] = tqdm(jobs, desc="rendering prompts", unit="prompt", file=sys.stderr, leave=False)
     return bar
 

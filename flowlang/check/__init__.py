@@ -13,6 +13,7 @@ from callflow.flowlang.check.context import FlowContext, NodeContext, SourceLine
 from callflow.flowlang.check.graph import check_graph
 from callflow.flowlang.check.prompts import check_prompts
 from callflow.flowlang.check.resources import check_resources
+from callflow.flowlang.check.secrets import check_secrets
 from callflow.flowlang.check.structure import check_structure
 from callflow.flowlang.check.subflows import FlowSet, FolderFlows, check_subflows
 from callflow.flowlang.check.variables import check_variables
@@ -55,6 +56,7 @@ def check_flow(
             *check_bargein(ctx),
             *check_prompts(ctx),
             *check_variables(ctx),
+            *check_secrets(ctx),
             *check_resources(ctx),
             *check_subflows(ctx),
             *_node_checks(ctx),

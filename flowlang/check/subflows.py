@@ -9,10 +9,9 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Protocol
 
-import networkx as nx
-
 from callflow.flowlang import diagnostics as codes
 from callflow.flowlang.check.context import FlowContext
+from callflow.flowlang.check.graph import has_cycle
 from callflow.flowlang.diagnostics import Diagnostic
 from callflow.flowlang.loader import load_file
 from callflow.flowlang.model import Flow
@@ -92,19 +91,22 @@ def _called(flow: Flow, registry: Registry) -> set[str]:
 
 def call_cycle(ctx: FlowContext) -> list[str] | None:
     """A chain of calls that leads from this flow back to itself, if any."""
-    graph = nx.DiGraph()
+    calls: dict[str, list[str]] = {}
     pending = [ctx.flow]
     seen = {ctx.flow.name}
     while pending:
         flow = pending.pop()
         for name in _called(flow, ctx.registry):
-            graph.add_edge(flow.name, name)
+            calls.setdefault(flow.name, []).append(name)
             callee = ctx.flow if name == ctx.flow.name else load_called_flow(name, ctx.flows)
             if callee is not None and name not in seen:
                 seen.add(name)
                 pending.append(callee)
-    if ctx.flow.name not in graph:
+    if ctx.flow.name not in calls or not has_cycle(calls):
         return None
+    import networkx as nx  # only for a cycle of calls (flowlang/check/graph.py)
+
+    graph = nx.DiGraph([(caller, called) for caller, names in calls.items() for called in names])
     try:
         cycle = nx.find_cycle(graph, ctx.flow.name)
     except nx.NetworkXNoCycle:

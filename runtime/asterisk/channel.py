@@ -166,9 +166,11 @@ class AsteriskChannel(TypeAhead):
     async def listen(
         self, phrases: tuple[str, ...], language: str, timeout_s: float, max_speech_s: float
     ) -> Speech | None:
-        """Record the caller's answer (a key ends it and is kept) and recognise it with vosk."""
+        """Record the caller's answer and recognise it with vosk; a key ends the recording at once and is kept."""
         recording = await self._record(timeout_s + max_speech_s, timeout_s, ALL_KEYS, beep=False)
-        if recording.ended_by in ("key", "hangup") or recording.file is None:
+        if recording.ended_by == "hangup":
+            raise Hangup("caller")
+        if recording.ended_by == "key" or recording.file is None:
             return None
         if self.recognizer is None or recording.seconds <= 0:
             return None

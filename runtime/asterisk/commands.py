@@ -2,46 +2,31 @@
 
 from __future__ import annotations
 
-import asyncio
 import contextlib
 import logging
 import os
 import resource
 import signal
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import click
 
-from callflow.flowlang.environment import Environment, find_environment, load_environment
 from callflow.flowlang.errors import FlowError
-from callflow.flowlang.registry import default_registry
-from callflow.runtime.asterisk import tones
-from callflow.runtime.asterisk.address import AddressError, AmiAddress
-from callflow.runtime.asterisk.agi import argument
-from callflow.runtime.asterisk.ami import AmiError
-from callflow.runtime.asterisk.channel import LineSettings
-from callflow.runtime.asterisk.dialplan import (
-    TEST_SILENCE_S,
-    AsteriskSetup,
-    extensions,
-    manager,
-    notes,
-    queues,
-    test_extensions,
-)
-from callflow.runtime.asterisk.driver import Driver, start_driver
-from callflow.runtime.asterisk.store_flows import StoreFlows
-from callflow.runtime.call_record import CallOrigin
-from callflow.runtime.engine import APOLOGY
-from callflow.runtime.recorder import RecordingStore
-from callflow.runtime.records import SqliteStore
-from callflow.runtime.service.records import RecordBook
-from callflow.runtime.store.folder import DATABASE, DataFolder
-from callflow.runtime.store.folder import ENVIRONMENT_VARIABLE as DATA_VARIABLE
-from callflow.runtime.types import Store
-from callflow.speech.cache import PromptCache
-from callflow.speech.synthesis import Pyttsx3Synthesizer
-from callflow.speech.voices import voice_for
+from callflow.runtime.service.commands import DATA_VARIABLE
+
+# The machinery (numpy, the engine, AMI, the store) is imported when a command runs, not for `callflow --help`
+# (flowlang/cli.py).
+if TYPE_CHECKING:
+    from callflow.flowlang.environment import Environment
+    from callflow.runtime.asterisk.address import AmiAddress
+    from callflow.runtime.asterisk.channel import LineSettings
+    from callflow.runtime.asterisk.driver import Driver
+    from callflow.runtime.asterisk.store_flows import StoreFlows
+    from callflow.runtime.call_record import CallOrigin
+    from callflow.runtime.records import SqliteStore
+    from callflow.runtime.service.records import RecordBook
+    from callflow.runtime.types import Store
 
 _env_option = click.option(
     "--env",
@@ -76,6 +61,8 @@ _trunk_option = click.option(
 def _agi_folder(folder: Path, option: str) -> Path:
     """A folder Asterisk is given in AGI commands (as an absolute path): refused now if AGI could not take it
     (a space, a quote or a backslash would split the command's arguments and send every call to the fallback)."""
+    from callflow.runtime.asterisk.agi import argument
+
     resolved = folder.resolve()
     try:
         argument(str(resolved))
@@ -103,6 +90,8 @@ def raise_descriptor_limit() -> tuple[int, int]:
 
 
 def _environment(env_path: Path | None, flows: Path) -> Environment:
+    from callflow.flowlang.environment import find_environment, load_environment
+
     found = env_path or find_environment(flows / "any.flow")
     if found is None:
         raise click.UsageError(f"no callflow.toml in {flows} or above it: name one with --env")
@@ -170,6 +159,20 @@ def run(
     grace_s: float,
 ) -> None:
     """Serve every call that Asterisk hands over with AGI(agi:async), until interrupted."""
+    import asyncio
+
+    from callflow.flowlang.registry import default_registry
+    from callflow.runtime.asterisk.address import AddressError, AmiAddress
+    from callflow.runtime.asterisk.ami import AmiError
+    from callflow.runtime.asterisk.channel import LineSettings
+    from callflow.runtime.asterisk.store_flows import StoreFlows
+    from callflow.runtime.recorder import RecordingStore
+    from callflow.runtime.records import SqliteStore
+    from callflow.runtime.service.records import RecordBook
+    from callflow.runtime.store.folder import DataFolder
+    from callflow.speech.cache import PromptCache
+    from callflow.speech.synthesis import Pyttsx3Synthesizer
+
     try:
         address = AmiAddress.parse(url)
     except AddressError as error:
@@ -217,6 +220,8 @@ def run(
 def _data_folder(ctx: click.Context, data: Path | None, env_path: Path | None) -> Path | None:
     """The flow service's data folder to serve from (`--data`, else `$CALLFLOW_DATA` unless --flows or --env is
     given), refused beside --flows or --env and when it holds no flow service."""
+    from callflow.runtime.store.folder import DATABASE
+
     flows_given = ctx.get_parameter_source("flows") not in (None, click.core.ParameterSource.DEFAULT)
     if data is not None and (flows_given or env_path is not None):
         raise click.UsageError(
@@ -247,7 +252,9 @@ async def _serve(
     where: str,
     records: tuple[RecordBook | None, dict[str, CallOrigin]] = (None, {}),
 ) -> None:
+    from callflow.runtime.asterisk.driver import start_driver
     from callflow.speech.recognition import VoskRecognizer  # vosk loads only for `run`, not for every command
+    from callflow.speech.synthesis import Pyttsx3Synthesizer
 
     driver = await start_driver(
         address,
@@ -270,6 +277,8 @@ async def _serve(
 async def _until_stopped(driver: Driver, grace_s: float) -> None:
     """Serve until SIGINT or SIGTERM; then take no new calls and let those in progress end for `grace_s`; a second
     signal (or the end of the grace) hands the rest to the dialplan's fallback at once."""
+    import asyncio
+
     stop, now = asyncio.Event(), asyncio.Event()
     loop = asyncio.get_running_loop()
 
@@ -303,17 +312,30 @@ async def _until_stopped(driver: Driver, grace_s: float) -> None:
 def asterisk_config(flows: Path, env_path: Path | None, prompts: Path, trunk: str, test: bool, ami_url: str) -> None:
     """Print the dialplan, the manager.conf user and the queues Asterisk needs to hand calls to Callflow.
 
-    The fallback's apology is rendered into the prompt folder, in every language of the environment's voices.
+    The fallback's apology (the environment's `[apology]`, or the built-in one) is rendered into the prompt folder, in
+    every language of the environment's voices.
     """
+    from callflow.runtime.asterisk import tones
+    from callflow.runtime.asterisk.dialplan import (
+        TEST_SILENCE_S,
+        AsteriskSetup,
+        extensions,
+        manager,
+        notes,
+        queues,
+        test_extensions,
+    )
+    from callflow.speech.cache import PromptCache
+    from callflow.speech.synthesis import Pyttsx3Synthesizer
+    from callflow.speech.voices import voice_for
+
     prompts = _agi_folder(prompts, "--prompts")
     environment = _environment(env_path, flows)
     cache = PromptCache(prompts, Pyttsx3Synthesizer())
-    languages = [lang for lang in APOLOGY if lang in environment.voices] or ["en"]
+    languages = [lang for lang in environment.apology_languages() if lang in environment.voices] or ["en"]
     try:
-        apology = tuple(
-            str(cache.render(APOLOGY[lang], voice_for(lang, environment)).path.resolve().with_suffix(""))
-            for lang in languages
-        )
+        rendered = [cache.render(environment.apology_in(lang)[0], voice_for(lang, environment)) for lang in languages]
+        apology = tuple(str(prompt.path.resolve().with_suffix("")) for prompt in rendered)
     except FlowError as error:
         raise click.ClickException(str(error)) from None
     silence = None

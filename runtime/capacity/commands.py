@@ -6,32 +6,22 @@ import json
 import sys
 from collections.abc import Callable
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import click
-from tqdm import tqdm  # type: ignore[import-untyped]
 
-from callflow.flowlang.check.files import environment_for
-from callflow.flowlang.environment import Environment, load_environment
 from callflow.flowlang.errors import FlowError
-from callflow.flowlang.loader import load_file
-from callflow.flowlang.model import Flow
-from callflow.flowlang.registry import default_registry
-from callflow.runtime.capacity.callers import read_mix
-from callflow.runtime.capacity.compare import Comparison, compare
-from callflow.runtime.capacity.flows import FlowSet
-from callflow.runtime.capacity.options import parse_agents, parse_per_queue, read_staffing, write_staffing
-from callflow.runtime.capacity.request import spec_from_request
-from callflow.runtime.capacity.result import LoadResult
-from callflow.runtime.capacity.run import Progress, run_load
-from callflow.runtime.capacity.staffing import StaffingResult, find_agents
-from callflow.runtime.capacity.table import render_comparison, render_result, render_staffing
-from callflow.runtime.flows import FlowLibrary
 from callflow.runtime.simulator.commands import parse_switches
 
-FILE = click.Path(exists=True, dir_okay=False, path_type=Path)
+# The machinery is imported when the command runs, not for `callflow --help` (flowlang/cli.py).
+if TYPE_CHECKING:
+    from callflow.flowlang.model import Flow
+    from callflow.runtime.capacity.compare import Comparison
+    from callflow.runtime.capacity.result import LoadResult
+    from callflow.runtime.capacity.run import Progress
+    from callflow.runtime.capacity.staffing import StaffingResult
 
-Report = LoadResult | StaffingResult | Comparison
+FILE = click.Path(exists=True, dir_okay=False, path_type=Path)
 
 
 @click.command("load")
@@ -90,6 +80,19 @@ def load(
     report_path: Path | None,
 ) -> None:
     """Simulate a day of callers through FLOW on one virtual clock, with shared queues and agents."""
+    from callflow.flowlang.check.files import environment_for
+    from callflow.flowlang.environment import Environment, load_environment
+    from callflow.flowlang.registry import default_registry
+    from callflow.runtime.capacity.callers import read_mix
+    from callflow.runtime.capacity.compare import compare
+    from callflow.runtime.capacity.flows import FlowSet
+    from callflow.runtime.capacity.options import parse_agents, parse_per_queue, read_staffing, write_staffing
+    from callflow.runtime.capacity.request import spec_from_request
+    from callflow.runtime.capacity.run import run_load
+    from callflow.runtime.capacity.staffing import find_agents
+    from callflow.runtime.capacity.table import render_comparison, render_result, render_staffing
+    from callflow.runtime.flows import FlowLibrary
+
     try:
         flow = _flow(flow_path)
         other = _flow(other_path) if other_path is not None else None
@@ -133,7 +136,7 @@ def load(
         if other is not None and find:
             raise click.UsageError("--compare and --find-agents go one at a time")
         with _progress() as progress:
-            report: Report
+            report: LoadResult | StaffingResult | Comparison
             if other is not None:
                 comparison = compare(spec, other, progress, other_flows)
                 _emit(output, comparison.to_json, lambda: render_comparison(comparison))
@@ -158,6 +161,8 @@ def load(
 
 
 def _flow(path: Path) -> Flow:
+    from callflow.flowlang.loader import load_file
+
     loaded = load_file(path)
     if not loaded.ok or loaded.flow is None:
         problems = "\n".join(p.render() for p in loaded.problems)
@@ -171,6 +176,8 @@ class _progress:
     def __init__(self) -> None:
         self.bar: Any = None
         if sys.stderr.isatty():
+            from tqdm import tqdm  # type: ignore[import-untyped]
+
             self.bar = tqdm(total=1000, unit="‰", file=sys.stderr, leave=False, desc="simulating")
 
     def __enter__(self) -> Progress | None:

@@ -2,39 +2,48 @@
 
 from __future__ import annotations
 
-import asyncio
 import functools
 import getpass
 import sys
 from collections.abc import Callable
 from pathlib import Path
-from typing import Any, TypeVar, cast
+from typing import TYPE_CHECKING, Any, TypeVar, cast
 
 import click
 
 from callflow.flowlang.cli import UserError
-from callflow.flowlang.diagnostics import SUBFLOW_NOT_FOUND
-from callflow.runtime.service.accounts import DEFAULT_TENANT, first_start
-from callflow.runtime.service.core import Service
-from callflow.runtime.service.publishing import PublishRefused, publish
-from callflow.runtime.service.transfer import export_folder, import_folder
-from callflow.runtime.store.audit import Actor
 from callflow.runtime.store.errors import StoreError
-from callflow.runtime.store.folder import ENVIRONMENT_VARIABLE, default_data_folder
-from callflow.runtime.store.users import Role, role_named
+
+# The service (the store, argon2, the checks, the simulator) is imported when a command runs, not for
+# `callflow --help` (flowlang/cli.py); these three are written here for the options' help, and a test keeps them
+# equal to the service's own.
+if TYPE_CHECKING:
+    from callflow.runtime.service.core import Service
+    from callflow.runtime.store.audit import Actor
+
+DEFAULT_TENANT = "default"
+"""`runtime/service/accounts.py`'s DEFAULT_TENANT."""
+DATA_VARIABLE = "CALLFLOW_DATA"
+"""`runtime/store/folder.py`'s ENVIRONMENT_VARIABLE."""
+ROLES = ("viewer", "editor", "admin")
+"""The names of `runtime/store/users.py`'s Role."""
 
 DATA = click.option(
     "--data",
     "data",
     type=click.Path(file_okay=False, path_type=Path),
     default=None,
-    help=f"The data folder (default: ${ENVIRONMENT_VARIABLE}, else ./callflow-data).",
+    help=f"The data folder (default: ${DATA_VARIABLE}, else ./callflow-data).",
 )
 TENANT = click.option("--tenant", default=DEFAULT_TENANT, show_default=True, help="The tenant.")
 
 
 def open_service(data: Path | None) -> Service:
     """The service over a data folder, created (with its first tenant and admin) on first use."""
+    from callflow.runtime.service.accounts import first_start
+    from callflow.runtime.service.core import Service
+    from callflow.runtime.store.folder import default_data_folder
+
     service = Service(data or default_data_folder())
     password = first_start(service.folder)
     if password is not None:
@@ -48,6 +57,8 @@ def open_service(data: Path | None) -> Service:
 
 def actor() -> Actor:
     """Who runs a command, as the audit log names them."""
+    from callflow.runtime.store.audit import Actor
+
     return Actor(f"cli:{getpass.getuser()}")
 
 
@@ -122,12 +133,14 @@ def user() -> None:
 @user.command("add")
 @click.argument("name")
 @TENANT
-@click.option("--role", type=click.Choice([r.name for r in Role]), required=True, help="What the user may do.")
+@click.option("--role", type=click.Choice(ROLES), required=True, help="What the user may do.")
 @click.option("--password-stdin", is_flag=True, help="Read the password from standard input.")
 @DATA
 @_store_errors
 def user_add(name: str, tenant: str, role: str, password_stdin: bool, data: Path | None) -> None:
     """Add a user to a tenant."""
+    from callflow.runtime.store.users import role_named
+
     folder = open_service(data).folder
     found = folder.tenants.get(tenant)
     folder.users.add(found.id, name, role_named(role), read_password(password_stdin), actor())
@@ -214,6 +227,8 @@ def token_revoke(token_id: int, user_name: str, tenant: str, data: Path | None) 
 @_store_errors
 def import_command(source: Path, tenant: str, publish_all: bool, data: Path | None) -> None:
     """Load a folder's flows, tests, environment and data files into a tenant (drafts are replaced)."""
+    from callflow.runtime.service.transfer import import_folder
+
     service = open_service(data)
     workspace = service.workspace_named(tenant)
     done = import_folder(workspace, source, actor())
@@ -229,6 +244,11 @@ def import_command(source: Path, tenant: str, publish_all: bool, data: Path | No
 
 def _publish_all(service: Service, tenant: str, names: list[str]) -> int:
     """Publish flows, called flows first; how many were refused."""
+    import asyncio
+
+    from callflow.flowlang.diagnostics import SUBFLOW_NOT_FOUND
+    from callflow.runtime.service.publishing import PublishRefused, publish
+
     workspace = service.workspace_named(tenant)
     pending, refused = list(names), 0
     while pending:
@@ -260,5 +280,7 @@ def _publish_all(service: Service, tenant: str, names: list[str]) -> int:
 @_store_errors
 def export_command(target: Path, tenant: str, published: bool, data: Path | None) -> None:
     """Write a tenant's flows (as `callflow fmt` writes them), tests, environment and data files into a folder."""
+    from callflow.runtime.service.transfer import export_folder
+
     written = export_folder(open_service(data).workspace_named(tenant), target, published=published)
     click.echo(f"exported {len(written)} files to {target}")

@@ -14,14 +14,12 @@ from typing import Any
 import click
 
 from callflow.flowlang.cli import UserError
-from callflow.runtime.service.accounts import DEFAULT_TENANT
+from callflow.runtime.service.commands import DATA_VARIABLE, DEFAULT_TENANT
 from callflow.runtime.service.records import RecordBook
 from callflow.runtime.service.report_output import FORMATS, as_csv, as_table, check_by, scope_for, today_in
 from callflow.runtime.service.reports import REPORTS
 from callflow.runtime.store import call_reads
-from callflow.runtime.store.database import now
 from callflow.runtime.store.errors import NotFound
-from callflow.runtime.store.folder import DATABASE, ENVIRONMENT_VARIABLE, default_data_folder
 from callflow.runtime.store.voicemail_inbox import STATES, Message
 
 DATA = click.option(
@@ -29,7 +27,7 @@ DATA = click.option(
     "data",
     type=click.Path(file_okay=False, path_type=Path),
     default=None,
-    help=f"The data folder (default: ${ENVIRONMENT_VARIABLE}, else ./callflow-data).",
+    help=f"The data folder (default: ${DATA_VARIABLE}, else ./callflow-data).",
 )
 TENANT = click.option("--tenant", default=DEFAULT_TENANT, show_default=True, help="The tenant.")
 FORMAT = click.option("--format", "output", type=click.Choice(FORMATS), default="table", show_default=True)
@@ -37,6 +35,8 @@ FORMAT = click.option("--format", "output", type=click.Choice(FORMATS), default=
 
 def open_records(data: Path | None) -> RecordBook:
     """The records of a data folder that exists."""
+    from callflow.runtime.store.folder import DATABASE, default_data_folder  # sqlite-utils: when a command runs
+
     folder = data or default_data_folder()
     if not (folder / DATABASE).exists() and not (folder / "records.db").exists():
         raise UserError(f"{folder} is not a data folder (no {DATABASE}); give --data DIR")
@@ -48,7 +48,7 @@ def tenant_today(data: Path | None, tenant: str) -> date:
     from callflow.runtime.service.core import Service  # the service's folder only for its environment
 
     try:
-        return today_in(Service(data or default_data_folder()).workspace_named(tenant).environment().timezone)
+        return today_in(Service(data or default_folder()).workspace_named(tenant).environment().timezone)
     except (NotFound, OSError, ValueError):
         return today_in("UTC")
 
@@ -267,7 +267,7 @@ def play(message_id: int, data: Path | None, tenant: str) -> None:
     arguments = [player, str(book.audio_path(message.file))] + (["-nodisp", "-autoexit"] if player == "ffplay" else [])
     subprocess.run(arguments, check=False)
     if message.state == "unread":
-        book.inbox.mark(tenant, message_id, "read", getpass.getuser(), now(), None)
+        book.inbox.mark(tenant, message_id, "read", getpass.getuser(), _now(), None)
 
 
 @voicemail.command("export")
@@ -320,5 +320,18 @@ def mark(
     marked = []
     for message_id in message_ids:
         _message(book, tenant, message_id)
-        marked.append(book.inbox.mark(tenant, message_id, state, by or getpass.getuser(), now(), note).to_json())
+        marked.append(book.inbox.mark(tenant, message_id, state, by or getpass.getuser(), _now(), note).to_json())
     _write(marked, MESSAGE_COLUMNS, output)
+
+
+def default_folder() -> Path:
+    """The data folder when no --data is given."""
+    from callflow.runtime.store.folder import default_data_folder
+
+    return default_data_folder()
+
+
+def _now() -> str:
+    from callflow.runtime.store.database import now
+
+    return now()

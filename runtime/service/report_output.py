@@ -9,7 +9,6 @@ from datetime import date, datetime, timedelta
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from callflow.runtime.capacity.table import grid
 from callflow.runtime.store.call_reads import PERIODS, Scope
 
 DEFAULT_DAYS = 30
@@ -87,6 +86,8 @@ def as_csv(answer: dict[str, Any]) -> str:
 def as_table(answer: dict[str, Any]) -> str:
     """A report as text: its rows as aligned columns, then its summary."""
     columns = [c for c in answer["columns"] if c != "period" or answer.get("by")]
+    from callflow.runtime.capacity.table import grid  # the capacity package loads the engine: only when printing
+
     lines = grid(columns, ([_cell(row.get(c)) for c in columns] for row in answer["rows"]), indent="")
     if not answer["rows"]:
         lines.append("(no calls in this period)")

@@ -2,24 +2,19 @@
 
 from __future__ import annotations
 
-import asyncio
 import sys
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 import click
 
-if TYPE_CHECKING:
-    from callflow.runtime.service.records import RecordBook
-
-from callflow.flowlang.check.files import environment_for
-from callflow.flowlang.environment import Environment, load_environment
-from callflow.flowlang.loader import load_file
-from callflow.runtime.call_record import CallOrigin
+from callflow.flowlang.cli import reader_gone
 from callflow.runtime.simulator.clock import DEFAULT_LIMIT_S, MAX_LIMIT_S, checked_limit
-from callflow.runtime.simulator.run import Simulator, moment
 from callflow.runtime.simulator.script import ScriptError, parse_script
 from callflow.runtime.trace import describe, to_json_line
+
+if TYPE_CHECKING:
+    from callflow.runtime.service.records import RecordBook
 
 PROMPTS = click.option(
     "--prompts",
@@ -98,6 +93,14 @@ def simulate(
     tenant: str,
 ) -> None:
     """Simulate one call through FLOW on a virtual clock, the caller following the --input steps."""
+    import asyncio
+
+    from callflow.flowlang.check.files import environment_for
+    from callflow.flowlang.environment import Environment, load_environment
+    from callflow.flowlang.loader import load_file
+    from callflow.runtime.call_record import CallOrigin
+    from callflow.runtime.simulator.run import Simulator, moment
+
     loaded = load_file(flow_path)
     if not loaded.ok or loaded.flow is None:
         problems = "\n".join(p.render() for p in loaded.problems)
@@ -113,7 +116,14 @@ def simulate(
     except ScriptError as error:
         raise click.BadParameter(str(error), param_hint="--input") from None
     overrides = parse_switches(switches)
-    printer: Any = (lambda e: click.echo(to_json_line(e))) if as_json else (lambda e: click.echo(describe(e)))
+    shown = to_json_line if as_json else describe
+
+    def printer(event: dict[str, Any]) -> None:
+        try:
+            click.echo(shown(event))
+        except BrokenPipeError:  # raised inside a node, the engine would take it for the node's failure
+            reader_gone()
+
     book = records_of(data) if save else None
     origin = CallOrigin(tenant, loaded.flow.name, 0, "simulated")
     simulator = Simulator(environment, flow_path.parent, prompts=prompts, recorder=book, origin=origin)

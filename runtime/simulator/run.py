@@ -18,6 +18,7 @@ from callflow.runtime.context import Call
 from callflow.runtime.data import DataSources
 from callflow.runtime.engine import Engine
 from callflow.runtime.flows import FlowLibrary, FlowSource
+from callflow.runtime.http_stubs import HttpStubs, stubbed
 from callflow.runtime.recorder import Recorder, RecordingStore, record_of
 from callflow.runtime.simulator.channel import Recognize, SimulatedChannel
 from callflow.runtime.simulator.clock import DEFAULT_LIMIT_S, VirtualClock
@@ -133,8 +134,12 @@ class Simulator:
         queue_position: int = 1,
         inputs: dict[str, Any] | None = None,
         sink: Any = None,
+        language: str | None = None,
+        http: HttpStubs | None = None,
     ) -> Simulation:
-        """One call through a flow, the caller following the steps; `inputs` start a subflow on its own."""
+        """One call through a flow, the caller following the steps; `inputs` start a subflow on its own; the call
+        starts in `language` (default: the flow's); `http` answers the lookups of the sources it stubs (their delays
+        in virtual time)."""
         clock = VirtualClock(at, limit_s)
         tracer = Tracer(clock, sink=sink)
         channel = SimulatedChannel(
@@ -150,19 +155,20 @@ class Simulator:
             caller=caller,
             called=called,
             start=at,
-            language=flow.language or "",
+            language=language or flow.language or "",
             switches=dict(switches or {}),
         )
-        if self.recorder is None:
-            reason = await self.engine.run_call(flow, call, channel, clock, tracer, inputs)
-        else:
-            origin = self.origin or CallOrigin("default", flow.name)
-            self._origins[call.id] = origin = replace(origin, flow=origin.flow or flow.name)
-            try:
+        with stubbed(http):
+            if self.recorder is None:
                 reason = await self.engine.run_call(flow, call, channel, clock, tracer, inputs)
-            finally:
-                del self._origins[call.id]
-            self.recorder.call_ended(origin, record_of(origin, call, tracer.events), tracer.events)
+            else:
+                origin = self.origin or CallOrigin("default", flow.name)
+                self._origins[call.id] = origin = replace(origin, flow=origin.flow or flow.name)
+                try:
+                    reason = await self.engine.run_call(flow, call, channel, clock, tracer, inputs)
+                finally:
+                    del self._origins[call.id]
+                self.recorder.call_ended(origin, record_of(origin, call, tracer.events), tracer.events)
         return Simulation(tracer, reason, self.store, call.variables, call.taken, call.visited)
 
     def run(self, flow: Flow, steps: list[Step], **options: Any) -> Simulation:

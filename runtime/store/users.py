@@ -6,6 +6,7 @@ import re
 import sqlite3
 from dataclasses import dataclass
 from enum import IntEnum
+from functools import cache
 from typing import Any
 
 from argon2 import PasswordHasher
@@ -18,8 +19,13 @@ from callflow.runtime.store.errors import AlreadyExists, NotFound, StoreError
 NAME = re.compile(r"[A-Za-z0-9][A-Za-z0-9._@-]{0,63}")
 MIN_PASSWORD = 8
 HASHER = PasswordHasher()
-_DUMMY_HASH = HASHER.hash("a password nobody has")
-"""Verified against for unknown users, so that a wrong name takes as long as a wrong password."""
+
+
+@cache
+def _dummy_hash() -> str:
+    """Verified against for unknown users, so that a wrong name takes as long as a wrong password (made with the
+    first `Users`, not on import: hashing takes a third of a second, which every `callflow` command paid)."""
+    return HASHER.hash("a password nobody has")
 
 
 class Role(IntEnum):
@@ -64,6 +70,7 @@ class Users:
 
     def __init__(self, database: Database) -> None:
         self.database = database
+        _dummy_hash()  # now, so that the first unknown name takes no longer than the others
 
     def add(self, tenant_id: int, name: str, role: Role, password: str, actor: Actor) -> User:
         """A new user of a tenant."""
@@ -115,7 +122,7 @@ class Users:
             .fetchone()
         )
         try:
-            HASHER.verify(row[1] if row else _DUMMY_HASH, password)
+            HASHER.verify(row[1] if row else _dummy_hash(), password)
         except (VerificationError, InvalidHashError):
             return None
         return self.by_id(row[0]) if row else None

@@ -2,23 +2,23 @@
 
 from __future__ import annotations
 
-import asyncio
 import difflib
 import json
 import sys
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import click
 
 from callflow.flowlang.cli import UserError
-from callflow.flowlang.diff import FlowDiff, diff_flows
 from callflow.flowlang.errors import FlowError
-from callflow.flowlang.loader import load_file
-from callflow.flowlang.model import Flow
-from callflow.flowlang.registry import default_registry
-from callflow.runtime.testing.consequence import AffectedCase, CaseCall, affected_cases
-from callflow.runtime.testing.flowtest import SUFFIX, read_test_file
+from callflow.runtime.testing import SUFFIX
+
+# The machinery is imported when the command runs, not for `callflow --help` (flowlang/cli.py).
+if TYPE_CHECKING:
+    from callflow.flowlang.diff import FlowDiff
+    from callflow.flowlang.model import Flow
+    from callflow.runtime.testing.consequence import AffectedCase, CaseCall
 
 FILE = click.Path(exists=True, dir_okay=False, path_type=Path)
 
@@ -39,6 +39,9 @@ def diff(old_path: Path, new_path: Path, output: str, tests: tuple[Path, ...]) -
     """Show what changed from OLD to NEW (`.flow` or `.flow.json`, either side): nodes, parameters, exits,
     prompts and header, renamed nodes as renames, layout and comments apart. Exit status 0 when nothing
     differs, 1 when something does, 2 on trouble."""
+    from callflow.flowlang.diff import diff_flows
+    from callflow.flowlang.registry import default_registry
+
     try:
         old, new = _load(old_path), _load(new_path)
         difference = diff_flows(old, new, default_registry())
@@ -61,6 +64,8 @@ def diff(old_path: Path, new_path: Path, output: str, tests: tuple[Path, ...]) -
 
 
 def _load(path: Path) -> Flow:
+    from callflow.flowlang.loader import load_file
+
     loaded = load_file(path)
     if not loaded.ok or loaded.flow is None:
         problems = "\n".join(p.render() for p in loaded.problems)
@@ -72,6 +77,11 @@ def _run_tests(
     path: Path, old: Flow, new: Flow, new_path: Path, difference: FlowDiff
 ) -> tuple[Path, int, list[AffectedCase]]:
     """A test file's cases run on both versions: subflows from NEW's folder, audio from the tested flow's."""
+    import asyncio
+
+    from callflow.runtime.testing.consequence import affected_cases
+    from callflow.runtime.testing.flowtest import read_test_file
+
     test_file = read_test_file(path)
     found = asyncio.run(
         affected_cases(

@@ -18,11 +18,9 @@ from typing import Any
 from callflow.flowlang.model import Edge, Flow, Node
 from callflow.flowlang.registry import Registry, default_registry
 from callflow.runtime.simulator.line import COMMAND_GAP_S
+from callflow.runtime.testing import MAX_PATHS as MAX_PATHS  # re-exported: part of the API
 from callflow.speech.lengths import FILE_PROMPT_S, estimate_s
 from callflow.speech.voices import voice_for
-
-MAX_PATHS = 10_000
-"""Paths counted before `callflow explore` stops and says so."""
 
 SILENCE_S = 20
 """The least silence a skeleton keeps for each attempt of a node that must give up (`failed`)."""

@@ -8,6 +8,7 @@ cases:
     input: [dtmf:2, dtmf:1]
     from: "13800000000"
     switches: {emergency: off}
+    language: en                    # the language the call starts in (default: the flow's first)
     inputs: {account: "6222"}       # a subflow tested on its own: values for its declared inputs
     expect:
       heard: [查询工单进度请按1]     # texts heard, in this order (each may be part of a prompt)
@@ -15,8 +16,12 @@ cases:
       reached: [ask_case]           # nodes the call passes through
       not_reached: [agent_notice]
       variables: {ticket: "20261001"}
-      events: [{event: lookup, result: found}]   # events, in order; each with at least these fields
+      events: [{event: lookup, result: found}]   # events, in order; each with at least these fields (at any depth)
       ended: hangup                 # or {reason: transferred, destination: emergency}
+http:                             # stubbed HTTP sources (file-wide or per case): no server is asked
+  bank:
+    - {request: "GET /accounts/*", json: {owner: 王芳, balance: 12580.5}, delay: 0.4}
+    - {request: "POST /cards/block", params: {card: "6222"}, status: 503}
 ```
 """
 
@@ -24,7 +29,8 @@ from __future__ import annotations
 
 import asyncio
 import difflib
-from collections.abc import Iterator, Mapping
+import functools
+from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from pathlib import Path
@@ -34,14 +40,16 @@ from callflow.flowlang.check.files import environment_for
 from callflow.flowlang.environment import Environment, load_environment
 from callflow.flowlang.loader import load_file
 from callflow.flowlang.model import Flow
+from callflow.runtime.http_stubs import stubs_from
 from callflow.runtime.simulator.clock import DEFAULT_LIMIT_S, checked_limit
 from callflow.runtime.simulator.run import Simulation, Simulator, moment
 from callflow.runtime.simulator.script import ScriptError, parse_script
+from callflow.runtime.testing import SUFFIX as SUFFIX  # re-exported: part of the API
+from callflow.runtime.testing.expectations import check_expectations as check_expectations  # re-exported: the API
+from callflow.runtime.testing.expectations import differences
 from callflow.runtime.testing.reader import FlowTestError as FlowTestError  # re-exported: part of the API
 from callflow.runtime.testing.reader import YamlDocument, read_yaml
 from callflow.runtime.trace import describe
-
-SUFFIX = ".test.yaml"
 
 
 @dataclass(frozen=True)
@@ -61,6 +69,8 @@ class CaseResult:
     case: Case
     simulation: Simulation
     failures: list[str] = field(default_factory=list)
+    first_difference: int | None = None
+    """The event of the call where the first failure shows (None: it concerns the whole call)."""
 
     @property
     def passed(self) -> bool:
@@ -87,6 +97,24 @@ def find_test_files(paths: tuple[Path, ...]) -> Iterator[Path]:
             yield path
 
 
+def tests_of_flow(flow_path: Path, paths: tuple[Path, ...] = ()) -> list[TestFile]:
+    """The test files of one flow: those named (each must test it), and those in the folders named that test it;
+    without paths, those in the flow's folder that test it (`NAME.test.yaml`, `NAME.*.test.yaml`, or any naming it
+    in `flow:`)."""
+    target = flow_path.resolve()
+    found: list[TestFile] = []
+    for path in paths or (flow_path.parent,):
+        if path.is_dir():
+            candidates = [read_test_file(p) for p in sorted(path.glob(f"*{SUFFIX}"))]
+            found.extend(t for t in candidates if t.flow_path.resolve() == target)
+            continue
+        test_file = read_test_file(path)
+        if test_file.flow_path.resolve() != target:
+            raise FlowTestError(f"{path} tests {test_file.flow_path.name}, not {flow_path.name}")
+        found.append(test_file)
+    return found
+
+
 def read_test_file(path: Path) -> TestFile:
     """A test file, checked against the flow-test schema (`schemas/flowtest.schema.json`) before any of it is used."""
     try:
@@ -94,13 +122,16 @@ def read_test_file(path: Path) -> TestFile:
     except (OSError, UnicodeDecodeError) as error:
         reason = getattr(error, "strerror", None) or error
         raise FlowTestError(f"{path}: cannot read the test file ({reason})") from None
-    data = parse_test_text(text, str(path))
+    document = _parse(text, str(path))
+    data: dict[str, Any] = document.data
     flow_path = path.parent / str(data.get("flow") or path.name.removesuffix(SUFFIX) + ".flow")
     if not _is_file(flow_path):
         raise FlowTestError(f"{path}: the flow under test, {flow_path.name}, does not exist")
     env_name = data.get("env")
     environment = load_environment(path.parent / env_name) if env_name else environment_for(flow_path)
-    return TestFile(path, flow_path, environment or Environment.empty(), cases_from(data, str(path)))
+    environment = environment or Environment.empty()
+    _check_stub_sources(document, environment)
+    return TestFile(path, flow_path, environment, cases_from(data, str(path)))
 
 
 def _is_file(path: Path) -> bool:
@@ -113,12 +144,41 @@ def _is_file(path: Path) -> bool:
 def parse_test_text(text: str, file: str) -> dict[str, Any]:
     """The values of a test file's text, checked against the flow-test schema, with each case's moment and steps
     checked too; a `FlowTestError` at `file:line:col` for the first thing wrong (`file` names it in messages)."""
+    data: dict[str, Any] = _parse(text, file).data
+    return data
+
+
+def _parse(text: str, file: str) -> YamlDocument:
     document = read_yaml(text, file)
     data: dict[str, Any] = document.data
     defaults = {k: v for k, v in data.items() if k not in ("flow", "env", "cases")}
     for index, raw in enumerate(data["cases"]):
         _check_case(document, index, {**defaults, **raw}, raw)
-    return data
+    for where, stubs in _stub_lists(data):
+        for index, stub in enumerate(stubs or ()):
+            if "json" in stub and "body" in stub:
+                raise document.error((*where, index, "body"), "a stub answers with `json` or `body`, not both")
+    return document
+
+
+def _stub_lists(data: Mapping[str, Any]) -> Iterator[tuple[tuple[str | int, ...], Any]]:
+    """Each source's list of stubs, file-wide and per case, with where it is written."""
+    for source, stubs in (data.get("http") or {}).items():
+        yield ("http", source), stubs
+    for index, case in enumerate(data["cases"]):
+        for source, stubs in (case.get("http") or {}).items():
+            yield ("cases", index, "http", source), stubs
+
+
+def _check_stub_sources(document: YamlDocument, environment: Environment) -> None:
+    """Each stubbed source is an HTTP source of the environment (a typo would leave the real one asked)."""
+    for where, _ in _stub_lists(document.data):
+        source = environment.sources.get(str(where[-1]))
+        if source is None or source.kind != "http":
+            known = ", ".join(f"`{n}`" for n, s in environment.sources.items() if s.kind == "http") or "none"
+            what = "is not a source of the environment" if source is None else "is an SQLite source"
+            message = f"`{where[-1]}` {what}; only HTTP sources are stubbed (the environment's: {known})"
+            raise document.error(where, message)
 
 
 def _check_case(document: YamlDocument, index: int, merged: Mapping[str, Any], raw: Mapping[str, Any]) -> None:
@@ -145,20 +205,35 @@ def cases_from(data: Mapping[str, Any], file: str) -> tuple[Case, ...]:
     cases = []
     for raw in data["cases"]:
         merged = {**defaults, **raw}
+        if data.get("http") or raw.get("http"):  # a case's stubs for a source replace the file's for it
+            merged["http"] = {**(data.get("http") or {}), **(raw.get("http") or {})}
         cases.append(Case(raw["name"], tuple(merged.get("input") or ()), merged, merged.get("expect") or {}))
     return tuple(cases)
 
 
-async def run_test_file(test_file: TestFile, prompts: Path | None = None) -> list[CaseResult]:
-    """Run every case of a test file; prompts rendered in `prompts` last as long as their files."""
+async def run_test_file(
+    test_file: TestFile,
+    prompts: Path | None = None,
+    *,
+    keep: Callable[[Case], bool] | None = None,
+    fail_fast: bool = False,
+) -> list[CaseResult]:
+    """Run the cases of a test file (those `keep` keeps; up to the first failing one with `fail_fast`); prompts
+    rendered in `prompts` last as long as their files."""
     loaded = load_file(test_file.flow_path)
     if not loaded.ok or loaded.flow is None:
         raise FlowTestError(f"{test_file.flow_path} has errors; run `callflow check {test_file.flow_path}`")
     simulator = Simulator(test_file.environment, test_file.flow_path.parent, prompts=prompts)
+    results: list[CaseResult] = []
     try:
-        return [await run_case(simulator, loaded.flow, case) for case in test_file.cases]
+        for case in test_file.cases:
+            if keep is None or keep(case):
+                results.append(await run_case(simulator, loaded.flow, case))
+                if fail_fast and not results[-1].passed:
+                    break
     finally:
         simulator.close()
+    return results
 
 
 async def run_case(simulator: Simulator, flow: Flow, case: Case) -> CaseResult:
@@ -168,6 +243,10 @@ async def run_case(simulator: Simulator, flow: Flow, case: Case) -> CaseResult:
     unknown = sorted(set(inputs) - set(flow.inputs))
     if unknown:
         raise FlowTestError(f"case `{case.name}`: `{flow.name}` has no inputs {', '.join(unknown)}")
+    language = options.get("language")
+    if language is not None and flow.languages and language not in flow.languages:
+        spoken = ", ".join(flow.languages)
+        raise FlowTestError(f"case `{case.name}`: `language: {language}`: `{flow.name}` speaks {spoken}")
     at = options.get("at")
     at_text = at.isoformat() if isinstance(at, datetime | date) else at
     switches = {k: _on(v) for k, v in (options.get("switches") or {}).items()}
@@ -181,8 +260,12 @@ async def run_case(simulator: Simulator, flow: Flow, case: Case) -> CaseResult:
         queue_position=int(options.get("queue_position", 1)),
         limit_s=_limit(case, options.get("limit", DEFAULT_LIMIT_S)),
         inputs=inputs,
+        language=language,
+        http=stubs_from(options.get("http")),
     )
-    return CaseResult(case, simulation, list(check_expectations(case.expect, simulation)))
+    found = list(differences(case.expect, simulation))
+    places = [d.at for d in found if d.at is not None]
+    return CaseResult(case, simulation, [d.message for d in found], min(places) if places else None)
 
 
 def _limit(case: Case, value: Any) -> float:
@@ -197,60 +280,26 @@ def _on(value: Any) -> bool:
     return value is True or str(value).lower() in ("on", "yes", "true", "1")
 
 
-def check_expectations(expect: Mapping[str, Any], simulation: Simulation) -> Iterator[str]:
-    """What did not happen as expected, in words."""
-    heard = simulation.said()
-    position = 0
-    for text in expect.get("heard") or ():
-        found = next((i for i in range(position, len(heard)) if str(text) in heard[i]), None)
-        if found is None:
-            yield f"expected to hear {text!r}" + (
-                " after what came before" if any(str(text) in h for h in heard) else ""
-            )
-            break
-        position = found + 1
-    for text in expect.get("not_heard") or ():
-        if any(str(text) in h for h in heard):
-            yield f"expected not to hear {text!r}"
-    visited = {node for _, node in simulation.visited}
-    for node in expect.get("reached") or ():
-        if node not in visited:
-            yield f"expected to reach node `{node}`"
-    for node in expect.get("not_reached") or ():
-        if node in visited:
-            yield f"expected not to reach node `{node}`"
-    for name, value in (expect.get("variables") or {}).items():
-        actual = simulation.variables.get(name)
-        if actual != value and str(actual) != str(value):
-            yield f"expected `{name}` = {value!r}, got {actual!r}"
-    yield from _events(expect.get("events") or (), simulation.events)
-    ended = expect.get("ended")
-    if ended is not None:
-        wanted = ended if isinstance(ended, dict) else {"reason": ended}
-        actual_end = simulation.end
-        if any(str(actual_end.get(k)) != str(v) for k, v in wanted.items()):
-            shown = {k: actual_end.get(k) for k in ("reason", "by", "destination") if k in actual_end}
-            yield f"expected the call to end with {wanted}, it ended with {shown}"
+CONTEXT_BEFORE = 6
+"""Events shown before the first difference of a failing case."""
+CONTEXT_AFTER = 12
+"""Events shown from the first difference on."""
 
 
-def _events(expected: Any, events: list[dict[str, Any]]) -> Iterator[str]:
-    position = 0
-    for want in expected:
-        match = next(
-            (i for i in range(position, len(events)) if all(str(events[i].get(k)) == str(v) for k, v in want.items())),
-            None,
-        )
-        if match is None:
-            yield f"expected an event like {want}"
-            return
-        position = match + 1
-
-
-def transcript_diff(result: CaseResult) -> str:
-    """The call as it happened, for a failing case."""
+def transcript_diff(result: CaseResult, whole: bool = False) -> str:
+    """A failing case: what was expected, and the call around the first difference (all of it with `whole`)."""
     lines = [describe(e) for e in result.simulation.events]
     expected = [f"    expected: {f}" for f in result.failures]
-    return "\n".join([*expected, "    the call:", *("      " + line for line in lines)])
+    at = result.first_difference
+    if whole or at is None or len(lines) <= CONTEXT_BEFORE + CONTEXT_AFTER + 2:
+        shown = lines
+    else:
+        first, last = max(0, at - CONTEXT_BEFORE), min(len(lines), at + CONTEXT_AFTER)
+        before = [f"… {first} event{'s' * (first != 1)} before"] if first else []
+        rest = len(lines) - last
+        after = [f"… {rest} more event{'s' * (rest != 1)} (--full shows the whole call)"] if rest else []
+        shown = [*before, *lines[first:last], *after]
+    return "\n".join([*expected, "    the call:", *("      " + line for line in shown)])
 
 
 def unified(expected: list[str], actual: list[str]) -> str:
@@ -258,7 +307,20 @@ def unified(expected: list[str], actual: list[str]) -> str:
     return "\n".join(difflib.unified_diff(expected, actual, "recorded", "now", lineterm=""))
 
 
-def run_all(paths: tuple[Path, ...], prompts: Path | None = None) -> list[tuple[TestFile, list[CaseResult]]]:
-    """Run every test file found."""
+def run_all(
+    paths: tuple[Path, ...],
+    prompts: Path | None = None,
+    *,
+    keep: Callable[[TestFile, Case], bool] | None = None,
+    fail_fast: bool = False,
+) -> list[tuple[TestFile, list[CaseResult]]]:
+    """Run every test file found (the cases `keep` keeps; up to the first failing case with `fail_fast`)."""
     files = [read_test_file(p) for p in find_test_files(paths)]
-    return [(f, asyncio.run(run_test_file(f, prompts))) for f in files]
+    done: list[tuple[TestFile, list[CaseResult]]] = []
+    for test_file in files:
+        kept = None if keep is None else functools.partial(keep, test_file)
+        results = asyncio.run(run_test_file(test_file, prompts, keep=kept, fail_fast=fail_fast))
+        done.append((test_file, results))
+        if fail_fast and not all(r.passed for r in results):
+            break
+    return done

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import asyncio
 import dataclasses
 import json
 import os
@@ -11,33 +10,23 @@ from collections.abc import Callable
 from datetime import date, datetime
 from itertools import islice
 from pathlib import Path
-from typing import IO, Any, TypeVar
+from typing import IO, TYPE_CHECKING, Any, TypeVar
 
 import click
 
-from callflow.flowlang.check.files import environment_for
 from callflow.flowlang.cli import UserError
-from callflow.flowlang.environment import Environment, load_environment
 from callflow.flowlang.errors import FlowError
-from callflow.flowlang.loader import load_file
-from callflow.flowlang.model import Edge, Flow
 from callflow.runtime.simulator.commands import PROMPTS, parse_switches
-from callflow.runtime.simulator.run import Simulation, Simulator, moment
-from callflow.runtime.simulator.script import parse_script
-from callflow.runtime.testing.coverage import coverage
-from callflow.runtime.testing.experience import experience
-from callflow.runtime.testing.explore import MAX_PATHS, TODO, needs_person, skeleton_for, walk
-from callflow.runtime.testing.flowtest import SUFFIX, CaseResult, TestFile, read_test_file, run_test_file, unified
-from callflow.runtime.testing.replay import (
-    Event,
-    call_options,
-    is_live,
-    read_trace,
-    recognizer,
-    script_from_trace,
-    timed_script_from_trace,
-)
-from callflow.speech.lengths import PromptLengths
+from callflow.runtime.testing import MAX_PATHS, SUFFIX
+
+# The machinery is imported when a command runs, not for `callflow --help` (flowlang/cli.py).
+if TYPE_CHECKING:
+    from callflow.flowlang.environment import Environment
+    from callflow.flowlang.model import Edge, Flow
+    from callflow.runtime.simulator.run import Simulator
+    from callflow.runtime.testing.flowtest import CaseResult, TestFile
+    from callflow.runtime.testing.replay import Event
+    from callflow.speech.lengths import PromptLengths
 
 Command = TypeVar("Command", bound=Callable[..., Any])
 
@@ -61,6 +50,8 @@ def _at(help: str) -> Callable[[Command], Command]:
 
 
 def _load(flow_path: Path) -> Flow:
+    from callflow.flowlang.loader import load_file
+
     loaded = load_file(flow_path)
     if not loaded.ok or loaded.flow is None:
         problems = "\n".join(p.render() for p in loaded.problems)
@@ -69,10 +60,15 @@ def _load(flow_path: Path) -> Flow:
 
 
 def _environment(flow_path: Path, env_path: Path | None) -> Environment:
+    from callflow.flowlang.check.files import environment_for
+    from callflow.flowlang.environment import Environment, load_environment
+
     return load_environment(env_path) if env_path else environment_for(flow_path) or Environment.empty()
 
 
 def _moment(at: str | None, environment: Environment) -> datetime:
+    from callflow.runtime.simulator.run import moment
+
     try:
         return moment(at, environment)
     except ValueError as error:
@@ -99,9 +95,11 @@ def _moment(at: str | None, environment: Environment) -> datetime:
 )
 @click.option(
     "--tests",
-    "tests_path",
-    type=click.Path(exists=True, dir_okay=False, path_type=Path),
-    help=f"The flow's tests (default: the `NAME{SUFFIX}` next to the flow).",
+    "tests_paths",
+    multiple=True,
+    type=click.Path(exists=True, path_type=Path),
+    help=f"The flow's tests: a test file, or a folder searched for the test files of this flow; repeat for more "
+    f"(default: the test files of this flow in its folder, `NAME{SUFFIX}` and `NAME.*{SUFFIX}`).",
 )
 @click.option(
     "--write-skeleton",
@@ -116,11 +114,14 @@ def explore(
     env_path: Path | None,
     max_visits: int,
     max_paths: int,
-    tests_path: Path | None,
+    tests_paths: tuple[Path, ...],
     out_path: Path | None,
     at: str | None,
 ) -> None:
     """Count the distinct paths through FLOW, show which wired exits its tests take, and sketch tests for the rest."""
+    from callflow.runtime.testing.coverage import coverage
+    from callflow.runtime.testing.explore import walk
+
     flow = _load(flow_path)
     environment = _environment(flow_path, env_path)
     found = list(islice(walk(flow, max_visits), max_paths + 1))
@@ -128,28 +129,45 @@ def explore(
     looped = sum(p.looped for p in found[:max_paths])
     start = flow.start.id if flow.start else "?"
     click.echo(f"{flow_path.name}: {count} distinct paths from `{start}`, {looped} of them cut short at a loop")
-    tests_path = tests_path or flow_path.with_name(_stem(flow_path) + SUFFIX)
     try:
-        test_file, results = _run_tests(tests_path, environment if env_path else None)
+        test_files, results = _run_tests(flow_path, tests_paths, environment if env_path else None)
     except FlowError as error:
         raise UserError(str(error)) from None
     visited = [v for r in results for v in r.simulation.visited]
     covered = coverage(flow, visited, [t for r in results for t in r.simulation.taken])
     failing = sum(not r.passed for r in results)
-    ran = (
-        f"{tests_path} ({len(results)} cases, {failing} failing)"
-        if test_file
-        else f"no tests ({tests_path} is missing)"
-    )
+    if test_files:
+        named = ", ".join(str(t.path) for t in test_files)
+        ran = f"{named} ({len(results)} cases, {failing} failing)"
+    else:
+        where = ", ".join(map(str, tests_paths)) if tests_paths else f"{flow_path.parent}"
+        ran = f"no tests (no test file of {flow_path.name} in {where})"
     click.echo(f"wired exits: {len(covered.exits & covered.exits_used)} of {len(covered.exits)} taken by {ran}")
     for edge in flow.edges:
         used = (edge.source, edge.exit) in covered.exits_used
         click.echo(f"  {'covered  ' if used else 'uncovered'}  {edge.source} -> {edge.exit}")
     if out_path is None:
         return
-    at_text = at or _default_at(test_file, environment)
+    _write_skeletons(flow, flow_path, env_path, environment, test_files, covered.exits_used, out_path, at)
+
+
+def _write_skeletons(
+    flow: Flow,
+    flow_path: Path,
+    env_path: Path | None,
+    environment: Environment,
+    test_files: list[TestFile],
+    exits_used: frozenset[tuple[str, str]],
+    out_path: Path,
+    at: str | None,
+) -> None:
+    """Write a test case for every wired exit no test takes, each checked in simulation."""
+    from callflow.runtime.simulator.run import Simulator
+    from callflow.runtime.testing.explore import needs_person
+
+    at_text = at or _default_at(test_files, environment)
     start_at = _moment(at_text, environment)
-    missing = [e for e in flow.edges if (e.source, e.exit) not in covered.exits_used]
+    missing = [e for e in flow.edges if (e.source, e.exit) not in exits_used]
     simulator = Simulator(environment, flow_path.parent)
     try:
         skeletons = [_checked(simulator, flow, edge, start_at) for edge in missing]
@@ -162,18 +180,25 @@ def explore(
     click.echo(f"wrote {len(skeletons)} test skeletons to {out_path}: {verified} take their exit, {person} marked TODO")
 
 
-def _run_tests(path: Path, environment: Environment | None) -> tuple[TestFile | None, list[CaseResult]]:
-    if not path.is_file():
-        return None, []
-    test_file = read_test_file(path)
+def _run_tests(
+    flow_path: Path, paths: tuple[Path, ...], environment: Environment | None
+) -> tuple[list[TestFile], list[CaseResult]]:
+    """The test files of a flow (those named, those of the folders named, or those beside it), and their results."""
+    import asyncio
+
+    from callflow.runtime.testing.flowtest import run_test_file, tests_of_flow
+
+    test_files = tests_of_flow(flow_path, paths)
     if environment is not None:
-        test_file = dataclasses.replace(test_file, environment=environment)
-    return test_file, asyncio.run(run_test_file(test_file))
+        test_files = [dataclasses.replace(t, environment=environment) for t in test_files]
+    return test_files, [r for t in test_files for r in asyncio.run(run_test_file(t))]
 
 
-def _default_at(test_file: TestFile | None, environment: Environment) -> str:
+def _default_at(test_files: list[TestFile], environment: Environment) -> str:
     """The tests' moment, so that skeletons run when the tests do; without one, now in the environment's zone."""
-    for case in test_file.cases if test_file else ():
+    from callflow.runtime.simulator.run import moment
+
+    for case in (case for test_file in test_files for case in test_file.cases):
         value = case.options.get("at")
         if value is not None:
             return value.isoformat() if isinstance(value, datetime | date) else str(value)
@@ -200,6 +225,8 @@ def _header(flow_path: Path, env_path: Path | None, at_text: str, out_path: Path
 def _checked(simulator: Simulator, flow: Flow, edge: Edge, start_at: datetime) -> dict[str, Any]:
     """The skeleton for an exit, its TODOs settled when its caller takes the exit in simulation, a TODO added when
     its caller misses the exit though it needed none."""
+    from callflow.runtime.testing.explore import TODO, needs_person, skeleton_for
+
     skeleton = skeleton_for(flow, edge.source, edge.exit)
     if _takes(simulator, flow, edge, skeleton, start_at):
         settled = "checked: the exit is taken in simulation; to keep it so, "
@@ -212,8 +239,10 @@ def _checked(simulator: Simulator, flow: Flow, edge: Edge, start_at: datetime) -
 
 def _takes(simulator: Simulator, flow: Flow, edge: Edge, skeleton: dict[str, Any], start_at: datetime) -> bool:
     """Whether a skeleton's caller follows its exit's wire in simulation."""
+    from callflow.runtime.simulator.script import parse_script
+
     steps = parse_script(skeleton["input"])
-    simulation: Simulation = simulator.run(flow, steps, at=start_at, switches=skeleton.get("switches", {}))
+    simulation = simulator.run(flow, steps, at=start_at, switches=skeleton.get("switches", {}))
     return (flow.name, edge.source, edge.exit) in simulation.taken
 
 
@@ -282,6 +311,18 @@ def replay(
     """Replay a recorded call (TRACE: JSON lines from `callflow simulate --json` or a live call's trace, `-` for
     standard input) against another flow, and show where the caller's experience would change. Exit status 1 when
     it changes."""
+    from callflow.runtime.simulator.run import Simulator
+    from callflow.runtime.testing.flowtest import unified
+    from callflow.runtime.testing.replay import (
+        call_options,
+        experience,
+        is_live,
+        read_trace,
+        recognizer,
+        script_from_trace,
+        timed_script_from_trace,
+    )
+
     flow = _load(flow_path)
     environment = _environment(flow_path, env_path)
     start_at = _moment(at, environment)

@@ -11,6 +11,7 @@ from __future__ import annotations
 import asyncio
 import subprocess
 import wave
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -148,3 +149,50 @@ def test_speech_outside_the_phrases_takes_the_no_match_path(kind: str, prompts: 
     assert [e["node"] for e in events(trace, "prompt")] == ["choose", "sorry"]  # the `failed` branch
     assert trace[-1]["event"] == "end" and trace[-1]["by"] == "flow"
     assert_recorded(said, recording)
+
+
+def pressed(
+    kind: str, prompts: Path, tmp_path: Path, when: Callable[[str], bool]
+) -> tuple[list[dict[str, Any]], PhoneCall]:
+    """Call the flow, press 2 once Callflow runs the command `when` picks, and let the flow end the call: the
+    trace and the call."""
+    flows = tmp_path / "flows"
+    flows.mkdir()
+    (flows / "spoken_answer.flow").write_text(FLOW, encoding="utf-8")
+    (flows / "callflow.toml").write_text(ENVIRONMENT, encoding="utf-8")
+
+    async def go() -> tuple[list[dict[str, Any]], PhoneCall]:
+        environment = load_environment(flows / "callflow.toml")
+        async with (
+            backend(kind, prompts) as where,
+            line(where, tmp_path, flows=flows, environment=environment, recognizer=RECOGNIZER) as hotline,
+        ):
+            call = await hotline.phone.call("7000")
+            await call.until(when, timeout_s=30)
+            await call.press("2")
+            await call.wait_ended(timeout_s=60)
+            return await hotline.ended_trace(call), call
+
+    return asyncio.run(go())
+
+
+def test_a_key_during_a_speech_menus_prompt_chooses_without_recording(kind: str, prompts: Path, tmp_path: Path) -> None:
+    """Key 2 cuts the speech menu's prompt and is taken at once (early match): no RECORD FILE listens for words
+    and no WAIT FOR DIGIT for keys, the next command plays key 2's branch."""
+    trace, call = pressed(kind, prompts, tmp_path, lambda command: command.startswith("STREAM FILE"))
+    assert [e.get("dtmf") for e in events(trace, "input")] == ["2"]
+    assert said_prompts(trace) == ["상담원과 통화하시겠습니까?", "안녕히 계세요."]
+    listening = [c for c in call.commands if c.startswith(("RECORD FILE", "WAIT FOR DIGIT"))]
+    assert listening == []
+
+
+def test_a_key_while_a_speech_menu_records_ends_the_recording_and_chooses(
+    kind: str, prompts: Path, tmp_path: Path
+) -> None:
+    """Key 2 pressed while Callflow records the answer ends RECORD FILE (an escape digit) and is taken at once: no
+    WAIT FOR DIGIT follows, and nothing is recognised."""
+    trace, call = pressed(kind, prompts, tmp_path, lambda command: command.startswith("RECORD FILE"))
+    assert [(e.get("dtmf"), e.get("speech")) for e in events(trace, "input")] == [("2", None)]
+    assert said_prompts(trace) == ["상담원과 통화하시겠습니까?", "안녕히 계세요."]
+    assert [c for c in call.commands if c.startswith("WAIT FOR DIGIT")] == []
+    assert len([c for c in call.commands if c.startswith("RECORD FILE")]) == 1

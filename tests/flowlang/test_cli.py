@@ -169,7 +169,7 @@ def test_check_uses_the_environment_given_with_env(tmp_path: Path) -> None:
     flow = tmp_path / "unknown_resource.flow"
     shutil.copy(BAD / "unknown_resource.flow", flow)
     env = tmp_path / "other.toml"
-    env.write_text('[queues.suport]\ndescription = "Spelt as the flow spells it"\n', encoding="utf-8")
+    env.write_text('[queues.suport]\ndescription = "Spelt as the flow spells it"\nmax_wait_s = 600\n', encoding="utf-8")
     assert run("check", "--strict", flow).exit_code == 1
     result = run("check", "--strict", "--env", env, flow)
     assert result.stdout == "1 file checked: 0 errors, 0 warnings\n"
@@ -356,6 +356,23 @@ def test_graph_text_formats_name_every_node(picture_format: str) -> None:
     assert result.stdout.startswith(first)
 
 
+def test_graph_draws_global_keys_from_a_marker_to_their_targets(tmp_path: Path) -> None:
+    """Global keys work in every menu: each picture draws them as dashed edges from a `global keys` marker to their
+    targets (which would look orphaned otherwise), and names the keys that act in place (`* repeat`) on it."""
+    mermaid = run("graph", GOOD / "main_menu.flow").stdout
+    assert '  global(("global keys<br/>* repeat<br/>#35; back"))\n' in mermaid
+    operator = next(line.split('["')[0].strip() for line in mermaid.splitlines() if '["operator<br/>' in line)
+    assert f'  global -.->|"key 0"| {operator}\n' in mermaid
+    dot = run("graph", GOOD / "main_menu.flow", "--format", "dot").stdout
+    assert '  "global keys" [label="global keys\\n* repeat\\n# back", shape=oval, style=dashed];\n' in dot
+    assert '  "global keys" -> "operator" [label="key 0", style=dashed];\n' in dot
+    svg = run("graph", GOOD / "main_menu.flow", "--format", "svg", "-o", tmp_path / "menu.svg")
+    assert svg.exit_code == 0
+    assert "global keys" in (tmp_path / "menu.svg").read_text(encoding="utf-8")
+    plain = run("graph", GOOD / "hello.flow").stdout + run("graph", GOOD / "hello.flow", "--format", "dot").stdout
+    assert "global" not in plain
+
+
 def test_graph_defaults_to_mermaid() -> None:
     """Without `--format`, `graph` draws a Mermaid chart."""
     result = run("graph", GOOD / "hello.flow")
@@ -452,3 +469,11 @@ def test_script_reports_a_missing_file_as_a_usage_error(tmp_path: Path) -> None:
     assert result.returncode == 2
     assert "Error: Invalid value for 'SOURCE': File 'nowhere.flow' does not exist." in result.stderr
     assert "Traceback" not in result.stderr
+
+
+def test_graph_offers_every_format_the_pictures_can_be_drawn_in() -> None:
+    """`callflow graph --format` names its formats without importing the drawing code; they are the drawing's own."""
+    from callflow.flowlang.cli import PICTURE_FORMATS
+    from callflow.flowlang.picture import FORMATS
+
+    assert PICTURE_FORMATS == FORMATS

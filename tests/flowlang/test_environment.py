@@ -150,10 +150,12 @@ def test_speech_models_and_numbers_are_bound(tmp_path: Path) -> None:
 
 
 def test_toml_syntax_error_reports_file_line_and_column(tmp_path: Path) -> None:
-    """A TOML syntax error reads `file:line:col: message` and keeps the offending line."""
+    """A TOML syntax error reads `file:line:col: message`, then the offending line and a caret under the place."""
     error = load_error(tmp_path, 'timezone = "UTC"\n[queues.hotline\n')
     path = str(tmp_path / "callflow.toml")
-    assert str(error) == f"{path}:2:16: expected ']' at the end of a table declaration"
+    assert str(error) == (
+        f"{path}:2:16: expected ']' at the end of a table declaration\n    [queues.hotline\n                   ^"
+    )
     assert error.location == Location(path, 2, 16)
     assert error.source_line == "[queues.hotline"
     assert isinstance(error, FlowError)
@@ -217,10 +219,16 @@ def test_file_that_is_not_utf8_is_reported(tmp_path: Path) -> None:
             id="number-is-digits",
         ),
         pytest.param(
-            "[queues.hotline]\nannounce_every_s = 0\n",
-            "expected a number greater than 0, got 0 at queues.hotline.announce_every_s",
-            "/queues/hotline/announce_every_s",
+            "[mailboxes.mayor]\nmax_seconds = 0\n",
+            "expected a number greater than 0, got 0 at mailboxes.mayor.max_seconds",
+            "/mailboxes/mayor/max_seconds",
             id="durations-are-positive",
+        ),
+        pytest.param(
+            "[queues.hotline]\nannounce_every_s = 5\n",
+            "5 is less than the minimum of 10 at queues.hotline.announce_every_s",
+            "/queues/hotline/announce_every_s",
+            id="announcements-as-the-queue-node-allows",
         ),
         pytest.param(
             '[voices]\n"zh CN" = "cmn"\n',
@@ -315,6 +323,18 @@ def test_file_that_is_not_utf8_is_reported(tmp_path: Path) -> None:
             "expected a string, got a date (put it in quotes) at schedules.working_hours.holidays[0]",
             "/schedules/working_hours/holidays/0",
             id="holidays-are-quoted",
+        ),
+        pytest.param(
+            '[apology]\nen = "Sorry.\\nReally."\n',
+            "expected one line of text to say, without control characters, got 'Sorry.\\nReally.' at apology.en",
+            "/apology/en",
+            id="an-apology-is-one-line",
+        ),
+        pytest.param(
+            '[apology]\n"en us" = "Sorry."\n',
+            "invalid key, expected a language tag such as 'zh-CN' or 'en' at apology.\"en us\"",
+            "/apology/en us",
+            id="an-apology-is-per-language",
         ),
     ],
 )

@@ -146,3 +146,43 @@ def test_lookup_source_is_checked_against_the_environment() -> None:
     found = check_flow(load(VALID), registry=REGISTRY, environment=environment)
     message = "`web` uses source `crm`, which `callflow.toml` does not define; add [sources.crm] to the environment"
     assert [(p.code.id, p.message, p.location.line) for p in found] == [("E401", message, 25)]
+
+
+def test_lookup_fields_and_optional_round_trip() -> None:
+    """`fields` (JSON paths) and `optional` load without problems and are written back unchanged."""
+    text = VALID.replace(
+        "  save      status\n  found     -> bye\n  not_found -> bye",
+        '  save      status, ticket\n  fields    status = "case.state[0]"\n  optional  ticket\n'
+        "  found     -> bye\n  not_found -> bye",
+    )
+    assert problems(text) == []
+    assert_round_trips(text)
+    web = load(text).node("web")
+    assert web.params["fields"] == {"status": "case.state[0]"}
+    assert web.params["optional"] == ["ticket"]
+
+
+def test_lookup_optional_names_a_saved_variable() -> None:
+    """`optional` only loosens variables that `save` stores."""
+    text = VALID.replace(
+        "  save      status\n  found     -> bye\n  not_found -> bye",
+        "  save status\n  optional ticket\n  found -> bye\n  not_found -> bye",
+    )
+    assert problems(text) == [("E103", "`optional` names `ticket`, which `save` does not store; add it to `save`", 30)]
+
+
+def test_lookup_fields_of_an_sql_lookup_are_reported() -> None:
+    """`fields` read JSON; an SQL lookup names its columns with `as`."""
+    text = VALID.replace(
+        "  save      status\n  timeout   3s", '  save      status\n  fields status = "a.b"\n  timeout   3s'
+    )
+    message = "`fields` finds values in an HTTP source's JSON answer; in SQL, name the column with `as`"
+    assert problems(text) == [("E103", message, 19)]
+
+
+def test_lookup_reads_each_source_the_way_its_kind_needs() -> None:
+    """With the environment at hand, `query` on an HTTP source and `path` on an SQLite source are errors."""
+    environment = load_environment(EXAMPLES / "callflow.toml")
+    flow = load(VALID.replace("lookup crm", "lookup tickets"))
+    found = [(p.code.id, p.message) for p in check_flow(flow, environment=environment, registry=REGISTRY)]
+    assert ("E103", "`tickets` is an SQLite source: look it up with `query`, not `path`") in found

@@ -2,15 +2,22 @@
 
 from __future__ import annotations
 
+import asyncio
+from datetime import datetime
+from itertools import pairwise
 from pathlib import Path
+from typing import Any
+from zoneinfo import ZoneInfo
 
 from flowtools import FlowTools
 
 from callflow.flowlang.check import check_flow
-from callflow.flowlang.environment import load_environment
+from callflow.flowlang.environment import load_environment, load_environment_text
 from callflow.flowlang.loader import dump
 from callflow.flowlang.registry import Registry
 from callflow.nodes import hangup, queue, say
+from callflow.runtime.simulator.run import Simulation, Simulator
+from callflow.runtime.simulator.script import parse_script
 
 REGISTRY = Registry({m.NODE.keyword: m.NODE for m in (queue, say, hangup)})
 EXAMPLES = Path(__file__).parents[2] / "examples"
@@ -74,7 +81,7 @@ def test_queue_with_only_a_queue_and_done_is_complete() -> None:
     assert_round_trips(MINIMAL)
     params = REGISTRY["queue"].build(load(MINIMAL).nodes[0].params)
     assert (params.position, params.offer, params.offer_after_s, params.max_wait_s) == (None, None, None, None)
-    assert (params.announce_every_s, params.offer_key) == (30, "1")
+    assert (params.announce_every_s, params.offer_key) == (None, "1")
 
 
 def test_queue_durations_are_stored_in_seconds() -> None:
@@ -146,3 +153,100 @@ def test_queue_is_checked_against_the_environment() -> None:
     found = check_flow(flow, registry=REGISTRY, environment=environment)
     message = "`agents` uses queue `hotlines`, which `callflow.toml` does not define; did you mean `hotline`?"
     assert [(p.code.id, p.message, p.location.line) for p in found] == [("E401", message, 3)]
+
+
+def unbounded(flow_text: str, environment_text: str) -> list[tuple[str, str, int | None]]:
+    """The W209 problems of a flow checked against an environment."""
+    environment = load_environment_text(environment_text, "callflow.toml")
+    found = check_flow(load(flow_text), registry=REGISTRY, environment=environment)
+    return [(p.code.id, p.message, p.location.line) for p in found if p.code.id == "W209"]
+
+
+def test_a_queue_with_no_maximum_wait_and_no_offer_is_a_warning() -> None:
+    """Neither the node nor the environment's queue limits the wait, and nothing offers a way out: W209 at the node."""
+    message = (
+        "`agents` waits in queue `hotline` with no maximum wait and no offer: a caller nobody answers waits until "
+        "the call's time limit; add `max_wait 600s` and `timeout -> node_id`, or set `max_wait_s` under "
+        "[queues.hotline] in the environment"
+    )
+    assert unbounded(MINIMAL, "[queues.hotline]\n") == [("W209", message, 3)]
+
+
+def test_a_maximum_wait_or_an_offer_silences_the_unbounded_queue_warning() -> None:
+    """`max_wait` on the node, `max_wait_s` on the environment's queue, or an offer each bound the wait."""
+    with_max_wait = MINIMAL.replace("  done -> bye", "  max_wait 600s\n  done -> bye\n  timeout -> bye")
+    assert unbounded(with_max_wait, "[queues.hotline]\n") == []
+    assert unbounded(MINIMAL, "[queues.hotline]\nmax_wait_s = 600\n") == []
+    assert unbounded(VALID.replace("  max_wait       600s\n", ""), "[queues.hotline]\n") == []
+
+
+AT = datetime(2026, 12, 7, 10, 0, tzinfo=ZoneInfo("Asia/Shanghai"))
+
+WAITING = """\
+flow t
+  languages en
+
+prompt position
+  en "There are {queue.position} callers ahead of you."
+
+prompt busy
+  en "All our agents are busy."
+
+agents: queue hotline
+  position position
+  done     -> bye
+  timeout  -> busy
+
+busy: say busy -> bye
+
+bye: hangup
+"""
+
+
+def wait(tmp_path: Path, flow_text: str, queue_settings: str, *steps: str) -> Simulation:
+    """Simulate a caller waiting in `hotline`, three callers ahead, with the queue's settings in the environment."""
+    (tmp_path / "callflow.toml").write_text(f'timezone = "Asia/Shanghai"\n[queues.hotline]\n{queue_settings}')
+    simulator = Simulator(load_environment(tmp_path / "callflow.toml"), tmp_path)
+    try:
+        return asyncio.run(simulator.call(load(flow_text), parse_script(list(steps)), at=AT, queue_position=3))
+    finally:
+        simulator.close()
+
+
+def intervals(result: Simulation) -> list[float]:
+    """Seconds between one position announcement and the next."""
+    announced = [e["t"] for e in result.events if e["event"] == "prompt" and e.get("prompt") == "position"]
+    return [round(later - earlier, 3) for earlier, later in pairwise(announced)]
+
+
+def queue_events(result: Simulation) -> list[dict[str, Any]]:
+    """The queue's events: joining, each announcement, leaving."""
+    return [e for e in result.events if e["event"] == "queue"]
+
+
+def test_the_environments_maximum_wait_is_the_nodes_default(tmp_path: Path) -> None:
+    """`max_wait_s = 90` under [queues.hotline] ends a wait nobody answers after 90 s, through `timeout`."""
+    result = wait(tmp_path, WAITING, "max_wait_s = 90\n")
+    leave = queue_events(result)[-1]
+    assert (leave["outcome"], leave["waited_s"]) == ("timeout", 90)
+    assert result.said()[-1] == "All our agents are busy."
+
+
+def test_the_environments_announcement_interval_is_the_nodes_default(tmp_path: Path) -> None:
+    """`announce_every_s = 45` spaces the position announcements 45 s apart (not the built-in 30 s)."""
+    result = wait(tmp_path, WAITING, "announce_every_s = 45\nmax_wait_s = 100\n")
+    assert intervals(result) == [45, 45]
+
+
+def test_the_nodes_own_settings_win_over_the_environments(tmp_path: Path) -> None:
+    """A node's `max_wait` and `announce_every` are used even when the environment's queue has its own."""
+    flow = WAITING.replace("  position position\n", "  position position\n  announce_every 20s\n  max_wait 50s\n")
+    result = wait(tmp_path, flow, "announce_every_s = 45\nmax_wait_s = 100\n")
+    assert queue_events(result)[-1]["waited_s"] == 50
+    assert intervals(result) == [20, 20]
+
+
+def test_without_either_the_announcements_come_every_30_seconds(tmp_path: Path) -> None:
+    """With no interval on the node or the environment's queue, positions are announced every 30 s."""
+    result = wait(tmp_path, WAITING, "max_wait_s = 70\n")
+    assert intervals(result) == [30, 30]

@@ -200,6 +200,32 @@ def test_an_unhandled_failure_apologises_and_transfers_instead_of_dead_air(tmp_p
     assert kinds(result, "transfer")[0]["destination"] == "operator"
 
 
+APOLOGY_TABLE = """
+[apology]
+en = "We are sorry: our system has a problem. Please hold for an agent."
+fr = "Désolés : notre système a un problème. Un agent va vous répondre."
+"""
+
+
+@pytest.mark.parametrize(
+    ("languages", "said", "language"),
+    [
+        ("en", "We are sorry: our system has a problem. Please hold for an agent.", "en"),
+        ("fr", "Désolés : notre système a un problème. Un agent va vous répondre.", "fr"),
+        ("zh-CN", "抱歉，系统出现故障，正在为您转接人工服务。", "zh-CN"),
+        ("ko", "We are sorry: our system has a problem. Please hold for an agent.", "en"),
+    ],
+    ids=["configured", "configured-only-there", "built-in", "neither-in-english"],
+)
+def test_the_apology_comes_from_the_environment(tmp_path: Path, languages: str, said: str, language: str) -> None:
+    """The fallback says the environment's `[apology]` in the caller's language; a language it does not give has
+    the built-in apology (Mandarin or English), and one with neither hears the environment's English."""
+    flow = FAILING.replace("  languages en", f"  languages {languages}").replace('  en "Bye."', f'  {languages} "Bye."')
+    result = run(tmp_path, flow, env=ENVIRONMENT + APOLOGY_TABLE)
+    (apology,) = kinds(result, "prompt")
+    assert (apology["text"], apology["lang"]) == (said, language)
+
+
 def test_without_anyone_to_take_the_call_the_fallback_hangs_up(tmp_path: Path) -> None:
     """When the fallback destination does not answer, the call ends politely rather than hanging in silence."""
     result = run(tmp_path, FAILING, "wait:1")

@@ -158,3 +158,78 @@ def test_speaking_a_file_where_no_model_is_installed_is_an_error_that_says_so(tm
     result = simulate(tmp_path, BILINGUAL, "say:@yes.wav")
     errors = [e["message"] for e in result.events if e["event"] == "error"]
     assert errors[0].startswith("no speech recognition model for language `zh-CN`: none is set under [speech.models]")
+
+
+TWO_QUESTIONS = """\
+flow card_service
+  languages en
+
+prompt question
+  en "Say balance, or press 4 for a lost card."
+
+prompt confirm
+  en "Shall we block the card? Say yes or no."
+
+prompt blocked
+  en "Your card is blocked."
+
+prompt goodbye
+  en "Goodbye."
+
+choose: menu question
+  speech  yes
+  words 1 "balance"
+  key 1   -> bye
+  key 4   -> lost
+  failed  -> bye
+
+lost: menu confirm
+  speech  yes
+  words 1 "yes"
+  words 2 "no"
+  key 1   -> blocked
+  key 2   -> bye
+  failed  -> bye
+
+blocked: say blocked -> bye
+
+bye: say goodbye -> end
+
+end: hangup
+"""
+
+
+def first_prompt_at(result: Simulation, node: str) -> float:
+    """When the first prompt of `node` began, in virtual seconds."""
+    return next(e["t"] for e in result.events if e["event"] == "prompt" and e["node"] == node)
+
+
+def test_a_key_in_a_speech_menu_chooses_at_once_and_leaves_the_next_words(tmp_path: Path) -> None:
+    """Key 4 pressed during a speech menu's prompt takes key 4's branch without listening, and the caller's next
+    words (yes) answer the next menu, not this one."""
+    result = simulate(tmp_path, TWO_QUESTIONS, "dtmf:4", "say:yes")
+    assert result.taken[:2] == [("card_service", "choose", "key 4"), ("card_service", "lost", "key 1")]
+    assert result.said()[-2:] == ["Your card is blocked.", "Goodbye."]
+    assert [e["reason"] for e in result.events if e["event"] == "menu_failed"] == []
+
+
+def test_a_key_pressed_while_a_speech_menu_listens_ends_listening_at_once(tmp_path: Path) -> None:
+    """A timed key 2 s before the no-input timeout (while the menu listens for words) is acted on at its moment:
+    the next menu's prompt begins then, not when the timeout would have ended listening."""
+    silent = simulate(tmp_path, TWO_QUESTIONS, "hangup@60")
+    listening_ends = [e["t"] for e in silent.events if e["event"] == "prompt"][1]  # the retry, after the timeout
+    key_at = round(listening_ends - 2.0, 3)
+    result = simulate(tmp_path, TWO_QUESTIONS, f"dtmf:4@{key_at}", "hangup@60")
+    assert result.taken[0] == ("card_service", "choose", "key 4")
+    assert first_prompt_at(result, "lost") == key_at
+    assert [e.get("lost") for e in result.events if e["event"] == "input"] == [None]
+
+
+def test_silence_in_a_speech_menu_lasts_one_timeout_as_in_a_keypad_menu(tmp_path: Path) -> None:
+    """A silent caller hears the retry as soon after the prompt in a speech menu as in the same menu without
+    speech: listening for words also listens for keys, so there is no second wait for keys."""
+    keypad = TWO_QUESTIONS.replace('  speech  yes\n  words 1 "balance"\n', "", 1)
+    assert keypad != TWO_QUESTIONS
+    spoken = [e["t"] for e in simulate(tmp_path, TWO_QUESTIONS, "hangup@60").events if e["event"] == "prompt"]
+    keyed = [e["t"] for e in simulate(tmp_path, keypad, "hangup@60").events if e["event"] == "prompt"]
+    assert spoken[:3] == keyed[:3]

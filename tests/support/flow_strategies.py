@@ -8,6 +8,7 @@ from typing import Any
 from hypothesis import strategies as st
 
 from callflow.flowlang import expression_kinds, kinds
+from callflow.flowlang.jsonpath import FieldPaths
 from callflow.flowlang.model import Comment, Edge, Flow, GlobalKey, Node, Position, Prompt, Variable
 from callflow.flowlang.nodetype import NodeType
 from callflow.flowlang.numbers import LIMIT
@@ -44,6 +45,9 @@ json_scalars = st.one_of(
 )
 
 
+json_paths = st.sampled_from(["holder.name", "accounts[0].balance", '"x-request-id"', "items[-1]", "a.b[*].c"])
+
+
 def value_for(kind: kinds.Kind) -> st.SearchStrategy[Any]:
     """Valid JSON values of one parameter kind."""
     if isinstance(kind, kinds.Text):
@@ -71,6 +75,8 @@ def value_for(kind: kinds.Kind) -> st.SearchStrategy[Any]:
         return st.dictionaries(names, expressions, min_size=1, max_size=3)
     if isinstance(kind, expression_kinds.Literal):
         return literals
+    if isinstance(kind, FieldPaths):
+        return st.dictionaries(names, json_paths, min_size=1, max_size=3)
     raise AssertionError(f"no strategy for {kind!r}")
 
 

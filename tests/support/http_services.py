@@ -26,6 +26,10 @@ class Service(ThreadingHTTPServer):
         self.written = 0
         self.finished = threading.Event()
         """Set when a handler has stopped sending (done, or the client went away)."""
+        self.answers: dict[str, tuple[int, bytes]] = {}
+        """For `Scripted`: the status and body of the answer to each path (without the query)."""
+        self.requests: list[dict[str, Any]] = []
+        """For `Scripted`: every request, as its method, target, headers and body."""
 
     @property
     def url(self) -> str:
@@ -56,6 +60,22 @@ class Recording(_Handler):
     def do_GET(self) -> None:
         self.server.targets.append(self.path)
         self._answer(200, json.dumps({"status": "open", "path": self.path}).encode())
+
+
+class Scripted(_Handler):
+    """Answers each path with the status and body set in `server.answers` (404 for others), remembering every
+    request: its method, target, headers and body."""
+
+    def _scripted(self) -> None:
+        length = int(self.headers.get("Content-Length") or 0)
+        body = self.rfile.read(length) if length else b""
+        self.server.requests.append(
+            {"method": self.command, "target": self.path, "headers": dict(self.headers.items()), "body": body}
+        )
+        status, answer = self.server.answers.get(self.path.partition("?")[0], (404, b""))
+        self._answer(status, answer)
+
+    do_GET = do_POST = do_PUT = do_DELETE = _scripted
 
 
 class Trickling(_Handler):

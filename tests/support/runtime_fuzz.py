@@ -23,7 +23,7 @@ from callflow.flowlang.evaluation import EvaluationError, compile_expression, ev
 from callflow.flowlang.expression import Binary, Expression, ListExpr, Literal, Unary, Variable, to_text
 from callflow.flowlang.loader import load_text
 from callflow.flowlang.model import Flow
-from callflow.runtime.data import quote_value, request_url
+from callflow.runtime.http_source import quote_value, request_url
 from callflow.runtime.simulator.run import Simulator
 from callflow.runtime.simulator.script import parse_script
 

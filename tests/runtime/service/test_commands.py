@@ -39,7 +39,7 @@ def test_import_then_export_gives_back_the_same_files(run: CliRunner, tmp_path: 
     """Flows, tests, environment and data files come back byte for byte (flows as `callflow fmt` writes them)."""
     imported = run.invoke(cli, ["import", str(EXAMPLES)])
     assert imported.exit_code == 0, imported.output
-    assert "5 flows, 8 test files, 13 data files, the environment" in imported.stdout
+    assert "5 flows, 9 test files, 13 data files, the environment" in imported.stdout
     exported = run.invoke(cli, ["export", str(tmp_path / "out")])
     assert exported.exit_code == 0, exported.output
     sources = sorted(
@@ -88,3 +88,16 @@ def test_mistakes_get_a_clear_message_not_a_traceback(run: CliRunner) -> None:
     assert unknown.exit_code == 2 and "no tenant 'nowhere'" in unknown.stderr
     bad_name = run.invoke(cli, ["tenant", "add", "Bad Name"])
     assert bad_name.exit_code == 2 and "cannot name a tenant" in bad_name.stderr
+
+
+def test_the_commands_options_name_the_services_own_defaults() -> None:
+    """The service's commands write the default tenant, the data folder's variable and the roles into their options
+    without importing the service (to start quickly); they are the service's own."""
+    from callflow.runtime.service import commands
+    from callflow.runtime.service.accounts import DEFAULT_TENANT
+    from callflow.runtime.store.folder import ENVIRONMENT_VARIABLE
+    from callflow.runtime.store.users import Role
+
+    assert commands.DEFAULT_TENANT == DEFAULT_TENANT
+    assert commands.DATA_VARIABLE == ENVIRONMENT_VARIABLE
+    assert tuple(role.name for role in Role) == commands.ROLES

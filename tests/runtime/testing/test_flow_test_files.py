@@ -79,7 +79,7 @@ def test_every_example_test_file_fits_the_schema() -> None:
         pytest.param(
             HEAD + CASE + "    expect: {heard: [{a: 1}]}\n", "t.yaml:6:22: expected a text or a number", id="heard"
         ),
-        pytest.param(HEAD + CASE + "    expect: {reached: [1 2]}\n", "t.yaml:6:24: expected a name", id="reached"),
+        pytest.param(HEAD + CASE + "    expect: {reached: [1 2]}\n", "t.yaml:6:24: expected a node's id", id="reached"),
         pytest.param(
             HEAD + "limit: .nan\n" + CASE, "t.yaml:3:8: not valid YAML: .nan is not a number a test can use", id="nan"
         ),
