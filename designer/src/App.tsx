@@ -11,6 +11,9 @@ import { canPublish, useSession } from "./store/session";
 
 const DataFilesPage = lazy(() => import("./pages/DataFilesPage").then((m) => ({ default: m.DataFilesPage })));
 const CapacityPage = lazy(() => import("./pages/CapacityPage").then((m) => ({ default: m.CapacityPage })));
+const DashboardPage = lazy(() => import("./pages/DashboardPage").then((m) => ({ default: m.DashboardPage })));
+const ReportsPage = lazy(() => import("./pages/ReportsPage").then((m) => ({ default: m.ReportsPage })));
+const VoicemailPage = lazy(() => import("./pages/VoicemailPage").then((m) => ({ default: m.VoicemailPage })));
 const EnvironmentPage = lazy(() => import("./pages/EnvironmentPage").then((m) => ({ default: m.EnvironmentPage })));
 
 export function App() {
@@ -53,6 +56,15 @@ export function App() {
           <a href="#/environment" className={route.page === "environment" ? "active" : ""}>
             {t("nav.environment")}
           </a>
+          <a href="#/dashboard" className={route.page === "dashboard" ? "active" : ""} data-testid="nav-dashboard">
+            {t("nav.dashboard")}
+          </a>
+          <a href="#/reports/calls" className={route.page === "reports" ? "active" : ""} data-testid="nav-reports">
+            {t("nav.reports")}
+          </a>
+          <a href="#/voicemail" className={route.page === "voicemail" ? "active" : ""} data-testid="nav-voicemail">
+            {t("nav.voicemail")}
+          </a>
           {canPublish(user) && (
             <a href="#/files" className={route.page === "files" ? "active" : ""} data-testid="nav-files">
               {t("nav.files")}
@@ -78,7 +90,7 @@ export function App() {
       </header>
       <main className="page">
         {route.page === "flow" ? (
-          <EditorPage key={route.name} name={route.name} traffic={route.traffic} />
+          <EditorPage key={route.name} name={route.name} traffic={route.traffic} heatmap={route.heatmap} />
         ) : route.page === "capacity" ? (
           <Suspense fallback={<p className="muted page-error">{t("loading")}</p>}>
             <CapacityPage key={route.name} name={route.name} job={route.job} />
@@ -86,6 +98,18 @@ export function App() {
         ) : route.page === "files" && canPublish(user) ? (
           <Suspense fallback={<p className="muted page-error">{t("loading")}</p>}>
             <DataFilesPage />
+          </Suspense>
+        ) : route.page === "dashboard" ? (
+          <Suspense fallback={<p className="muted page-error">{t("loading")}</p>}>
+            <DashboardPage />
+          </Suspense>
+        ) : route.page === "reports" ? (
+          <Suspense fallback={<p className="muted page-error">{t("loading")}</p>}>
+            <ReportsPage key={route.name} name={route.name} />
+          </Suspense>
+        ) : route.page === "voicemail" ? (
+          <Suspense fallback={<p className="muted page-error">{t("loading")}</p>}>
+            <VoicemailPage />
           </Suspense>
         ) : route.page === "environment" ? (
           <Suspense fallback={<p className="muted page-error">{t("loading")}</p>}>

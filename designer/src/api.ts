@@ -1,6 +1,9 @@
 // The designer's only way in: the flow service's HTTP API (docs/designer.md lists what it uses).
 import type { Job } from "./model/capacity";
 import type { DiffAnswer } from "./model/diff";
+import type { HeatMap, NodeCall } from "./model/heatmap";
+import type { Dashboard, Report } from "./model/records";
+import type { MessageState, VoicemailMessage } from "./model/voicemail";
 import type {
   Diagnostic,
   FlowGraph,
@@ -177,6 +180,25 @@ export const api = {
     const response = await request("GET", `/api/jobs/${encodeURIComponent(id)}/report.html`, undefined, { Accept: "text/html" });
     return response.text();
   },
+  report: (name: string, query: string) =>
+    json<Report>("GET", `/api/reports/${encodeURIComponent(name)}${query ? `?${query}` : ""}`),
+  heatmap: (name: string, query: string) => json<HeatMap>("GET", `${flowPath(name)}/heatmap${query ? `?${query}` : ""}`),
+  heatmapCalls: (name: string, node: string, query: string) =>
+    json<{ calls: NodeCall[] }>("GET", `${flowPath(name)}/heatmap/${encodeURIComponent(node)}/calls?${query}`),
+  call: (id: string) => json<{ call_id: string; events: TraceEvent[] }>("GET", `/api/calls/${encodeURIComponent(id)}`),
+  dashboard: () => json<Dashboard>("GET", "/api/dashboard"),
+  voicemail: (filter: { mailbox?: string; state?: string }) => {
+    const query = new URLSearchParams(Object.entries(filter).filter((entry): entry is [string, string] => !!entry[1]));
+    return json<{ messages: VoicemailMessage[] }>("GET", `/api/voicemail${query.size ? `?${query}` : ""}`);
+  },
+  /** A message's audio, fetched with the session (a simulated message has none: `404 no_audio`). */
+  async voicemailAudio(id: number): Promise<Blob> {
+    const response = await request("GET", `/api/voicemail/${id}.wav`, undefined, { Accept: "audio/wav" });
+    return response.blob();
+  },
+  markVoicemail: (id: number, change: { state?: MessageState; note?: string }) =>
+    json<VoicemailMessage>("PATCH", `/api/voicemail/${id}`, { json: change }),
+  deleteVoicemail: (id: number) => json<void>("DELETE", `/api/voicemail/${id}`),
   setSwitch: (name: string, on: boolean) =>
     json<Json>("PUT", `/api/environment/switches/${encodeURIComponent(name)}`, { json: { on } }),
 };

@@ -75,6 +75,16 @@ function FlowNodeComponent({ data, selected }: NodeProps<FlowNodeView>) {
                   {data.visits}
                 </span>
               )}
+              {!!data.drops && (
+                <span className="badge badge-drops" data-testid="heat-drops" title={t("heatmap.drops", { count: data.drops })}>
+                  ↓{data.drops}
+                </span>
+              )}
+              {!!data.callErrors && (
+                <span className="badge badge-call-errors" data-testid="heat-errors" title={t("heatmap.errors", { count: data.callErrors })}>
+                  ✕{data.callErrors}
+                </span>
+              )}
               {data.diff && <span className={`badge badge-diff-${data.diff}`}>{t(`diff.${data.diff}`)}</span>}
             </span>
           </div>

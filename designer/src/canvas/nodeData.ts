@@ -35,6 +35,9 @@ export interface FlowNodeData extends Record<string, unknown> {
   /** Calls of a capacity run that entered this node, and its heat (0 to 5, against the busiest node). */
   visits: number | null;
   heat: number | null;
+  /** From the records' heat map: callers who hung up at this node, and the errors there. */
+  drops: number | null;
+  callErrors: number | null;
   diff: NodeDiffStatus | null;
   /** A prompt text it plays that the diff shows changed, in the interface's language when it changed in it. */
   textChange: TextChange | null;
@@ -139,6 +142,8 @@ export function buildNodes(
       covered: paint.coverage ? (paint.coverage.nodes[node.id] ?? 0) : null,
       visits: paint.traffic ? (paint.traffic.nodes[node.id]?.visits ?? 0) : null,
       heat: paint.traffic ? heatOf(paint.traffic.nodes[node.id]?.visits ?? 0, paint.traffic.max) : null,
+      drops: paint.traffic?.nodes[node.id]?.drops ?? null,
+      callErrors: paint.traffic?.nodes[node.id]?.errors ?? null,
       diff: paint.diff?.[node.id] ?? null,
       textChange: textChangeFor(paint.texts?.[node.id], uiLanguage),
       terminal: info?.terminal ?? false,

@@ -31,6 +31,9 @@ export interface QueueResult {
 export interface NodeTraffic {
   visits: number;
   exits: Record<string, number>;
+  /** Callers who hung up at the node and its errors (the records' heat map counts them; a capacity run does not). */
+  drops?: number;
+  errors?: number;
 }
 
 export interface LoadResult {

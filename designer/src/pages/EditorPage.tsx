@@ -11,6 +11,7 @@ import { AnnotationTools } from "../canvas/AnnotationTools";
 import { Canvas } from "../canvas/Canvas";
 import { copySelection, pasteClipboard } from "../canvas/clipboard";
 import { SearchBox } from "../canvas/SearchBox";
+import { HeatMapLegend } from "../capacity/HeatMapLegend";
 import { TrafficLegend } from "../capacity/TrafficLegend";
 import { CheckList } from "../panels/CheckList";
 import { ConflictDialog } from "../panels/ConflictDialog";
@@ -37,8 +38,9 @@ const isTyping = (event: KeyboardEvent) => {
   return !!target && (target.isContentEditable || ["INPUT", "TEXTAREA", "SELECT"].includes(target.tagName) || !!target.closest(".cm-editor"));
 };
 
-/** `traffic`: a capacity job whose traffic through the flow is painted on the canvas. */
-export function EditorPage({ name, traffic }: { name: string; traffic?: string }) {
+/** `traffic`: a capacity job whose traffic through the flow is painted on the canvas; `heatmap`: the call records'
+ * heat map painted instead. */
+export function EditorPage({ name, traffic, heatmap }: { name: string; traffic?: string; heatmap?: boolean }) {
   const { t } = useTranslation();
   const user = useSession((s) => s.user);
   const flow = useEditor((s) => s.flow);
@@ -177,6 +179,13 @@ export function EditorPage({ name, traffic }: { name: string; traffic?: string }
               {view === "canvas" && <AnnotationTools />}
             </>
           )}
+          <a
+            href={`#/flows/${encodeURIComponent(name)}${heatmap ? "" : "/heatmap"}`}
+            className={`ghost button-like ${heatmap ? "active" : ""}`}
+            data-testid="open-heatmap"
+          >
+            {t("heatmap.open")}
+          </a>
           <a href={`#/flows/${encodeURIComponent(name)}/capacity`} className="ghost button-like" data-testid="open-capacity">
             {t("capacity.open")}
           </a>
@@ -201,6 +210,7 @@ export function EditorPage({ name, traffic }: { name: string; traffic?: string }
           {editable && view === "canvas" && <Palette />}
           <div className="editor-main">
             {traffic && laidOut && <TrafficLegend name={name} job={traffic} />}
+            {heatmap && !traffic && laidOut && <HeatMapLegend name={name} />}
             {view === "canvas" ? (
               laidOut ? (
                 <Canvas readOnly={!editable} />

@@ -1,0 +1,71 @@
+"""The dashboard page: today's calls (saved simulations in the tenant's time zone), the rates as the service
+computes them, the messages waiting, and the two KPIs against their 99 % and 90 % targets."""
+
+from __future__ import annotations
+
+import subprocess
+from collections.abc import Iterator
+from datetime import datetime
+from pathlib import Path
+from zoneinfo import ZoneInfo
+
+import pytest
+from designer_browser import Designer
+from flow_service import CALLFLOW, REPOSITORY, FlowService, running_service
+from playwright.sync_api import expect
+
+HOTLINE = REPOSITORY / "examples" / "hotline_12345.flow"
+TENANT_ZONE = ZoneInfo("Asia/Shanghai")
+"""The examples' time zone: the dashboard's today."""
+
+
+def simulate_saved(data: Path, at: str, *steps: str) -> None:
+    """One hotline call through `callflow simulate --save`, its record written to the data folder."""
+    inputs = [arg for step in steps for arg in ("-i", step)]
+    command = [str(CALLFLOW), "simulate", str(HOTLINE), "--at", at, *inputs, "--save", "--data", str(data)]
+    subprocess.run(command, check=True, capture_output=True, text=True, cwd=REPOSITORY)
+
+
+@pytest.fixture(scope="module")
+def service(tmp_path_factory: pytest.TempPathFactory) -> Iterator[FlowService]:
+    """A service with two calls today that hang up at the menu, and a message for the mayor from last month."""
+    data = tmp_path_factory.mktemp("callflow-data")
+    with running_service(data) as running:
+        today = datetime.now(TENANT_ZONE).date().isoformat()
+        simulate_saved(data, f"{today}T00:10", "hangup")
+        simulate_saved(data, f"{today}T00:20", "hangup")
+        simulate_saved(data, "2026-11-23T11:05", "dtmf:3", "say:路灯坏了请派人修理", "dtmf:#")
+        yield running
+
+
+def test_the_dashboard_shows_today_against_the_targets(designer: Designer) -> None:
+    """Two calls today, no queue offered (so no service level and no agent answer rate), the connection rate met
+    at 100 % against 99 %, one message waiting that opens the inbox; every figure as the service computes it."""
+    page = designer.page("viewer", locale="en")
+    page.get_by_test_id("nav-dashboard").click()
+    board = page.request.get(f"{designer.service.url}/api/dashboard").json()
+    assert board["calls"] == 2 and board["voicemail_waiting"] == 1, board
+    expect(page.get_by_test_id("figure-calls")).to_contain_text("2")
+    expect(page.get_by_test_id("figure-service_level")).to_contain_text("—")
+    expect(page.get_by_test_id("figure-abandonment")).to_contain_text("—")
+    containment = f"{board['containment']:.0%}".replace(" ", "")
+    expect(page.get_by_test_id("figure-containment")).to_contain_text(containment)
+
+    connection = page.get_by_test_id("kpi-connection_rate")
+    expect(connection).to_have_attribute("data-met", "yes")
+    expect(connection).to_contain_text("100%")
+    expect(connection).to_contain_text("target 99%")
+    answer = page.get_by_test_id("kpi-agent_answer_rate")
+    expect(answer).to_have_attribute("data-met", "none")
+    expect(answer).to_contain_text("target 90%")
+
+    page.get_by_test_id("figure-voicemail_waiting").click()
+    expect(page.locator("[data-testid=voicemail-table] tbody tr")).to_have_count(1)
+
+
+def test_the_dashboard_speaks_chinese(designer: Designer) -> None:
+    """In Chinese the KPIs are named and their targets said in Chinese."""
+    page = designer.page("editor")
+    page.get_by_test_id("nav-dashboard").click()
+    expect(page.get_by_test_id("kpi-connection_rate")).to_contain_text("接通率")
+    expect(page.get_by_test_id("kpi-agent_answer_rate")).to_contain_text("目标 90%")
