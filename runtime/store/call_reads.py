@@ -7,33 +7,12 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
+from callflow.runtime.store.call_records import CALL_FIELDS as RECORD_FIELDS
 from callflow.runtime.store.call_records import unpack_events
 from callflow.runtime.store.errors import NotFound
 from callflow.runtime.store.records_db import transaction
 
-CALL_FIELDS = (
-    "id",
-    "call_id",
-    "flow",
-    "version",
-    "origin",
-    "caller",
-    "called",
-    "area",
-    "language",
-    "start",
-    "end",
-    "duration_s",
-    "day",
-    "hour",
-    "outcome",
-    "reason",
-    "hangup_by",
-    "end_node",
-    "transfer_to",
-    "errors",
-    "finished",
-)
+CALL_FIELDS = ("id", *RECORD_FIELDS)
 
 PERIODS = {
     None: "''",

@@ -22,8 +22,7 @@ TALLY_UPSERT = (
     "ON CONFLICT DO UPDATE SET n = n + excluded.n, total = total + excluded.total, top = max(top, excluded.top)"
 )
 
-_CALL_COLUMNS = (
-    "tenant",
+CALL_FIELDS = (
     "call_id",
     "flow",
     "version",
@@ -44,8 +43,10 @@ _CALL_COLUMNS = (
     "transfer_to",
     "errors",
     "finished",
-    "path",
 )
+"""What a call record holds beside its tenant and path (`call_reads` lists them with the row id)."""
+
+_CALL_COLUMNS = ("tenant", *CALL_FIELDS, "path")
 
 
 def pack_events(events: list[dict[str, Any]]) -> bytes:
