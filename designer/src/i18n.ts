@@ -1,8 +1,8 @@
 // The interface in Chinese and English: zh-CN first for a Chinese browser, the user's choice remembered.
 import i18n from "i18next";
 import { initReactI18next } from "react-i18next";
-import en from "./locales/en";
-import zhCN from "./locales/zh-CN";
+import en from "./locales/en/index";
+import zhCN from "./locales/zh-CN/index";
 
 export const LANGUAGES = ["zh-CN", "en"] as const;
 export type UiLanguage = (typeof LANGUAGES)[number];

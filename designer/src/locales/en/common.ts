@@ -1,0 +1,48 @@
+// English strings of the frame of every page: navigation, log-in, the flow list, saving, days, screen-reader labels.
+const common = {
+  loading: "Loading…",
+  close: "Close",
+  cancel: "Cancel",
+  on: "on",
+  nav: { flows: "Flows", dashboard: "Dashboard", reports: "Reports", voicemail: "Voicemail", files: "Data files", environment: "Environment", language: "Language", logout: "Log out" },
+  role: { viewer: "viewer", editor: "editor", admin: "admin" },
+  login: {
+    tagline: "Draw, check, test and publish call flows.",
+    username: "User name",
+    password: "Password",
+    tenant: "Tenant",
+    submit: "Log in",
+    failed: "Wrong user name or password.",
+    tooMany: "Too many attempts; wait a moment and try again.",
+  },
+  flows: {
+    title: "Flows",
+    new: "New flow",
+    name: "Name",
+    flowTitle: "Title",
+    create: "Create",
+    draft: "Draft",
+    published: "Published",
+    changed: "changed since published",
+    same: "as published",
+    never: "never published",
+    rename: "Rename",
+    renameTo: "New name:",
+    delete: "Delete",
+    confirmDelete: "Delete the flow {{name}}? Its published versions are deleted too.",
+  },
+  save: { saved: "Saved", pending: "Unsaved changes", saving: "Saving…", error: "Not saved", conflict: "Conflict" },
+  day: { mon: "Mon", tue: "Tue", wed: "Wed", thu: "Thu", fri: "Fri", sat: "Sat", sun: "Sun" },
+  aria: {
+    node: "Press Enter or Space to select a node; arrow keys move it; Delete removes it.",
+    nodeKeyboardDisabled: "Press Enter or Space to select a node.",
+    edge: "Press Enter or Space to select an edge; Delete removes it.",
+    zoomIn: "Zoom in",
+    zoomOut: "Zoom out",
+    fitView: "Fit the flow",
+    interactive: "Lock the canvas",
+    minimap: "Minimap",
+  },
+};
+
+export default common;
