@@ -51,8 +51,10 @@ WHOLE_FLOW = """async (n) => {
   document.querySelector('.react-flow__controls-fitview').click();
   await new Promise((done) => {
     const check = () => {
+      const far = document.querySelector('[data-testid=far-view]');
       const shown = document.querySelectorAll('.react-flow__node.react-flow__node-flow');
-      if (shown.length >= n && [...shown].every((e) => e.style.visibility !== 'hidden')) done();
+      if (far && Number(far.getAttribute('data-drawn-boxes')) >= n) done();
+      else if (shown.length >= n && [...shown].every((e) => e.style.visibility !== 'hidden')) done();
       else requestAnimationFrame(check);
     };
     requestAnimationFrame(check);

@@ -14,7 +14,7 @@ import {
   type Node,
   type NodeChange,
 } from "@xyflow/react";
-import { useCallback, useEffect, useLayoutEffect, useMemo, useRef, useState, type DragEvent } from "react";
+import { useCallback, useEffect, useLayoutEffect, useMemo, useRef, useState, type DragEvent, type MouseEvent } from "react";
 import { HEAT_COLOURS } from "../capacity/traffic";
 import { LARGE_FLOW_NODES } from "../layout/protocol";
 import { useTranslation } from "react-i18next";
@@ -26,6 +26,8 @@ import { GroupNode, NoteNode } from "./AnnotationNodes";
 import { annotationViews, groupDragMoves, type AnnotationView } from "./annotationViews";
 import { buildEdges, ghostEdgeViews } from "./edgeViews";
 import { ElkEdge, type ElkEdgeView } from "./ElkEdge";
+import { boxAt, FAR_ZOOM, farScene } from "./farScene";
+import { FarView } from "./FarView";
 import { FlowNode, SimpleView } from "./FlowNode";
 import { GhostNode, type GhostNodeView } from "./GhostNode";
 import { ghostViews } from "./ghostViews";
@@ -47,6 +49,7 @@ const MIN_ZOOM = 0.005;
 const OPENING_ZOOM = 0.8;
 
 const zoomedOut = (s: { transform: [number, number, number] }) => s.transform[2] < 0.5;
+const farOut = (s: { transform: [number, number, number] }) => s.transform[2] < FAR_ZOOM;
 
 const MINIMAP_COLOURS: Record<string, string> = {
   lit: "#f2a900",
@@ -73,6 +76,7 @@ export function Canvas({ readOnly: editorReadOnly }: { readOnly: boolean }) {
   const selected = useSelection((s) => s.selected);
   const select = useSelection((s) => s.select);
   const simple = useStore(zoomedOut);
+  const far = useStore(farOut);
   const [dragging, setDragging] = useState<Record<string, Position>>({});
   const [moving, setMoving] = useState(false);
   const previous = useRef(new Map<string, FlowNodeView>());
@@ -86,7 +90,8 @@ export function Canvas({ readOnly: editorReadOnly }: { readOnly: boolean }) {
     const check = () => {
       const shown = host.current?.querySelectorAll<HTMLElement>(".react-flow__node") ?? [];
       const expected = useEditor.getState().flow?.nodes.length ?? 0;
-      if ((expected === 0 || shown.length > 0) && [...shown].every((n) => n.style.visibility !== "hidden")) {
+      const farDrawn = !!host.current?.querySelector("[data-drawn-boxes]");
+      if (farDrawn || ((expected === 0 || shown.length > 0) && [...shown].every((n) => n.style.visibility !== "hidden"))) {
         performance.mark("callflow:drawn");
         setDrawn(true);
       } else requestAnimationFrame(check);
@@ -143,6 +148,39 @@ export function Canvas({ readOnly: editorReadOnly }: { readOnly: boolean }) {
     const built = buildEdges(flow, positions, routes, dragging, shownPath, coverage, diff?.version ? null : diff, diff?.version ? null : traffic);
     return diff ? [...built, ...ghostEdgeViews(diff, flow, positions)] : built;
   }, [flow, positions, routes, dragging, shownPath, coverage, diff, traffic]);
+
+  // Zoomed out past reading, flow nodes and edges leave the DOM (hidden, so React Flow keeps them) and the far
+  // view draws them on a canvas; notes and groups stay as they are.
+  const shownNodes = useMemo(
+    () => (far ? nodes.map((n) => (n.type === "flow" || n.type === "ghost" ? { ...n, hidden: true } : n)) : nodes),
+    [far, nodes],
+  );
+  const shownEdges = useMemo(() => (far ? edges.map((e) => ({ ...e, hidden: true })) : edges), [far, edges]);
+  const scene = useMemo(
+    () => (far ? farScene(nodes.filter((n): n is FlowNodeView | GhostNodeView => n.type === "flow" || n.type === "ghost"), edges, selected) : null),
+    [far, nodes, edges, selected],
+  );
+  const farLabel = useMemo(() => {
+    const count = (has: (n: FlowNodeView) => boolean) => flowNodes.filter(has).length;
+    return t("farView.label", {
+      count: flowNodes.length,
+      errors: count((n) => n.data.errors > 0),
+      warnings: count((n) => n.data.warnings > 0),
+      unwired: count((n) => n.data.unwired > 0),
+    });
+  }, [flowNodes, t]);
+  // In the far view a click picks the box under it (Shift, Ctrl or Cmd adds it to the selection).
+  const onPaneClick = useCallback(
+    (event: MouseEvent) => {
+      if (!scene) return;
+      const zoom = reactFlow.getZoom();
+      const hit = boxAt(scene, reactFlow.screenToFlowPosition({ x: event.clientX, y: event.clientY }), 3 / zoom);
+      if (!hit) return;
+      const adding = event.shiftKey || event.ctrlKey || event.metaKey;
+      select(adding ? [...useSelection.getState().selected, hit.id] : [hit.id]);
+    },
+    [scene, reactFlow, select],
+  );
 
   const miniBoxes = useMemo<MiniBox[]>(
     () =>
@@ -278,7 +316,7 @@ export function Canvas({ readOnly: editorReadOnly }: { readOnly: boolean }) {
   return (
     <div
       ref={host}
-      className={`canvas ${simple ? "zoomed-out" : ""} ${moving ? "moving" : ""} ${diff?.version ? "showing-version" : ""}`}
+      className={`canvas ${simple ? "zoomed-out" : ""} ${far ? "far" : ""} ${moving ? "moving" : ""} ${diff?.version ? "showing-version" : ""}`}
       data-testid="canvas"
       data-drawn={drawn ? "yes" : "no"}
       data-showing={diff?.version ? `v${diff.to}` : "draft"}
@@ -288,13 +326,14 @@ export function Canvas({ readOnly: editorReadOnly }: { readOnly: boolean }) {
       <SimpleView.Provider value={simple}>
         {(!large || opening) && (
         <ReactFlow<AnyNode, ElkEdgeView>
-          nodes={nodes}
-          edges={edges}
+          nodes={shownNodes}
+          edges={shownEdges}
           nodeTypes={nodeTypes}
           edgeTypes={edgeTypes}
           onNodesChange={onNodesChange}
           onConnect={onConnect}
           onDelete={onDelete}
+          onPaneClick={onPaneClick}
           onInit={onInit}
           onMoveStart={onMoveStart}
           onMoveEnd={onMoveEnd}
@@ -312,6 +351,7 @@ export function Canvas({ readOnly: editorReadOnly }: { readOnly: boolean }) {
           proOptions={{ hideAttribution: true }}
         >
           <Background gap={24} size={1} />
+          {scene && <FarView scene={scene} label={farLabel} />}
           <Controls showInteractive={false} showFitView={false}>
             <ControlButton className="react-flow__controls-fitview" onClick={fitAll} title={t("aria.fitView")} aria-label={t("aria.fitView")}>
               ⤢
