@@ -173,3 +173,46 @@ def test_the_far_view_shows_a_nodes_errors_and_unwired_exits_at_a_glance(designe
     red, green, blue = pixel(page, (corner_x - 2 * radius - 1, corner_y - 2))
     assert red > 200 and 100 < green < 190 and blue < 90, (red, green, blue)
     assert designer.errors == []
+
+
+SHARE_OF_COLOUR = """(canvas, [left, top, right, bottom, colour]) => {
+  const r = canvas.getBoundingClientRect();
+  const ratio = canvas.width / r.width;
+  const [x, y] = [Math.round((left - r.left) * ratio), Math.round((top - r.top) * ratio)];
+  const [w, h] = [Math.max(1, Math.round((right - left) * ratio)), Math.max(1, Math.round((bottom - top) * ratio))];
+  const data = canvas.getContext('2d').getImageData(x, y, w, h).data;
+  let near = 0;
+  for (let i = 0; i < data.length; i += 4) {
+    const distance = [0, 1, 2].reduce((sum, c) => sum + Math.abs(data[i + c] - colour[c]), 0);
+    if (distance < 40) near++;
+  }
+  return near / (data.length / 4);
+}"""
+
+
+def share_of_colour(page: Page, box: tuple[float, float, float, float], colour: tuple[int, int, int]) -> float:
+    """The share of a flow box's pixels on the far view that are (near) a colour."""
+    left, top = on_screen(page, (box[0], box[1]))
+    right, bottom = on_screen(page, (box[0] + box[2], box[1] + box[3]))
+    share = page.get_by_test_id("far-view").evaluate(
+        SHARE_OF_COLOUR,
+        [left, top, right, bottom, list(colour)],
+    )
+    return float(share)
+
+
+def test_a_calls_path_stays_lit_in_the_far_view(designer: Designer) -> None:
+    """A simulated call's path, lit on the nodes up close, paints their boxes in the far view; others stay unlit."""
+    lit = (0xF2, 0xA9, 0x00)
+    page = designer.page("editor")
+    designer.open_flow(page, "hotline_12345")
+    page.get_by_test_id("tab-phone").click()
+    page.get_by_test_id("call-at").fill("2026-10-01T10:00")
+    page.get_by_test_id("call").click()
+    expect(page.get_by_test_id("node-closed_notice")).to_have_class(re.compile(r"(^|\s)lit(\s|$)"))
+    on_path = flow_box(page, "closed_notice")
+    off_path = flow_box(page, "self_service")
+    zoom_out_far(page)
+    assert share_of_colour(page, on_path, lit) > 0.5
+    assert share_of_colour(page, off_path, lit) < 0.1
+    assert designer.errors == []

@@ -14,7 +14,7 @@ import {
   type Node,
   type NodeChange,
 } from "@xyflow/react";
-import { useCallback, useEffect, useLayoutEffect, useMemo, useRef, useState, type DragEvent, type MouseEvent } from "react";
+import { useCallback, useEffect, useLayoutEffect, useMemo, useRef, useState, type DragEvent } from "react";
 import { HEAT_COLOURS } from "../capacity/traffic";
 import { LARGE_FLOW_NODES } from "../layout/protocol";
 import { useTranslation } from "react-i18next";
@@ -26,8 +26,7 @@ import { GroupNode, NoteNode } from "./AnnotationNodes";
 import { annotationViews, groupDragMoves, type AnnotationView } from "./annotationViews";
 import { buildEdges, ghostEdgeViews } from "./edgeViews";
 import { ElkEdge, type ElkEdgeView } from "./ElkEdge";
-import { boxAt, FAR_ZOOM, farScene } from "./farScene";
-import { FarView } from "./FarView";
+import { FarView, useFarView } from "./FarView";
 import { FlowNode, SimpleView } from "./FlowNode";
 import { GhostNode, type GhostNodeView } from "./GhostNode";
 import { ghostViews } from "./ghostViews";
@@ -49,7 +48,6 @@ const MIN_ZOOM = 0.005;
 const OPENING_ZOOM = 0.8;
 
 const zoomedOut = (s: { transform: [number, number, number] }) => s.transform[2] < 0.5;
-const farOut = (s: { transform: [number, number, number] }) => s.transform[2] < FAR_ZOOM;
 
 const MINIMAP_COLOURS: Record<string, string> = {
   lit: "#f2a900",
@@ -76,7 +74,6 @@ export function Canvas({ readOnly: editorReadOnly }: { readOnly: boolean }) {
   const selected = useSelection((s) => s.selected);
   const select = useSelection((s) => s.select);
   const simple = useStore(zoomedOut);
-  const far = useStore(farOut);
   const [dragging, setDragging] = useState<Record<string, Position>>({});
   const [moving, setMoving] = useState(false);
   const previous = useRef(new Map<string, FlowNodeView>());
@@ -149,38 +146,7 @@ export function Canvas({ readOnly: editorReadOnly }: { readOnly: boolean }) {
     return diff ? [...built, ...ghostEdgeViews(diff, flow, positions)] : built;
   }, [flow, positions, routes, dragging, shownPath, coverage, diff, traffic]);
 
-  // Zoomed out past reading, flow nodes and edges leave the DOM (hidden, so React Flow keeps them) and the far
-  // view draws them on a canvas; notes and groups stay as they are.
-  const shownNodes = useMemo(
-    () => (far ? nodes.map((n) => (n.type === "flow" || n.type === "ghost" ? { ...n, hidden: true } : n)) : nodes),
-    [far, nodes],
-  );
-  const shownEdges = useMemo(() => (far ? edges.map((e) => ({ ...e, hidden: true })) : edges), [far, edges]);
-  const scene = useMemo(
-    () => (far ? farScene(nodes.filter((n): n is FlowNodeView | GhostNodeView => n.type === "flow" || n.type === "ghost"), edges, selected) : null),
-    [far, nodes, edges, selected],
-  );
-  const farLabel = useMemo(() => {
-    const count = (has: (n: FlowNodeView) => boolean) => flowNodes.filter(has).length;
-    return t("farView.label", {
-      count: flowNodes.length,
-      errors: count((n) => n.data.errors > 0),
-      warnings: count((n) => n.data.warnings > 0),
-      unwired: count((n) => n.data.unwired > 0),
-    });
-  }, [flowNodes, t]);
-  // In the far view a click picks the box under it (Shift, Ctrl or Cmd adds it to the selection).
-  const onPaneClick = useCallback(
-    (event: MouseEvent) => {
-      if (!scene) return;
-      const zoom = reactFlow.getZoom();
-      const hit = boxAt(scene, reactFlow.screenToFlowPosition({ x: event.clientX, y: event.clientY }), 3 / zoom);
-      if (!hit) return;
-      const adding = event.shiftKey || event.ctrlKey || event.metaKey;
-      select(adding ? [...useSelection.getState().selected, hit.id] : [hit.id]);
-    },
-    [scene, reactFlow, select],
-  );
+  const { far, shownNodes, shownEdges, scene, label: farLabel, onPaneClick } = useFarView(nodes, edges, flowNodes, selected);
 
   const miniBoxes = useMemo<MiniBox[]>(
     () =>

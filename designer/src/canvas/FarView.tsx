@@ -2,9 +2,15 @@
 // (boxes coloured by type or paint, badges as dots, edges as their routed polylines) that follows React Flow's
 // viewport, instead of a thousand DOM nodes and their SVG edges, whose paint, raster and hit testing made panning
 // a whole 1,000-node flow run at 10 frames a second (bench/designer_speed.py, docs/performance.md).
-import { useStoreApi } from "@xyflow/react";
-import { memo, useEffect, useRef } from "react";
-import type { FarScene } from "./farScene";
+import { useReactFlow, useStore, useStoreApi } from "@xyflow/react";
+import { memo, useCallback, useEffect, useMemo, useRef, type MouseEvent } from "react";
+import { useTranslation } from "react-i18next";
+import { useSelection } from "../store/selection";
+import type { AnnotationView } from "./annotationViews";
+import type { ElkEdgeView } from "./ElkEdge";
+import { boxAt, FAR_ZOOM, farScene, type FarScene } from "./farScene";
+import type { GhostNodeView } from "./GhostNode";
+import type { FlowNodeView } from "./nodeData";
 
 type Transform = [number, number, number];
 
@@ -104,3 +110,48 @@ function FarViewComponent({ scene, label }: { scene: FarScene; label: string }) 
 }
 
 export const FarView = memo(FarViewComponent);
+
+const farOut = (s: { transform: Transform }) => s.transform[2] < FAR_ZOOM;
+
+/** The canvas's side of the far view: whether it is on; the nodes and edges to give React Flow (flow nodes and
+ * edges hidden while it is on: React Flow keeps them, the DOM holds none); the scene; its description for screen
+ * readers; and the pane's click, which selects the box under it (Shift, Ctrl or Cmd adds it). */
+export function useFarView(
+  nodes: (FlowNodeView | GhostNodeView | AnnotationView)[],
+  edges: ElkEdgeView[],
+  flowNodes: FlowNodeView[],
+  selected: Set<string>,
+) {
+  const { t } = useTranslation();
+  const reactFlow = useReactFlow();
+  const far = useStore(farOut);
+  const shownNodes = useMemo(
+    () => (far ? nodes.map((n) => (n.type === "flow" || n.type === "ghost" ? { ...n, hidden: true } : n)) : nodes),
+    [far, nodes],
+  );
+  const shownEdges = useMemo(() => (far ? edges.map((e) => ({ ...e, hidden: true })) : edges), [far, edges]);
+  const scene = useMemo(() => {
+    if (!far) return null;
+    return farScene(nodes.filter((n): n is FlowNodeView | GhostNodeView => n.type === "flow" || n.type === "ghost"), edges, selected);
+  }, [far, nodes, edges, selected]);
+  const label = useMemo(() => {
+    const count = (has: (n: FlowNodeView) => boolean) => flowNodes.filter(has).length;
+    return t("farView.label", {
+      count: flowNodes.length,
+      errors: count((n) => n.data.errors > 0),
+      warnings: count((n) => n.data.warnings > 0),
+      unwired: count((n) => n.data.unwired > 0),
+    });
+  }, [flowNodes, t]);
+  const onPaneClick = useCallback(
+    (event: MouseEvent) => {
+      if (!scene) return;
+      const hit = boxAt(scene, reactFlow.screenToFlowPosition({ x: event.clientX, y: event.clientY }), 3 / reactFlow.getZoom());
+      if (!hit) return;
+      const adding = event.shiftKey || event.ctrlKey || event.metaKey;
+      useSelection.getState().select(adding ? [...useSelection.getState().selected, hit.id] : [hit.id]);
+    },
+    [scene, reactFlow],
+  );
+  return { far, shownNodes, shownEdges, scene, label, onPaneClick };
+}
