@@ -113,8 +113,8 @@ export const FarView = memo(FarViewComponent);
 
 const farOut = (s: { transform: Transform }) => s.transform[2] < FAR_ZOOM;
 
-/** The canvas's side of the far view: whether it is on; the nodes and edges to give React Flow (flow nodes and
- * edges hidden while it is on: React Flow keeps them, the DOM holds none); the scene; its description for screen
+/** The canvas's side of the far view: whether it is on; the nodes and edges to give React Flow (no flow nodes and
+ * no edges while it is on); the scene; its description for screen
  * readers; and the pane's click, which selects the box under it (Shift, Ctrl or Cmd adds it). */
 export function useFarView(
   nodes: (FlowNodeView | GhostNodeView | AnnotationView)[],
@@ -125,11 +125,10 @@ export function useFarView(
   const { t } = useTranslation();
   const reactFlow = useReactFlow();
   const far = useStore(farOut);
-  const shownNodes = useMemo(
-    () => (far ? nodes.map((n) => (n.type === "flow" || n.type === "ghost" ? { ...n, hidden: true } : n)) : nodes),
-    [far, nodes],
-  );
-  const shownEdges = useMemo(() => (far ? edges.map((e) => ({ ...e, hidden: true })) : edges), [far, edges]);
+  // Flow nodes and edges leave React Flow altogether (handing it a thousand changed nodes cost more than drawing
+  // them); notes and groups stay.
+  const shownNodes = useMemo(() => (far ? nodes.filter((n) => n.type !== "flow" && n.type !== "ghost") : nodes), [far, nodes]);
+  const shownEdges = useMemo(() => (far ? [] : edges), [far, edges]);
   const scene = useMemo(() => {
     if (!far) return null;
     return farScene(nodes.filter((n): n is FlowNodeView | GhostNodeView => n.type === "flow" || n.type === "ghost"), edges, selected);
