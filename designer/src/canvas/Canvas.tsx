@@ -13,6 +13,7 @@ import {
   type Edge,
   type Node,
   type NodeChange,
+  type Viewport,
 } from "@xyflow/react";
 import { useCallback, useEffect, useLayoutEffect, useMemo, useRef, useState, type DragEvent } from "react";
 import { HEAT_COLOURS } from "../capacity/traffic";
@@ -26,6 +27,7 @@ import { GroupNode, NoteNode } from "./AnnotationNodes";
 import { annotationViews, groupDragMoves, type AnnotationView } from "./annotationViews";
 import { buildEdges, ghostEdgeViews } from "./edgeViews";
 import { ElkEdge, type ElkEdgeView } from "./ElkEdge";
+import { FAR_ZOOM } from "./farScene";
 import { FarView, useFarView } from "./FarView";
 import { FlowNode, SimpleView } from "./FlowNode";
 import { GhostNode, type GhostNodeView } from "./GhostNode";
@@ -146,7 +148,14 @@ export function Canvas({ readOnly: editorReadOnly }: { readOnly: boolean }) {
     return diff ? [...built, ...ghostEdgeViews(diff, flow, positions)] : built;
   }, [flow, positions, routes, dragging, shownPath, coverage, diff, traffic]);
 
-  const { far, shownNodes, shownEdges, scene, label: farLabel, onPaneClick } = useFarView(nodes, edges, flowNodes, selected);
+  const { far, goFar, shownNodes, shownEdges, scene, label: farLabel, onPaneClick } = useFarView(nodes, edges, flowNodes, selected);
+  const [farViewport, setFarViewport] = useState<Viewport | null>(null);
+  useEffect(() => {
+    if (far && farViewport) {
+      void reactFlow.setViewport(farViewport);
+      setFarViewport(null);
+    }
+  }, [far, farViewport, reactFlow]);
 
   const miniBoxes = useMemo<MiniBox[]>(
     () =>
@@ -274,8 +283,12 @@ export function Canvas({ readOnly: editorReadOnly }: { readOnly: boolean }) {
       bottom = Math.max(bottom, n.position.y + (n.height ?? 84));
     }
     const bounds = { x: left, y: top, width: right - left, height: bottom - top };
-    void reactFlow.setViewport(getViewportForBounds(bounds, rect.width, rect.height, MIN_ZOOM, FIT_VIEW.maxZoom, FIT_VIEW.padding));
-  }, [nodes, reactFlow]);
+    const viewport = getViewportForBounds(bounds, rect.width, rect.height, MIN_ZOOM, FIT_VIEW.maxZoom, FIT_VIEW.padding);
+    if (viewport.zoom < FAR_ZOOM && !far) {
+      goFar();
+      setFarViewport(viewport);
+    } else void reactFlow.setViewport(viewport);
+  }, [nodes, reactFlow, far, goFar]);
   const onMoveStart = useCallback(() => setMoving(true), []);
   const onMoveEnd = useCallback(() => setMoving(false), []);
 

@@ -3,7 +3,7 @@
 // viewport, instead of a thousand DOM nodes and their SVG edges, whose paint, raster and hit testing made panning
 // a whole 1,000-node flow run at 10 frames a second (bench/designer_speed.py, docs/performance.md).
 import { useReactFlow, useStore, useStoreApi } from "@xyflow/react";
-import { memo, useCallback, useEffect, useMemo, useRef, type MouseEvent } from "react";
+import { memo, useCallback, useEffect, useMemo, useRef, useState, type MouseEvent } from "react";
 import { useTranslation } from "react-i18next";
 import { useSelection } from "../store/selection";
 import type { AnnotationView } from "./annotationViews";
@@ -115,7 +115,7 @@ const farOut = (s: { transform: Transform }) => s.transform[2] < FAR_ZOOM;
 
 /** The canvas's side of the far view: whether it is on; the nodes and edges to give React Flow (no flow nodes and
  * no edges while it is on); the scene; its description for screen
- * readers; and the pane's click, which selects the box under it (Shift, Ctrl or Cmd adds it). */
+ * readers; goFar, to switch to it before a viewport change into it; and the pane's click, which selects the box under it (Shift, Ctrl or Cmd adds it). */
 export function useFarView(
   nodes: (FlowNodeView | GhostNodeView | AnnotationView)[],
   edges: ElkEdgeView[],
@@ -124,7 +124,15 @@ export function useFarView(
 ) {
   const { t } = useTranslation();
   const reactFlow = useReactFlow();
-  const far = useStore(farOut);
+  // "Fit view" into the far view switches to it a render ahead of the viewport (goFar): otherwise React Flow would
+  // first draw the whole flow's DOM at the new zoom, only to drop it a render later.
+  const zoomedFar = useStore(farOut);
+  const [ahead, setAhead] = useState(false);
+  useEffect(() => {
+    if (zoomedFar) setAhead(false);
+  }, [zoomedFar]);
+  const far = zoomedFar || ahead;
+  const goFar = useCallback(() => setAhead(true), []);
   // Flow nodes and edges leave React Flow altogether (handing it a thousand changed nodes cost more than drawing
   // them); notes and groups stay.
   const shownNodes = useMemo(() => (far ? nodes.filter((n) => n.type !== "flow" && n.type !== "ghost") : nodes), [far, nodes]);
@@ -152,5 +160,5 @@ export function useFarView(
     },
     [scene, reactFlow],
   );
-  return { far, shownNodes, shownEdges, scene, label, onPaneClick };
+  return { far, goFar, shownNodes, shownEdges, scene, label, onPaneClick };
 }
