@@ -19,6 +19,7 @@ from callflow.runtime.recorder import CallLog, NullRecorder
 from callflow.runtime.service.records import RecordBook
 from callflow.runtime.store import call_reads
 from callflow.runtime.store.call_records import apply_call
+from callflow.runtime.store.pruning import prune_before
 from callflow.runtime.store.records_db import connect, integrity
 
 SUPPORT = Path(__file__).resolve().parents[2] / "support"
@@ -103,15 +104,15 @@ def test_a_finished_call_replaced_its_unfinished_parts_and_counts_once(tmp_path:
 
 
 def test_pruning_removes_old_calls_with_their_rows_tallies_and_messages(tmp_path: Path) -> None:
-    """`prune` before Tuesday 2026-11-24 removes Monday's four calls (A to D), D's message and Monday's tallies;
-    Tuesday's five calls stay."""
+    """A prune before Tuesday 2026-11-24, three at a time, removes Monday's four calls (A to D), D's message and
+    Monday's tallies; Tuesday's five calls stay."""
     book = RecordBook(tmp_path)
     try:
         record_hand_calls(book)
         assert book.flush(60)
         connection = book.connection()
-        removed, files = call_reads.prune(connection, "2026-11-24")
-        assert removed == 4 and files == []  # simulated messages have no audio
+        pruned = prune_before(connection, book.data, "2026-11-24", batch=3, pause=lambda: None)
+        assert (pruned.calls, pruned.messages, pruned.files) == (4, 1, 0)  # a simulated message has no audio
         assert connection.execute("SELECT count(*) FROM calls").fetchone()[0] == len(CALLS) - 4
         assert connection.execute("SELECT count(*) FROM tallies WHERE day < '2026-11-24'").fetchone()[0] == 0
         assert connection.execute("SELECT count(*) FROM queue_waits").fetchone()[0] == 1  # H's
