@@ -81,17 +81,14 @@ def prune_tenant(
     """Prune one tenant's records before a local day, keep the run for the API and log it (the lock held)."""
     connection = book.connection()
     pruned: Pruned = prune_before(connection, book.data, before_day, tenant, batch=batch, pause=pause)
-    run = PruneRun(tenant, now.astimezone(UTC).isoformat(timespec="seconds"), before_day, *_counts(pruned))
+    at = now.astimezone(UTC).isoformat(timespec="seconds")
+    run = PruneRun(tenant, at, before_day, pruned.calls, pruned.messages, pruned.files)
     keep_run(connection, run)
     log.info(
         "records of tenant %s before %s pruned: %d call(s), %d voicemail message(s), %d audio file(s)",
         tenant, before_day, pruned.calls, pruned.messages, pruned.files,
     )  # fmt: skip
     return run
-
-
-def _counts(pruned: Pruned) -> tuple[int, int, int]:
-    return pruned.calls, pruned.messages, pruned.files
 
 
 class Retention:
@@ -149,11 +146,11 @@ class Retention:
             if not held:
                 log.info("records: another process is pruning %s; this one skips its turn", self.book.data)
             for tenant in due:
+                self._next[tenant] = self.next_after(tenant, now)  # a prune that fails is tried again then
                 if held:
                     today = now.astimezone(_zone(self.timezone_of(tenant))).date()
                     before = (today - timedelta(days=kept[tenant])).isoformat()
                     runs.append(prune_tenant(self.book, tenant, before, now, batch=self.batch, pause=self.pause))
-                self._next[tenant] = self.next_after(tenant, now)
         return runs
 
 
@@ -199,11 +196,14 @@ class RetentionWorker:
         self._wait = wait or (lambda stop, seconds: stop.wait(seconds))
         self._stop = threading.Event()
         self._thread = threading.Thread(target=self.run, name="callflow-retention", daemon=True)
-        retention.pause = self._pause
+        between_batches = retention.pause
 
-    def _pause(self) -> None:
-        if self._stop.wait(PAUSE_S):
-            raise PruneStopped
+        def pause() -> None:
+            if self._stop.is_set():
+                raise PruneStopped
+            between_batches()
+
+        retention.pause = pause
 
     def start(self) -> None:
         """Prune the tenants with a retention now, then at the schedule's times."""

@@ -177,3 +177,32 @@ def test_a_schedule_that_is_not_a_cron_expression_is_refused() -> None:
     for bad in ("daily", "30 3 * *", "61 3 * * *"):
         with pytest.raises(ValueError, match="not a cron expression"):
             check_schedule(bad)
+
+
+def test_a_prune_that_fails_is_logged_and_tried_again_at_the_next_time_not_at_once(
+    book: RecordBook, caplog: pytest.LogCaptureFixture
+) -> None:
+    """A prune that fails midway (here: the disk gives out after the first batch) is logged; the worker sleeps
+    until the schedule's next time rather than retrying at once, and then prunes what is old by then."""
+    clock = [at("2026-11-27T03:30")]
+    naps: list[float] = []
+    failures = [1]
+
+    def pause() -> None:
+        if failures:
+            failures.pop()
+            raise OSError("disk I/O error")
+
+    def wait(stop: threading.Event, seconds: float) -> bool:
+        naps.append(seconds)
+        clock[0] += timedelta(seconds=seconds)
+        return clock[0] > at("2026-11-28T03:30")
+
+    retention = Retention(book, lambda tenant: "Asia/Shanghai", batch=2, pause=pause)
+    with caplog.at_level(logging.ERROR, logger="callflow.runtime.service.retention"):
+        RetentionWorker(retention, now=lambda: clock[0], wait=wait).run()
+    assert [r.getMessage() for r in caplog.records] == ["records: the scheduled prune failed"]
+    assert naps[:24] == [3600.0] * 24 and len(naps) == 25  # no retry at once; the next 03:30, a day later
+    last = last_run(book.connection(), "default")  # Monday's calls and, 3 days kept, now Tuesday's too
+    assert last is not None and (last.at, last.before, last.calls) == ("2026-11-27T19:30:00+00:00", "2026-11-25", 9)
+    assert calls_per_day(book, "default") == {} and len(calls_per_day(book, "clinic")) == 2
