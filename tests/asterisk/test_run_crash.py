@@ -8,6 +8,7 @@ file read between its commits, the phone's events), with deadlines stretched by 
 from __future__ import annotations
 
 import asyncio
+import json
 import os
 import shutil
 import sqlite3
@@ -92,17 +93,26 @@ def stored(data: Path, call_id: str) -> dict[str, Any] | None:
         connection.close()
 
 
-async def committed(data: Path, call_id: str, done: Any, timeout_s: float = 30) -> dict[str, Any]:
-    """Wait until the call's committed record satisfies `done`; the record."""
+def traced(traces: Path, call_id: str) -> list[dict[str, Any]]:
+    """The call's trace file as written so far (complete lines)."""
+    path = traces / f"{call_id}.jsonl"
+    if not path.is_file():
+        return []
+    text = path.read_text(encoding="utf-8")
+    return [json.loads(line) for line in text[: text.rfind("\n") + 1].splitlines() if line]
 
-    async def wait() -> dict[str, Any]:
+
+async def committed(data: Path, traces: Path, call_id: str, done: Any, timeout_s: float = 30) -> None:
+    """Wait until the call's committed record satisfies `done`, and its trace file holds as many events."""
+
+    async def wait() -> None:
         while True:
             record = stored(data, call_id)
-            if record is not None and done(record):
-                return record
+            if record is not None and done(record) and len(traced(traces, call_id)) >= len(record["events"]):
+                return
             await asyncio.sleep(0.02)
 
-    return await asyncio.wait_for(wait(), slowdown.seconds(timeout_s))
+    await asyncio.wait_for(wait(), slowdown.seconds(timeout_s))
 
 
 def ivr_id(call: PhoneCall) -> str:
@@ -151,9 +161,9 @@ def test_kill_9_of_callflow_run_loses_no_finished_call_and_keeps_the_call_in_pro
                     await waiting.until(lambda c: c.startswith("EXEC Queue nobody"), timeout_s=60)
                     with server.clock.held():  # the queue's wait does not run out meanwhile
                         for call in ended:  # each committed after its end
-                            await committed(data, ivr_id(call), lambda r: r["finished"])
+                            await committed(data, traces, ivr_id(call), lambda r: r["finished"])
                         joined = lambda r: any(e.get("action") == "join" for e in r["events"])  # noqa: E731
-                        await committed(data, ivr_id(waiting), joined)
+                        await committed(data, traces, ivr_id(waiting), joined)
                         process.kill()
                         assert await asyncio.wait_for(process.wait(), slowdown.seconds(30)) == -9
             finally:
