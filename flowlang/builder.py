@@ -208,13 +208,15 @@ def _node(item: Item, builder: Builder) -> tuple[Node, list[Edge]]:
             message = f"`{keyword}` has no single next step; write its exits on their own lines"
             builder.report(codes.UNKNOWN_EXIT, message, item.target.location)
         else:
-            edges.append(Edge(node_id, primary, item.target.text, item.target.location))
+            edges.append(Edge(node_id, primary, item.target.text, item.target.location, item.target.location))
     for written in item.lines:
         # an exit written without its `->` is reported, then read as meant: no knock-on "unreachable" warnings
         line = _arrowless_exit(node_type, written, builder) if node_type and written.target is None else written
         if line.target is not None:
             labels = _exit_labels(node_type, line, builder)
-            edges.extend(Edge(node_id, label, line.target.text, line.location) for label in labels)
+            edges.extend(
+                Edge(node_id, label, line.target.text, line.location, line.target.location) for label in labels
+            )
             if labels:
                 comments.append((f"exit:{labels[0]}", line.comment))
         elif node_type is not None:

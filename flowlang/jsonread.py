@@ -177,7 +177,13 @@ def flow_from_json(data: JSON, registry: Registry, file: str = "<flow>") -> tupl
         ),
         nodes=tuple(nodes),
         edges=tuple(
-            Edge(e["from"], e["exit"], e["to"], Location(file, pointer=f"/edges/{i}"))
+            Edge(
+                e["from"],
+                e["exit"],
+                e["to"],
+                Location(file, pointer=f"/edges/{i}"),
+                Location(file, pointer=f"/edges/{i}/to"),
+            )
             for i, e in enumerate(data["edges"])
             if i not in bad_edges
         ),

@@ -81,6 +81,8 @@ class Edge:
     exit: str
     target: str
     location: Location = field(default=NOWHERE, compare=False)
+    target_location: Location = field(default=NOWHERE, compare=False)
+    """Where the target's name is written (a missing node is pointed at there); the exit's own place if unknown."""
 
 
 @dataclass(frozen=True)

@@ -148,13 +148,15 @@ class DataSources:
         error; the source's headers go with the request.
 
         `path` is under the source's URL, with any value inserted into it percent-encoded already (`quote_value`).
-        `timeout_s` is one deadline for connecting, sending and reading the whole answer, which may be at most the
-        source's `max_response_bytes` long. A source the running call stubs (`http_stubs.stubbed`) is answered by
+        `timeout_s` (at most the source's own `timeout_s`) is one deadline for connecting, sending and reading the
+        whole answer, which may be at most the source's `max_response_bytes` long. A source the running call stubs (`http_stubs.stubbed`) is answered by
         its stub, the stub's delay passing on `clock`."""
         try:
             source = self.source(name)
             if source.kind != "http" or source.url is None:
                 return LookupResult("error", detail=f"`{name}` is not an HTTP source")
+            if source.timeout_s is not None:
+                timeout_s = min(timeout_s, source.timeout_s)
             url = request_url(source.url, path)
             host = urlsplit(url).hostname or ""
             if host not in source.allow_hosts:

@@ -9,7 +9,7 @@ from callflow.flowlang import diagnostics as codes
 from callflow.flowlang.check.context import FlowContext
 from callflow.flowlang.check.graph import cut_off, meant_target
 from callflow.flowlang.diagnostics import Diagnostic
-from callflow.flowlang.model import Edge
+from callflow.flowlang.model import NOWHERE, Edge
 
 
 def check_structure(ctx: FlowContext) -> Iterator[Diagnostic]:
@@ -30,7 +30,8 @@ def check_structure(ctx: FlowContext) -> Iterator[Diagnostic]:
     for index, edge in enumerate(flow.edges):
         if edge.target not in known:
             note = _unreachable_note(cut.get(index, []))
-            yield ctx.problem(codes.MISSING_TARGET, _no_such_node(edge.target, node_ids), edge.location, note)
+            where = edge.target_location if edge.target_location != NOWHERE else edge.location
+            yield ctx.problem(codes.MISSING_TARGET, _no_such_node(edge.target, node_ids), where, note)
     for key in flow.global_keys:
         if key.target is not None and key.target not in known:
             yield ctx.problem(codes.MISSING_TARGET, _no_such_node(key.target, node_ids), key.location)

@@ -68,7 +68,7 @@ def _is_node(actual: Any, wanted: Any) -> bool:
 
 def matches(actual: Any, wanted: Any, key: str = "") -> bool:
     """Whether an event's field holds what a test expects: mappings as subsets, at every depth; lists item by item;
-    other values as their text (`1` matches 1)."""
+    numbers as numbers (`600` matches 600.0); other values as their text (`1` matches 1)."""
     if isinstance(wanted, dict):
         return isinstance(actual, dict) and all(k in actual and matches(actual[k], v, k) for k, v in wanted.items())
     if isinstance(wanted, list):
@@ -79,7 +79,13 @@ def matches(actual: Any, wanted: Any, key: str = "") -> bool:
         )
     if key == "node":
         return _is_node(actual, wanted)
+    if _is_number(actual) and _is_number(wanted):
+        return bool(actual == wanted)
     return str(actual) == str(wanted)
+
+
+def _is_number(value: Any) -> bool:
+    return isinstance(value, int | float) and not isinstance(value, bool)
 
 
 def _events(expected: Any, events: list[dict[str, Any]]) -> Iterator[Difference]:

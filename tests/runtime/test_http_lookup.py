@@ -155,6 +155,16 @@ def test_a_trickling_answer_ends_at_the_lookups_deadline(tmp_path: Path) -> None
     assert found["status"] == ""
 
 
+def test_the_sources_timeout_caps_a_longer_lookup_timeout(tmp_path: Path) -> None:
+    """A source's `timeout_s = 1` in callflow.toml bounds a lookup that asks for `timeout 20s`: the operator's limit
+    for the service wins, and the call takes `timeout` after about a second (it used to wait the 10 s answer)."""
+    with service(Trickling) as crm:
+        found = lookup(tmp_path, crm.url, "1", extra="timeout_s = 1\n", timeout="20s")
+        assert crm.finished.wait(60)
+    assert found["result"] == "timeout"
+    assert "1.0s" in found["detail"]
+
+
 def test_an_answer_larger_than_the_limit_is_an_error(tmp_path: Path) -> None:
     """A 2 MB answer from a source with the default limit (1 MiB) is refused from its Content-Length."""
     with service(Large, body_bytes=2_000_000) as crm:

@@ -198,6 +198,20 @@ def test_nested_fields_of_an_event_match_as_a_subset() -> None:
     assert not matches("text", {"pin": "***"})
 
 
+def test_a_number_matches_the_same_number_however_it_is_written() -> None:
+    """`waited_s: 600` in a test matches the trace's 600.0 (numbers compare as numbers); a different number, a
+    boolean or a text that only looks alike does not."""
+    from callflow.runtime.testing.expectations import matches
+
+    assert matches(600.0, 600)
+    assert matches(600, 600.0)
+    assert matches({"waited_s": 12.5}, {"waited_s": 12.5})
+    assert not matches(600.5, 600)
+    assert not matches(True, 1)
+    assert matches("1", 1)  # text compares as text, as before: a caller's digits
+    assert not matches("600.0", 600)
+
+
 def test_an_ended_failure_names_every_field_that_differed(folder: Path) -> None:
     """`ended:` with several wrong fields says each of them and what it was, and shows the whole end."""
     case = "  - name: wrong end\n    input: [dtmf:1]\n    expect: {ended: {reason: transferred, by: caller}}\n"
