@@ -1,5 +1,6 @@
 // The canvas's edges: one per wired exit (through ELK's route when it still fits), lit on a call's path, painted
-// by coverage, by traffic (and the heat map's exits no test takes) or by a diff (exits leading somewhere new); and a diff's ghost edges, where exits used to lead.
+// by coverage, by traffic (and the heat map's exits no test takes) or by a diff (exits leading somewhere new); and
+// a diff's ghost edges, where exits used to lead.
 import { MarkerType } from "@xyflow/react";
 import { heatOf, type TrafficPaint } from "../capacity/traffic";
 import type { Coverage, FlowGraph, Position } from "../model/types";
