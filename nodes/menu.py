@@ -159,6 +159,7 @@ async def run(ctx: CallContext, params: Menu) -> str:
         if reached:
             ctx.event("menu_failed", reason=status)
             return "failed"
+        ctx.event("menu_retry", reason=status)
         ctx.channel.flush_keys()
         if sorry is not None:
             await ctx.say(sorry, barge_in=params.barge_in)

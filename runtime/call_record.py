@@ -203,41 +203,39 @@ def _transfers(events: Sequence[Mapping[str, Any]]) -> list[dict[str, Any]]:
     return rows
 
 
+MENU_MISSES = ("menu_retry", "menu_failed")
+"""A menu's events for a silence or a wrong key: one it asks again after, and the last, which takes `failed`."""
+
+
 def _menu_choices(
     events: Sequence[Mapping[str, Any]], taken: Iterable[tuple[str, str, str]], flows: Mapping[str, Flow], top: str
 ) -> list[dict[str, Any]]:
     """Each pass through a menu with the exit taken (`hangup` when the caller hung up in it); a menu's silences and
-    wrong keys over the call (from the sorry prompts it played and the reason it failed) are on its last pass."""
-    sorry: dict[str, tuple[str, list[tuple[str, str]]]] = {}  # key -> (node id, [(no_input | no_match, prompt)])
+    wrong keys over the call (its `menu_retry` and `menu_failed` events) are on its last pass."""
+    menus: dict[str, str] = {}  # key -> node id
     for flow_name, flow in flows.items():
         for node in flow.nodes:
             if node.type == "menu":
-                prompts = [(kind, str(node.params[kind])) for kind in ("no_input", "no_match") if node.params.get(kind)]
-                sorry[node_key(flow_name, top, node.id)] = (node.id, prompts)
+                menus[node_key(flow_name, top, node.id)] = node.id
     choices: dict[str, list[dict[str, Any]]] = {}
     ordered: list[dict[str, Any]] = []
     for flow_name, node_id, exit_name in taken:
         key = node_key(flow_name, top, node_id)
-        if key in sorry:
+        if key in menus:
             row = {"node": key, "choice": exit_name, "no_input": 0, "no_match": 0}
             choices.setdefault(key, []).append(row)
             ordered.append(row)
     last = events[-1] if events else {}
     ended_in = str(last.get("node"))
-    if last.get("event") == "end" and last.get("by") == "caller" and ended_in in sorry:  # hung up in a menu
+    if last.get("event") == "end" and last.get("by") == "caller" and ended_in in menus:  # hung up in a menu
         hung_up = {"node": ended_in, "choice": "hangup", "no_input": 0, "no_match": 0}
         choices.setdefault(ended_in, []).append(hung_up)
         ordered.append(hung_up)
     for key, rows in choices.items():
-        node_id, prompts = sorry[key]
+        node_id = menus[key]
         counts = {"no_input": 0, "no_match": 0}
         for event in events:
-            if event.get("node") != node_id:
-                continue
-            if event["event"] == "prompt":
-                for kind, prompt in prompts:
-                    counts[kind] += event.get("prompt") == prompt
-            elif event["event"] == "menu_failed" and event.get("reason") in counts:
+            if event.get("node") == node_id and event["event"] in MENU_MISSES and event.get("reason") in counts:
                 counts[str(event["reason"])] += 1
         rows[-1].update(counts)
     return ordered

@@ -149,8 +149,8 @@ class DataSources:
 
         `path` is under the source's URL, with any value inserted into it percent-encoded already (`quote_value`).
         `timeout_s` (at most the source's own `timeout_s`) is one deadline for connecting, sending and reading the
-        whole answer, which may be at most the source's `max_response_bytes` long. A source the running call stubs (`http_stubs.stubbed`) is answered by
-        its stub, the stub's delay passing on `clock`."""
+        whole answer, which may be at most the source's `max_response_bytes` long. A source the running call stubs
+        (`http_stubs.stubbed`) is answered by its stub, the stub's delay passing on `clock`."""
         try:
             source = self.source(name)
             if source.kind != "http" or source.url is None:

@@ -67,8 +67,9 @@ def _wait_until_up(url: str, process: subprocess.Popen[str]) -> None:
 
 
 @contextmanager
-def running_service(data: Path) -> Iterator[FlowService]:
-    """Import the examples into `data`, add the users, serve it; stop the server at the end."""
+def running_service(data: Path, python_path: Path | None = None) -> Iterator[FlowService]:
+    """Import the examples into `data`, add the users, serve it (with `python_path` on the server's PYTHONPATH, for
+    packages installed beside Callflow); stop the server at the end."""
     _callflow(data, "import", str(REPOSITORY / "examples"))
     for role in ("editor", "viewer"):
         _callflow(data, "user", "add", role, "--role", role, "--password-stdin", stdin=PASSWORDS[role] + "\n")
@@ -80,7 +81,7 @@ def running_service(data: Path) -> Iterator[FlowService]:
         stderr=subprocess.PIPE,
         text=True,
         cwd=REPOSITORY,
-        env={**os.environ, "CALLFLOW_ADMIN_PASSWORD": PASSWORDS["admin"]},
+        env={**os.environ, "CALLFLOW_ADMIN_PASSWORD": PASSWORDS["admin"], **_python_path(python_path)},
     )
     try:
         _wait_until_up(url, process)
@@ -94,3 +95,10 @@ def running_service(data: Path) -> Iterator[FlowService]:
             process.wait()
         if process.stderr:
             process.stderr.close()
+
+
+def _python_path(extra: Path | None) -> dict[str, str]:
+    """The environment that puts `extra` first on the server's PYTHONPATH (nothing without it)."""
+    if extra is None:
+        return {}
+    return {"PYTHONPATH": os.pathsep.join(p for p in (str(extra), os.environ.get("PYTHONPATH", "")) if p)}
