@@ -35,6 +35,7 @@ from callflow.runtime.api.operation import routes as operation_routes
 from callflow.runtime.api.pages import SecurityHeaders, designer_app
 from callflow.runtime.service.core import Service
 from callflow.runtime.service.jobs import Jobs
+from callflow.runtime.service.retention import Retention, RetentionWorker, tenant_timezone
 
 MAX_BODY_BYTES = 5 * 1024 * 1024
 """Bodies over this size are refused with 413."""
@@ -58,14 +59,30 @@ OPERATIONS = (
 
 @contextlib.asynccontextmanager
 async def lifespan(app: Starlette) -> AsyncIterator[None]:
-    """At shutdown, jobs still running are stopped."""
+    """At start, the records' retention schedule starts (when asked); at shutdown, it and the jobs still running
+    are stopped."""
+    worker: RetentionWorker | None = None
+    if app.state.prune_schedule is not None:
+        worker = RetentionWorker(Retention(app.state.service.records, tenant_timezone(app.state.service),
+                                           app.state.prune_schedule))  # fmt: skip
+        app.state.retention = worker.retention
+        worker.start()
     yield
+    if worker is not None:
+        worker.stop()
     app.state.jobs.close()
     app.state.service.records.close()
 
 
-def create_app(data: Path, *, designer: Path | None = None, max_body_bytes: int = MAX_BODY_BYTES) -> Starlette:
-    """The application over a data folder."""
+def create_app(
+    data: Path,
+    *,
+    designer: Path | None = None,
+    max_body_bytes: int = MAX_BODY_BYTES,
+    prune_schedule: str | None = None,
+) -> Starlette:
+    """The application over a data folder; with `prune_schedule` (a cron expression), it prunes each tenant's
+    old records at start and at those times (docs/records.md)."""
     routes = operation_routes((*OPERATIONS, document_operation(OPERATIONS)))
     app = Starlette(
         routes=routes,
@@ -77,4 +94,6 @@ def create_app(data: Path, *, designer: Path | None = None, max_body_bytes: int 
     app.state.service = Service(data)
     app.state.max_body_bytes = max_body_bytes
     app.state.jobs = Jobs()
+    app.state.prune_schedule = prune_schedule
+    app.state.retention = None
     return app

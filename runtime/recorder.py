@@ -1,7 +1,8 @@
 """The seam between calls and their records: the simulator and the live call service both feed a `Recorder`.
 
-A call that runs in real time (`CallLog`) hands its events over at least once a second while it runs, so a crash
-mid-call keeps what happened so far (the record marked unfinished), and its whole record when it ends. A simulated
+A call that runs in real time (`CallLog`) hands its events over at least once a second while it runs (on a timer
+when no new event comes: a caller waiting in a queue), so a crash mid-call keeps what happened up to a second before
+it (the record marked unfinished), and its whole record when it ends. A simulated
 call, over in an instant, hands only its whole record. Handing over never waits: the recorder writes off the
 call's path (`runtime/writer.py`).
 """
@@ -19,6 +20,17 @@ from callflow.runtime.types import Store
 
 PROGRESS_EVERY_S = 1.0
 """A running call's events reach the recorder at least this often (the most a crash can lose of a live call)."""
+
+
+class Cancellable(Protocol):
+    """A timer that can be cancelled (`asyncio.TimerHandle`)."""
+
+    def cancel(self) -> None:
+        """Do not run it."""
+
+
+Later = Callable[[float, Callable[[], None]], Cancellable]
+"""Runs a callback after a delay in seconds, on the call's thread (`loop.call_later`)."""
 
 
 class Recorder(Protocol):
@@ -74,8 +86,9 @@ def record_of(origin: CallOrigin, call: Call, events: list[dict[str, Any]], *, f
 
 
 class CallLog:
-    """One live call's records: its events handed to the recorder as the call goes (at most `every_s` apart,
-    checked at each event), and the whole record at the end. Use `sink` as (or inside) the call's tracer sink."""
+    """One live call's records: its events handed to the recorder as the call goes (at most `every_s` after they
+    happened: checked at each event, and on a timer of `later` when no event follows), and the whole record at the
+    end. Use `sink` as (or inside) the call's tracer sink."""
 
     def __init__(
         self,
@@ -85,8 +98,11 @@ class CallLog:
         *,
         every_s: float = PROGRESS_EVERY_S,
         monotonic: Callable[[], float] = time.monotonic,
+        later: Later | None = None,
     ) -> None:
         self.recorder, self.origin, self.call = recorder, origin, call
+        self._later = later
+        self._timer: Cancellable | None = None
         self.every_s = every_s
         self._monotonic = monotonic
         self._events: list[dict[str, Any]] = []
@@ -98,11 +114,19 @@ class CallLog:
     def sink(self, event: dict[str, Any]) -> None:
         """Take one event as it happens."""
         self._events.append(event)
-        if event.get("event") == "start" or self._monotonic() - self._last >= self.every_s:
+        since = self._monotonic() - self._last
+        if event.get("event") == "start" or since >= self.every_s:
             self.hand_over()
+        elif self._later is not None and self._timer is None:
+            self._timer = self._later(self.every_s - since, self._due)
+
+    def _due(self) -> None:
+        self._timer = None
+        self.hand_over()
 
     def hand_over(self) -> None:
         """Hand the events not yet handed over to the recorder (the record stays unfinished)."""
+        self._cancel_timer()
         if self._ended or self._handed == len(self._events):
             return
         fresh = self._events[self._handed :]
@@ -117,8 +141,14 @@ class CallLog:
         if self._ended:
             return
         self._ended = True
+        self._cancel_timer()
         every = list(events if events is not None else self._events)
         self.recorder.call_ended(self.origin, record_of(self.origin, self.call, every), every)
+
+    def _cancel_timer(self) -> None:
+        if self._timer is not None:
+            self._timer.cancel()
+            self._timer = None
 
 
 class RecordingStore:

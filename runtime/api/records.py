@@ -18,8 +18,10 @@ from callflow.runtime.call_record import OUTCOMES
 from callflow.runtime.service.dashboard import dashboard, heat_map, node_calls
 from callflow.runtime.service.report_output import as_csv, check_by, masked_call, scope_for, today_in
 from callflow.runtime.service.reports import REPORTS
+from callflow.runtime.service.retention import Retention, utc_now
 from callflow.runtime.store import call_reads
 from callflow.runtime.store.call_reads import Scope
+from callflow.runtime.store.pruning import last_run
 from callflow.runtime.store.users import Role
 
 CSV_TYPE = "text/csv"
@@ -146,6 +148,26 @@ def get_node_calls(call: Call) -> dict[str, Any]:
     return {"calls": [_shown(call, r) for r in found]}
 
 
+def get_retention(call: Call) -> dict[str, Any]:
+    """How long the tenant's records are kept, when they are pruned next, and the last prune."""
+    tenant = call.user.tenant.name
+    connection = call.service.records.connection()
+    days = call_reads.retention(connection).get(tenant)
+    last = last_run(connection, tenant)
+    retention: Retention | None = call.request.app.state.retention
+    zone = call.workspace.environment().timezone
+    following = None
+    if retention is not None and days is not None:
+        following = retention.next_for(tenant) or retention.next_after(tenant, utc_now())
+    return {
+        "days": days,
+        "schedule": retention.schedule if retention is not None else None,
+        "time_zone": zone,
+        "next_prune": following.isoformat() if following is not None else None,
+        "last_prune": last.to_json() if last is not None else None,
+    }
+
+
 CALL = obj({"call_id": STRING, "outcome": STRING, "caller": STRING, "start": STRING}, extra=True)
 REPORT = obj(
     {"report": STRING, "scope": ANY_OBJECT, "columns": array(STRING), "rows": array(ANY_OBJECT), "summary": ANY_OBJECT},
@@ -226,5 +248,16 @@ OPERATIONS = (
         ),
         response=obj({"calls": array(ANY_OBJECT)}),
         errors=(404, 422),
+    ),
+    Operation(
+        "GET",
+        "/api/records/retention",
+        "How long the tenant's call records are kept, the next and the last prune",
+        get_retention,
+        "records",
+        response=obj(
+            {"days": {"type": ["integer", "null"]}, "last_prune": {"type": ["object", "null"]}},
+            {"schedule": {"type": ["string", "null"]}, "time_zone": STRING, "next_prune": {"type": ["string", "null"]}},
+        ),
     ),
 )

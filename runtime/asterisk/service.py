@@ -245,7 +245,8 @@ class CallService:
             return None
         origin = CallOrigin(call.tenant or "default", flow, call.version or 0, "live")
         self.origins[call.id] = origin
-        call_log = CallLog(self.recorder, origin, call)
+        # the events a call waiting in a queue made are handed over within a second, with no event after them
+        call_log = CallLog(self.recorder, origin, call, later=asyncio.get_running_loop().call_later)
         written = tracer.sink
         if written is None:
             tracer.sink = call_log.sink

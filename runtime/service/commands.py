@@ -88,15 +88,32 @@ def _store_errors(function: F) -> F:
 @click.command()
 @click.option("--host", default="127.0.0.1", show_default=True, help="The address to listen on.")
 @click.option("--port", default=8080, show_default=True, type=click.IntRange(0, 65535), help="The port.")
+@click.option(
+    "--prune-at",
+    "prune_at",
+    default="30 3 * * *",
+    show_default=True,
+    metavar="CRON",
+    help="When each tenant's retention is applied (a cron expression, in the tenant's time zone); also at start.",
+)
+@click.option("--no-prune", is_flag=True, help="Never prune records here (`callflow records prune` from cron).")
 @DATA
-def serve(host: str, port: int, data: Path | None) -> None:
+def serve(host: str, port: int, prune_at: str, no_prune: bool, data: Path | None) -> None:
     """Serve the flow service and the designer."""
+    import logging
+
     import uvicorn
 
+    from callflow.runtime.service.retention import check_schedule
     from callflow.server import create_app
 
+    try:
+        schedule = None if no_prune else check_schedule(prune_at)
+    except ValueError as error:
+        raise click.BadParameter(str(error), param_hint="--prune-at") from None
     service = open_service(data)
-    app = create_app(service.folder.path)
+    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(message)s")
+    app = create_app(service.folder.path, prune_schedule=schedule)
     click.echo(f"Callflow serving {service.folder.path.resolve()} on http://{host}:{port}/", err=True)
     uvicorn.run(app, host=host, port=port, log_level="info", proxy_headers=False)
 

@@ -126,13 +126,17 @@ class RecordBook:
             writer = self._writer
         return True if writer is None else writer.flush(timeout_s)
 
+    def release(self) -> None:
+        """Close this thread's connection (a thread that is done with the records)."""
+        connection = getattr(self._local, "connection", None)
+        if connection is not None:
+            connection.close()
+            self._local.connection = None
+
     def close(self) -> None:
         """Write what is pending and close."""
         with self._lock:
             writer, self._writer = self._writer, None
         if writer is not None:
             writer.close()
-        connection = getattr(self._local, "connection", None)
-        if connection is not None:
-            connection.close()
-            self._local.connection = None
+        self.release()

@@ -198,6 +198,9 @@ def show_record(call_id: str, data: Path | None, tenant: str) -> None:
 @DATA
 def prune(before: str | None, tenant: str | None, data: Path | None) -> None:
     """Remove old call records with their rows, tallies and voicemail messages (audio included)."""
+    from callflow.runtime.service.retention import prune_lock, prune_tenant, utc_now
+    from callflow.runtime.store.pruning import prune_before
+
     book = open_records(data)
     connection = book.connection()
     if before is not None:
@@ -213,14 +216,19 @@ def prune(before: str | None, tenant: str | None, data: Path | None) -> None:
         if not kept:
             raise UserError("no --before date and no retention set; set one with `callflow records retention`")
         plans = [(t, (tenant_today(data, t) - timedelta(days=days)).isoformat()) for t, days in kept.items()]
-    for which, day in plans:
-        removed, files = call_reads.prune(connection, day, which)
-        for file in files:
-            path = book.audio_path(file)
-            if path.resolve().is_relative_to(book.data.resolve()):
-                path.unlink(missing_ok=True)
-        who = f"tenant {which}" if which else "every tenant"
-        click.echo(f"{who}: removed {removed} call record(s) before {day}, and {len(files)} voicemail file(s)")
+    with prune_lock(book.data, wait=True):  # after a scheduled prune under way (`callflow serve`) ends
+        for which, day in plans:
+            if which is None:
+                pruned = prune_before(connection, book.data, day)
+                removed, messages, files = pruned.calls, pruned.messages, pruned.files
+            else:
+                run = prune_tenant(book, which, day, utc_now())
+                removed, messages, files = run.calls, run.messages, run.files
+            who = f"tenant {which}" if which else "every tenant"
+            click.echo(
+                f"{who}: removed {removed} call record(s) before {day}, {messages} voicemail message(s) "
+                f"and {files} audio file(s)"
+            )
 
 
 @records.command("retention")
@@ -229,7 +237,8 @@ def prune(before: str | None, tenant: str | None, data: Path | None) -> None:
 @DATA
 @TENANT
 def retention(days: int | None, forever: bool, data: Path | None, tenant: str) -> None:
-    """Show or set how many days a tenant's records are kept (`callflow records prune` applies it)."""
+    """Show or set how many days a tenant's records are kept (`callflow serve` applies it daily, and
+    `callflow records prune`)."""
     connection = open_records(data).connection()
     if days is not None or forever:
         call_reads.set_retention(connection, tenant, None if forever else days)

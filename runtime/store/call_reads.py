@@ -1,4 +1,5 @@
-"""Reading call records (a list, one call with its events and rows), the tallies reports read, and pruning."""
+"""Reading call records (a list, one call with its events and rows), the tallies reports read, and each tenant's
+retention (pruning is `pruning.py`)."""
 
 from __future__ import annotations
 
@@ -119,19 +120,6 @@ _ROWS = {
     "menu_choices": ("node", "choice", "no_input", "no_match"),
     "survey_answers": ("question", "answer", "queue"),
 }
-
-
-def prune(connection: sqlite3.Connection, before_day: str, tenant: str | None = None) -> tuple[int, list[str]]:
-    """Remove the records of calls on local days before `before_day` (with their rows, tallies and voicemail
-    messages); how many calls, and the audio files of the messages removed (for the caller to delete)."""
-    which = "day < ?" + (" AND tenant = ?" if tenant is not None else "")
-    args: list[Any] = [before_day] + ([tenant] if tenant is not None else [])
-    with transaction(connection):
-        files = [row[0] for row in connection.execute(f"SELECT file FROM voicemails WHERE {which}", args) if row[0]]
-        connection.execute(f"DELETE FROM voicemails WHERE {which}", args)
-        removed = connection.execute(f"DELETE FROM calls WHERE {which}", args).rowcount
-        connection.execute(f"DELETE FROM tallies WHERE {which}", args)
-    return removed, files
 
 
 def retention(connection: sqlite3.Connection) -> dict[str, int]:

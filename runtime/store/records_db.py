@@ -18,7 +18,7 @@ RECORDS_FILE = "records.db"
 
 BUSY_TIMEOUT_MS = 10_000
 
-SCHEMA_VERSION = 1
+SCHEMA_VERSION = 2
 
 SCHEMA = """
 CREATE TABLE IF NOT EXISTS calls (
@@ -137,6 +137,16 @@ CREATE UNIQUE INDEX IF NOT EXISTS voicemails_call ON voicemails (tenant, call_id
 CREATE TABLE IF NOT EXISTS retention (
     tenant TEXT PRIMARY KEY,
     days INTEGER NOT NULL
+);
+
+-- Each tenant's last prune (by the schedule or `callflow records prune`): what the API shows.
+CREATE TABLE IF NOT EXISTS prune_runs (
+    tenant TEXT PRIMARY KEY,
+    at TEXT NOT NULL,                  -- when it ended, ISO 8601, UTC
+    before TEXT NOT NULL,              -- the first local day kept
+    calls INTEGER NOT NULL,
+    messages INTEGER NOT NULL,
+    files INTEGER NOT NULL
 );
 """
 

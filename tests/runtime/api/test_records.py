@@ -5,13 +5,19 @@ from __future__ import annotations
 
 import csv
 import io
+import time
+from datetime import datetime
 from pathlib import Path
 from typing import Any
 
+import slowdown
 from record_calls import record_hand_calls
-from service import Api
+from service import Api, Template
+from starlette.testclient import TestClient
 
 from callflow.runtime.call_record import CallOrigin
+from callflow.runtime.store import call_reads
+from callflow.server import create_app
 
 NOVEMBER = "from=2026-11-01&to=2026-11-30"
 
@@ -138,3 +144,40 @@ def test_the_voicemail_inbox_lists_plays_marks_and_deletes(api: Api, tmp_path: P
     assert api.request("DELETE", f"/api/voicemail/{number}", "admin").status_code == 204
     assert api.get("/api/voicemail").json()["messages"] == []
     assert not list((api.folder / "voicemail").rglob("*.wav"))
+
+
+def test_the_service_prunes_at_start_and_shows_the_retention_and_the_last_prune(
+    template: Template, tmp_path: Path
+) -> None:
+    """`callflow serve`'s application with a prune schedule: at start it prunes the tenant keeping 3 days (the
+    hand-worked November calls are older), and `GET /api/records/retention` shows the retention, the schedule,
+    the next prune (03:30 in the tenant's time zone) and the last one; a tenant without a retention has none."""
+    api = Api(template, tmp_path / "data")
+    api.close()
+    record_hand_calls(api.service.records)
+    assert api.service.records.flush(30)
+    call_reads.set_retention(api.service.records.connection(), "default", 3)
+    api.service.records.close()
+    app = create_app(api.folder, prune_schedule="30 3 * * *")
+    with TestClient(app, base_url="http://testserver") as client:
+        deadline = time.monotonic() + slowdown.seconds(60)
+        while True:
+            shown = client.get("/api/records/retention", headers=api.as_("viewer")).json()
+            if shown["last_prune"] is not None or time.monotonic() > deadline:
+                break
+            time.sleep(0.05)
+        other = client.get("/api/records/retention", headers=api.as_("other")).json()
+        listed = client.get(f"/api/calls?{NOVEMBER}", headers=api.as_("viewer")).json()["calls"]
+    assert (shown["days"], shown["schedule"], shown["time_zone"]) == (3, "30 3 * * *", "Asia/Shanghai")
+    assert shown["last_prune"]["calls"] == 9 and shown["last_prune"]["messages"] == 2 and listed == []
+    assert datetime.fromisoformat(shown["next_prune"]).strftime("%H:%M %z") == "03:30 +0800"
+    assert other == {"days": None, "schedule": "30 3 * * *", "time_zone": "UTC", "next_prune": None,
+                     "last_prune": None}  # fmt: skip
+
+
+def test_without_a_schedule_the_retention_is_shown_with_no_next_prune(api: Api) -> None:
+    """The application without a prune schedule (`--no-prune`) prunes nothing on its own and says so."""
+    call_reads.set_retention(api.service.records.connection(), "default", 30)
+    shown = api.get("/api/records/retention", "viewer").json()
+    assert shown == {"days": 30, "schedule": None, "time_zone": "Asia/Shanghai", "next_prune": None,
+                     "last_prune": None}  # fmt: skip

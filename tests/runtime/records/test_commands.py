@@ -114,3 +114,10 @@ def test_a_folder_that_is_not_a_data_folder_is_refused(run: CliRunner, tmp_path:
     """Reading records of a folder with neither callflow.db nor records.db says so instead of creating one."""
     answer = run.invoke(cli, ["voicemail", "list", "--data", str(tmp_path / "nothing")])
     assert answer.exit_code != 0 and "not a data folder" in answer.output
+
+
+def test_serve_refuses_a_prune_schedule_that_is_not_a_cron_expression(run: CliRunner, tmp_path: Path) -> None:
+    """`callflow serve --prune-at daily` says what it wants before it opens anything."""
+    refused = run.invoke(cli, ["serve", "--prune-at", "daily", "--data", str(tmp_path / "none")])
+    assert refused.exit_code == 2 and "not a cron expression" in refused.output
+    assert not (tmp_path / "none").exists()

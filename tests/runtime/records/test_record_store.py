@@ -19,6 +19,7 @@ from callflow.runtime.recorder import CallLog, NullRecorder
 from callflow.runtime.service.records import RecordBook
 from callflow.runtime.store import call_reads
 from callflow.runtime.store.call_records import apply_call
+from callflow.runtime.store.pruning import prune_before
 from callflow.runtime.store.records_db import connect, integrity
 
 SUPPORT = Path(__file__).resolve().parents[2] / "support"
@@ -80,6 +81,44 @@ def test_a_live_call_hands_over_its_events_while_it_runs(tmp_path: Path) -> None
     assert ended["finished"] == 1 and ended["outcome"] == "abandoned" and len(ended["events"]) == 4
 
 
+def test_a_live_call_waiting_without_events_hands_them_over_on_a_timer() -> None:
+    """A caller who joins a queue and waits: no event follows the join, so the CallLog's timer (scheduled for
+    `every_s` after the last hand-over) hands it over; an event meanwhile or the end cancels the timer."""
+    now = [0.0]
+    timers: list[tuple[float, Any]] = []
+    cancelled: list[int] = []
+
+    class Timer:
+        def __init__(self, number: int) -> None:
+            self.number = number
+
+        def cancel(self) -> None:
+            cancelled.append(self.number)
+
+    def later(delay: float, callback: Any) -> Timer:
+        timers.append((delay, callback))
+        return Timer(len(timers))
+
+    recorder = NullRecorder()
+    call = Call("c2", "13800000000", "12345", datetime(2026, 11, 23, 2, 0, tzinfo=UTC), "zh-CN")
+    log = CallLog(recorder, ORIGIN, call, every_s=1.0, monotonic=lambda: now[0], later=later)
+    log.sink({"t": 0.0, "event": "start", "node": None})
+    now[0] = 0.25
+    log.sink({"t": 0.25, "event": "queue", "node": "wait", "queue": "hotline", "action": "join"})
+    assert [delay for delay, _ in timers] == [0.75] and len(recorder.progress) == 1
+    now[0] = 1.0
+    timers[0][1]()  # a second after the start: the join is handed over with nothing after it
+    assert [(part, [e["event"] for e in events]) for _, part, events in recorder.progress] == [
+        (0, ["start"]),
+        (1, ["queue"]),
+    ]
+    now[0] = 1.5
+    log.sink({"t": 1.5, "event": "prompt", "node": "wait"})
+    assert len(timers) == 2
+    log.end()
+    assert cancelled == [2] and len(recorder.ended) == 1
+
+
 def test_a_finished_call_replaced_its_unfinished_parts_and_counts_once(tmp_path: Path) -> None:
     """Progress parts, then the whole record, then the same record again (a spool replayed after a crash): one
     row, one part, tallies counted once."""
@@ -103,15 +142,15 @@ def test_a_finished_call_replaced_its_unfinished_parts_and_counts_once(tmp_path:
 
 
 def test_pruning_removes_old_calls_with_their_rows_tallies_and_messages(tmp_path: Path) -> None:
-    """`prune` before Tuesday 2026-11-24 removes Monday's four calls (A to D), D's message and Monday's tallies;
-    Tuesday's five calls stay."""
+    """A prune before Tuesday 2026-11-24, three at a time, removes Monday's four calls (A to D), D's message and
+    Monday's tallies; Tuesday's five calls stay."""
     book = RecordBook(tmp_path)
     try:
         record_hand_calls(book)
         assert book.flush(60)
         connection = book.connection()
-        removed, files = call_reads.prune(connection, "2026-11-24")
-        assert removed == 4 and files == []  # simulated messages have no audio
+        pruned = prune_before(connection, book.data, "2026-11-24", batch=3, pause=lambda: None)
+        assert (pruned.calls, pruned.messages, pruned.files) == (4, 1, 0)  # a simulated message has no audio
         assert connection.execute("SELECT count(*) FROM calls").fetchone()[0] == len(CALLS) - 4
         assert connection.execute("SELECT count(*) FROM tallies WHERE day < '2026-11-24'").fetchone()[0] == 0
         assert connection.execute("SELECT count(*) FROM queue_waits").fetchone()[0] == 1  # H's
