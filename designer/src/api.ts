@@ -148,7 +148,8 @@ export const api = {
     json<{ suites: { suite: string; file: string; revision: string; text: string }[] }>("GET", `${flowPath(name)}/tests`),
   addTestCase: (name: string, testCase: Record<string, Json>) =>
     json<Json>("POST", `${flowPath(name)}/tests/cases`, { json: { case: testCase } }),
-  runTests: (name: string) => json<TestRun>("POST", `${flowPath(name)}/tests/run`, { json: { version: "draft" } }),
+  runTests: (name: string, version: number | "draft" = "draft") =>
+    json<TestRun>("POST", `${flowPath(name)}/tests/run`, { json: { version } }),
   simulate: (name: string, body: SimulateRequest) =>
     json<SimulateResult>("POST", `${flowPath(name)}/simulate`, { json: body as unknown as Json }),
   promptAudioUrl: (name: string, prompt: string, language: string) =>

@@ -18,7 +18,7 @@ from callflow.runtime.api.operation import Call, Operation, Query
 from callflow.runtime.api.revisions import etag, if_match, required_revision
 from callflow.runtime.api.schemas import ANY_OBJECT, INTEGER, STRING, array, obj
 from callflow.runtime.service.simulation import DRAFT
-from callflow.runtime.service.testing import run_suites
+from callflow.runtime.service.testing import run_suites, tests_catalog
 from callflow.runtime.store.suites import Suite
 from callflow.runtime.store.users import Role
 from callflow.runtime.testing.flowtest import cases_from, parse_test_text
@@ -113,11 +113,7 @@ def run_tests(call: Call) -> dict[str, Any]:
     name = _flow(call)
     version = (call.body or {}).get("version", DRAFT)
     workspace = call.workspace
-    if version == DRAFT:
-        catalog = workspace.drafts()
-    else:
-        text = call.service.folder.versions.get(call.user.tenant.id, name, int(version)).text
-        catalog = workspace.published().with_texts({name: text})
+    catalog = tests_catalog(workspace, name, None if version == DRAFT else int(version))
     return asyncio.run(run_suites(workspace, name, catalog)).to_json()
 
 

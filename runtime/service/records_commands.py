@@ -80,6 +80,12 @@ def _write(rows: list[dict[str, Any]], columns: list[str], output: str) -> None:
 @click.option("--version", type=click.IntRange(0), help="Only this version of --flow (0: drafts and files).")
 @click.option("--by", type=click.Choice(["hour", "day", "week", "month"]), help="One row per period.")
 @click.option("--origin", type=click.Choice(["live", "simulated"]), help="Only live or only simulated calls.")
+@click.option(
+    "--tests",
+    is_flag=True,
+    help="paths: run --flow's tests on the version (default: its newest published) and add the cases through each "
+    "node and exit (`tested`), and how many called nodes and exits no test takes.",
+)
 @DATA
 @TENANT
 @FORMAT
@@ -91,6 +97,7 @@ def report(
     version: int | None,
     by: str | None,
     origin: str | None,
+    tests: bool,
     data: Path | None,
     tenant: str,
     output: str,
@@ -104,7 +111,14 @@ def report(
         scope = scope_for(
             tenant, day_from=day_from, day_to=day_to, today=today, flow=flow, version=version, origin=origin
         )
-        answer = REPORTS[name](records.connection(), scope, check_by(by))
+        if tests and name != "paths":
+            raise UserError("--tests goes with the paths report")
+        if tests:
+            from callflow.runtime.service.paths_tests import paths_beside_tests  # the simulator: only when asked
+
+            answer = paths_beside_tests(data or default_folder(), scope, records.connection())
+        else:
+            answer = REPORTS[name](records.connection(), scope, check_by(by))
     except ValueError as error:
         raise UserError(str(error)) from None
     if output == "json":
@@ -112,7 +126,9 @@ def report(
     elif output == "csv":
         click.echo(as_csv(answer), nl=False)
     else:
-        click.echo(f"{name}: {scope.day_from} to {scope.day_to}" + (f", flow {flow}" if flow else ""))
+        version_shown = answer["scope"]["version"]
+        flow_shown = f", flow {flow}" + (f" v{version_shown}" if version_shown is not None else "") if flow else ""
+        click.echo(f"{name}: {scope.day_from} to {scope.day_to}{flow_shown}")
         click.echo(as_table(answer), nl=False)
 
 

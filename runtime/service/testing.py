@@ -131,6 +131,14 @@ def suite_environment(workspace: Workspace, data: dict[str, Any], suite: Suite) 
     return environment_from_text(text, Path(path))
 
 
+def tests_catalog(workspace: Workspace, name: str, version: int | None) -> Catalog:
+    """The flows a test run of `name` takes: the drafts, or the published flows with `name` at `version`."""
+    if version is None:
+        return workspace.drafts()
+    text = workspace.folder.versions.get(workspace.tenant.id, name, version).text
+    return workspace.published().with_texts({name: text})
+
+
 async def run_suites(workspace: Workspace, name: str, catalog: Catalog) -> TestRun:
     """Run every suite of a flow, the flow and the flows it calls taken from `catalog`."""
     flows = catalog.for_calls()

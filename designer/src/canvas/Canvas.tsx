@@ -72,6 +72,7 @@ export function Canvas({ readOnly: editorReadOnly }: { readOnly: boolean }) {
   const coverage = useOverlay((s) => s.coverage);
   const traffic = useOverlay((s) => s.traffic);
   const diff = useOverlay((s) => s.diff);
+  const untested = useOverlay((s) => s.untested);
   const focus = useOverlay((s) => s.focus);
   const selected = useSelection((s) => s.selected);
   const select = useSelection((s) => s.select);
@@ -127,13 +128,14 @@ export function Canvas({ readOnly: editorReadOnly }: { readOnly: boolean }) {
       current: shownPath.length ? shownPath[shownPath.length - 1] : null,
       coverage,
       traffic: diff?.version ? null : traffic,
+      untested: diff?.version ? null : untested,
       diff: diff?.nodes ?? null,
       texts: diff?.texts ?? null,
     };
     const built = buildNodes(flow, types, positions, paint, i18n.language, previous.current, selected);
     previous.current = new Map(built.map((n) => [n.id, n]));
     return built;
-  }, [flow, types, positions, diagnostics, shownPath, coverage, traffic, diff, i18n.language, selected]);
+  }, [flow, types, positions, diagnostics, shownPath, coverage, traffic, untested, diff, i18n.language, selected]);
 
   const ghosts = useMemo(() => (diff ? ghostViews(diff, types, i18n.language) : []), [diff, types, i18n.language]);
   const annotations = useMemo(
@@ -144,9 +146,9 @@ export function Canvas({ readOnly: editorReadOnly }: { readOnly: boolean }) {
 
   const edges = useMemo<ElkEdgeView[]>(() => {
     if (!flow) return [];
-    const built = buildEdges(flow, positions, routes, dragging, shownPath, coverage, diff?.version ? null : diff, diff?.version ? null : traffic);
+    const built = buildEdges(flow, positions, routes, dragging, shownPath, coverage, diff?.version ? null : diff, diff?.version ? null : traffic, diff?.version ? null : untested);
     return diff ? [...built, ...ghostEdgeViews(diff, flow, positions)] : built;
-  }, [flow, positions, routes, dragging, shownPath, coverage, diff, traffic]);
+  }, [flow, positions, routes, dragging, shownPath, coverage, diff, traffic, untested]);
 
   const { far, goFar, shownNodes, shownEdges, scene, label: farLabel, onPaneClick } = useFarView(nodes, edges, flowNodes, selected);
   const [farViewport, setFarViewport] = useState<Viewport | null>(null);

@@ -10,6 +10,8 @@ export interface ElkEdgeData extends Record<string, unknown> {
   covered: number | null;
   /** A capacity run's heat of this exit (0 to 5, against the busiest node), when its traffic is painted. */
   heat?: number | null;
+  /** With the heat map beside coverage: callers take this exit and no test case does. */
+  untested?: boolean;
   exit: string;
   /** A diff's mark: an exit leading somewhere new (rewired, or of an added node), or where it used to lead. */
   diff?: "rewired" | "added" | "removed" | null;
@@ -50,6 +52,7 @@ function ElkEdgeComponent(props: EdgeProps<ElkEdgeView>) {
     data?.covered === 0 ? "uncovered" : data?.covered ? "covered" : "",
     data?.diff ? `diff-${data.diff}` : "",
     typeof data?.heat === "number" ? `heat heat-${data.heat}` : "",
+    data?.untested ? "untested" : "",
   ].join(" ");
   return <BaseEdge id={props.id} path={path} markerEnd={markerEnd} className={classes} interactionWidth={12} />;
 }

@@ -25,6 +25,7 @@ function FlowNodeComponent({ data, selected }: NodeProps<FlowNodeView>) {
     data.diff ? `diff-${data.diff}` : "",
     data.covered === 0 ? "uncovered" : data.covered !== null ? "covered" : "",
     data.heat !== null ? `heat heat-${data.heat}` : "",
+    data.untested ? "untested" : "",
   ].join(" ");
   const count = data.exits.length;
   return (
@@ -85,6 +86,11 @@ function FlowNodeComponent({ data, selected }: NodeProps<FlowNodeView>) {
                   ✕{data.callErrors}
                 </span>
               )}
+              {data.untested && (
+                <span className="badge badge-untested" data-testid="badge-untested" title={t("heatmap.untestedNode")}>
+                  {t("heatmap.untestedBadge")}
+                </span>
+              )}
               {data.diff && <span className={`badge badge-diff-${data.diff}`}>{t(`diff.${data.diff}`)}</span>}
             </span>
           </div>
@@ -103,16 +109,20 @@ function FlowNodeComponent({ data, selected }: NodeProps<FlowNodeView>) {
                   "fexit",
                   exit.wired ? "wired" : exit.required ? "unwired-required" : "unwired",
                   exit.covered === 0 && exit.wired ? "exit-uncovered" : "",
+                  exit.untested ? "exit-untested" : "",
                 ].join(" ")}
                 style={{ left: portX(index, count, data.width) }}
                 title={
-                  exit.taken !== null
-                    ? t("badge.exitTraffic", { count: exit.taken })
+                  exit.untested && exit.taken !== null
+                    ? `${t("badge.exitTraffic", { count: exit.taken })} · ${t("heatmap.untestedExit")}`
+                    : exit.taken !== null
+                      ? t("badge.exitTraffic", { count: exit.taken })
                     : exit.covered !== null
                       ? t("badge.exitCoverage", { count: exit.covered })
                       : exit.name
                 }
                 data-taken={exit.taken ?? undefined}
+                data-untested={exit.untested ? "yes" : undefined}
               >
                 {exit.name}
                 {exit.taken !== null ? <sup>{exit.taken}</sup> : exit.covered !== null && exit.wired ? <sup>{exit.covered}</sup> : null}

@@ -1,8 +1,10 @@
 // The canvas's edges: one per wired exit (through ELK's route when it still fits), lit on a call's path, painted
-// by coverage or by a diff (exits leading somewhere new); and a diff's ghost edges, where exits used to lead.
+// by coverage, by traffic (and the heat map's exits no test takes) or by a diff (exits leading somewhere new); and
+// a diff's ghost edges, where exits used to lead.
 import { MarkerType } from "@xyflow/react";
 import { heatOf, type TrafficPaint } from "../capacity/traffic";
 import type { Coverage, FlowGraph, Position } from "../model/types";
+import type { UntestedPaint } from "../model/untested";
 import type { DiffPaint } from "../panels/diffPaint";
 import { edgeId, type Routes } from "../store/editor";
 import type { ElkEdgeView } from "./ElkEdge";
@@ -18,6 +20,7 @@ export function buildEdges(
   coverage: Coverage | null,
   diff: DiffPaint | null,
   traffic: TrafficPaint | null = null,
+  untested: UntestedPaint | null = null,
 ): ElkEdgeView[] {
   const litPairs = new Set<string>();
   for (let i = 1; i < shownPath.length; i++) litPairs.add(`${shownPath[i - 1]}\u0000${shownPath[i]}`);
@@ -43,6 +46,7 @@ export function buildEdges(
           back: (positions[edge.to]?.y ?? 0) <= (positions[edge.from]?.y ?? 0),
           covered: coverage ? (coverage.exits[`${edge.from}/${edge.exit}`] ?? 0) : null,
           heat: traffic ? heatOf(traffic.nodes[edge.from]?.exits[edge.exit] ?? 0, traffic.max) : null,
+          untested: untested?.exits.has(`${edge.from}/${edge.exit}`) ?? false,
           exit: edge.exit,
           diff: diff?.rewiredEdges.has(id) ? (diff.nodes[edge.from] === "added" ? "added" : "rewired") : null,
         },

@@ -6,6 +6,7 @@ import type { NodeDiffStatus, TextChange } from "../model/diff";
 import type { Diagnostic, FlowGraph, NodeTypeInfo, Position } from "../model/types";
 import type { Coverage } from "../model/types";
 import { heatOf, type TrafficPaint } from "../capacity/traffic";
+import type { UntestedPaint } from "../model/untested";
 
 export interface ExitView {
   name: string;
@@ -15,6 +16,8 @@ export interface ExitView {
   covered: number | null;
   /** Calls of a capacity run that took this exit, when its traffic is painted. */
   taken: number | null;
+  /** With the heat map beside coverage: callers take this exit and no test case does. */
+  untested: boolean;
 }
 
 export interface FlowNodeData extends Record<string, unknown> {
@@ -38,6 +41,8 @@ export interface FlowNodeData extends Record<string, unknown> {
   /** From the records' heat map: callers who hung up at this node, and the errors there. */
   drops: number | null;
   callErrors: number | null;
+  /** With the heat map beside coverage: callers enter this node and no test case does. */
+  untested: boolean;
   diff: NodeDiffStatus | null;
   /** A prompt text it plays that the diff shows changed, in the interface's language when it changed in it. */
   textChange: TextChange | null;
@@ -52,6 +57,7 @@ export interface Paint {
   current: string | null;
   coverage: Coverage | null;
   traffic: TrafficPaint | null;
+  untested?: UntestedPaint | null;
   diff: Record<string, NodeDiffStatus> | null;
   texts: Record<string, { prompt: string; change: TextChange }[]> | null;
 }
@@ -83,7 +89,7 @@ export function summaryOf(flow: FlowGraph, info: NodeTypeInfo | undefined, param
 function sameExits(a: ExitView[], b: ExitView[]) {
   return (
     a.length === b.length &&
-    a.every((x, i) => x.name === b[i].name && x.wired === b[i].wired && x.covered === b[i].covered && x.taken === b[i].taken && x.required === b[i].required)
+    a.every((x, i) => x.name === b[i].name && x.wired === b[i].wired && x.covered === b[i].covered && x.taken === b[i].taken && x.untested === b[i].untested && x.required === b[i].required)
   );
 }
 
@@ -132,6 +138,7 @@ export function buildNodes(
         required: exit.required,
         covered: paint.coverage ? (paint.coverage.exits[`${node.id}/${exit.name}`] ?? 0) : null,
         taken: paint.traffic ? (paint.traffic.nodes[node.id]?.exits[exit.name] ?? 0) : null,
+        untested: paint.untested?.exits.has(`${node.id}/${exit.name}`) ?? false,
       })),
       width,
       errors: c?.errors ?? 0,
@@ -144,6 +151,7 @@ export function buildNodes(
       heat: paint.traffic ? heatOf(paint.traffic.nodes[node.id]?.visits ?? 0, paint.traffic.max) : null,
       drops: paint.traffic?.nodes[node.id]?.drops ?? null,
       callErrors: paint.traffic?.nodes[node.id]?.errors ?? null,
+      untested: paint.untested?.nodes.has(node.id) ?? false,
       diff: paint.diff?.[node.id] ?? null,
       textChange: textChangeFor(paint.texts?.[node.id], uiLanguage),
       terminal: info?.terminal ?? false,

@@ -1,5 +1,6 @@
 // Over the canvas while the records' heat map is painted: the version and period asked for, the heat scale, and,
-// for the one selected node, the last calls through it, each opening its path on the canvas.
+// for the one selected node, the last calls through it, each opening its path on the canvas; and, asked for, the
+// flow's test coverage beside it (HeatCoverage).
 import { useEffect, useState } from "react";
 import { useTranslation } from "react-i18next";
 import { api, ApiError } from "../api";
@@ -8,6 +9,7 @@ import type { Version } from "../model/types";
 import { when } from "../format";
 import { useOverlay } from "../store/overlay";
 import { useSelection } from "../store/selection";
+import { HeatCoverage } from "./HeatCoverage";
 import { HEAT_COLOURS, HEAT_LEVELS } from "./traffic";
 
 const LAST_CALLS = 20;
@@ -24,6 +26,7 @@ export function HeatMapLegend({ name }: { name: string }) {
   const [error, setError] = useState("");
   const [calls, setCalls] = useState<NodeCall[] | null>(null);
   const [opened, setOpened] = useState<string | null>(null);
+  const [beside, setBeside] = useState(false);
 
   useEffect(() => {
     api.versions(name).then(
@@ -109,10 +112,15 @@ export function HeatMapLegend({ name }: { name: string }) {
           <span className="muted">{t("loading")}</span>
         )}
         <span className="spacer" />
+        <label className="heatmap-beside">
+          <input type="checkbox" checked={beside} onChange={(e) => setBeside(e.target.checked)} data-testid="heatmap-coverage-toggle" />
+          {t("heatmap.coverage.toggle")}
+        </label>
         <a href={`#/flows/${encodeURIComponent(name)}`} data-testid="heatmap-clear">
           {t("capacity.traffic.clear")}
         </a>
       </div>
+      {beside && map && <HeatCoverage name={name} map={map} />}
       {selected && calls && (
         <div className="heatmap-calls" data-testid="heatmap-node-calls" data-node={selected}>
           <strong>{t("heatmap.lastCalls", { node: selected })}</strong>

@@ -73,6 +73,8 @@ export interface Diagnostic {
   column?: number;
   pointer?: string;
   node?: string;
+  /** What follows from the problem or how to fix it, in the service's words (`= note:` in `callflow check`). */
+  note?: string;
 }
 
 export interface User {

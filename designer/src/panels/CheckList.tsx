@@ -1,4 +1,5 @@
-// The check's diagnostics beside the canvas; clicking one selects and centres its node.
+// The check's diagnostics beside the canvas, each with its note (the service's hint or fix) under its message;
+// clicking one selects and centres its node.
 import { useTranslation } from "react-i18next";
 import { useEditor } from "../store/editor";
 import { useOverlay } from "../store/overlay";
@@ -24,6 +25,11 @@ export function CheckList() {
             {d.node && <span className="mono">{d.node}</span>}
             {d.line ? <span className="muted small">:{d.line}</span> : null}
             <span className="check-message">{d.message}</span>
+            {d.note && (
+              <span className="check-note" data-testid="check-note">
+                <span className="check-note-label">{t("checks.note")}</span> {d.note}
+              </span>
+            )}
           </button>
         </li>
       ))}

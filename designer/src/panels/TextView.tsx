@@ -1,4 +1,5 @@
-// The same draft as DSL text in CodeMirror 6, with the check's diagnostics underlined at their line and column.
+// The same draft as DSL text in CodeMirror 6, with the check's diagnostics underlined at their line and column
+// (the tooltip shows the message and the service's note).
 // Edits are saved as text (the service parses them; a syntax error comes back as a diagnostic); the canvas then
 // shows the flow as the service read it, layout and comments kept.
 import { defaultKeymap, history, historyKeymap } from "@codemirror/commands";
@@ -12,7 +13,26 @@ import type { Diagnostic } from "../model/types";
 import { flush } from "../store/autosave";
 import { useEditor } from "../store/editor";
 
-function toLint(view: EditorView, diagnostics: Diagnostic[]): LintDiagnostic[] {
+/** The tooltip's text: the code and message, and the service's note (its hint or fix) on a line of its own. */
+function lintMessage(d: Diagnostic, noteLabel: string): Pick<LintDiagnostic, "message" | "renderMessage"> {
+  const message = `${d.code}: ${d.message}`;
+  if (!d.note) return { message };
+  const note = d.note;
+  return {
+    message: `${message}\n${noteLabel} ${note}`,
+    renderMessage: () => {
+      const box = document.createElement("div");
+      box.append(message);
+      const line = document.createElement("div");
+      line.className = "cm-diagnostic-note";
+      line.append(`${noteLabel} ${note}`);
+      box.append(line);
+      return box;
+    },
+  };
+}
+
+function toLint(view: EditorView, diagnostics: Diagnostic[], noteLabel: string): LintDiagnostic[] {
   const doc = view.state.doc;
   return diagnostics
     .filter((d) => d.line && d.line <= doc.lines)
@@ -24,7 +44,7 @@ function toLint(view: EditorView, diagnostics: Diagnostic[]): LintDiagnostic[] {
         from,
         to: Math.max(from + wordEnd, Math.min(from + 1, line.to)),
         severity: d.severity === "error" ? "error" : d.severity === "warning" ? "warning" : "info",
-        message: `${d.code}: ${d.message}`,
+        ...lintMessage(d, noteLabel),
       };
     });
 }
@@ -76,7 +96,7 @@ export function TextView({ name, readOnly }: { name: string; readOnly: boolean }
             keymap.of([...defaultKeymap, ...historyKeymap]),
             EditorState.readOnly.of(readOnly),
             lintGutter(),
-            linter((v) => toLint(v, diagnosticsRef.current), { delay: 100, needsRefresh: () => true }),
+            linter((v) => toLint(v, diagnosticsRef.current, t("checks.note")), { delay: 100, needsRefresh: () => true }),
             EditorView.updateListener.of((update) => {
               if (!update.docChanged || readOnly) return;
               if (timer) clearTimeout(timer);

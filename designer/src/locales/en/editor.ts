@@ -26,7 +26,7 @@ const editor = {
     exitCoverage_one: "taken by {{count}} test case",
     exitCoverage_other: "taken by {{count}} test cases",
   },
-  checks: { clean: "No errors or warnings." },
+  checks: { clean: "No errors or warnings.", note: "Note:" },
   palette: { title: "Node types", search: "Add a node…" },
   search: { placeholder: "Find a node by id, type or prompt text", count_one: "{{count}} match", count_other: "{{count}} matches" },
   inspector: {

@@ -28,7 +28,7 @@ const editor: typeof editorEn = {
     exitCoverage_one: "{{count}} 个测试用例走这个出口",
     exitCoverage_other: "{{count}} 个测试用例走这个出口",
   },
-  checks: { clean: "没有错误或警告。" },
+  checks: { clean: "没有错误或警告。", note: "提示：" },
   palette: { title: "节点类型", search: "添加节点…" },
   search: { placeholder: "按节点 ID、类型或提示音文字查找", count_one: "{{count}} 个结果", count_other: "{{count}} 个结果" },
   inspector: {
