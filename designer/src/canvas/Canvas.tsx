@@ -13,6 +13,7 @@ import {
   type Edge,
   type Node,
   type NodeChange,
+  type Viewport,
 } from "@xyflow/react";
 import { useCallback, useEffect, useLayoutEffect, useMemo, useRef, useState, type DragEvent } from "react";
 import { HEAT_COLOURS } from "../capacity/traffic";
@@ -26,6 +27,8 @@ import { GroupNode, NoteNode } from "./AnnotationNodes";
 import { annotationViews, groupDragMoves, type AnnotationView } from "./annotationViews";
 import { buildEdges, ghostEdgeViews } from "./edgeViews";
 import { ElkEdge, type ElkEdgeView } from "./ElkEdge";
+import { FAR_ZOOM } from "./farScene";
+import { FarView, useFarView } from "./FarView";
 import { FlowNode, SimpleView } from "./FlowNode";
 import { GhostNode, type GhostNodeView } from "./GhostNode";
 import { ghostViews } from "./ghostViews";
@@ -87,7 +90,8 @@ export function Canvas({ readOnly: editorReadOnly }: { readOnly: boolean }) {
     const check = () => {
       const shown = host.current?.querySelectorAll<HTMLElement>(".react-flow__node") ?? [];
       const expected = useEditor.getState().flow?.nodes.length ?? 0;
-      if ((expected === 0 || shown.length > 0) && [...shown].every((n) => n.style.visibility !== "hidden")) {
+      const farDrawn = !!host.current?.querySelector("[data-drawn-boxes]");
+      if (farDrawn || ((expected === 0 || shown.length > 0) && [...shown].every((n) => n.style.visibility !== "hidden"))) {
         performance.mark("callflow:drawn");
         setDrawn(true);
       } else requestAnimationFrame(check);
@@ -145,6 +149,15 @@ export function Canvas({ readOnly: editorReadOnly }: { readOnly: boolean }) {
     const built = buildEdges(flow, positions, routes, dragging, shownPath, coverage, diff?.version ? null : diff, diff?.version ? null : traffic, diff?.version ? null : untested);
     return diff ? [...built, ...ghostEdgeViews(diff, flow, positions)] : built;
   }, [flow, positions, routes, dragging, shownPath, coverage, diff, traffic, untested]);
+
+  const { far, goFar, shownNodes, shownEdges, scene, label: farLabel, onPaneClick } = useFarView(nodes, edges, flowNodes, selected);
+  const [farViewport, setFarViewport] = useState<Viewport | null>(null);
+  useEffect(() => {
+    if (far && farViewport) {
+      void reactFlow.setViewport(farViewport);
+      setFarViewport(null);
+    }
+  }, [far, farViewport, reactFlow]);
 
   const miniBoxes = useMemo<MiniBox[]>(
     () =>
@@ -272,15 +285,19 @@ export function Canvas({ readOnly: editorReadOnly }: { readOnly: boolean }) {
       bottom = Math.max(bottom, n.position.y + (n.height ?? 84));
     }
     const bounds = { x: left, y: top, width: right - left, height: bottom - top };
-    void reactFlow.setViewport(getViewportForBounds(bounds, rect.width, rect.height, MIN_ZOOM, FIT_VIEW.maxZoom, FIT_VIEW.padding));
-  }, [nodes, reactFlow]);
+    const viewport = getViewportForBounds(bounds, rect.width, rect.height, MIN_ZOOM, FIT_VIEW.maxZoom, FIT_VIEW.padding);
+    if (viewport.zoom < FAR_ZOOM && !far) {
+      goFar();
+      setFarViewport(viewport);
+    } else void reactFlow.setViewport(viewport);
+  }, [nodes, reactFlow, far, goFar]);
   const onMoveStart = useCallback(() => setMoving(true), []);
   const onMoveEnd = useCallback(() => setMoving(false), []);
 
   return (
     <div
       ref={host}
-      className={`canvas ${simple ? "zoomed-out" : ""} ${moving ? "moving" : ""} ${diff?.version ? "showing-version" : ""}`}
+      className={`canvas ${simple ? "zoomed-out" : ""} ${far ? "far" : ""} ${moving ? "moving" : ""} ${diff?.version ? "showing-version" : ""}`}
       data-testid="canvas"
       data-drawn={drawn ? "yes" : "no"}
       data-showing={diff?.version ? `v${diff.to}` : "draft"}
@@ -290,13 +307,14 @@ export function Canvas({ readOnly: editorReadOnly }: { readOnly: boolean }) {
       <SimpleView.Provider value={simple}>
         {(!large || opening) && (
         <ReactFlow<AnyNode, ElkEdgeView>
-          nodes={nodes}
-          edges={edges}
+          nodes={shownNodes}
+          edges={shownEdges}
           nodeTypes={nodeTypes}
           edgeTypes={edgeTypes}
           onNodesChange={onNodesChange}
           onConnect={onConnect}
           onDelete={onDelete}
+          onPaneClick={onPaneClick}
           onInit={onInit}
           onMoveStart={onMoveStart}
           onMoveEnd={onMoveEnd}
@@ -314,6 +332,7 @@ export function Canvas({ readOnly: editorReadOnly }: { readOnly: boolean }) {
           proOptions={{ hideAttribution: true }}
         >
           <Background gap={24} size={1} />
+          {scene && <FarView scene={scene} label={farLabel} />}
           <Controls showInteractive={false} showFitView={false}>
             <ControlButton className="react-flow__controls-fitview" onClick={fitAll} title={t("aria.fitView")} aria-label={t("aria.fitView")}>
               ⤢

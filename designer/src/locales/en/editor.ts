@@ -134,6 +134,12 @@ const editor = {
     different: "Different: {{ids}}",
   },
   text: { notSaved: "Not saved: the text has errors (see the underlines)." },
+  farView: {
+    label_one:
+      "The flow drawn small: {{count}} node, {{errors}} with errors, {{warnings}} with warnings, {{unwired}} with exits leading nowhere. Click a box to select it; zoom in to read and edit.",
+    label_other:
+      "The flow drawn small: {{count}} nodes, {{errors}} with errors, {{warnings}} with warnings, {{unwired}} with exits leading nowhere. Click a box to select it; zoom in to read and edit.",
+  },
   category: {} as Record<string, string>,
   nodeType: {} as Record<string, string>,
 };

@@ -136,6 +136,10 @@ const editor: typeof editorEn = {
     different: "不同：{{ids}}",
   },
   text: { notSaved: "未保存：文本有错误（见下划线）。" },
+  farView: {
+    label_one: "流程缩略图：{{count}} 个节点，{{errors}} 个有错误，{{warnings}} 个有警告，{{unwired}} 个有未连接的出口。点击方块选中节点；放大后可阅读和编辑。",
+    label_other: "流程缩略图：{{count}} 个节点，{{errors}} 个有错误，{{warnings}} 个有警告，{{unwired}} 个有未连接的出口。点击方块选中节点；放大后可阅读和编辑。",
+  },
   category: {
     Input: "输入",
     Logic: "逻辑",
