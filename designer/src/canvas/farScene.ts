@@ -11,6 +11,9 @@ import type { FlowNodeView } from "./nodeData";
 /** Below this zoom a node's text cannot be read: the flow is drawn on one <canvas> instead of as DOM and SVG. */
 export const FAR_ZOOM = 0.3;
 
+/** heat.css's mark of a node or exit callers take and no test does (the heat map beside the tests). */
+const UNTESTED = "#6a1b9a";
+
 /** Colours of styles.css (node categories, paints and badges), for drawing on a canvas. */
 const CATEGORY: Record<string, string> = {
   input: "#2f6fec",
@@ -86,7 +89,9 @@ function boxOfNode(node: FlowNodeView, selected: boolean): FarBox {
     ? { colour: ACCENT, width: 3, dashed: false }
     : d.current
       ? { colour: LIT, width: 4, dashed: false }
-      : d.errors
+      : d.untested
+        ? { colour: UNTESTED, width: 3, dashed: true }
+        : d.errors
         ? { colour: BADGE.error, width: 2, dashed: false }
         : d.warnings
           ? { colour: BADGE.warning, width: 2, dashed: false }
@@ -114,7 +119,8 @@ function styleOf(edge: ElkEdgeView): Style {
   if (d?.lit) return { colour: LIT, width: 3, dash: [] };
   if (d?.diff === "removed") return { colour: DIFF.removed, width: 2, dash: [5, 4] };
   if (d?.diff) return { colour: DIFF[d.diff], width: 3, dash: [] };
-  if (typeof d?.heat === "number") return d.heat === 0 ? { colour: "#d0d5dd", width: 1, dash: [3, 4] } : { colour: HEAT_COLOURS[d.heat], width: 1 + d.heat, dash: [] };
+  if (typeof d?.heat === "number")
+    return d.heat === 0 ? { colour: "#d0d5dd", width: 1, dash: [3, 4] } : { colour: HEAT_COLOURS[d.heat], width: 1 + d.heat, dash: d.untested ? [9, 5] : [] };
   if (d?.covered === 0) return { colour: BADGE.error, width: 1.5, dash: [4, 3] };
   if (d?.covered) return { colour: "#1f9d55", width: 2, dash: [] };
   if (d?.back) return { colour: "#7d8bb0", width: 1, dash: [6, 4] };
