@@ -22,28 +22,12 @@ import slowdown
 from ami_server import AmiServer
 from click.testing import CliRunner
 from phone import Phone
+from queue_flows import CALLFLOW, QUIET, SECRET
 
 from callflow.runtime.asterisk.address import AmiAddress
 from callflow.runtime.asterisk.commands import raise_descriptor_limit, run
 
-SECRET = "run-secret"
-CALLFLOW = Path(sys.executable).parent / "callflow"
-WAITING = """\
-flow waiting
-  languages en
-
-prompt sorry
-  en "Nobody could take your call. Goodbye."
-
-wait: queue nobody
-  max_wait 600s
-  done     -> bye
-  timeout  -> bye
-
-bye: say sorry -> end
-
-end: hangup
-"""
+WAITING = QUIET.format(name="waiting", max_wait=600)
 ENVIRONMENT = """\
 timezone = "Asia/Shanghai"
 

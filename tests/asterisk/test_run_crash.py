@@ -13,7 +13,6 @@ import os
 import shutil
 import sqlite3
 import subprocess
-import sys
 from pathlib import Path
 from typing import Any
 
@@ -21,6 +20,7 @@ import pytest
 import slowdown
 from ami_server import AmiServer
 from phone import Phone, PhoneCall
+from queue_flows import CALLFLOW, QUIET, SECRET
 from store_data import make_store
 
 from callflow.runtime.asterisk.address import AmiAddress
@@ -32,24 +32,7 @@ from callflow.runtime.service.publishing import publish
 from callflow.runtime.store import call_reads
 from callflow.runtime.store.audit import Actor
 
-SECRET = "run-secret"
-CALLFLOW = Path(sys.executable).parent / "callflow"
-WAITING = """\
-flow waiting
-  languages en
-
-prompt sorry
-  en "Nobody could take your call. Goodbye."
-
-wait: queue nobody
-  max_wait 600s
-  done     -> bye
-  timeout  -> bye
-
-bye: say sorry -> end
-
-end: hangup
-"""
+WAITING = QUIET.format(name="waiting", max_wait=600)
 CLINIC_ENVIRONMENT = """\
 timezone = "Asia/Shanghai"
 
@@ -185,7 +168,7 @@ def test_kill_9_of_callflow_run_loses_no_finished_call_and_keeps_the_call_in_pro
         assert {(r["flow"], r["version"], r["outcome"]) for r in front_desk} == {("front_desk", 1, "self_served")}
         left = call_reads.call(connection, "clinic", finished[3])
         assert (left["flow"], left["outcome"], left["hangup_by"], left["end_node"]) == (
-            "waiting", "abandoned", "caller", "wait"
+            "waiting", "abandoned", "caller", "waiting"
         )  # fmt: skip
         assert [(w["queue"], w["result"]) for w in left["queue_waits"]] == [("nobody", "abandoned")]
         cut = call_reads.call(connection, "clinic", in_progress)

@@ -1,57 +1,17 @@
-"""The heat map beside the flow's test coverage: a small line whose only test case takes key 1, called three times
-through key 2 and once through key 1 (simulated calls saved with `"save": true`); the nodes and exits callers take
+"""The heat map beside the flow's test coverage: a small line whose test cases take key 1 and the menu's failure, called
+three times through key 2 and once through key 1 (simulated calls saved with `"save": true`); the nodes and exits callers take
 but no test does are listed, most called first, and marked dashed on the canvas, and the tested ones are not."""
 
 from __future__ import annotations
 
 import re
 
+from counter_line import FLOW as TEXT
+from counter_line import SUITE
 from designer_browser import Designer
 from playwright.sync_api import Page, expect
 
 FLOW = "counter_line"
-TEXT = """flow counter_line
-  languages zh-CN, en
-
-prompt welcome
-  zh-CN "查询请按1，投诉请按2。"
-  en "Press 1 to ask, 2 to complain."
-
-prompt asked
-  zh-CN "您的问题已答复。"
-  en "Here is your answer."
-
-prompt noted
-  zh-CN "您的投诉已记录。"
-  en "Your complaint is noted."
-
-main: menu welcome
-  key 1  -> ask
-  key 2  -> complain
-  failed -> bye
-
-ask: say asked -> bye
-
-complain: say noted -> bye
-
-bye: hangup
-"""
-
-SUITE = """at: 2026-11-20T10:00
-cases:
-  - name: "key 1 is answered"
-    input: [dtmf:1]
-    expect:
-      reached: [ask, bye]
-  - name: "silence ends the call"
-    input: [wait:60]
-    expect:
-      reached: [bye]
-      not_reached: [ask, complain]
-"""
-"""Two cases: key 1 through `main`, `ask` and `bye`; silence through `main`'s `failed` to `bye` (which no caller
-takes); none through `complain`."""
-
 CALLS = (
     ("2026-11-23T09:00", "057188880001", ["dtmf:2"]),
     ("2026-11-23T09:10", "057188880002", ["dtmf:2"]),

@@ -9,45 +9,10 @@ from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
+from counter_line import FLOW, SUITE
 
 from callflow.flowlang.cli import COMMANDS_GROUP, cli
 
-FLOW = """flow counter_line
-  languages en
-
-prompt welcome
-  en "Press 1 to ask, 2 to complain."
-
-prompt asked
-  en "Here is your answer."
-
-prompt noted
-  en "Your complaint is noted."
-
-main: menu welcome
-  key 1  -> ask
-  key 2  -> complain
-  failed -> bye
-
-ask: say asked -> bye
-
-complain: say noted -> bye
-
-bye: hangup
-"""
-
-TESTS = """at: 2026-11-20T10:00
-cases:
-  - name: "key 1 is answered"
-    input: [dtmf:1]
-    expect:
-      reached: [ask, bye]
-  - name: "silence ends the call"
-    input: [wait:60]
-    expect:
-      reached: [bye]
-      not_reached: [ask, complain]
-"""
 NOVEMBER = ["--from", "2026-11-01", "--to", "2026-11-30"]
 
 
@@ -65,7 +30,7 @@ def data(run: CliRunner, tmp_path: Path) -> Path:
     source = tmp_path / "line"
     source.mkdir()
     (source / "counter_line.flow").write_text(FLOW, encoding="utf-8")
-    (source / "counter_line.test.yaml").write_text(TESTS, encoding="utf-8")
+    (source / "counter_line.test.yaml").write_text(SUITE, encoding="utf-8")
     folder = tmp_path / "data"
     imported = run.invoke(cli, ["import", str(source), "--data", str(folder)])
     assert imported.exit_code == 0, imported.output
