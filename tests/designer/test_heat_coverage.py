@@ -1,6 +1,7 @@
-"""The heat map beside the flow's test coverage: a small line whose test cases take key 1 and the menu's failure, called
-three times through key 2 and once through key 1 (simulated calls saved with `"save": true`); the nodes and exits callers take
-but no test does are listed, most called first, and marked dashed on the canvas, and the tested ones are not."""
+"""The heat map beside the flow's test coverage: a small line whose test cases take key 1 and the menu's failure,
+called three times through key 2 and once through key 1 (simulated calls saved with `"save": true`); the nodes and
+exits callers take but no test does are listed, most called first, and marked dashed on the canvas, and the tested
+ones are not."""
 
 from __future__ import annotations
 
