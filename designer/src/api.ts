@@ -2,7 +2,7 @@
 import type { Job } from "./model/capacity";
 import type { DiffAnswer } from "./model/diff";
 import type { HeatMap, NodeCall } from "./model/heatmap";
-import type { Dashboard, Report } from "./model/records";
+import type { Dashboard, RecordsRetention, Report } from "./model/records";
 import type { MessageState, VoicemailMessage } from "./model/voicemail";
 import type {
   Diagnostic,
@@ -188,6 +188,7 @@ export const api = {
     json<{ calls: NodeCall[] }>("GET", `${flowPath(name)}/heatmap/${encodeURIComponent(node)}/calls?${query}`),
   call: (id: string) => json<{ call_id: string; events: TraceEvent[] }>("GET", `/api/calls/${encodeURIComponent(id)}`),
   dashboard: () => json<Dashboard>("GET", "/api/dashboard"),
+  retention: () => json<RecordsRetention>("GET", "/api/records/retention"),
   voicemail: (filter: { mailbox?: string; state?: string }) => {
     const query = new URLSearchParams(Object.entries(filter).filter((entry): entry is [string, string] => !!entry[1]));
     return json<{ messages: VoicemailMessage[] }>("GET", `/api/voicemail${query.size ? `?${query}` : ""}`);

@@ -28,13 +28,16 @@ def simulate_saved(data: Path, at: str, *steps: str) -> None:
 
 @pytest.fixture(scope="module")
 def service(tmp_path_factory: pytest.TempPathFactory) -> Iterator[FlowService]:
-    """A service with two calls today that hang up at the menu, and a message for the mayor from last month."""
+    """A service with two calls today that hang up at the menu, and a message for the mayor from last month; the
+    tenant's records kept ten years and pruned once (nothing that old to remove)."""
     data = tmp_path_factory.mktemp("callflow-data")
     with running_service(data) as running:
         today = datetime.now(TENANT_ZONE).date().isoformat()
         simulate_saved(data, f"{today}T00:10", "hangup")
         simulate_saved(data, f"{today}T00:20", "hangup")
         simulate_saved(data, "2026-11-23T11:05", "dtmf:3", "say:路灯坏了请派人修理", "dtmf:#")
+        for command in (["retention", "3650", "--tenant", "default"], ["prune", "--tenant", "default"]):
+            subprocess.run([str(CALLFLOW), "records", *command, "--data", str(data)], check=True, capture_output=True)
         yield running
 
 
@@ -69,3 +72,21 @@ def test_the_dashboard_speaks_chinese(designer: Designer) -> None:
     page.get_by_test_id("nav-dashboard").click()
     expect(page.get_by_test_id("kpi-connection_rate")).to_contain_text("接通率")
     expect(page.get_by_test_id("kpi-agent_answer_rate")).to_contain_text("目标 90%")
+
+
+def test_the_dashboard_says_how_long_records_are_kept_and_what_the_last_prune_removed(designer: Designer) -> None:
+    """The retention, the service's next prune (03:30 in the tenant's time zone, its default schedule) and the last
+    prune (the one run from the command line: nothing removed) as `GET /api/records/retention` answers them."""
+    page = designer.page("viewer", locale="en")
+    page.get_by_test_id("nav-dashboard").click()
+    answer = page.request.get(f"{designer.service.url}/api/records/retention").json()
+    assert answer["days"] == 3650 and answer["schedule"] == "30 3 * * *", answer
+    assert answer["last_prune"]["calls"] == 0, answer
+    retention = page.get_by_test_id("dashboard-retention")
+    expect(retention).to_have_attribute("data-days", "3650")
+    expect(retention).to_contain_text("Records are kept 3650 days.")
+    expect(retention.get_by_test_id("retention-next")).to_contain_text("3:30")
+    expect(retention.get_by_test_id("retention-next")).to_contain_text("(Asia/Shanghai)")
+    expect(retention.get_by_test_id("retention-last")).to_contain_text(
+        "0 calls, 0 voicemail messages and 0 audio files"
+    )

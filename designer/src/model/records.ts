@@ -19,6 +19,25 @@ export interface Dashboard {
   kpis: Kpi[];
 }
 
+/** A tenant's last prune of old records (`at` in UTC, `before` the first local day kept). */
+export interface PruneRun {
+  at: string;
+  before: string;
+  calls: number;
+  messages: number;
+  files: number;
+}
+
+/** `GET /api/records/retention`: how long the tenant's records are kept, and the service's prunes (`schedule`
+ * and `next_prune` are null when this service does not prune; `days` null: kept for ever). */
+export interface RecordsRetention {
+  days: number | null;
+  schedule: string | null;
+  time_zone: string;
+  next_prune: string | null;
+  last_prune: PruneRun | null;
+}
+
 /** A rate as a percentage in the interface language, `—` when nothing was counted. */
 export function percent(value: number | null | undefined, language: string): string {
   if (value === null || value === undefined) return "—";

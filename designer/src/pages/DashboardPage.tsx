@@ -1,19 +1,23 @@
 // The tenant's dashboard: today's calls, service level, abandonment, containment and the messages waiting, and the
-// two KPIs against the targets the service returns (connection rate 99 %, agent answer rate 90 %).
+// two KPIs against the targets the service returns (connection rate 99 %, agent answer rate 90 %); how long records
+// are kept.
 import { useCallback, useEffect, useState } from "react";
 import { useTranslation } from "react-i18next";
 import { api, ApiError } from "../api";
-import { percent, type Dashboard } from "../model/records";
+import { percent, type Dashboard, type RecordsRetention } from "../model/records";
+import { RetentionNote } from "./RetentionNote";
 
 export function DashboardPage() {
   const { t, i18n } = useTranslation();
   const [board, setBoard] = useState<Dashboard | null>(null);
+  const [retention, setRetention] = useState<RecordsRetention | null>(null);
   const [tenant, setTenant] = useState("");
   const [error, setError] = useState<string | null>(null);
 
   const reload = useCallback(() => {
     setError(null);
     api.dashboard().then(setBoard, (e) => setError(e instanceof ApiError ? e.message : String(e)));
+    api.retention().then(setRetention, () => setRetention(null));
   }, []);
   useEffect(reload, [reload]);
   useEffect(() => {
@@ -87,6 +91,7 @@ export function DashboardPage() {
               </div>
             ))}
           </div>
+          {retention && <RetentionNote retention={retention} />}
         </>
       )}
     </div>

@@ -1,4 +1,4 @@
-// English strings of the records' pages: the heat map, reports, the dashboard and the voicemail inbox.
+// English strings of the records' pages: the heat map, reports and the voicemail inbox.
 const records = {
   heatmap: {
     open: "Heat map",
@@ -139,31 +139,6 @@ const records = {
       errors: "Errors",
       kind: "Kind",
     },
-  },
-  dashboard: {
-    title: "Dashboard",
-    today: "Today, {{day}} (the tenant's time zone)",
-    reload: "Refresh",
-    figure: {
-      calls: "Calls today",
-      service_level: "Service level",
-      abandonment: "Abandonment",
-      containment: "Containment",
-      voicemail_waiting: "Messages waiting",
-    },
-    hint: {
-      calls: "Every call that started today, live or saved from a simulation.",
-      service_level: "Calls answered by an agent within 20 s, of those offered to queues.",
-      abandonment: "Callers who hung up waiting in a queue, of those offered to queues.",
-      containment: "Calls the flow served on its own, of all calls.",
-      voicemail_waiting: "Messages not handled yet (open the inbox).",
-    },
-    kpis: "Targets",
-    kpi: { connection_rate: "Connection rate", agent_answer_rate: "Agent answer rate" },
-    target: "target {{target}}",
-    met: "met",
-    missed: "missed",
-    noCalls: "no calls yet",
   },
   voicemail: {
     title: "Voicemail",

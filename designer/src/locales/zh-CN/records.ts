@@ -1,4 +1,4 @@
-// 简体中文：通话记录页面：热力图、报表、概览和语音信箱。
+// 简体中文：通话记录页面：热力图、报表和语音信箱。
 import type recordsEn from "../en/records";
 
 const records: typeof recordsEn = {
@@ -141,31 +141,6 @@ const records: typeof recordsEn = {
       errors: "错误",
       kind: "类型",
     },
-  },
-  dashboard: {
-    title: "概览",
-    today: "今天，{{day}}（租户所在时区）",
-    reload: "刷新",
-    figure: {
-      calls: "今日来电",
-      service_level: "服务水平",
-      abandonment: "放弃率",
-      containment: "自助解决率",
-      voicemail_waiting: "待处理留言",
-    },
-    hint: {
-      calls: "今天开始的所有来电，包括实际来电和保存的模拟来电。",
-      service_level: "进入队列的来电中 20 秒内由坐席接听的比例。",
-      abandonment: "进入队列的来电中在等待时挂断的比例。",
-      containment: "由流程自助完成的来电占全部来电的比例。",
-      voicemail_waiting: "尚未处理的留言（打开语音信箱）。",
-    },
-    kpis: "目标",
-    kpi: { connection_rate: "接通率", agent_answer_rate: "坐席接听率" },
-    target: "目标 {{target}}",
-    met: "达标",
-    missed: "未达标",
-    noCalls: "暂无来电",
   },
   voicemail: {
     title: "语音信箱",
