@@ -22,10 +22,14 @@ export function App() {
   const user = useSession((s) => s.user);
   const checked = useSession((s) => s.checked);
   const setUser = useSession((s) => s.setUser);
+  const setTimeZone = useSession((s) => s.setTimeZone);
 
   useEffect(() => {
     api.me().then(
-      (me) => setUser(me.user),
+      (me) => {
+        setTimeZone(typeof me.tenant.time_zone === "string" ? me.tenant.time_zone : undefined);
+        setUser(me.user);
+      },
       (error) => {
         if (!(error instanceof ApiError)) console.error(error);
         setUser(null);
@@ -34,7 +38,7 @@ export function App() {
     const loggedOut = () => setUser(null);
     window.addEventListener("callflow:logged-out", loggedOut);
     return () => window.removeEventListener("callflow:logged-out", loggedOut);
-  }, [setUser]);
+  }, [setUser, setTimeZone]);
 
   if (!checked) return <div className="splash">Callflow</div>;
   if (!user) return <LoginPage />;

@@ -57,9 +57,10 @@ def log_out(call: Call) -> Response:
 
 
 def me(call: Call) -> dict[str, Any]:
-    """The logged-in user and their tenant."""
+    """The logged-in user and their tenant (with its time zone, the environment's: the designer shows times in it)."""
     tenant = call.user.tenant
-    return {"user": user_json(call.user), "tenant": {"name": tenant.name, "title": tenant.title}}
+    zone = call.workspace.environment().timezone
+    return {"user": user_json(call.user), "tenant": {"name": tenant.name, "title": tenant.title, "time_zone": zone}}
 
 
 def change_password(call: Call) -> Response:

@@ -7,7 +7,9 @@ from __future__ import annotations
 import re
 import subprocess
 from collections.abc import Iterator
+from datetime import datetime
 from pathlib import Path
+from zoneinfo import ZoneInfo
 
 import pytest
 from designer_browser import Designer
@@ -54,9 +56,9 @@ def service(tmp_path_factory: pytest.TempPathFactory) -> Iterator[FlowService]:
         yield running
 
 
-def open_inbox(designer: Designer, user: str) -> Page:
+def open_inbox(designer: Designer, user: str, timezone_id: str | None = None) -> Page:
     """The inbox page, logged in as `user`, in English."""
-    page = designer.page(user, locale="en")
+    page = designer.page(user, locale="en", timezone_id=timezone_id)
     page.get_by_test_id("nav-voicemail").click()
     expect(page.get_by_test_id("voicemail-table")).to_be_visible()
     return page
@@ -121,3 +123,17 @@ def test_an_admin_deletes_a_message_with_its_audio(designer: Designer) -> None:
     left = page.request.get(f"{designer.service.url}/api/voicemail").json()["messages"]
     assert [m["mailbox"] for m in left] == ["mayor", "mayor"]
     assert not list((designer.service.data / "voicemail").rglob("*.wav"))
+
+
+def test_messages_are_timed_in_the_tenants_time_zone_wherever_the_browser_is(designer: Designer) -> None:
+    """Each message's time as the tenant's reports and dashboard count it (Shanghai, the examples' time zone), in a
+    browser in New York (thirteen hours behind): the mayor's message of 18:0x on November 24 says so, not 05:0x."""
+    page = open_inbox(designer, "viewer", timezone_id="America/New_York")
+    table = page.get_by_test_id("voicemail-table")
+    messages = page.request.get(f"{designer.service.url}/api/voicemail?mailbox=mayor").json()["messages"]
+    assert len(messages) == 2, messages
+    for message in messages:
+        local = datetime.fromisoformat(message["time"]).astimezone(ZoneInfo("Asia/Shanghai"))
+        hour = local.hour % 12 or 12
+        shown = rf"{local:%b} {local.day}, {local.year}, {hour}:{local:%M}\s?{local:%p}"
+        expect(table).to_contain_text(re.compile(shown))

@@ -20,9 +20,12 @@ class Designer:
         self.contexts: list[BrowserContext] = []
         self.errors: list[str] = []
 
-    def page(self, user: str = "admin", locale: str = "zh-CN") -> Page:
-        """A new context's page, logged in through the login form."""
-        context = self.browser.new_context(locale=locale, viewport={"width": 1600, "height": 1000})
+    def page(self, user: str = "admin", locale: str = "zh-CN", timezone_id: str | None = None) -> Page:
+        """A new context's page, logged in through the login form (the browser's time zone `timezone_id`, when
+        given, else the machine's)."""
+        context = self.browser.new_context(
+            locale=locale, viewport={"width": 1600, "height": 1000}, timezone_id=timezone_id
+        )
         context.set_default_timeout(DEADLINE_MS)
         self.contexts.append(context)
         page = context.new_page()

@@ -6,7 +6,7 @@ import { useTranslation } from "react-i18next";
 import { api, ApiError } from "../api";
 import { type HeatMap, heatPaint, type NodeCall, pathOf } from "../model/heatmap";
 import type { Version } from "../model/types";
-import { when } from "../format";
+import { useWhen } from "../format";
 import { useOverlay } from "../store/overlay";
 import { useSelection } from "../store/selection";
 import { HeatCoverage } from "./HeatCoverage";
@@ -15,6 +15,7 @@ import { HEAT_COLOURS, HEAT_LEVELS } from "./traffic";
 const LAST_CALLS = 20;
 
 export function HeatMapLegend({ name }: { name: string }) {
+  const when = useWhen();
   const { t } = useTranslation();
   const traffic = useOverlay((s) => s.traffic);
   const selected = useSelection((s) => (s.selected.size === 1 ? [...s.selected][0] : null));

@@ -2,11 +2,12 @@
 import { useCallback, useEffect, useState } from "react";
 import { useTranslation } from "react-i18next";
 import { api, ApiError } from "../api";
-import { when } from "../format";
+import { useWhen } from "../format";
 
 type Switches = Record<string, { on: boolean; changed_by?: string; changed_at?: string }>;
 
 export function SwitchesPanel({ admin }: { admin: boolean }) {
+  const when = useWhen();
   const { t } = useTranslation();
   const [switches, setSwitches] = useState<Switches>({});
   const [error, setError] = useState("");

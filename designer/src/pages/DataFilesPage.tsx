@@ -3,7 +3,7 @@
 import { useCallback, useEffect, useRef, useState } from "react";
 import { useTranslation } from "react-i18next";
 import { api, ApiError, type DataFile } from "../api";
-import { when } from "../format";
+import { useWhen } from "../format";
 
 /** A path the service takes: names of letters, digits, `_ . -` separated by `/`, at most four deep, no hidden
  * files (runtime/service/files.py). */
@@ -18,6 +18,7 @@ function size(bytes: number) {
 }
 
 export function DataFilesPage() {
+  const when = useWhen();
   const { t } = useTranslation();
   const [files, setFiles] = useState<DataFile[] | null>(null);
   const [message, setMessage] = useState<{ ok: boolean; text: string } | null>(null);

@@ -2,12 +2,13 @@
 import { useCallback, useEffect, useState } from "react";
 import { useTranslation } from "react-i18next";
 import { api, ApiError } from "../api";
-import { when } from "../format";
+import { useWhen } from "../format";
 import type { FlowSummary } from "../model/types";
 import { go } from "../route";
 import { canEdit, useSession } from "../store/session";
 
 export function FlowListPage() {
+  const when = useWhen();
   const { t } = useTranslation();
   const user = useSession((s) => s.user);
   const [flows, setFlows] = useState<FlowSummary[] | null>(null);

@@ -20,6 +20,8 @@ export function LoginPage() {
     setError("");
     try {
       const { user } = await api.login(username, password, tenant || undefined);
+      const me = await api.me().catch(() => null);
+      useSession.getState().setTimeZone(typeof me?.tenant.time_zone === "string" ? me.tenant.time_zone : undefined);
       setUser(user);
       if (!window.location.hash || window.location.hash === "#/login") window.location.hash = "#/flows";
     } catch (e) {

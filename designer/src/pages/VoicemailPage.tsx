@@ -3,13 +3,14 @@
 import { useCallback, useEffect, useRef, useState } from "react";
 import { useTranslation } from "react-i18next";
 import { api, ApiError } from "../api";
-import { when } from "../format";
+import { useWhen } from "../format";
 import { MESSAGE_STATES, type MessageState, type VoicemailMessage } from "../model/voicemail";
 import { canEdit, canPublish, useSession } from "../store/session";
 
 const errorText = (e: unknown) => (e instanceof ApiError ? e.message : String(e));
 
 export function VoicemailPage() {
+  const when = useWhen();
   const { t } = useTranslation();
   const user = useSession((s) => s.user);
   const [mailbox, setMailbox] = useState("");

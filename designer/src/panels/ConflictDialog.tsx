@@ -3,7 +3,7 @@
 import { useState } from "react";
 import { useTranslation } from "react-i18next";
 import { api } from "../api";
-import { when } from "../format";
+import { useWhen } from "../format";
 import type { FlowGraph } from "../model/types";
 import { backupKey, keepMine, resolvedByReload, useAutosave } from "../store/autosave";
 import { clearHistory, useEditor } from "../store/editor";
@@ -28,6 +28,7 @@ function compareGraphs(mine: FlowGraph, theirs: FlowGraph): Comparison {
 }
 
 export function ConflictDialog({ name }: { name: string }) {
+  const when = useWhen();
   const { t } = useTranslation();
   const conflict = useAutosave((s) => s.conflict);
   const [comparison, setComparison] = useState<Comparison | null>(null);

@@ -2,7 +2,7 @@
 import { useCallback, useEffect, useState } from "react";
 import { useTranslation } from "react-i18next";
 import { api, ApiError } from "../api";
-import { when } from "../format";
+import { useWhen } from "../format";
 import type { Version } from "../model/types";
 import { flush } from "../store/autosave";
 import { useOverlay } from "../store/overlay";
@@ -13,6 +13,7 @@ import { paintDiff } from "./diffPaint";
 import { DiffSummary } from "./DiffSummary";
 
 export function VersionsPanel({ name }: { name: string }) {
+  const when = useWhen();
   const { t } = useTranslation();
   const user = useSession((s) => s.user);
   const [versions, setVersions] = useState<Version[] | null>(null);

@@ -12,7 +12,9 @@ def test_a_login_sets_an_http_only_strict_session_cookie(api: Api) -> None:
     assert answer.json() == {"user": {"name": "admin", "role": "admin", "tenant": "default"}}
     cookie = answer.headers["set-cookie"]
     assert "callflow_session=" in cookie and "HttpOnly" in cookie and "SameSite=strict" in cookie
-    assert api.client.get("/api/me").json()["user"]["name"] == "admin"
+    me = api.client.get("/api/me").json()
+    assert me["user"]["name"] == "admin"
+    assert me["tenant"]["time_zone"] == "Asia/Shanghai"  # the examples' environment: the designer's times are in it
 
 
 def test_an_unknown_user_and_a_wrong_password_get_the_same_answer(api: Api) -> None:
