@@ -216,3 +216,44 @@ def test_a_calls_path_stays_lit_in_the_far_view(designer: Designer) -> None:
     assert share_of_colour(page, on_path, lit) > 0.5
     assert share_of_colour(page, off_path, lit) < 0.1
     assert designer.errors == []
+
+
+def test_the_far_view_answers_the_keyboard_enter_goes_up_close_and_delete_removes_with_undo(
+    designer: Designer,
+) -> None:
+    """A box chosen on the far view: Enter goes up close to its node (centred and selected); chosen again far out,
+    Delete removes it from the draft (one box fewer) and Ctrl+Z brings it back; Escape clears the selection."""
+    flow = load_file(REPOSITORY / "examples" / "hotline_12345.flow").flow
+    assert flow is not None
+    page = designer.page()
+    designer.open_flow(page, "hotline_12345")
+    page.keyboard.press("Control+f")
+    page.get_by_test_id("search").fill("case_lookup")
+    page.get_by_test_id("search").press("Enter")
+    page.wait_for_function(SETTLED)
+    x, y, width, height = flow_box(page, "case_lookup")
+    middle = (x + width / 2, y + height / 2)
+    far = page.get_by_test_id("far-view")
+
+    zoom_out_far(page)
+    page.mouse.click(*on_screen(page, middle))
+    expect(page.get_by_test_id("inspector")).to_have_attribute("data-node", "case_lookup")
+    page.keyboard.press("Enter")
+    expect(far).to_have_count(0)
+    expect(page.get_by_test_id("node-case_lookup")).to_be_in_viewport()
+    expect(page.locator(".react-flow__node.selected")).to_have_attribute("data-id", "case_lookup")
+
+    zoom_out_far(page)
+    page.mouse.click(*on_screen(page, middle))
+    expect(page.get_by_test_id("inspector")).to_have_attribute("data-node", "case_lookup")
+    page.keyboard.press("Delete")
+    expect(far).to_have_attribute("data-drawn-boxes", str(len(flow.nodes) - 1))
+    expect(page.locator("[data-testid=inspector][data-node=case_lookup]")).to_have_count(0)
+    page.keyboard.press("Control+z")
+    expect(far).to_have_attribute("data-drawn-boxes", str(len(flow.nodes)))
+
+    page.mouse.click(*on_screen(page, middle))
+    expect(page.get_by_test_id("inspector")).to_have_attribute("data-node", "case_lookup")
+    page.keyboard.press("Escape")
+    expect(page.locator("[data-testid=inspector][data-node=case_lookup]")).to_have_count(0)
+    assert designer.errors == []

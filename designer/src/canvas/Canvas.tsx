@@ -28,6 +28,7 @@ import { annotationViews, groupDragMoves, type AnnotationView } from "./annotati
 import { buildEdges, ghostEdgeViews } from "./edgeViews";
 import { ElkEdge, type ElkEdgeView } from "./ElkEdge";
 import { FAR_ZOOM } from "./farScene";
+import { useFarKeys } from "./farKeys";
 import { FarView, useFarView } from "./FarView";
 import { FlowNode, SimpleView } from "./FlowNode";
 import { GhostNode, type GhostNodeView } from "./GhostNode";
@@ -151,6 +152,8 @@ export function Canvas({ readOnly: editorReadOnly }: { readOnly: boolean }) {
   }, [flow, positions, routes, dragging, shownPath, coverage, diff, traffic, untested]);
 
   const { far, goFar, shownNodes, shownEdges, scene, label: farLabel, onPaneClick } = useFarView(nodes, edges, flowNodes, selected);
+  const flowNodeIds = useMemo(() => new Set(flowNodes.map((n) => n.id)), [flowNodes]);
+  useFarKeys(far, readOnly, flowNodeIds);
   const [farViewport, setFarViewport] = useState<Viewport | null>(null);
   useEffect(() => {
     if (far && farViewport) {
