@@ -170,6 +170,7 @@ def run(
     from callflow.runtime.records import SqliteStore
     from callflow.runtime.service.records import RecordBook
     from callflow.runtime.store.folder import DataFolder
+    from callflow.runtime.store.recordings import name_folder
     from callflow.speech.cache import PromptCache
     from callflow.speech.synthesis import Pyttsx3Synthesizer
 
@@ -192,6 +193,8 @@ def run(
     store = SqliteStore(db)
     # with --data, every call's record (and voicemail) also goes to the data folder's records (docs/records.md)
     book = RecordBook(data) if data is not None else None
+    if book is not None:  # a pruned call's recordings go with its record (runtime/store/recordings.py)
+        name_folder(book.connection(), recordings)
     origins: dict[str, CallOrigin] = {}
     recording: Store = RecordingStore(store, book, origins.get) if book is not None else store
     settings = LineSettings(recordings, trunk)

@@ -1,21 +1,23 @@
 """Removing old call records in small batches: the calls with their events and rows, their tallies, the voicemail
-messages and the messages' audio; and the last prune of each tenant, for the API to show.
+messages and the messages' audio, the callers' recordings in the live runtimes' folders (`recordings.py`); and the
+last prune of each tenant, for the API to show.
 
 Each batch is one short transaction (`BATCH` calls or messages, a few milliseconds), so a writer of new records
 (the live runtime's writer thread, another process) waits at most one batch, never the whole prune. A message's
 row goes first and its audio file after the commit: a crash in between leaves a file nobody points at, never a
-message whose audio is gone.
+message whose audio is gone; likewise a call's recordings go after its row.
 """
 
 from __future__ import annotations
 
 import sqlite3
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from dataclasses import asdict, dataclass
 from pathlib import Path
 from typing import Any
 
+from callflow.runtime.store.recordings import named_folders, remove_recordings
 from callflow.runtime.store.records_db import transaction
 
 BATCH = 500
@@ -27,8 +29,8 @@ PAUSE_S = 0.005
 
 @dataclass(frozen=True)
 class Pruned:
-    """What one prune removed: call records, voicemail messages, and their audio files (those inside the data
-    folder that no other message names)."""
+    """What one prune removed: call records, voicemail messages, and audio files (the messages' copies inside the
+    data folder that no other message names, and the calls' recordings in the live runtimes' folders)."""
 
     calls: int = 0
     messages: int = 0
@@ -61,7 +63,7 @@ def prune_before(
     pause: Callable[[], None] = lambda: time.sleep(PAUSE_S),
 ) -> Pruned:
     """Remove the records of the calls and the messages of local days before `before_day` (of one tenant, or of
-    every tenant), with their rows, tallies and audio, `batch` at a time."""
+    every tenant), with their rows, tallies, audio and recordings, `batch` at a time."""
     which = "day < ?" + (" AND tenant = ?" if tenant is not None else "")
     args: list[Any] = [before_day] + ([tenant] if tenant is not None else [])
     messages, files = 0, 0
@@ -75,7 +77,11 @@ def prune_before(
         if len(rows) < batch:
             break
         pause()
-    calls = _in_batches(connection, f"SELECT id FROM calls WHERE {which} LIMIT ?", "calls", "id", args, batch, pause)
+    folders = named_folders(connection)
+    gone: set[str] = set()
+    select = f"SELECT id, call_id FROM calls WHERE {which} LIMIT ?"
+    calls = _in_batches(connection, select, "calls", "id", args, batch, pause, gone.update if folders else None)
+    files += remove_recordings(folders, gone) if gone else 0
     keys = "tenant, kind, day, flow, version, origin, hour, k1, k2, k3"
     _in_batches(connection, f"SELECT {keys} FROM tallies WHERE {which} LIMIT ?", "tallies", keys, args, batch, pause)
     return Pruned(calls, messages, files)
@@ -89,14 +95,19 @@ def _in_batches(
     args: list[Any],
     batch: int,
     pause: Callable[[], None],
+    seen: Callable[[Iterable[Any]], None] | None = None,
 ) -> int:
-    """Delete the rows `select` finds (their `key` columns), one transaction per batch; how many."""
+    """Delete the rows `select` finds (by their first columns, `key`'s), one transaction per batch, handing `seen`
+    each row's next column (after the commit); how many."""
     removed = 0
-    marks = ", ".join("?" * len(key.split(",")))
+    width = len(key.split(","))
+    marks = ", ".join("?" * width)
     while True:
         with transaction(connection):
             rows = connection.execute(select, [*args, batch]).fetchall()
-            connection.executemany(f"DELETE FROM {table} WHERE ({key}) = ({marks})", rows)
+            connection.executemany(f"DELETE FROM {table} WHERE ({key}) = ({marks})", [row[:width] for row in rows])
+        if seen is not None:
+            seen(str(row[width]) for row in rows)
         removed += len(rows)
         if len(rows) < batch:
             return removed

@@ -18,7 +18,7 @@ RECORDS_FILE = "records.db"
 
 BUSY_TIMEOUT_MS = 10_000
 
-SCHEMA_VERSION = 2
+SCHEMA_VERSION = 3
 
 SCHEMA = """
 CREATE TABLE IF NOT EXISTS calls (
@@ -147,6 +147,13 @@ CREATE TABLE IF NOT EXISTS prune_runs (
     calls INTEGER NOT NULL,
     messages INTEGER NOT NULL,
     files INTEGER NOT NULL
+);
+
+-- The folders `callflow run --data` records callers into (runtime/store/recordings.py): a pruned call's recordings
+-- there go with it.
+CREATE TABLE IF NOT EXISTS recording_folders (
+    path TEXT PRIMARY KEY,             -- absolute
+    since TEXT NOT NULL                -- when a runtime first named it, ISO 8601, UTC
 );
 """
 

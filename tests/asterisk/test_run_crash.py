@@ -31,6 +31,7 @@ from callflow.runtime.service.environment import save as save_environment
 from callflow.runtime.service.publishing import publish
 from callflow.runtime.store import call_reads
 from callflow.runtime.store.audit import Actor
+from callflow.runtime.store.recordings import named_folders
 
 WAITING = QUIET.format(name="waiting", max_wait=600)
 CLINIC_ENVIRONMENT = """\
@@ -159,6 +160,8 @@ def test_kill_9_of_callflow_run_loses_no_finished_call_and_keeps_the_call_in_pro
     connection = read_records(data)
     try:
         assert connection.execute("PRAGMA integrity_check").fetchone()[0] == "ok"
+        # its recordings folder named, so that a prune removes a pruned call's recordings (test_record_store.py)
+        assert named_folders(connection) == [(tmp_path / "rec").resolve()]
         for call_id in finished:
             record = call_reads.call(connection, "clinic", call_id)
             assert record["finished"] == 1 and record["end"] is not None and record["duration_s"] is not None

@@ -20,6 +20,7 @@ from callflow.runtime.service.records import RecordBook
 from callflow.runtime.store import call_reads
 from callflow.runtime.store.call_records import apply_call
 from callflow.runtime.store.pruning import prune_before
+from callflow.runtime.store.recordings import name_folder, named_folders
 from callflow.runtime.store.records_db import connect, integrity
 
 SUPPORT = Path(__file__).resolve().parents[2] / "support"
@@ -155,6 +156,34 @@ def test_pruning_removes_old_calls_with_their_rows_tallies_and_messages(tmp_path
         assert connection.execute("SELECT count(*) FROM tallies WHERE day < '2026-11-24'").fetchone()[0] == 0
         assert connection.execute("SELECT count(*) FROM queue_waits").fetchone()[0] == 1  # H's
         assert [m.caller for m in book.inbox.messages("default")] == ["13800000005"]
+    finally:
+        book.close()
+
+
+def test_pruning_removes_the_pruned_calls_recordings_from_the_live_runtimes_folders(tmp_path: Path) -> None:
+    """With a recordings folder named (as `callflow run --data` names its own), a prune removes the recordings of
+    the calls it removes (`<call id>-<n>.wav`) and keeps those of the calls kept and every file not named so."""
+    recordings = tmp_path / "recordings"
+    recordings.mkdir()
+    book = RecordBook(tmp_path / "data")
+    try:
+        record_hand_calls(book)
+        assert book.flush(60)
+        connection = book.connection()
+        name_folder(connection, recordings)
+        name_folder(connection, recordings)  # a second start of the runtime names it once
+        assert named_folders(connection) == [recordings.resolve()]
+        days = dict(connection.execute("SELECT call_id, day FROM calls").fetchall())
+        for call_id in days:
+            for n in (1, 2):
+                (recordings / f"{call_id}-{n}.wav").write_bytes(b"RIFF")
+        others = ["prompt.wav", "notes-1.txt", "no-number-x.wav"]
+        for name in others:
+            (recordings / name).write_bytes(b"RIFF")
+        pruned = prune_before(connection, book.data, "2026-11-24", batch=3, pause=lambda: None)
+        assert (pruned.calls, pruned.files) == (4, 8), pruned  # Monday's four calls, two recordings each
+        kept = sorted(f"{call_id}-{n}.wav" for call_id, day in days.items() if day >= "2026-11-24" for n in (1, 2))
+        assert sorted(f.name for f in recordings.iterdir()) == sorted(kept + others)
     finally:
         book.close()
 
