@@ -21,7 +21,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "tests" / "support"))
 
 from designer_screenshots import ARGS, OUT
-from flow_service import running_service
+from flow_service import CALLFLOW, running_service
 from playwright.sync_api import Browser, Page, expect, sync_playwright
 from records_speed import SHANGHAI, call_like, moments, templates
 from ruamel.yaml import YAML
@@ -43,7 +43,8 @@ MESSAGES = (
 
 
 def fill(data: Path) -> None:
-    """November's calls by a hotline's hours, today's calls so far, and three messages with their audio."""
+    """November's calls by a hotline's hours, today's calls so far, three messages with their audio, and a year's
+    retention."""
     rng = random.Random(12345)
     mix = templates()
     for template in mix:
@@ -64,6 +65,9 @@ def fill(data: Path) -> None:
         book.voicemail(origin, {**message, "call_id": f"message-{index}", "file": str(audio)})
     assert book.flush(120), "the records were not written"
     book.close()
+    # a year kept, and pruned once (nothing that old yet): the dashboard's "keeping records"
+    for command in (["retention", "365"], ["prune"]):
+        subprocess.run([CALLFLOW, "records", *command, "--data", str(data)], check=True, capture_output=True)
 
 
 def publish(page: Page, url: str) -> None:

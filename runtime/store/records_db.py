@@ -18,7 +18,7 @@ RECORDS_FILE = "records.db"
 
 BUSY_TIMEOUT_MS = 10_000
 
-SCHEMA_VERSION = 3
+SCHEMA_VERSION = 4
 
 SCHEMA = """
 CREATE TABLE IF NOT EXISTS calls (
@@ -132,6 +132,7 @@ CREATE TABLE IF NOT EXISTS voicemails (
 );
 CREATE INDEX IF NOT EXISTS voicemails_inbox ON voicemails (tenant, mailbox, state, id);
 CREATE INDEX IF NOT EXISTS voicemails_by_day ON voicemails (tenant, day);
+CREATE INDEX IF NOT EXISTS voicemails_newest ON voicemails (tenant, time);
 CREATE UNIQUE INDEX IF NOT EXISTS voicemails_call ON voicemails (tenant, call_id, mailbox) WHERE call_id IS NOT NULL;
 
 CREATE TABLE IF NOT EXISTS retention (

@@ -86,7 +86,9 @@ class Inbox:
         if state:
             sql += " AND state = ?"
             args.append(state)
-        rows = self.connection.execute(sql + " ORDER BY id DESC LIMIT ?", [*args, limit]).fetchall()
+        # by when they were left, not by when their rows were written (a spool replayed after a crash, or several
+        # runtimes, write some later than newer ones)
+        rows = self.connection.execute(sql + " ORDER BY time DESC, id DESC LIMIT ?", [*args, limit]).fetchall()
         return [Message(*row) for row in rows]
 
     def get(self, tenant: str, message_id: int) -> Message:

@@ -205,3 +205,19 @@ def test_a_voicemail_audio_file_is_copied_whole_before_its_row_points_at_it(tmp_
         assert (kept.day, kept.state, kept.seconds) == ("2026-11-23", "unread", 3.5)
     finally:
         book.close()
+
+
+def test_the_inbox_lists_messages_newest_first_by_when_they_were_left(tmp_path: Path) -> None:
+    """Messages written out of order (a spool replayed after a crash writes an older message after a newer one)
+    are listed by their time, the newest first, in every mailbox and in one."""
+    book = RecordBook(tmp_path / "data")
+    try:
+        for call_id, time in (("late", "2026-11-23T18:00:00+08:00"), ("early", "2026-11-23T09:00:00+08:00"),
+                              ("noon", "2026-11-23T12:00:00+08:00")):  # fmt: skip
+            message = {"mailbox": "mayor", "caller": "13800000000", "time": time, "seconds": 2.0, "language": "en"}
+            book.voicemail(ORIGIN, {**message, "call_id": call_id})
+        assert book.flush(30)
+        assert [m.call_id for m in book.inbox.messages("default")] == ["late", "noon", "early"]
+        assert [m.call_id for m in book.inbox.messages("default", mailbox="mayor")] == ["late", "noon", "early"]
+    finally:
+        book.close()
