@@ -50,3 +50,5 @@ def test_a_diagnostics_note_is_shown_in_the_check_list_and_the_text_views_toolti
     tooltip = page.locator(".cm-tooltip-lint")
     expect(tooltip).to_contain_text("E108: there is no node `goodby`; did you mean `goodbye`?")
     expect(tooltip.locator(".cm-diagnostic-note")).to_have_text(f"提示： {NOTE}")
+    page.wait_for_timeout(1000)  # the linter ran again on every update of the editor, closing the tooltip at once
+    expect(tooltip).to_be_visible()

@@ -54,11 +54,16 @@ export function TextView({ name, readOnly }: { name: string; readOnly: boolean }
   const host = useRef<HTMLDivElement>(null);
   const view = useRef<EditorView | null>(null);
   const diagnosticsRef = useRef<Diagnostic[]>([]);
+  // Bumped when the check's diagnostics change: the linter runs again then (and on edits), not on every update of
+  // the editor. Each run replaces the diagnostics, which closes an open lint tooltip, and a tooltip's own opening is
+  // an update: re-linting on every update closed each tooltip a tenth of a second after it opened.
+  const diagnosticsSeen = useRef({ changed: 0, linted: -1 });
   const [status, setStatus] = useState("");
   const diagnostics = useEditor((s) => s.diagnostics);
 
   useEffect(() => {
     diagnosticsRef.current = diagnostics;
+    diagnosticsSeen.current.changed++;
     if (view.current) view.current.dispatch({});
   }, [diagnostics]);
 
@@ -96,7 +101,13 @@ export function TextView({ name, readOnly }: { name: string; readOnly: boolean }
             keymap.of([...defaultKeymap, ...historyKeymap]),
             EditorState.readOnly.of(readOnly),
             lintGutter(),
-            linter((v) => toLint(v, diagnosticsRef.current, t("checks.note")), { delay: 100, needsRefresh: () => true }),
+            linter(
+              (v) => {
+                diagnosticsSeen.current.linted = diagnosticsSeen.current.changed;
+                return toLint(v, diagnosticsRef.current, t("checks.note"));
+              },
+              { delay: 100, needsRefresh: () => diagnosticsSeen.current.linted !== diagnosticsSeen.current.changed },
+            ),
             EditorView.updateListener.of((update) => {
               if (!update.docChanged || readOnly) return;
               if (timer) clearTimeout(timer);
