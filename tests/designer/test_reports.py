@@ -5,6 +5,7 @@ download the same as the service's."""
 from __future__ import annotations
 
 import json
+import re
 import subprocess
 from collections.abc import Iterator
 from pathlib import Path
@@ -12,7 +13,7 @@ from pathlib import Path
 import pytest
 from designer_browser import Designer
 from flow_service import CALLFLOW, REPOSITORY, FlowService, running_service
-from playwright.sync_api import Locator, Page, expect
+from playwright.sync_api import Locator, Page, Route, expect
 
 HOTLINE = REPOSITORY / "examples" / "hotline_12345.flow"
 CALLS = (
@@ -112,3 +113,25 @@ def test_the_queues_report_shows_the_answer_rate_against_its_target_in_chinese(d
     expect(page.get_by_test_id("summary-answer_rate")).to_contain_text("100%")
     axis, series = chart_data(page.get_by_test_id("report-bar"))
     assert axis == ["hotline-local"] and (series["offered"], series["answered"]) == ([1], [1])
+
+
+TWO_FRAMES = "() => new Promise((done) => requestAnimationFrame(() => requestAnimationFrame(done)))"
+
+
+def test_a_late_answer_to_an_earlier_question_does_not_replace_the_newer_one(designer: Designer) -> None:
+    """Grouped per month, then per week before the month's answer is back: the week's answer is shown, and the
+    month's, arriving last, is dropped (the page shows the question on it, not the slowest answer)."""
+    page = open_report(designer, "calls")
+    expect(page.locator("[data-testid=report-table] tbody tr")).to_have_count(2)
+    held: list[Route] = []
+    page.route(re.compile(r"/api/reports/calls\?.*by=month"), lambda route: held.append(route))
+    page.get_by_test_id("report-by").select_option("month")
+    page.get_by_test_id("report-by").select_option("week")
+    expect(page.locator("[data-testid=report-table] tbody tr")).to_have_count(1)
+    assert chart_data(page.get_by_test_id("report-line"))[0] == ["2026-11-23"]
+    assert len(held) == 1
+    with page.expect_event("requestfinished", lambda request: "by=month" in request.url):
+        held[0].continue_()
+    page.evaluate(TWO_FRAMES)
+    assert chart_data(page.get_by_test_id("report-line"))[0] == ["2026-11-23"]
+    expect(page.get_by_test_id("report-by")).to_have_value("week")

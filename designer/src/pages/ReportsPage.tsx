@@ -22,14 +22,23 @@ export function ReportsPage({ name }: { name: string }) {
       () => undefined,
     );
   }, []);
-  const load = useCallback(() => {
+  useEffect(() => {
+    // Only the answer to the question on the page now is shown: typing a date or switching filters asks again
+    // before earlier answers are back, and a slow earlier answer must not replace a newer one.
+    let current = true;
     setError(null);
-    api.report(name, reportQuery(query)).then(setReport, (e) => {
-      setReport(null);
-      setError(e instanceof ApiError ? e.message : String(e));
-    });
+    api.report(name, reportQuery(query)).then(
+      (answer) => current && setReport(answer),
+      (e) => {
+        if (!current) return;
+        setReport(null);
+        setError(e instanceof ApiError ? e.message : String(e));
+      },
+    );
+    return () => {
+      current = false;
+    };
   }, [name, query]);
-  useEffect(load, [load]);
 
   const label = useCallback((column: string) => t(`reports.column.${column}`, { defaultValue: column }), [t]);
   const bars = useMemo(() => (report ? barData(report) : null), [report]);

@@ -1,6 +1,6 @@
 // The voicemail inbox: the tenant's messages filtered by mailbox and state, played in the browser, marked read or
 // handled with a note (editors), deleted (admins). Viewers see callers' numbers masked, as the service sends them.
-import { useCallback, useEffect, useRef, useState } from "react";
+import { useEffect, useRef, useState } from "react";
 import { useTranslation } from "react-i18next";
 import { api, ApiError } from "../api";
 import { useWhen } from "../format";
@@ -22,13 +22,16 @@ export function VoicemailPage() {
   const [notes, setNotes] = useState<Record<number, string>>({});
   const audio = useRef<HTMLAudioElement>(null);
 
-  const reload = useCallback(() => {
+  useEffect(() => {
+    let current = true; // a slow answer for the filters before must not replace the answer for these
     api.voicemail({ mailbox, state }).then(
-      (r) => setMessages(r.messages),
-      (e) => setMessage({ ok: false, text: errorText(e) }),
+      (r) => current && setMessages(r.messages),
+      (e) => current && setMessage({ ok: false, text: errorText(e) }),
     );
+    return () => {
+      current = false;
+    };
   }, [mailbox, state]);
-  useEffect(reload, [reload]);
 
   useEffect(() => {
     api.environment().then(
