@@ -8,13 +8,14 @@ import { removeNodes } from "../store/editor";
 import { useOverlay } from "../store/overlay";
 import { useSelection } from "../store/selection";
 
-/** Keys typed into a field, pressed on a button or link (Enter presses it), or with a modifier held, are not the
- * canvas's. */
+/** Keys typed into a field, or with a modifier held, are not the canvas's (as React Flow's own keys); nor is Enter
+ * on a button or a link, which it presses. */
 function forTheCanvas(event: KeyboardEvent): boolean {
   if (event.defaultPrevented || event.altKey || event.ctrlKey || event.metaKey) return false;
   const target = event.target as HTMLElement | null;
   if (!target) return true;
-  return !(target.isContentEditable || ["INPUT", "TEXTAREA", "SELECT", "BUTTON", "A"].includes(target.tagName) || target.closest(".cm-editor"));
+  if (target.isContentEditable || ["INPUT", "TEXTAREA", "SELECT"].includes(target.tagName) || target.closest(".cm-editor")) return false;
+  return !(event.key === "Enter" && ["BUTTON", "A"].includes(target.tagName));
 }
 
 /** While the far view is on: its keys, on the document as React Flow listens for its own. `flowNodes`: the ids of
