@@ -176,8 +176,12 @@ def _json(body: dict[str, Any], status: int, revision: int) -> Response:
 
 SAVED = obj({"revision": INTEGER, "diagnostics": array(DIAGNOSTIC)})
 CHECKED = obj({"diagnostics": array(DIAGNOSTIC), "errors": INTEGER, "warnings": INTEGER})
-LANGUAGE = {"type": "string", "pattern": NAME_PATTERN}
-NAME_SCHEMA = {"type": "string", "pattern": NAME.pattern.join("^$")}
+LANGUAGE = {"type": "string", "pattern": NAME_PATTERN, "description": "a language such as zh-CN or en"}
+NAME_SCHEMA = {
+    "type": "string",
+    "pattern": NAME.pattern.join("^$"),
+    "description": "a flow name: a letter or _, then letters, digits or _ (64 at most), such as hotline_12345",
+}
 REVISION_HEADERS = {"If-Match": "the revision (ETag) the change was made to; required when the flow exists"}
 
 OPERATIONS = (

@@ -10,7 +10,7 @@ from dataclasses import dataclass, field
 from functools import cache
 from typing import Any
 
-from jsonschema import Draft202012Validator
+from jsonschema import Draft202012Validator, ValidationError
 from starlette.concurrency import run_in_threadpool
 from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
@@ -166,8 +166,17 @@ class Operation:
         if problems:
             first = problems[0]
             where = "/" + "/".join(str(p) for p in first.absolute_path)
-            raise ApiError(422, "invalid_body", f"{where}: {first.message}", pointer=where)
+            raise ApiError(422, "invalid_body", f"{where}: {_said(first)}", pointer=where)
         return data, JSON_TYPE
+
+
+def _said(problem: ValidationError) -> str:
+    """A body's first problem in words: a value that does not match a pattern is said against the schema's
+    `description` (what the value is, with an example), not as the regular expression."""
+    description = problem.schema.get("description") if isinstance(problem.schema, dict) else None
+    if problem.validator == "pattern" and isinstance(description, str):
+        return f"{problem.instance!r} is not {description}"
+    return str(problem.message)
 
 
 def routes(operations: Iterable[Operation]) -> list[Route]:

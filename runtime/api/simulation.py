@@ -100,7 +100,11 @@ SIMULATE = obj(
     {},
     {
         "version": {"oneOf": [{"const": "draft"}, {"type": "integer", "minimum": 1}]},
-        "at": {"type": "string", "pattern": AT_PATTERN},
+        "at": {
+            "type": "string",
+            "pattern": AT_PATTERN,
+            "description": "a date and time such as 2026-11-20T17:31 (the tenant's time zone unless an offset follows)",
+        },
         "from": {"type": "string", "maxLength": 64},
         "to": {"type": "string", "maxLength": 64},
         "input": {**array({"type": "string", "maxLength": 4096}), "maxItems": 1000},

@@ -12,7 +12,11 @@ from callflow.runtime.api.schemas import ANY_OBJECT, STRING, array, obj
 from callflow.runtime.store.users import NAME, Role, User, role_named
 
 ROLE = {"enum": [r.name for r in Role]}
-USER_NAME = {"type": "string", "pattern": NAME.pattern.join("^$")}
+USER_NAME = {
+    "type": "string",
+    "pattern": NAME.pattern.join("^$"),
+    "description": "a user name: a letter or digit, then letters, digits, '.', '_', '@' or '-' (64 at most)",
+}
 
 
 def user_json(user: User) -> dict[str, Any]:

@@ -113,6 +113,11 @@ def test_bad_bodies_get_reasons(api: Api) -> None:
     """Wrong types, broken JSON, bytes that are not UTF-8, and unknown content types: a 4xx with a reason."""
     wrong_type = api.post("/api/flows", json={"name": 5})
     assert wrong_type.status_code == 422 and wrong_type.json()["pointer"] == "/name"
+    bad_name = api.post("/api/flows", json={"name": "bad name!"}).json()  # said in words, not as the pattern
+    assert bad_name["detail"] == "/name: 'bad name!' is not a flow name: a letter or _, then letters, digits or _ " \
+        "(64 at most), such as hotline_12345", bad_name  # fmt: skip
+    bad_moment = api.post(f"{HOTLINE}/simulate", json={"at": "yesterday"}).json()
+    assert bad_moment["detail"].startswith("/at: 'yesterday' is not a date and time such as 2026-11-20T17:31")
     broken = api.post("/api/flows", content=b'{"name": ', headers={"Content-Type": "application/json"})
     assert broken.status_code == 400 and broken.json()["error"] == "bad_json"
     not_utf8 = api.post(f"{HOTLINE}/check", content=b"flow \xff\xfe", headers=DSL)
