@@ -11,13 +11,14 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
+import pytest
 from record_calls import CALLS, record_hand_calls
 
 from callflow.runtime.call_record import CallOrigin
 from callflow.runtime.context import Call
 from callflow.runtime.recorder import CallLog, NullRecorder
 from callflow.runtime.service.records import RecordBook
-from callflow.runtime.store import call_reads
+from callflow.runtime.store import call_reads, pruning
 from callflow.runtime.store.call_records import apply_call
 from callflow.runtime.store.pruning import prune_before
 from callflow.runtime.store.recordings import name_folder, named_folders
@@ -160,9 +161,14 @@ def test_pruning_removes_old_calls_with_their_rows_tallies_and_messages(tmp_path
         book.close()
 
 
-def test_pruning_removes_the_pruned_calls_recordings_from_the_live_runtimes_folders(tmp_path: Path) -> None:
+@pytest.mark.parametrize("calls_per_pass", [pruning.RECORDINGS_PASS, 2])
+def test_pruning_removes_the_pruned_calls_recordings_from_the_live_runtimes_folders(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, calls_per_pass: int
+) -> None:
     """With a recordings folder named (as `callflow run --data` names its own), a prune removes the recordings of
-    the calls it removes (`<call id>-<n>.wav`) and keeps those of the calls kept and every file not named so."""
+    the calls it removes (`<call id>-<n>.wav`) and keeps those of the calls kept and every file not named so; the
+    same when a long backlog is looked for in several passes over the folder."""
+    monkeypatch.setattr(pruning, "RECORDINGS_PASS", calls_per_pass)
     recordings = tmp_path / "recordings"
     recordings.mkdir()
     book = RecordBook(tmp_path / "data")
