@@ -90,3 +90,16 @@ def test_the_dashboard_says_how_long_records_are_kept_and_what_the_last_prune_re
     expect(retention.get_by_test_id("retention-last")).to_contain_text(
         "0 calls, 0 voicemail messages and 0 audio files"
     )
+
+
+def test_a_dashboard_left_open_shows_a_new_call_when_it_is_looked_at_again(designer: Designer) -> None:
+    """A call saved while the dashboard is open is counted once the window has the focus again (and every 30 s
+    while it is seen), with no click on Refresh. Last in this module: the call stays in the records."""
+    page = designer.page("viewer", locale="en")
+    page.get_by_test_id("nav-dashboard").click()
+    calls = page.get_by_test_id("figure-calls")
+    expect(calls).to_contain_text("2")
+    today = datetime.now(TENANT_ZONE).date().isoformat()
+    simulate_saved(designer.service.data, f"{today}T00:30", "hangup")
+    page.evaluate("() => window.dispatchEvent(new Event('focus'))")
+    expect(calls).to_contain_text("3")

@@ -1,11 +1,14 @@
 // The tenant's dashboard: today's calls, service level, abandonment, containment and the messages waiting, and the
 // two KPIs against the targets the service returns (connection rate 99 %, agent answer rate 90 %); how long records
-// are kept.
+// are kept. Refreshed every 30 s while it is seen, and when it is seen again.
 import { useCallback, useEffect, useState } from "react";
 import { useTranslation } from "react-i18next";
 import { api, ApiError } from "../api";
 import { percent, type Dashboard, type RecordsRetention } from "../model/records";
 import { RetentionNote } from "./RetentionNote";
+
+/** How often a dashboard left open asks for today's figures again. */
+const REFRESH_MS = 30_000;
 
 export function DashboardPage() {
   const { t, i18n } = useTranslation();
@@ -20,6 +23,19 @@ export function DashboardPage() {
     api.retention().then(setRetention, () => setRetention(null));
   }, []);
   useEffect(reload, [reload]);
+  // A wall display: asked again every REFRESH_MS while the page is seen, and at once when it is seen again.
+  useEffect(() => {
+    const seen = () => document.visibilityState === "visible";
+    const timer = window.setInterval(() => seen() && reload(), REFRESH_MS);
+    const back = () => seen() && reload();
+    document.addEventListener("visibilitychange", back);
+    window.addEventListener("focus", back);
+    return () => {
+      window.clearInterval(timer);
+      document.removeEventListener("visibilitychange", back);
+      window.removeEventListener("focus", back);
+    };
+  }, [reload]);
   useEffect(() => {
     api.me().then(
       (me) => setTenant(String(me.tenant.title ?? me.tenant.name ?? "")),
