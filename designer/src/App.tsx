@@ -8,6 +8,7 @@ import { FlowListPage } from "./pages/FlowListPage";
 import { LoginPage } from "./pages/LoginPage";
 import { go, useRoute } from "./route";
 import { canPublish, useSession } from "./store/session";
+import { useWaiting, useWaitingMessages } from "./store/waiting";
 
 const DataFilesPage = lazy(() => import("./pages/DataFilesPage").then((m) => ({ default: m.DataFilesPage })));
 const CapacityPage = lazy(() => import("./pages/CapacityPage").then((m) => ({ default: m.CapacityPage })));
@@ -23,6 +24,8 @@ export function App() {
   const checked = useSession((s) => s.checked);
   const setUser = useSession((s) => s.setUser);
   const setTimeZone = useSession((s) => s.setTimeZone);
+  const waiting = useWaiting((s) => s.waiting);
+  useWaitingMessages(!!user);
 
   useEffect(() => {
     api.me().then(
@@ -68,6 +71,11 @@ export function App() {
           </a>
           <a href="#/voicemail" className={route.page === "voicemail" ? "active" : ""} data-testid="nav-voicemail">
             {t("nav.voicemail")}
+            {!!waiting && (
+              <span className="badge badge-waiting" data-testid="nav-voicemail-waiting" title={t("dashboard.hint.voicemail_waiting")}>
+                {waiting.toLocaleString(i18n.language)}
+              </span>
+            )}
           </a>
           {canPublish(user) && (
             <a href="#/files" className={route.page === "files" ? "active" : ""} data-testid="nav-files">

@@ -137,3 +137,24 @@ def test_messages_are_timed_in_the_tenants_time_zone_wherever_the_browser_is(des
         hour = local.hour % 12 or 12
         shown = rf"{local:%b} {local.day}, {local.year}, {hour}:{local:%M}\s?{local:%p}"
         expect(table).to_contain_text(re.compile(shown))
+
+
+def test_the_top_bar_counts_the_messages_waiting_and_follows_the_inbox(designer: Designer) -> None:
+    """The Voicemail link carries the count of messages not yet handled (the dashboard's figure) on every page; a
+    message marked handled in the inbox takes one off at once, and marking it unread again puts it back."""
+    page = designer.page("editor", locale="en")
+    badge = page.get_by_test_id("nav-voicemail-waiting")
+    waiting = page.request.get(f"{designer.service.url}/api/dashboard").json()["voicemail_waiting"]
+    assert waiting >= 1
+    expect(badge).to_have_text(str(waiting))
+    page.get_by_test_id("nav-voicemail").click()
+    unread = page.locator("[data-testid=voicemail-table] tbody tr[data-state=unread]").first
+    row = page.locator(f"[data-testid=voicemail-table] tbody tr[data-id='{unread.get_attribute('data-id')}']")
+    row.get_by_test_id("voicemail-handle").click()
+    expect(row).to_have_attribute("data-state", "handled")
+    if waiting > 1:
+        expect(badge).to_have_text(str(waiting - 1))
+    else:
+        expect(badge).to_have_count(0)
+    row.get_by_test_id("voicemail-unread").click()
+    expect(badge).to_have_text(str(waiting))

@@ -5,6 +5,7 @@ import { useCallback, useEffect, useState } from "react";
 import { useTranslation } from "react-i18next";
 import { api, ApiError } from "../api";
 import { percent, type Dashboard, type RecordsRetention } from "../model/records";
+import { useWaiting } from "../store/waiting";
 import { RetentionNote } from "./RetentionNote";
 
 /** How often a dashboard left open asks for today's figures again. */
@@ -19,7 +20,13 @@ export function DashboardPage() {
 
   const reload = useCallback(() => {
     setError(null);
-    api.dashboard().then(setBoard, (e) => setError(e instanceof ApiError ? e.message : String(e)));
+    api.dashboard().then(
+      (answer) => {
+        setBoard(answer);
+        useWaiting.setState({ waiting: answer.voicemail_waiting }); // the top bar's badge says the same
+      },
+      (e) => setError(e instanceof ApiError ? e.message : String(e)),
+    );
     api.retention().then(setRetention, () => setRetention(null));
   }, []);
   useEffect(reload, [reload]);

@@ -4,6 +4,7 @@ import { useEffect, useRef, useState } from "react";
 import { useTranslation } from "react-i18next";
 import { api, ApiError } from "../api";
 import { useWhen } from "../format";
+import { useWaiting } from "../store/waiting";
 import { MESSAGE_STATES, type MessageState, type VoicemailMessage } from "../model/voicemail";
 import { canEdit, canPublish, useSession } from "../store/session";
 
@@ -59,6 +60,7 @@ export function VoicemailPage() {
   const mark = async (item: VoicemailMessage, change: { state?: MessageState; note?: string }) => {
     try {
       replace(await api.markVoicemail(item.id, change));
+      useWaiting.getState().refresh();
       setMessage({ ok: true, text: t("voicemail.marked", { id: item.id, state: t(`voicemail.state.${change.state ?? item.state}`) }) });
     } catch (e) {
       setMessage({ ok: false, text: errorText(e) });
@@ -79,6 +81,7 @@ export function VoicemailPage() {
     if (!window.confirm(t("voicemail.confirmDelete", { id: item.id, caller: item.caller }))) return;
     try {
       await api.deleteVoicemail(item.id);
+      useWaiting.getState().refresh();
       setMessages((list) => list?.filter((m) => m.id !== item.id) ?? list);
       if (playing?.id === item.id) setPlaying(null);
       setMessage({ ok: true, text: t("voicemail.deleted", { id: item.id }) });
