@@ -53,6 +53,12 @@ def tenant_today(data: Path | None, tenant: str) -> date:
         return today_in("UTC")
 
 
+def _period(day_from: str | None, day_to: str | None) -> None:
+    """Refuse `--from` after `--to` (the API answers such a period with nothing)."""
+    if day_from and day_to and day_from > day_to:
+        raise UserError(f"--from ({day_from}) is after --to ({day_to})")
+
+
 def _write(rows: list[dict[str, Any]], columns: list[str], output: str) -> None:
     answer = {"columns": columns, "rows": rows, "summary": {}, "by": None}
     if output == "json":
@@ -99,6 +105,7 @@ def report(
     """Print a report on the call records: calls, ivr, menus, queues, transfers, voicemail, survey, hours, areas,
     paths (the heat map's numbers) or errors."""
     records = open_records(data)
+    _period(day_from, day_to)
     try:
         today = tenant_today(data, tenant)
         scope = scope_for(

@@ -32,12 +32,10 @@ def scope_for(
     version: int | None = None,
     origin: str | None = None,
 ) -> Scope:
-    """The scope of a report: from and to are local dates (YYYY-MM-DD, both included; `to` today by default);
-    ValueError for others, and for `from` after `to` (a period of no day is a mistake, not a question)."""
+    """The scope of a report: from and to are local dates (YYYY-MM-DD, both included; `from` after `to` covers no
+    day); ValueError for others."""
     end = _day(day_to, "to") if day_to else today
     start = _day(day_from, "from") if day_from else end - timedelta(days=DEFAULT_DAYS - 1)
-    if start > end:
-        raise ValueError(f"`from` ({start}) is after `to` ({end}{'' if day_to else ', today'})")
     if origin not in (None, "live", "simulated"):
         raise ValueError(f"`origin` is live or simulated, not {origin!r}")
     return Scope(tenant, start.isoformat(), end.isoformat(), flow, version, origin)

@@ -79,17 +79,11 @@ def test_a_report_answers_json_and_csv(api: Api) -> None:
 
 
 def test_bad_report_requests_are_refused_clearly(api: Api) -> None:
-    """An unknown report is 404; a date that is not one, a period that ends before it starts (also against today,
-    when `to` is left out), an unknown `by`: 422 saying which."""
+    """An unknown report is 404; a date that is not one, an unknown `by`: 422 saying which."""
     assert api.get("/api/reports/nothing").status_code == 404
     bad = api.get("/api/reports/calls?from=November")
     assert bad.status_code == 422 and "`from`" in bad.json()["detail"]
-    backwards = api.get("/api/reports/calls?from=2026-12-01&to=2026-11-01")
-    assert backwards.status_code == 422
-    assert backwards.json()["detail"] == "`from` (2026-12-01) is after `to` (2026-11-01)"
-    future = api.get("/api/flows/hotline_12345/heatmap?from=2999-01-01")
-    assert future.status_code == 422 and "`from` (2999-01-01) is after `to` (" in future.json()["detail"]
-    assert future.json()["detail"].endswith(", today)")
+    assert api.get("/api/reports/calls?from=2026-12-01&to=2026-11-01").json()["rows"] == []  # no day between
     assert api.get("/api/reports/calls?by=year").status_code == 422
 
 

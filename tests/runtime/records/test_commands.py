@@ -76,7 +76,7 @@ def test_report_by_week_and_a_bad_period(run: CliRunner, data: Path) -> None:
     )["rows"]
     assert [(r["period"], r["calls"]) for r in rows] == [("2026-11-23", 9)]
     bad = run.invoke(cli, ["report", "ivr", "--data", str(data), "--from", "2026-12-01", "--to", "2026-11-01"])
-    assert bad.exit_code != 0 and "`from` (2026-12-01) is after `to` (2026-11-01)" in bad.output
+    assert bad.exit_code != 0 and "is after --to" in bad.output
 
 
 def test_prune_and_retention(run: CliRunner, data: Path) -> None:
