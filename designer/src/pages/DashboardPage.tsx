@@ -6,6 +6,7 @@ import { useTranslation } from "react-i18next";
 import { api, ApiError } from "../api";
 import { percent, type Dashboard, type RecordsRetention } from "../model/records";
 import { useWaiting } from "../store/waiting";
+import { useWhileSeen } from "../whileSeen";
 import { RetentionNote } from "./RetentionNote";
 
 /** How often a dashboard left open asks for today's figures again. */
@@ -30,19 +31,7 @@ export function DashboardPage() {
     api.retention().then(setRetention, () => setRetention(null));
   }, []);
   useEffect(reload, [reload]);
-  // A wall display: asked again every REFRESH_MS while the page is seen, and at once when it is seen again.
-  useEffect(() => {
-    const seen = () => document.visibilityState === "visible";
-    const timer = window.setInterval(() => seen() && reload(), REFRESH_MS);
-    const back = () => seen() && reload();
-    document.addEventListener("visibilitychange", back);
-    window.addEventListener("focus", back);
-    return () => {
-      window.clearInterval(timer);
-      document.removeEventListener("visibilitychange", back);
-      window.removeEventListener("focus", back);
-    };
-  }, [reload]);
+  useWhileSeen(reload, REFRESH_MS); // a wall display
   useEffect(() => {
     api.me().then(
       (me) => setTenant(String(me.tenant.title ?? me.tenant.name ?? "")),

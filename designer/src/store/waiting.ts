@@ -3,6 +3,7 @@
 import { useEffect } from "react";
 import { create } from "zustand";
 import { api } from "../api";
+import { useWhileSeen } from "../whileSeen";
 
 const EVERY_MS = 60_000;
 
@@ -21,22 +22,13 @@ export const useWaiting = create<WaitingState>()((set) => ({
   },
 }));
 
+const refreshWaiting = () => useWaiting.getState().refresh();
+
 /** Keep the count fresh while someone is logged in. */
 export function useWaitingMessages(loggedIn: boolean) {
   useEffect(() => {
-    if (!loggedIn) {
-      useWaiting.setState({ waiting: null });
-      return;
-    }
-    const refresh = () => document.visibilityState === "visible" && useWaiting.getState().refresh();
-    refresh();
-    const timer = window.setInterval(refresh, EVERY_MS);
-    document.addEventListener("visibilitychange", refresh);
-    window.addEventListener("focus", refresh);
-    return () => {
-      window.clearInterval(timer);
-      document.removeEventListener("visibilitychange", refresh);
-      window.removeEventListener("focus", refresh);
-    };
+    if (loggedIn) refreshWaiting();
+    else useWaiting.setState({ waiting: null });
   }, [loggedIn]);
+  useWhileSeen(refreshWaiting, EVERY_MS, loggedIn);
 }
