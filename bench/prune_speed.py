@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import argparse
 import datetime
+import os
 import sqlite3
 import statistics
 import sys
@@ -93,8 +94,6 @@ def _timed(batches: list[float]) -> Callable[[sqlite3.Connection], AbstractConte
 
 
 def _load() -> str:
-    import os
-
     return f"{os.getloadavg()[0]:.1f}"
 
 

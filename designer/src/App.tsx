@@ -7,7 +7,7 @@ import { EditorPage } from "./pages/EditorPage";
 import { FlowListPage } from "./pages/FlowListPage";
 import { LoginPage } from "./pages/LoginPage";
 import { go, useRoute } from "./route";
-import { canPublish, useSession } from "./store/session";
+import { canPublish, tenantZone, useSession } from "./store/session";
 import { useWaiting, useWaitingMessages } from "./store/waiting";
 
 const DataFilesPage = lazy(() => import("./pages/DataFilesPage").then((m) => ({ default: m.DataFilesPage })));
@@ -30,7 +30,7 @@ export function App() {
   useEffect(() => {
     api.me().then(
       (me) => {
-        setTimeZone(typeof me.tenant.time_zone === "string" ? me.tenant.time_zone : undefined);
+        setTimeZone(tenantZone(me));
         setUser(me.user);
       },
       (error) => {

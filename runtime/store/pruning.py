@@ -82,17 +82,17 @@ def prune_before(
         pause()
     folders = named_folders(connection)
     gone: set[str] = set()
-    removed = [0]
 
     def recordings_of(calls: Iterable[str]) -> None:
+        nonlocal files
         gone.update(calls)
         if len(gone) >= RECORDINGS_PASS:  # a long backlog: one pass over the folders per so many calls
-            removed[0] += remove_recordings(folders, gone)
+            files += remove_recordings(folders, gone)
             gone.clear()
 
     select = f"SELECT id, call_id FROM calls WHERE {which} LIMIT ?"
     calls = _in_batches(connection, select, "calls", "id", args, batch, pause, recordings_of if folders else None)
-    files += removed[0] + (remove_recordings(folders, gone) if gone else 0)
+    files += remove_recordings(folders, gone) if gone else 0
     keys = "tenant, kind, day, flow, version, origin, hour, k1, k2, k3"
     _in_batches(connection, f"SELECT {keys} FROM tallies WHERE {which} LIMIT ?", "tallies", keys, args, batch, pause)
     return Pruned(calls, messages, files)

@@ -3,7 +3,7 @@ import { useState, type FormEvent } from "react";
 import { useTranslation } from "react-i18next";
 import { api, ApiError } from "../api";
 import { setLanguage, type UiLanguage } from "../i18n";
-import { useSession } from "../store/session";
+import { tenantZone, useSession } from "../store/session";
 
 export function LoginPage() {
   const { t, i18n } = useTranslation();
@@ -21,7 +21,7 @@ export function LoginPage() {
     try {
       const { user } = await api.login(username, password, tenant || undefined);
       const me = await api.me().catch(() => null);
-      useSession.getState().setTimeZone(typeof me?.tenant.time_zone === "string" ? me.tenant.time_zone : undefined);
+      useSession.getState().setTimeZone(me ? tenantZone(me) : undefined);
       setUser(user);
       if (!window.location.hash || window.location.hash === "#/login") window.location.hash = "#/flows";
     } catch (e) {

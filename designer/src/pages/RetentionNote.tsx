@@ -1,13 +1,13 @@
 // How long the tenant's records are kept, when the service prunes them next and what its last prune removed
 // (`GET /api/records/retention`), in the tenant's time zone; below the dashboard's figures.
 import { useTranslation } from "react-i18next";
+import { when } from "../format";
 import type { RecordsRetention } from "../model/records";
 
 export function RetentionNote({ retention }: { retention: RecordsRetention }) {
   const { t, i18n } = useTranslation();
   const zone = retention.time_zone;
-  const moment = (iso: string) =>
-    new Date(iso).toLocaleString(i18n.language, { timeZone: zone, dateStyle: "medium", timeStyle: "short" });
+  const moment = (iso: string) => when(iso, zone);
   const day = (iso: string) => new Date(`${iso}T12:00:00`).toLocaleDateString(i18n.language, { dateStyle: "medium" });
   const last = retention.last_prune;
   return (

@@ -21,3 +21,7 @@ export const useSession = create<SessionState>()((set) => ({
 
 export const canEdit = (user: User | null) => user?.role === "editor" || user?.role === "admin";
 export const canPublish = (user: User | null) => user?.role === "admin";
+
+/** The tenant's time zone in `GET /api/me`'s answer (none from an older service). */
+export const tenantZone = (me: { tenant: Record<string, unknown> }) =>
+  typeof me.tenant.time_zone === "string" ? me.tenant.time_zone : undefined;
